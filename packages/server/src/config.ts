@@ -1,0 +1,68 @@
+import { resolve } from 'node:path';
+import { ConfigError, booleanField, parseEnv, portField, sharedEnvShape } from '@reelkit/protocol';
+import { z } from 'zod';
+import { getOrCreateDevSecret } from './dev-secrets.js';
+
+const MIN_SECRET_BYTES = 32;
+
+const schema = z.object({
+  ...sharedEnvShape,
+  HOST: z.string().default('127.0.0.1'),
+  PORT: portField.default(4000),
+  PUBLIC_URL: z.url({ message: 'must be an absolute URL such as https://video.example.com' }).optional(),
+  TRUST_PROXY: booleanField.default(false),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must be a mongodb:// or mongodb+srv:// URI')
+    .default('mongodb://127.0.0.1:27027/'),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be 1-63 letters, digits, _ or -')
+    .default('reelkit'),
+  JWT_SECRET: z.string().optional(),
+});
+
+/** Every environment variable this process reads (documented in .env.example). */
+export const SERVER_ENV_VARIABLES = Object.freeze(Object.keys(schema.shape));
+
+export type ServerConfig = Readonly<
+  Omit<z.output<typeof schema>, 'JWT_SECRET' | 'STORAGE_DIR' | 'PUBLIC_URL'> & {
+    STORAGE_DIR: string;
+    PUBLIC_URL: string;
+    /** Signs access and refresh tokens. Never logged. */
+    JWT_SECRET: string;
+  }
+>;
+
+/**
+ * Reads and validates the server's configuration. In production a missing or weak signing secret
+ * refuses to start; in development and test a strong one is generated once into the state folder.
+ */
+export function loadServerConfig(env: Record<string, string | undefined>): ServerConfig {
+  const parsed = parseEnv(schema, env);
+  const stateDir = resolve(parsed.STATE_DIR);
+  let secret = parsed.JWT_SECRET;
+  if (secret !== undefined && Buffer.byteLength(secret) < MIN_SECRET_BYTES) {
+    throw new ConfigError([
+      { variable: 'JWT_SECRET', message: `must be at least ${MIN_SECRET_BYTES} bytes` },
+    ]);
+  }
+  if (secret === undefined) {
+    if (parsed.NODE_ENV === 'production') {
+      throw new ConfigError([
+        {
+          variable: 'JWT_SECRET',
+          message: `is required in production (at least ${MIN_SECRET_BYTES} random bytes, e.g. \`openssl rand -base64 48\`)`,
+        },
+      ]);
+    }
+    secret = getOrCreateDevSecret(stateDir, 'JWT_SECRET');
+  }
+  return Object.freeze({
+    ...parsed,
+    STATE_DIR: stateDir,
+    STORAGE_DIR: resolve(parsed.STORAGE_DIR ?? resolve(stateDir, 'storage')),
+    PUBLIC_URL: (parsed.PUBLIC_URL ?? `http://${parsed.HOST}:${parsed.PORT}`).replace(/\/$/, ''),
+    JWT_SECRET: secret,
+  });
+}

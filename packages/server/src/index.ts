@@ -1,0 +1,13 @@
+export { createApp } from './app.js';
+export type { AppDeps } from './app.js';
+export { loadServerConfig, SERVER_ENV_VARIABLES } from './config.js';
+export type { ServerConfig } from './config.js';
+export { connectDatabase } from './db.js';
+export { createRedis } from './redis.js';
+export { createLogger } from './logger.js';
+export type { Logger } from './logger.js';
+export { listen } from './listen.js';
+export type { RunningServer } from './listen.js';
+export { AppError } from './http/app-error.js';
+export { checkReadiness } from './health/readiness.js';
+export type { Readiness, DependencyCheck } from './health/readiness.js';

@@ -1,0 +1,47 @@
+// The transcoder process: the only file that reads the environment.
+import { ConfigError } from '@reelkit/protocol';
+import { LocalStorage } from '@reelkit/storage';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { loadTranscoderConfig } from './config.js';
+import { closeWorker, createTranscodeWorker } from './worker.js';
+
+let config;
+try {
+  config = loadTranscoderConfig(process.env);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(`reelkit transcoder: ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}
+
+const logger = pino({ name: 'transcoder', level: config.LOG_LEVEL });
+const connection = new Redis(config.REDIS_URL, {
+  maxRetriesPerRequest: null,
+  connectionName: 'reelkit-worker',
+});
+connection.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+const worker = createTranscodeWorker({
+  config,
+  connection,
+  storage: new LocalStorage(config.STORAGE_DIR),
+  logger,
+});
+worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'job failed'));
+await worker.waitUntilReady();
+logger.info({ concurrency: config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX }, 'worker ready');
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  const { forced } = await closeWorker(worker, config!.SHUTDOWN_TIMEOUT_MS);
+  await connection.quit().catch(() => undefined);
+  logger.info({ forced }, 'stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

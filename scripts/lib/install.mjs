@@ -1,0 +1,179 @@
+// Installs what the stack needs and is missing: npm packages, Debian packages (when root) and FerretDB.
+import { spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  chmodSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { cacheDir, root } from './paths.mjs';
+import { SetupError, ok, step } from './log.mjs';
+
+export const FERRETDB_VERSION = 'v1.24.2';
+const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
+
+/** Absolute path of an executable on PATH, or undefined. */
+export function which(cmd) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, cmd);
+    try {
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+function run(cmd, args, opts = {}) {
+  // Child output goes to stderr so a caller's stdout (e.g. `services.mjs up --json`) stays clean.
+  const res = spawnSync(cmd, args, { stdio: ['ignore', 2, 2], ...opts });
+  if (res.error) throw res.error;
+  return res.status ?? 1;
+}
+
+function mtime(path) {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** `npm ci` when node_modules is missing or older than the lockfile or any package.json. */
+export function ensureNodeModules() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  const manifests = [join(root, 'package.json')];
+  for (const pkg of ['protocol', 'storage', 'server', 'transcoder', 'player-sdk', 'embed']) {
+    manifests.push(join(root, 'packages', pkg, 'package.json'));
+  }
+  const installedAt = mtime(marker);
+  const stale = installedAt === 0 || [lock, ...manifests].some((f) => mtime(f) > installedAt);
+  if (!stale) return;
+  const useCi = existsSync(lock) && manifests.every((f) => mtime(f) <= mtime(lock));
+  step(useCi ? 'installing npm packages (npm ci)' : 'installing npm packages (npm install)');
+  const status = run('npm', [useCi ? 'ci' : 'install', '--no-audit', '--no-fund'], { cwd: root });
+  if (status !== 0) {
+    throw new SetupError(
+      'npm could not install the packages',
+      'check that the npm registry is reachable, then run `npm install`',
+    );
+  }
+  ok('npm packages installed');
+}
+
+let aptUpdated = false;
+
+/**
+ * Makes sure each command exists; installs the Debian package that provides it when we are root.
+ * @param {Array<[command: string, debianPackage: string]>} needs
+ */
+export function ensureDebianPackages(needs) {
+  const missing = needs.filter(([cmd]) => !which(cmd));
+  if (missing.length === 0) return;
+  const pkgs = [...new Set(missing.map(([, pkg]) => pkg))];
+  const cmds = missing.map(([cmd]) => cmd).join(', ');
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || !which('apt-get')) {
+    throw new SetupError(
+      `missing ${cmds}`,
+      `install the Debian packages: sudo apt-get install -y ${pkgs.join(' ')}`,
+    );
+  }
+  step(`installing Debian packages: ${pkgs.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (!aptUpdated) {
+    run('apt-get', ['update', '-qq'], { env });
+    aptUpdated = true;
+  }
+  const status = run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], { env });
+  const still = missing.filter(([cmd]) => !which(cmd));
+  if (status !== 0 || still.length > 0) {
+    throw new SetupError(
+      `apt-get could not install ${pkgs.join(' ')}`,
+      `run \`apt-get update && apt-get install -y ${pkgs.join(' ')}\` and read its errors`,
+    );
+  }
+  ok(`installed ${pkgs.join(' ')}`);
+}
+
+function ferretWorks(bin) {
+  const res = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+  return res.status === 0 && res.stdout.includes(FERRETDB_VERSION);
+}
+
+/**
+ * Path to a FerretDB v1.24.2 binary, building it once per machine with Go when needed.
+ *
+ * `go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2` is the documented way, but the
+ * binary it produces panics at start: FerretDB embeds build/version/version.txt, which its release
+ * tooling generates and the module zip does not contain. So we download the module with Go, copy
+ * it, write that file, and `go build` it — the same source, version and handler set.
+ */
+export function ensureFerretDB() {
+  const fromEnv = process.env.FERRETDB_BIN;
+  if (fromEnv) {
+    if (!ferretWorks(fromEnv)) {
+      throw new SetupError(
+        `FERRETDB_BIN=${fromEnv} is not FerretDB ${FERRETDB_VERSION}`,
+        'unset FERRETDB_BIN to let the scripts build it',
+      );
+    }
+    return fromEnv;
+  }
+  const onPath = which('ferretdb');
+  if (onPath && ferretWorks(onPath)) return onPath;
+  const bin = join(cacheDir, 'bin', `ferretdb-${FERRETDB_VERSION}`);
+  if (existsSync(bin) && ferretWorks(bin)) return bin;
+
+  const go = which('go');
+  if (!go) {
+    throw new SetupError(
+      'no MongoDB-compatible database: MONGODB_URI is not set, there is no mongod on PATH, and Go is missing to build FerretDB',
+      'set MONGODB_URI to a MongoDB >= 6, or install Go (apt-get install -y golang) so the scripts can build FerretDB',
+    );
+  }
+  step(`building FerretDB ${FERRETDB_VERSION} with Go (once per machine, about a minute)`);
+  const work = mkdtempSync(join(tmpdir(), 'reelkit-ferretdb-'));
+  try {
+    const env = { ...process.env, GOFLAGS: '-mod=mod', GO111MODULE: 'on' };
+    let res = spawnSync(go, ['mod', 'init', 'reelkit-ferretdb-build'], { cwd: work, env, encoding: 'utf8' });
+    res = spawnSync(go, ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], {
+      cwd: work,
+      env,
+      encoding: 'utf8',
+    });
+    if (res.status !== 0) {
+      throw new SetupError(
+        `Go could not download ${FERRETDB_MODULE}@${FERRETDB_VERSION}: ${(res.stderr || res.stdout).trim()}`,
+        'check that the Go module proxy is reachable (go env GOPROXY), or set MONGODB_URI',
+      );
+    }
+    const { Dir } = JSON.parse(res.stdout);
+    const src = join(work, 'src');
+    cpSync(Dir, src, { recursive: true });
+    chmodSync(src, 0o755);
+    spawnSync('chmod', ['-R', 'u+w', src]);
+    writeFileSync(join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+    mkdirSync(join(cacheDir, 'bin'), { recursive: true });
+    const status = run(go, ['build', '-trimpath', '-o', bin, './cmd/ferretdb'], { cwd: src, env });
+    if (status !== 0 || !ferretWorks(bin)) {
+      throw new SetupError(
+        `building FerretDB ${FERRETDB_VERSION} failed`,
+        'read the Go errors above, or set MONGODB_URI',
+      );
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  ok(`FerretDB ${FERRETDB_VERSION} built at ${bin}`);
+  return bin;
+}

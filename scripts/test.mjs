@@ -1,0 +1,47 @@
+// `npm test`: the same set-up as `npm start`, then lint, typecheck, bundles and every test.
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { runOrExit, step } from './lib/log.mjs';
+import { stateDir } from './lib/paths.mjs';
+import { runTool } from './lib/run.mjs';
+import { prepareStack } from './lib/stack.mjs';
+
+const env = await runOrExit(() => prepareStack({ profile: 'test', browser: true }));
+const testEnv = { ...env, REELKIT_STACK_READY: '1' };
+const report = join(stateDir, 'vitest-report.json');
+const onlyTests = process.argv.includes('--only-tests');
+
+const steps = [
+  ['lint (eslint)', 'eslint', ['.', '--max-warnings=0']],
+  ['format (prettier)', 'prettier', ['--check', '.']],
+  ['typecheck', 'node', ['scripts/typecheck.mjs']],
+  ['bundles (rollup)', 'rollup', ['-c', 'rollup.config.mjs', '--silent']],
+  [
+    'tests (vitest)',
+    'vitest',
+    ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+  ],
+].filter(([name]) => !onlyTests || name.startsWith('tests'));
+
+rmSync(report, { force: true });
+const failed = [];
+const started = Date.now();
+for (const [name, cmd, args] of steps) {
+  step(name);
+  const code = await runTool(cmd, args, testEnv);
+  if (code !== 0) failed.push(name);
+}
+
+let summary = '';
+try {
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  summary = `${r.numPassedTests} passed, ${r.numFailedTests} failed`;
+  if (r.numPendingTests + r.numTodoTests > 0) summary += `, ${r.numPendingTests + r.numTodoTests} skipped`;
+} catch {
+  summary = '0 passed, 1 failed';
+}
+console.log(
+  `\nnpm test finished in ${Math.round((Date.now() - started) / 1000)} s; failed steps: ${failed.length ? failed.join(', ') : 'none'}`,
+);
+console.log(`tests: ${summary}`);
+process.exit(failed.length ? 1 : 0);
