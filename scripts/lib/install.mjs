@@ -1,6 +1,9 @@
 // Installs what the stack needs and is missing: npm packages, Debian packages (when root) and FerretDB.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
+  readFileSync,
+  readdirSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -39,34 +42,40 @@ function run(cmd, args, opts = {}) {
   return res.status ?? 1;
 }
 
-function mtime(path) {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
-/** `npm ci` when node_modules is missing or older than the lockfile or any package.json. */
+/**
+ * Installs npm packages when the lockfile or any package.json changed since the last install
+ * (a hash of them is kept in node_modules): `npm ci` on a fresh clone, `npm install` otherwise.
+ */
 export function ensureNodeModules() {
-  const marker = join(root, 'node_modules', '.package-lock.json');
-  const lock = join(root, 'package-lock.json');
-  const manifests = [join(root, 'package.json')];
-  for (const pkg of ['protocol', 'storage', 'server', 'transcoder', 'player-sdk', 'embed']) {
-    manifests.push(join(root, 'packages', pkg, 'package.json'));
+  const files = ['package.json', 'package-lock.json'];
+  for (const pkg of readdirSync(join(root, 'packages'))) files.push(join('packages', pkg, 'package.json'));
+  const hash = createHash('sha256');
+  for (const f of files) {
+    try {
+      hash.update(f).update(readFileSync(join(root, f)));
+    } catch {
+      // a package without a manifest is not a workspace
+    }
   }
-  const installedAt = mtime(marker);
-  const stale = installedAt === 0 || [lock, ...manifests].some((f) => mtime(f) > installedAt);
-  if (!stale) return;
-  const useCi = existsSync(lock) && manifests.every((f) => mtime(f) <= mtime(lock));
-  step(useCi ? 'installing npm packages (npm ci)' : 'installing npm packages (npm install)');
-  const status = run('npm', [useCi ? 'ci' : 'install', '--no-audit', '--no-fund'], { cwd: root });
+  const digest = hash.digest('hex');
+  const stamp = join(root, 'node_modules', '.reelkit-install');
+  let previous = '';
+  try {
+    previous = readFileSync(stamp, 'utf8');
+  } catch {
+    // never installed by these scripts
+  }
+  if (previous === digest) return;
+  const fresh = !existsSync(join(root, 'node_modules')) && existsSync(join(root, 'package-lock.json'));
+  step(fresh ? 'installing npm packages (npm ci)' : 'installing npm packages (npm install)');
+  const status = run('npm', [fresh ? 'ci' : 'install', '--no-audit', '--no-fund'], { cwd: root });
   if (status !== 0) {
     throw new SetupError(
       'npm could not install the packages',
       'check that the npm registry is reachable, then run `npm install`',
     );
   }
+  writeFileSync(stamp, digest);
   ok('npm packages installed');
 }
 

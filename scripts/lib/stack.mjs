@@ -14,7 +14,7 @@ export function profileEnv(profile, { redisUrl, mongoUri }) {
   return {
     NODE_ENV: test ? 'test' : 'development',
     REDIS_URL: process.env.REDIS_URL ? redisUrl : `${base}/${test ? 1 : 0}`,
-    QUEUE_PREFIX: test ? 'reelkit-test' : 'reelkit',
+    REDIS_PREFIX: test ? 'reelkit-test' : 'reelkit',
     MONGODB_URI: mongoUri,
     MONGODB_DB: test ? 'reelkit_test' : 'reelkit',
     STATE_DIR: stateDir,

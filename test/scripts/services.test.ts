@@ -1,10 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/processes.js';
 import { stackEnv } from '../support/stack-env.js';
+
+async function redisPid(): Promise<string | undefined> {
+  const redis = new Redis(stackEnv().REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    return /process_id:(\d+)/.exec(await redis.info('server'))?.[1];
+  } finally {
+    redis.disconnect();
+  }
+}
 
 function up(extraEnv: Record<string, string> = {}) {
   const env: Record<string, string | undefined> = { ...process.env, ...extraEnv };
@@ -20,17 +28,16 @@ function up(extraEnv: Record<string, string> = {}) {
 }
 
 describe('scripts/services.mjs', () => {
-  it('is idempotent: a second run finds Redis and the database running and starts nothing', () => {
-    const pidFile = join(stackEnv().STATE_DIR, 'redis', 'redis.pid');
-    const before = readFileSync(pidFile, 'utf8');
+  it('is idempotent: a second run finds Redis and the database running and starts nothing', async () => {
+    const before = await redisPid();
     const run = up();
     expect(run.status).toBe(0);
     expect(run.stderr).toMatch(/Redis already running on 127\.0\.0\.1:\d+/);
     expect(run.stderr).toMatch(/(ferretdb|mongod) already running|already listening/);
     expect(run.stderr).not.toMatch(/starting/);
-    expect(readFileSync(pidFile, 'utf8')).toBe(before);
+    expect(await redisPid()).toBe(before);
     const env = JSON.parse(run.stdout) as Record<string, string>;
-    expect(env).toMatchObject({ MONGODB_DB: 'reelkit_test', QUEUE_PREFIX: 'reelkit-test', NODE_ENV: 'test' });
+    expect(env).toMatchObject({ MONGODB_DB: 'reelkit_test', REDIS_PREFIX: 'reelkit-test', NODE_ENV: 'test' });
     expect(env.REDIS_URL).toMatch(/^redis:\/\/127\.0\.0\.1:\d+\/1$/);
   });
 

@@ -1,6 +1,8 @@
-// Runs once before every test file: makes sure Redis and the database are up (starting them the way
-// `npm test` does when vitest is run on its own), then gives the test profile a clean slate.
+// Runs once per vitest run: makes sure Redis and the database are up (starting them the way
+// `npm test` does when vitest is run on its own) and gives the run data of its own.
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
@@ -10,7 +12,7 @@ import type { StackEnv } from './stack-env.js';
 const KEYS: Array<keyof StackEnv> = [
   'NODE_ENV',
   'REDIS_URL',
-  'QUEUE_PREFIX',
+  'REDIS_PREFIX',
   'MONGODB_URI',
   'MONGODB_DB',
   'STATE_DIR',
@@ -33,21 +35,39 @@ function startStack(): StackEnv {
   return JSON.parse(res.stdout) as StackEnv;
 }
 
-export default async function setup(project: TestProject): Promise<void> {
-  let stack: StackEnv;
-  if (process.env.REELKIT_STACK_READY === '1') {
-    stack = Object.fromEntries(KEYS.map((k) => [k, process.env[k] ?? ''])) as unknown as StackEnv;
-  } else {
-    stack = startStack();
+/**
+ * Each run gets its own database, Redis key prefix and storage folder, so two runs at once (two
+ * developers' terminals, a helper and CI) never see each other's data. Teardown removes them.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const base =
+    process.env.REELKIT_STACK_READY === '1'
+      ? (Object.fromEntries(KEYS.map((k) => [k, process.env[k] ?? ''])) as unknown as StackEnv)
+      : startStack();
+  if (!base.MONGODB_DB.includes('test')) {
+    throw new Error(`refusing to run tests against database "${base.MONGODB_DB}": use the test profile`);
   }
-  if (stack.MONGODB_DB === 'reelkit' || !stack.MONGODB_DB.includes('test')) {
-    throw new Error(`refusing to run tests against database "${stack.MONGODB_DB}": use the test profile`);
-  }
-  const redis = new Redis(stack.REDIS_URL, { maxRetriesPerRequest: 3 });
-  await redis.flushdb();
-  await redis.quit();
-  const conn = await mongoose.createConnection(stack.MONGODB_URI, { dbName: stack.MONGODB_DB }).asPromise();
-  await conn.dropDatabase();
-  await conn.close();
+  const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+  const stack: StackEnv = {
+    ...base,
+    MONGODB_DB: `${base.MONGODB_DB}_${runId}`,
+    REDIS_PREFIX: `${base.REDIS_PREFIX}-${runId}`,
+    STORAGE_DIR: join(base.STORAGE_DIR, runId),
+  };
   project.provide('stack', stack);
+
+  return async () => {
+    const redis = new Redis(stack.REDIS_URL, { maxRetriesPerRequest: 3 });
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${stack.REDIS_PREFIX}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+    await redis.quit();
+    const conn = await mongoose.createConnection(stack.MONGODB_URI, { dbName: stack.MONGODB_DB }).asPromise();
+    await conn.dropDatabase();
+    await conn.close();
+    rmSync(stack.STORAGE_DIR, { recursive: true, force: true });
+  };
 }

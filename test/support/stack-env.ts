@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 export interface StackEnv {
   NODE_ENV: string;
   REDIS_URL: string;
-  QUEUE_PREFIX: string;
+  REDIS_PREFIX: string;
   MONGODB_URI: string;
   MONGODB_DB: string;
   STATE_DIR: string;

@@ -26,7 +26,7 @@ export const sharedEnvShape = {
     .string()
     .regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL')
     .default('redis://127.0.0.1:6380/0'),
-  QUEUE_PREFIX: z
+  REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, _ or -')
     .default('reelkit'),

@@ -31,7 +31,7 @@ const worker = createTranscodeWorker({
 });
 worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'job failed'));
 await worker.waitUntilReady();
-logger.info({ concurrency: config.WORKER_CONCURRENCY, prefix: config.QUEUE_PREFIX }, 'worker ready');
+logger.info({ concurrency: config.WORKER_CONCURRENCY, prefix: config.REDIS_PREFIX }, 'worker ready');
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

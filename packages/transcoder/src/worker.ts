@@ -46,7 +46,7 @@ export function createTranscodeWorker(deps: WorkerDeps): Worker {
   };
   return new Worker(QUEUES.transcode, processor, {
     connection: deps.connection,
-    prefix: config.QUEUE_PREFIX,
+    prefix: config.REDIS_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
   });
 }

@@ -11,7 +11,7 @@ import { stackEnv } from '../../../../test/support/stack-env.js';
 describe('the transcoder worker process', () => {
   const env = stackEnv();
   // A prefix of its own, so no other test's worker can take these jobs.
-  const prefix = `${env.QUEUE_PREFIX}-probe-${process.pid}`;
+  const prefix = `${env.REDIS_PREFIX}-probe`;
   let worker: Proc;
   let connection: Redis;
   let queue: Queue;
@@ -20,7 +20,7 @@ describe('the transcoder worker process', () => {
   beforeAll(async () => {
     worker = startTs('packages/transcoder/src/main.ts', {
       ...env,
-      QUEUE_PREFIX: prefix,
+      REDIS_PREFIX: prefix,
       WORKER_CONCURRENCY: '2',
     });
     connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
@@ -78,7 +78,7 @@ describe('the transcoder worker process', () => {
   });
 
   it('exits 0 on SIGTERM', async () => {
-    const other = startTs('packages/transcoder/src/main.ts', { ...env, QUEUE_PREFIX: `${prefix}-b` });
+    const other = startTs('packages/transcoder/src/main.ts', { ...env, REDIS_PREFIX: `${prefix}-b` });
     await other.waitFor(/worker ready/);
     expect(await other.stop('SIGTERM')).toBe(0);
     expect(other.output()).toMatch(/"msg":"stopped"/);
