@@ -14,6 +14,30 @@ export const ERROR_CODES = {
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   rate_limited: { status: 429, title: 'Too many requests' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
+  // authentication and authorisation
+  unauthenticated: { status: 401, title: 'Authentication required' },
+  token_invalid: { status: 401, title: 'Invalid token' },
+  token_expired: { status: 401, title: 'Token expired' },
+  invalid_credentials: { status: 401, title: 'Wrong email or password' },
+  refresh_token_reused: { status: 401, title: 'Refresh token reused' },
+  account_disabled: { status: 401, title: 'Account deactivated' },
+  api_key_invalid: { status: 401, title: 'Invalid API key' },
+  forbidden: { status: 403, title: 'Not allowed' },
+  csrf_failed: { status: 403, title: 'Cross-site request refused' },
+  // accounts
+  email_taken: { status: 409, title: 'Email already registered' },
+  last_admin: { status: 409, title: 'An organisation needs an active admin' },
+  invite_invalid: { status: 400, title: 'Invitation invalid or expired' },
+  user_not_found: { status: 404, title: 'User not found' },
+  api_key_not_found: { status: 404, title: 'API key not found' },
+  // videos, uploads and streaming
+  video_not_found: { status: 404, title: 'Video not found' },
+  upload_too_large: { status: 413, title: 'Upload exceeds the maximum size' },
+  upload_type_rejected: { status: 415, title: 'Not a supported video container' },
+  upload_incomplete: { status: 409, title: 'Upload not complete' },
+  upload_offset_mismatch: { status: 409, title: 'Upload-Offset does not match the stored offset' },
+  tus_version_unsupported: { status: 412, title: 'Unsupported Tus-Resumable version' },
+  range_not_satisfiable: { status: 416, title: 'Range not satisfiable' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

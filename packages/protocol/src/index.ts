@@ -2,6 +2,39 @@ export { ERROR_CODES, isErrorCode } from './error-codes.js';
 export type { ErrorCode, ProblemDetails } from './error-codes.js';
 export { ConfigError, parseEnv } from './parse-env.js';
 export type { VideoMetadata } from './video-metadata.js';
-export { QUEUES, TRANSCODE_JOBS } from './jobs.js';
-export type { ProbeJobData, ProbeJobResult } from './jobs.js';
+export { QUEUES, TRANSCODE_JOBS, TRANSCODE_JOB_OPTIONS } from './jobs.js';
+export type { ProbeJobData, ProbeJobResult, TranscodeJobData } from './jobs.js';
 export { booleanField, millisField, portField, sharedEnvShape } from './env-fields.js';
+export { ROLES, roleAtLeast } from './roles.js';
+export type { Role } from './roles.js';
+export {
+  TRANSCODE_ERROR_CODES,
+  formatTranscodeFailure,
+  isTranscodeErrorCode,
+  parseTranscodeFailure,
+} from './transcode-errors.js';
+export type { TranscodeErrorCode, TranscodeFailure } from './transcode-errors.js';
+export { MAX_JOB_PRIORITY, transcodePriority } from './job-priority.js';
+export type { Plan } from './job-priority.js';
+export { TRANSCODE_STAGES } from './transcode-result.js';
+export type {
+  Rendition,
+  SensitivityLabel,
+  SensitivityReason,
+  SensitivityReasonCode,
+  SensitivityResult,
+  StoryboardResult,
+  TranscodeProgress,
+  TranscodeResult,
+  TranscodeStage,
+} from './transcode-result.js';
+export {
+  VIDEO_OUTPUT_PATHS,
+  progressiveMp4Path,
+  renditionDirPath,
+  renditionInitPath,
+  renditionPlaylistPath,
+  renditionSegmentPath,
+  videoOutputKey,
+} from './video-output-paths.js';
+export { transcodeCancelChannel } from './transcode-cancel.js';

@@ -9,7 +9,30 @@ export const QUEUES = {
 export const TRANSCODE_JOBS = {
   /** Runs ffprobe only and returns the metadata (health checks, tests, re-probing). */
   probe: 'probe',
+  /** The whole pipeline: probe, guard, thumbnails, HLS ladder, progressive MP4, sensitivity. */
+  transcode: 'transcode',
 } as const;
+
+/**
+ * Options every `transcode` job is added with: 3 attempts, exponential backoff from 5 s. The job id
+ * is always the video id, so enqueueing twice is a no-op.
+ */
+export const TRANSCODE_JOB_OPTIONS = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 5_000 },
+  removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+} as const;
+
+/** Payload of a `transcode` job: ids and storage keys only. */
+export interface TranscodeJobData {
+  orgId: string;
+  videoId: string;
+  /** Storage key of the uploaded source, `<orgId>/<videoId>/source`. */
+  sourceKey: string;
+  /** The file name the uploader gave, for the sensitivity score only; never used in paths. */
+  originalName?: string;
+}
 
 /**
  * A job payload carries ids and storage keys, never secrets or absolute paths: the worker resolves

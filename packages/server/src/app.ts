@@ -1,11 +1,26 @@
+import Router from '@koa/router';
 import Koa from 'koa';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
+import { apiKeyRoutes } from './api-keys/routes.js';
+import { createAuthService } from './auth/auth-service.js';
+import { cookieNames, csrfGuard } from './auth/cookies.js';
+import { authRoutes } from './auth/routes.js';
+import { createTokenService, type TokenService } from './auth/tokens.js';
 import type { ServerConfig } from './config.js';
-import type { Logger } from './logger.js';
-import { errorHandler } from './http/error-handler.js';
-import { requestId } from './http/request-id.js';
 import { healthRoutes } from './health/routes.js';
+import { authorize, createAuthenticate } from './http/authenticate.js';
+import { cors } from './http/cors.js';
+import { mountRoutes, type RouteSpec } from './http/define-route.js';
+import { errorHandler } from './http/error-handler.js';
+import { createRateLimiter, rateLimitByIp } from './http/rate-limit.js';
+import { requestId } from './http/request-id.js';
+import { securityHeaders } from './http/security-headers.js';
+import type { Logger } from './logger.js';
+import { createAccountModels, type AccountModels } from './models.js';
+import { orgRoutes } from './orgs/routes.js';
+import { createLock } from './redis-lock.js';
+import { userRoutes } from './users/routes.js';
 
 export interface AppDeps {
   config: ServerConfig;
@@ -14,22 +29,109 @@ export interface AppDeps {
   redis: Redis;
   /** PATH used to find ffprobe for readiness; main passes the process's. */
   searchPath?: string;
+  /** Clock for tokens and rate limits (tests control it); defaults to Date.now. */
+  now?: () => number;
 }
 
-/** Builds the Koa app from its dependencies. Opens nothing and listens on nothing. */
-export function createApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: deps.config.TRUST_PROXY });
+export interface ReelkitApp {
+  app: Koa;
+  /** Every `/v1` route as data: the security tests and the API docs are generated from it. */
+  routes: readonly RouteSpec[];
+  models: AccountModels;
+  tokens: TokenService;
+}
+
+const MINUTE = 60_000;
+
+/** The origins allowed to call the API from a browser with credentials. */
+export function allowedOriginsOf(config: ServerConfig): Set<string> {
+  return new Set([
+    new URL(config.PUBLIC_URL).origin,
+    new URL(config.DASHBOARD_URL).origin,
+    ...config.CORS_ORIGINS,
+  ]);
+}
+
+/**
+ * Builds the Koa app from its dependencies. Opens nothing and listens on nothing. Middleware, in
+ * order: request id → problem+json errors → security headers → CORS → per-IP rate limit → CSRF
+ * guard for cookie sessions → (per route) body limit and parsing → zod validation → authenticate (+ per-user/key rate limit) →
+ * authorize(role) → handler, which loads org-scoped documents.
+ */
+export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
+  const { config } = deps;
+  const production = config.NODE_ENV === 'production';
+  const now = deps.now ?? Date.now;
+  const models = await createAccountModels(deps.db);
+  const tokens = createTokenService({
+    secret: config.JWT_SECRET,
+    accessTtlSeconds: config.ACCESS_TOKEN_TTL_S,
+    refreshTtlSeconds: config.REFRESH_TOKEN_TTL_S,
+    now,
+  });
+  const cookies = cookieNames(production);
+  const allowedOrigins = allowedOriginsOf(config);
+  const limiter = createRateLimiter(deps.redis, config.REDIS_PREFIX, now);
+  const auth = createAuthService({
+    models,
+    tokens,
+    refreshTtlSeconds: config.REFRESH_TOKEN_TTL_S,
+    reuseGraceSeconds: config.REFRESH_REUSE_GRACE_S,
+    withLock: createLock(deps.redis, config.REDIS_PREFIX),
+    now,
+  });
+  const authenticate = createAuthenticate({
+    models,
+    tokens,
+    cookies,
+    limiter,
+    limit: { max: config.RATE_LIMIT_API_PER_MIN, windowMs: MINUTE },
+  });
+
+  const app = new Koa({ proxy: config.TRUST_PROXY });
   app.silent = true; // errors are logged by errorHandler, with the request id
   app.use(requestId());
-  app.use(errorHandler({ logger: deps.logger, development: deps.config.NODE_ENV === 'development' }));
+  app.use(errorHandler({ logger: deps.logger, development: config.NODE_ENV === 'development' }));
+  app.use(securityHeaders({ production }));
+  app.use(cors(allowedOrigins));
 
   const health = healthRoutes({
     db: deps.db,
     redis: deps.redis,
-    ffprobePath: deps.config.FFPROBE_PATH,
+    ffprobePath: config.FFPROBE_PATH,
     ...(deps.searchPath !== undefined ? { searchPath: deps.searchPath } : {}),
   });
   app.use(health.routes());
-  app.use(health.allowedMethods());
-  return app;
+  app.use(rateLimitByIp(limiter, 'ip', { max: config.RATE_LIMIT_IP_PER_MIN, windowMs: MINUTE }));
+  app.use(csrfGuard(cookies, allowedOrigins));
+
+  const api = new Router();
+  const routes = mountRoutes(
+    api,
+    [
+      ...authRoutes({
+        auth,
+        models,
+        cookies,
+        production,
+        limiter,
+        limits: {
+          ip: { max: config.RATE_LIMIT_AUTH_IP_PER_MIN, windowMs: MINUTE },
+          account: { max: config.RATE_LIMIT_AUTH_ACCOUNT_PER_MIN, windowMs: MINUTE },
+        },
+      }),
+      ...userRoutes({
+        models,
+        auth,
+        dashboardUrl: config.DASHBOARD_URL,
+        inviteTtlSeconds: config.INVITE_TTL_S,
+      }),
+      ...orgRoutes({ models }),
+      ...apiKeyRoutes({ models }),
+    ],
+    { authenticate, authorize, jsonLimit: config.JSON_BODY_LIMIT },
+  );
+  app.use(api.routes());
+  app.use(api.allowedMethods({ throw: true }));
+  return { app, routes, models, tokens };
 }

@@ -20,6 +20,52 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be 1-63 letters, digits, _ or -')
     .default('reelkit'),
   JWT_SECRET: z.string().optional(),
+  /** Largest upload accepted (multipart and tus), in bytes. */
+  MAX_UPLOAD_BYTES: z.coerce
+    .number({ message: 'must be a number of bytes' })
+    .int('must be a whole number of bytes')
+    .min(1, 'must be at least 1 byte')
+    .max(Number.MAX_SAFE_INTEGER)
+    .default(4 * 1024 ** 3),
+  ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(60).max(86_400).default(900),
+  REFRESH_TOKEN_TTL_S: z.coerce
+    .number()
+    .int()
+    .min(3600)
+    .max(90 * 86_400)
+    .default(7 * 86_400),
+  REFRESH_REUSE_GRACE_S: z.coerce.number().int().min(0).max(120).default(10),
+  INVITE_TTL_S: z.coerce
+    .number()
+    .int()
+    .min(3600)
+    .max(30 * 86_400)
+    .default(7 * 86_400),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^https?:\/\/[^/\s]+$/, 'must be comma-separated origins such as https://app.example.com'),
+      ),
+    ),
+  DASHBOARD_URL: z.url({ message: 'must be an absolute URL' }).default('http://127.0.0.1:5173'),
+  JSON_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/, 'must be a size such as 100kb')
+    .default('100kb'),
+  RATE_LIMIT_IP_PER_MIN: z.coerce.number().int().min(1).default(6000),
+  RATE_LIMIT_API_PER_MIN: z.coerce.number().int().min(1).default(1200),
+  RATE_LIMIT_AUTH_IP_PER_MIN: z.coerce.number().int().min(1).default(20),
+  RATE_LIMIT_AUTH_ACCOUNT_PER_MIN: z.coerce.number().int().min(1).default(10),
 });
 
 /** Every environment variable this process reads (documented in .env.example). */

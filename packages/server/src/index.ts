@@ -1,5 +1,10 @@
-export { createApp } from './app.js';
-export type { AppDeps } from './app.js';
+export { createApp, allowedOriginsOf } from './app.js';
+export type { AppDeps, ReelkitApp } from './app.js';
+export type { RouteSpec } from './http/define-route.js';
+export type { Principal } from './http/principal.js';
+export { authorize, createAuthenticate, principalOf } from './http/authenticate.js';
+export { AUDIENCES, ISSUER } from './auth/tokens.js';
+export { hashPassword, verifyPassword, SCRYPT_PARAMS } from './auth/password.js';
 export { loadServerConfig, SERVER_ENV_VARIABLES } from './config.js';
 export type { ServerConfig } from './config.js';
 export { connectDatabase } from './db.js';

@@ -22,7 +22,7 @@ const logger = createLogger({ level: config.LOG_LEVEL, name: 'server' });
 const redis = createRedis(config.REDIS_URL, 'reelkit-server');
 redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
 const db = await connectDatabase(config.MONGODB_URI, config.MONGODB_DB);
-const app = createApp({ config, logger, db, redis, searchPath: process.env.PATH ?? '' });
+const { app } = await createApp({ config, logger, db, redis, searchPath: process.env.PATH ?? '' });
 const running = await listen(app, config.PORT, config.HOST);
 logger.info({ url: running.url, publicUrl: config.PUBLIC_URL }, 'listening');
 

@@ -47,7 +47,7 @@ describe('/healthz and /readyz', () => {
     db = await connectDatabase(config.MONGODB_URI, config.MONGODB_DB);
     const logger = createLogger({ level: 'silent', name: 'test' });
     server = await listen(
-      createApp({ config, logger, db, redis, searchPath: process.env.PATH ?? '' }),
+      (await createApp({ config, logger, db, redis, searchPath: process.env.PATH ?? '' })).app,
       0,
       '127.0.0.1',
     );
@@ -103,7 +103,7 @@ describe('/healthz and /readyz', () => {
       FFPROBE_PATH: 'ffprobe-that-does-not-exist',
       LOG_LEVEL: 'silent',
     });
-    const app = createApp({
+    const { app } = await createApp({
       config,
       logger: createLogger({ level: 'silent', name: 't' }),
       db,

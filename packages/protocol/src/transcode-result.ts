@@ -1,0 +1,88 @@
+import type { VideoMetadata } from './video-metadata.js';
+
+/** Stages a `transcode` job reports progress for, in order. */
+export const TRANSCODE_STAGES = ['probe', 'thumbnails', 'transcode', 'finalize'] as const;
+
+/** One of {@link TRANSCODE_STAGES}. */
+export type TranscodeStage = (typeof TRANSCODE_STAGES)[number];
+
+/** What a `transcode` job passes to `job.updateProgress` (at most twice a second). */
+export interface TranscodeProgress {
+  stage: TranscodeStage;
+  /** 0–100 within the stage. */
+  percent: number;
+}
+
+/** One rung of the HLS ladder as written to storage. */
+export interface Rendition {
+  /** The rung's name in `p`: the short side of the frame (720 for 1280×720 and for 720×1280). */
+  rung: number;
+  width: number;
+  height: number;
+  /** Peak segment bitrate in bits/s (HLS `BANDWIDTH`), measured on the written segments. */
+  bandwidth: number;
+  /** Mean bitrate in bits/s (HLS `AVERAGE-BANDWIDTH`). */
+  averageBandwidth: number;
+  /** RFC 6381 codecs, e.g. `avc1.64001f,mp4a.40.2` (no `mp4a` for a silent source). */
+  codecs: string;
+  frameRate: number;
+  /** Storage key of the rung's media playlist. */
+  playlistKey: string;
+}
+
+/** Sensitivity label: score ≥ 70 `safe`, 40–69 `review`, < 40 `flagged`. */
+export type SensitivityLabel = 'safe' | 'review' | 'flagged';
+
+/** Why points were taken off the sensitivity score. */
+export type SensitivityReasonCode =
+  | 'filename_keyword'
+  | 'size_out_of_range'
+  | 'missing_stream'
+  | 'duration_out_of_range'
+  | 'nonstandard_format';
+
+/** One deduction from the sensitivity score. */
+export interface SensitivityReason {
+  code: SensitivityReasonCode;
+  message: string;
+  /** Points taken off (positive). */
+  penalty: number;
+}
+
+/** The heuristic sensitivity score of a source, with every reason that lowered it. */
+export interface SensitivityResult {
+  /** 0–100, starting at 100. */
+  score: number;
+  label: SensitivityLabel;
+  reasons: SensitivityReason[];
+}
+
+/** The thumbnail sprite and its WebVTT index. */
+export interface StoryboardResult {
+  imageKey: string;
+  vttKey: string;
+  /** Seconds between thumbnails. */
+  interval: number;
+  columns: number;
+  rows: number;
+  tileWidth: number;
+  tileHeight: number;
+}
+
+/**
+ * What a completed `transcode` job returns. BullMQ keeps it in Redis as the job's `returnvalue`
+ * (until `removeOnComplete` ages it out), so the server can apply it to the video document whenever
+ * it sees the job completed, including after a restart.
+ */
+export interface TranscodeResult {
+  metadata: VideoMetadata;
+  /** Highest rung first. */
+  renditions: Rendition[];
+  masterKey: string;
+  mp4Key: string;
+  posterKey: string;
+  storyboard: StoryboardResult;
+  sensitivity: SensitivityResult;
+  /** Milliseconds spent per stage, and in total. */
+  durations: Record<TranscodeStage | 'total', number>;
+}

@@ -1,0 +1,55 @@
+/**
+ * Where a transcoded video's files live, relative to its folder `<orgId>/<videoId>/`. The
+ * transcoder writes exactly these paths and the server serves them; both build them here.
+ *
+ * ```
+ * hls/master.m3u8                 master playlist
+ * hls/<rung>p/index.m3u8          one fMP4 VOD playlist per rung (rung = short side, e.g. 720)
+ * hls/<rung>p/init.mp4            its init segment
+ * hls/<rung>p/seg_00001.m4s …     its media segments
+ * mp4/<rung>p.mp4                 progressive, faststart MP4 of a middle rung
+ * poster.jpg                      poster frame
+ * storyboard.jpg / storyboard.vtt sprite of thumbnails and its WebVTT index (#xywh cues)
+ * ```
+ */
+export const VIDEO_OUTPUT_PATHS = {
+  hlsDir: 'hls',
+  master: 'hls/master.m3u8',
+  mp4Dir: 'mp4',
+  poster: 'poster.jpg',
+  storyboardImage: 'storyboard.jpg',
+  storyboardVtt: 'storyboard.vtt',
+} as const;
+
+/** Folder of one rung: `hls/720p`. */
+export function renditionDirPath(rung: number): string {
+  return `${VIDEO_OUTPUT_PATHS.hlsDir}/${rung}p`;
+}
+
+/** Media playlist of one rung: `hls/720p/index.m3u8`. */
+export function renditionPlaylistPath(rung: number): string {
+  return `${renditionDirPath(rung)}/index.m3u8`;
+}
+
+/** Init segment of one rung: `hls/720p/init.mp4`. */
+export function renditionInitPath(rung: number): string {
+  return `${renditionDirPath(rung)}/init.mp4`;
+}
+
+/** Media segment `n` (from 1) of one rung: `hls/720p/seg_00001.m4s`. */
+export function renditionSegmentPath(rung: number, n: number): string {
+  return `${renditionDirPath(rung)}/seg_${String(n).padStart(5, '0')}.m4s`;
+}
+
+/** Progressive MP4 of one rung: `mp4/480p.mp4`. */
+export function progressiveMp4Path(rung: number): string {
+  return `${VIDEO_OUTPUT_PATHS.mp4Dir}/${rung}p.mp4`;
+}
+
+/**
+ * The storage key of an output path: `<orgId>/<videoId>/<path>`. The storage driver validates
+ * every key it is given (no `..`, no absolute paths).
+ */
+export function videoOutputKey(orgId: string, videoId: string, path: string): string {
+  return `${orgId}/${videoId}/${path}`;
+}

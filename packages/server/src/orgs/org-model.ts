@@ -1,0 +1,42 @@
+import { Schema, type Connection, type InferSchemaType, type Model, type Types } from 'mongoose';
+
+export const PLANS = ['free', 'pro', 'enterprise'] as const;
+export type Plan = (typeof PLANS)[number];
+
+/** `scheme://host[:port]`, no path: what a browser sends in `Origin`. */
+export const ORIGIN_PATTERN = /^https?:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
+
+const orgSchema = new Schema(
+  {
+    name: { type: String, required: true, trim: true, minlength: 1, maxlength: 100 },
+    slug: { type: String, required: true, lowercase: true, match: /^[a-z0-9-]{1,60}$/ },
+    plan: { type: String, enum: PLANS, default: 'free', required: true },
+    /** Sites allowed to embed this org's videos (exact origins). */
+    embedOrigins: {
+      type: [{ type: String, match: ORIGIN_PATTERN, maxlength: 300 }],
+      default: [],
+      validate: { validator: (v: string[]) => v.length <= 50, message: 'at most 50 embed origins' },
+    },
+  },
+  { timestamps: true },
+);
+orgSchema.index({ slug: 1 }, { unique: true });
+
+export type OrgDoc = InferSchemaType<typeof orgSchema> & { _id: Types.ObjectId };
+export type OrgModel = Model<InferSchemaType<typeof orgSchema>>;
+
+export function createOrgModel(db: Connection): OrgModel {
+  return db.models.Organization ?? db.model('Organization', orgSchema);
+}
+
+export function orgJson(org: OrgDoc) {
+  return {
+    id: String(org._id),
+    name: org.name,
+    slug: org.slug,
+    plan: org.plan,
+    embedOrigins: [...org.embedOrigins],
+    createdAt: org.createdAt,
+    updatedAt: org.updatedAt,
+  };
+}
