@@ -1,0 +1,114 @@
+import Koa from 'koa';
+import { describe, expect, it } from 'vitest';
+import { createLogger, listen } from '../../src/index.js';
+import { errorHandler } from '../../src/http/error-handler.js';
+import { requestId } from '../../src/http/request-id.js';
+import { PASSWORD, call, signup, startTestApi, uniqueEmail } from '../../../../test/support/api-server.js';
+
+describe('HTTP hardening', () => {
+  it('in production: __Host- prefixed, Secure cookies', async () => {
+    const api = await startTestApi({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'p'.repeat(48),
+      PUBLIC_URL: 'https://video.example.com',
+    });
+    try {
+      const res = await call(api.url, 'POST', '/v1/auth/signup', {
+        body: { orgName: 'Prod', name: 'P', email: uniqueEmail(), password: PASSWORD },
+      });
+      expect(res.status).toBe(201);
+      const cookies = res.headers.getSetCookie();
+      expect(cookies.map((c) => c.split('=')[0]).sort()).toEqual([
+        '__Host-rk_access',
+        '__Host-rk_csrf',
+        '__Host-rk_refresh',
+      ]);
+      for (const c of cookies) {
+        expect(c).toMatch(/; secure/i);
+        expect(c).toMatch(/; path=\//i);
+        expect(c).not.toMatch(/; domain=/i);
+      }
+      expect(res.headers.get('strict-transport-security')).toMatch(/max-age=31536000/);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('CORS: credentials only for allow-listed origins; others get no CORS headers', async () => {
+    const api = await startTestApi({ CORS_ORIGINS: 'https://admin.example.com' });
+    try {
+      const allowed = await call(api.url, 'OPTIONS', '/v1/me', {
+        headers: {
+          origin: 'https://admin.example.com',
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'authorization',
+        },
+      });
+      expect(allowed.status).toBe(204);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://admin.example.com');
+      expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
+      expect(allowed.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+      const other = await call(api.url, 'GET', '/v1/me', { headers: { origin: 'https://evil.example' } });
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+      expect(other.headers.get('access-control-allow-credentials')).toBeNull();
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('sets security headers on API answers', async () => {
+    const api = await startTestApi();
+    try {
+      const res = await call(api.url, 'GET', '/v1/org');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+      expect(res.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+      expect(res.headers.get('x-powered-by')).toBeNull();
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('limits each user: 429 with Retry-After past RATE_LIMIT_API_PER_MIN', async () => {
+    const api = await startTestApi({ RATE_LIMIT_API_PER_MIN: '3' });
+    try {
+      const admin = await signup(api.url);
+      const statuses = [];
+      for (let i = 0; i < 4; i++)
+        statuses.push((await call(api.url, 'GET', '/v1/me', { token: admin.accessToken })).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      // Another user is not affected.
+      const other = await signup(api.url);
+      expect((await call(api.url, 'GET', '/v1/me', { token: other.accessToken })).status).toBe(200);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('problem+json for unexpected errors, with no stack trace or internal message outside development', async () => {
+    for (const development of [false, true]) {
+      const app = new Koa();
+      app.silent = true;
+      app.use(requestId());
+      app.use(errorHandler({ logger: createLogger({ level: 'silent', name: 't' }), development }));
+      app.use(() => {
+        throw new Error('database password is hunter2');
+      });
+      const server = await listen(app, 0, '127.0.0.1');
+      try {
+        const res = await call(server.url, 'GET', '/boom');
+        expect(res.status).toBe(500);
+        expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+        expect(res.body).toMatchObject({
+          status: 500,
+          code: 'internal_error',
+          title: 'Internal server error',
+        });
+        if (development) expect(res.body.stack).toMatch(/hunter2/);
+        else expect(res.text).not.toMatch(/hunter2|stack|at /);
+      } finally {
+        await server.close(500);
+      }
+    }
+  });
+});
