@@ -99,12 +99,14 @@ export async function call(
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.cookie) headers.cookie = options.cookie;
-  let body: string | undefined;
-  if (options.body !== undefined) {
+  let body: string | FormData | Uint8Array | undefined;
+  if (options.body instanceof FormData || options.body instanceof Uint8Array) {
+    body = options.body;
+  } else if (options.body !== undefined) {
     headers['content-type'] ??= 'application/json';
     body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
   }
-  const res = await fetch(`${base}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const res = await fetch(`${base}${path}`, { method, headers, ...(body !== undefined ? { body: body as BodyInit } : {}) });
   const text = await res.text();
   let parsed: unknown = undefined;
   try {

@@ -29,8 +29,21 @@ export function runFfmpeg(args: string[]): Promise<void> {
   });
 }
 
+const pending = new Map<string, Promise<string>>();
+
 /** A clip of the given shape, made once per machine and reused. Returns its path. */
-export async function makeClip(options: ClipOptions = {}): Promise<string> {
+export function makeClip(options: ClipOptions = {}): Promise<string> {
+  const key = JSON.stringify(options);
+  let p = pending.get(key);
+  if (!p) {
+    p = createClip(options);
+    pending.set(key, p);
+    p.catch(() => pending.delete(key));
+  }
+  return p;
+}
+
+async function createClip(options: ClipOptions): Promise<string> {
   const { width = 640, height = 360, seconds = 2, fps = 25, audio = true, ext = 'mp4' } = options;
   const dir = join(tmpdir(), 'reelkit-test-clips');
   mkdirSync(dir, { recursive: true });
@@ -40,7 +53,7 @@ export async function makeClip(options: ClipOptions = {}): Promise<string> {
     .slice(0, 12);
   const out = join(dir, `${width}x${height}-${seconds}s-${fps}fps${audio ? '' : '-silent'}-${id}.${ext}`);
   if (existsSync(out)) return out;
-  const temp = `${out}.${process.pid}.tmp.${ext}`;
+  const temp = `${out}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp.${ext}`;
   const args = ['-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}:duration=${seconds}`];
   if (audio) args.push('-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`);
   args.push('-c:v', ext === 'webm' ? 'libvpx' : 'libx264', '-pix_fmt', 'yuv420p');

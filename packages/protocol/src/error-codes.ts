@@ -30,6 +30,13 @@ export const ERROR_CODES = {
   invite_invalid: { status: 400, title: 'Invitation invalid or expired' },
   user_not_found: { status: 404, title: 'User not found' },
   api_key_not_found: { status: 404, title: 'API key not found' },
+  // playback
+  playback_token_invalid: { status: 403, title: 'Invalid playback token' },
+  playback_token_expired: { status: 403, title: 'Playback token expired' },
+  playback_video_mismatch: { status: 403, title: 'Playback token is for another video' },
+  playback_origin_refused: { status: 403, title: 'This site may not play this video' },
+  playback_path_invalid: { status: 400, title: 'Invalid playback path' },
+  video_not_ready: { status: 409, title: 'Video not ready' },
   // videos, uploads and streaming
   video_not_found: { status: 404, title: 'Video not found' },
   upload_too_large: { status: 413, title: 'Upload exceeds the maximum size' },
@@ -38,6 +45,9 @@ export const ERROR_CODES = {
   upload_offset_mismatch: { status: 409, title: 'Upload-Offset does not match the stored offset' },
   tus_version_unsupported: { status: 412, title: 'Unsupported Tus-Resumable version' },
   range_not_satisfiable: { status: 416, title: 'Range not satisfiable' },
+  // webhooks
+  webhook_not_found: { status: 404, title: 'Webhook endpoint not found' },
+  webhook_target_refused: { status: 400, title: 'Webhook target address refused' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -38,3 +38,25 @@ export {
   videoOutputKey,
 } from './video-output-paths.js';
 export { transcodeCancelChannel } from './transcode-cancel.js';
+export { VIDEO_EVENT_NAMES, VIDEO_LIFECYCLE_STATUSES, WEBHOOK_EVENTS } from './video-events.js';
+export type {
+  AuthRefreshAck,
+  ClientToServerEvents,
+  PublicRendition,
+  RealtimeErrorCode,
+  ServerToClientEvents,
+  VideoCreatedEvent,
+  VideoDeletedEvent,
+  VideoEventName,
+  VideoEventPayloads,
+  VideoFailedEvent,
+  VideoLifecycleStatus,
+  VideoProgressEvent,
+  VideoReadyEvent,
+  VideoReadyResult,
+  VideoSnapshot,
+  VideoStateEvent,
+  WebhookEnvelope,
+  WebhookEventData,
+  WebhookEventType,
+} from './video-events.js';

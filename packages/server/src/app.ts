@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { LocalStorage, type Storage } from '@reelkit/storage';
 import Koa from 'koa';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
@@ -19,6 +20,13 @@ import { securityHeaders } from './http/security-headers.js';
 import type { Logger } from './logger.js';
 import { createAccountModels, type AccountModels } from './models.js';
 import { orgRoutes } from './orgs/routes.js';
+import { createPlaybackTokens, type PlaybackTokens } from './playback/playback-tokens.js';
+import { PLAYBACK_ROUTE_SPECS, playbackRoutes } from './playback/routes.js';
+import { createVideoModel } from './videos/video-model.js';
+import { VIDEO_ROUTES, createTranscodeQueue, videoRoutes, type TranscodeQueue } from './videos/index.js';
+import { createTranscodeResults, type TranscodeResults, type VideoChange } from './pipeline/transcode-results.js';
+import { adminQueueRoutes } from './pipeline/admin-routes.js';
+import { createMetrics, metricsRoute, type Metrics } from './metrics/metrics.js';
 import { createLock } from './redis-lock.js';
 import { userRoutes } from './users/routes.js';
 
@@ -31,6 +39,12 @@ export interface AppDeps {
   searchPath?: string;
   /** Clock for tokens and rate limits (tests control it); defaults to Date.now. */
   now?: () => number;
+  /** Where video bytes live; defaults to a LocalStorage on STORAGE_DIR. */
+  storage?: Storage;
+  /** Playback token signer/verifier; defaults to one on PLAYBACK_KEYS (benchmarks swap it). */
+  playbackTokens?: PlaybackTokens;
+  /** Told about every video change applied by this instance (realtime events, webhooks). */
+  onVideoChange?: (change: VideoChange) => void | Promise<void>;
 }
 
 export interface ReelkitApp {
@@ -39,6 +53,13 @@ export interface ReelkitApp {
   routes: readonly RouteSpec[];
   models: AccountModels;
   tokens: TokenService;
+  /** Signs and verifies playback tokens (also used by the realtime handshake). */
+  playbackTokens: PlaybackTokens;
+  storage: Storage;
+  queue: TranscodeQueue;
+  /** Applies transcode progress and results; `start()` it once the app serves (main does). */
+  results: TranscodeResults;
+  metrics: Metrics;
 }
 
 const MINUTE = 60_000;
@@ -69,15 +90,19 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_S,
     now,
   });
+  const playbackTokens = deps.playbackTokens ?? createPlaybackTokens({ keyring: config.PLAYBACK_KEYS, now });
   const cookies = cookieNames(production);
   const allowedOrigins = allowedOriginsOf(config);
   const limiter = createRateLimiter(deps.redis, config.REDIS_PREFIX, now);
+  const withLock = createLock(deps.redis, config.REDIS_PREFIX);
+  const queue = createTranscodeQueue({ connection: deps.redis, prefix: config.REDIS_PREFIX });
+  const metrics = createMetrics(queue);
   const auth = createAuthService({
     models,
     tokens,
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_S,
     reuseGraceSeconds: config.REFRESH_REUSE_GRACE_S,
-    withLock: createLock(deps.redis, config.REDIS_PREFIX),
+    withLock,
     now,
   });
   const authenticate = createAuthenticate({
@@ -90,6 +115,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
 
   const app = new Koa({ proxy: config.TRUST_PROXY });
   app.silent = true; // errors are logged by errorHandler, with the request id
+  app.use(metrics.httpMiddleware);
   app.use(requestId());
   app.use(errorHandler({ logger: deps.logger, development: config.NODE_ENV === 'development' }));
   app.use(securityHeaders({ production }));
@@ -102,8 +128,23 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     ...(deps.searchPath !== undefined ? { searchPath: deps.searchPath } : {}),
   });
   app.use(health.routes());
-  app.use(rateLimitByIp(limiter, 'ip', { max: config.RATE_LIMIT_IP_PER_MIN, windowMs: MINUTE }));
+  app.use(metricsRoute(metrics, config.METRICS_TOKEN));
+  app.use(rateLimitByIp(limiter, 'ip', { max: config.RATE_LIMIT_IP_PER_MIN, windowMs: MINUTE }, ['/v1/play/']));
   app.use(csrfGuard(cookies, allowedOrigins));
+
+  const storage = deps.storage ?? new LocalStorage(config.STORAGE_DIR);
+  const Video = createVideoModel(deps.db);
+  await Video.init();
+  const playback = playbackRoutes({
+    Video,
+    Org: models.Org,
+    storage,
+    playbackTokens,
+    publicUrl: config.PUBLIC_URL,
+    defaultTtlSeconds: config.PLAYBACK_TOKEN_TTL_S,
+    maxTtlSeconds: config.PLAYBACK_TOKEN_MAX_TTL_S,
+    authenticate,
+  });
 
   const api = new Router();
   const routes = mountRoutes(
@@ -128,10 +169,51 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
       }),
       ...orgRoutes({ models }),
       ...apiKeyRoutes({ models }),
+      ...playback.defs,
+      ...adminQueueRoutes({ queue, Video }),
     ],
     { authenticate, authorize, jsonLimit: config.JSON_BODY_LIMIT },
   );
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));
-  return { app, routes, models, tokens };
+  app.use(playback.router.routes());
+  const videos = videoRoutes({
+    config,
+    db: deps.db,
+    redis: deps.redis,
+    storage,
+    queue,
+    authenticate,
+    authorize,
+    authenticatePlayback: playback.authenticateFile,
+    logger: deps.logger,
+  });
+  app.use(videos.routes());
+  app.use(videos.allowedMethods({ throw: true }));
+
+  const results = createTranscodeResults({
+    Video,
+    queue,
+    redis: deps.redis,
+    prefix: config.REDIS_PREFIX,
+    storage,
+    withLock,
+    logger: deps.logger,
+    onChange: async (change) => {
+      if (change.type === 'ready') metrics.jobDuration.observe(change.result.durations.total / 1000);
+      if (change.type === 'failed') metrics.failures.inc({ code: change.failure.code });
+      await deps.onVideoChange?.(change);
+    },
+  });
+  return {
+    app,
+    routes: [...routes, ...VIDEO_ROUTES, ...PLAYBACK_ROUTE_SPECS],
+    models,
+    tokens,
+    playbackTokens,
+    storage,
+    queue,
+    results,
+    metrics,
+  };
 }

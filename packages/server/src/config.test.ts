@@ -48,8 +48,35 @@ describe('server config', () => {
       ),
     ).toEqual(['JWT_SECRET: must be at least 32 bytes']);
     expect(
-      loadServerConfig({ NODE_ENV: 'production', JWT_SECRET: strong, STATE_DIR: stateDir() }).JWT_SECRET,
+      loadServerConfig({
+        NODE_ENV: 'production',
+        JWT_SECRET: strong,
+        PLAYBACK_KEYS: `k1:${strong}`,
+        STATE_DIR: stateDir(),
+      }).JWT_SECRET,
     ).toBe(strong);
+  });
+
+  it('refuses to start in production without playback keys, and refuses weak ones anywhere', () => {
+    expect(
+      problemsOf(() =>
+        loadServerConfig({ NODE_ENV: 'production', JWT_SECRET: strong, STATE_DIR: stateDir() }),
+      ),
+    ).toEqual([expect.stringMatching(/^PLAYBACK_KEYS: is required in production/)]);
+    expect(problemsOf(() => loadServerConfig({ PLAYBACK_KEYS: 'k1:short', STATE_DIR: stateDir() }))).toEqual([
+      'PLAYBACK_KEYS: the secret of key "k1" must be at least 32 bytes',
+    ]);
+    expect(
+      problemsOf(() =>
+        loadServerConfig({ PLAYBACK_KEYS: `k1:${strong},k1:${strong}`, STATE_DIR: stateDir() }),
+      ),
+    ).toEqual(['PLAYBACK_KEYS: key id "k1" appears twice']);
+    const keys = loadServerConfig({
+      PLAYBACK_KEYS: `new:${strong},old:${strong}`,
+      STATE_DIR: stateDir(),
+    }).PLAYBACK_KEYS;
+    expect(keys.signing.kid).toBe('new');
+    expect([...keys.byKid.keys()]).toEqual(['new', 'old']);
   });
 
   it('names each invalid variable and what is wrong with it', () => {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { ConfigError, booleanField, parseEnv, portField, sharedEnvShape } from '@reelkit/protocol';
 import { z } from 'zod';
 import { getOrCreateDevSecret } from './dev-secrets.js';
+import { parsePlaybackKeys, type PlaybackKeyring } from './playback/playback-keys.js';
 
 const MIN_SECRET_BYTES = 32;
 
@@ -66,13 +67,24 @@ const schema = z.object({
   RATE_LIMIT_API_PER_MIN: z.coerce.number().int().min(1).default(1200),
   RATE_LIMIT_AUTH_IP_PER_MIN: z.coerce.number().int().min(1).default(20),
   RATE_LIMIT_AUTH_ACCOUNT_PER_MIN: z.coerce.number().int().min(1).default(10),
+  PLAYBACK_KEYS: z.string().optional(),
+  PLAYBACK_TOKEN_TTL_S: z.coerce.number().int().min(10).max(86_400).default(3600),
+  PLAYBACK_TOKEN_MAX_TTL_S: z.coerce.number().int().min(10).max(86_400).default(86_400),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: booleanField.default(false),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(25).default(8),
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).max(3_600_000).default(10_000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(10_000),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
 });
 
 /** Every environment variable this process reads (documented in .env.example). */
 export const SERVER_ENV_VARIABLES = Object.freeze(Object.keys(schema.shape));
 
 export type ServerConfig = Readonly<
-  Omit<z.output<typeof schema>, 'JWT_SECRET' | 'STORAGE_DIR' | 'PUBLIC_URL'> & {
+  Omit<z.output<typeof schema>, 'JWT_SECRET' | 'STORAGE_DIR' | 'PUBLIC_URL' | 'PLAYBACK_KEYS'> & {
+    /** Playback signing keys, the first one signing (see playback/playback-keys.ts). */
+    PLAYBACK_KEYS: PlaybackKeyring;
     STORAGE_DIR: string;
     PUBLIC_URL: string;
     /** Signs access and refresh tokens. Never logged. */
@@ -104,8 +116,23 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
     }
     secret = getOrCreateDevSecret(stateDir, 'JWT_SECRET');
   }
+  let playbackKeys: PlaybackKeyring;
+  if (parsed.PLAYBACK_KEYS === undefined && parsed.NODE_ENV === 'production') {
+    throw new ConfigError([
+      { variable: 'PLAYBACK_KEYS', message: 'is required in production (kid:secret with at least 32 random bytes, e.g. k1:$(openssl rand -base64 48))' },
+    ]);
+  }
+  try {
+    playbackKeys = parsePlaybackKeys(parsed.PLAYBACK_KEYS ?? `dev1:${getOrCreateDevSecret(stateDir, 'PLAYBACK_KEY_dev1')}`, MIN_SECRET_BYTES);
+  } catch (err) {
+    throw new ConfigError([{ variable: 'PLAYBACK_KEYS', message: (err as Error).message }]);
+  }
+  if (parsed.PLAYBACK_TOKEN_TTL_S > parsed.PLAYBACK_TOKEN_MAX_TTL_S) {
+    throw new ConfigError([{ variable: 'PLAYBACK_TOKEN_TTL_S', message: 'must not exceed PLAYBACK_TOKEN_MAX_TTL_S' }]);
+  }
   return Object.freeze({
     ...parsed,
+    PLAYBACK_KEYS: playbackKeys,
     STATE_DIR: stateDir,
     STORAGE_DIR: resolve(parsed.STORAGE_DIR ?? resolve(stateDir, 'storage')),
     PUBLIC_URL: (parsed.PUBLIC_URL ?? `http://${parsed.HOST}:${parsed.PORT}`).replace(/\/$/, ''),

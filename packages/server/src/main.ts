@@ -22,8 +22,9 @@ const logger = createLogger({ level: config.LOG_LEVEL, name: 'server' });
 const redis = createRedis(config.REDIS_URL, 'reelkit-server');
 redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
 const db = await connectDatabase(config.MONGODB_URI, config.MONGODB_DB);
-const { app } = await createApp({ config, logger, db, redis, searchPath: process.env.PATH ?? '' });
-const running = await listen(app, config.PORT, config.HOST);
+const reelkit = await createApp({ config, logger, db, redis, searchPath: process.env.PATH ?? '' });
+const running = await listen(reelkit.app, config.PORT, config.HOST);
+await reelkit.results.start();
 logger.info({ url: running.url, publicUrl: config.PUBLIC_URL }, 'listening');
 
 let stopping = false;
@@ -38,6 +39,7 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, timeout + 5_000).unref();
   const { forced } = await running.close(timeout);
+  await Promise.allSettled([reelkit.results.close(), reelkit.queue.close()]);
   await Promise.allSettled([db.close(), redis.quit()]);
   logger.info({ forced }, 'stopped');
   process.exit(0);

@@ -10,6 +10,7 @@ describe('HTTP hardening', () => {
     const api = await startTestApi({
       NODE_ENV: 'production',
       JWT_SECRET: 'p'.repeat(48),
+      PLAYBACK_KEYS: `k1:${'q'.repeat(48)}`,
       PUBLIC_URL: 'https://video.example.com',
     });
     try {

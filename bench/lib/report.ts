@@ -1,0 +1,76 @@
+// Shared by the benchmarks: run wrk and parse it, describe the machine, and replace one section
+// of docs/benchmarks.md (each benchmark owns the section under its `## ` heading).
+import { spawnSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface WrkResult {
+  requestsPerSec: number;
+  mibPerSec: number;
+  p50: string;
+  p99: string;
+  non2xx: number;
+}
+
+/** `wrk --latency` against a URL; throws if wrk is missing or fails. */
+export function runWrk(
+  url: string,
+  options: { seconds: number; connections: number; threads?: number; script?: string },
+): WrkResult {
+  const args = [
+    `-t${options.threads ?? 1}`,
+    `-c${options.connections}`,
+    `-d${options.seconds}s`,
+    '--latency',
+  ];
+  if (options.script) args.push('-s', options.script);
+  const res = spawnSync('wrk', [...args, url], { encoding: 'utf8' });
+  if (res.error || res.status !== 0)
+    throw new Error(`wrk failed (apt-get install wrk): ${res.error?.message ?? res.stderr}`);
+  const out = res.stdout;
+  const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? NaN);
+  const transfer = /Transfer\/sec:\s+([\d.]+)(\w+)/.exec(out);
+  const unit: Record<string, number> = { B: 1 / 1048576, KB: 1 / 1024, MB: 1, GB: 1024 };
+  return {
+    requestsPerSec: num(/Requests\/sec:\s+([\d.]+)/),
+    mibPerSec: transfer ? Number(transfer[1]) * (unit[transfer[2]!] ?? 1) : NaN,
+    p50: /50%\s+(\S+)/.exec(out)?.[1] ?? '?',
+    p99: /99%\s+(\S+)/.exec(out)?.[1] ?? '?',
+    non2xx: num(/Non-2xx or 3xx responses:\s+(\d+)/) || 0,
+  };
+}
+
+export function machineLine(): string {
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+  return `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}, load average at the end ${load}`;
+}
+
+/**
+ * Replaces the section that starts with `heading` (a `## ` line) up to the next `## ` heading, or
+ * appends it. Other benchmarks' sections are left as they are.
+ */
+export async function writeBenchmarkSection(heading: string, body: string): Promise<void> {
+  const path = join(repoRoot, 'docs/benchmarks.md');
+  let doc: string;
+  try {
+    doc = await readFile(path, 'utf8');
+  } catch {
+    doc =
+      '# Benchmarks\n\nMeasured numbers, one section per benchmark; each benchmark rewrites only its own section.\n';
+  }
+  const section = `${heading}\n\n${body.trim()}\n`;
+  const start = doc.indexOf(`${heading}\n`);
+  if (start === -1) {
+    doc = `${doc.trimEnd()}\n\n${section}`;
+  } else {
+    const next = doc.indexOf('\n## ', start + heading.length);
+    doc = `${doc.slice(0, start)}${section}${next === -1 ? '' : `\n${doc.slice(next + 1)}`}`;
+  }
+  await writeFile(path, doc.endsWith('\n') ? doc : `${doc}\n`);
+}

@@ -1,0 +1,390 @@
+// `npm run bench:range`: the progressive file route against nginx (sendfile on) for 1 MiB ranges,
+// side by side with wrk on loopback, and the throughput and peak RSS of a large multipart upload.
+// Writes its section of docs/benchmarks.md. Needs nginx (Debian nginx-light) and wrk.
+//
+// The server under test runs in a child process (this file with `serve`): only the video routes,
+// a fixed bench principal, real MongoDB/FerretDB, Redis and disk.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, request } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const MiB = 1024 * 1024;
+const UPLOAD_MIB = Number(process.env.BENCH_UPLOAD_MIB ?? 512);
+const WRK_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WRK_CONNECTIONS = 8;
+const ORG = '650000000000000000000001';
+
+if (process.argv[2] === 'serve') await serve();
+else if (process.argv[2] === 'bare') await serveBare(process.argv[3] ?? '');
+else await main();
+
+/** The ceiling of Node itself: node:http + createReadStream(1 MiB) piped, no framework, no database. */
+async function serveBare(file: string): Promise<void> {
+  const size = (await import('node:fs')).statSync(file).size;
+  const http = createServer((req, res) => {
+    const m = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+    const start = Number(m?.[1] ?? 0);
+    const end = Math.min(Number(m?.[2] ?? size - 1), size - 1);
+    res.writeHead(m ? 206 : 200, {
+      'content-type': 'video/mp4',
+      'content-length': end - start + 1,
+      ...(m ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}),
+    });
+    createReadStream(file, { start, end, highWaterMark: MiB }).pipe(res);
+  }).listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  const address = http.address();
+  console.log(`listening ${typeof address === 'object' && address ? address.port : 0}`);
+}
+
+async function serve(): Promise<void> {
+  const Koa = (await import('koa')).default;
+  const { LocalStorage } = await import('@reelkit/storage');
+  const server = await import('../packages/server/src/index.js');
+  const { errorHandler } = await import('../packages/server/src/http/error-handler.js');
+  const { requestId } = await import('../packages/server/src/http/request-id.js');
+  const videos = await import('../packages/server/src/videos/index.js');
+  const config = server.loadServerConfig(process.env);
+  const logger = server.createLogger({ level: 'warn', name: 'bench' });
+  const db = await server.connectDatabase(config.MONGODB_URI, config.MONGODB_DB);
+  const redis = server.createRedis(config.REDIS_URL, 'bench');
+  const queue = videos.createTranscodeQueue({ connection: redis, prefix: config.REDIS_PREFIX });
+  const app = new Koa();
+  app.silent = true;
+  app.use(requestId());
+  app.use(errorHandler({ logger, development: false }));
+  const router = videos.videoRoutes({
+    config,
+    db,
+    redis,
+    storage: new LocalStorage(config.STORAGE_DIR),
+    queue,
+    authenticate: async (ctx, next) => {
+      ctx.state.principal = { kind: 'user', userId: 'bench', orgId: ORG, role: 'admin', via: 'bearer' };
+      await next();
+    },
+    authorize: () => async (_ctx, next) => next(),
+    logger,
+  });
+  app.use(router.routes());
+  const http = createServer(app.callback()).listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  const address = http.address();
+  console.log(`listening ${typeof address === 'object' && address ? address.port : 0}`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createNetServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function rssMiB(pid: number): number {
+  const status = spawnSync('cat', [`/proc/${pid}/status`], { encoding: 'utf8' }).stdout;
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+/** A file the sniffer accepts (an `ftyp` box) followed by random bytes. */
+async function makeSource(path: string, mib: number): Promise<void> {
+  const { createWriteStream } = await import('node:fs');
+  const out = createWriteStream(path);
+  const ftyp = Buffer.from([
+    0,
+    0,
+    0,
+    0x18,
+    ...Buffer.from('ftypisom'),
+    0,
+    0,
+    2,
+    0,
+    ...Buffer.from('isomiso2'),
+  ]);
+  out.write(ftyp);
+  const block = randomBytes(MiB);
+  for (let i = 0; i < mib; i++)
+    if (!out.write(i === mib - 1 ? block.subarray(ftyp.length) : block)) await once(out, 'drain');
+  out.end();
+  await once(out, 'finish');
+}
+
+async function upload(port: number, file: string, size: number, pid: number) {
+  const boundary = `bench${randomBytes(8).toString('hex')}`;
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.mp4"\r\nContent-Type: video/mp4\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const baseline = rssMiB(pid);
+  let peak = baseline;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 20);
+  const started = performance.now();
+  const body = await new Promise<string>((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/v1/videos',
+        method: 'POST',
+        headers: {
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-length': String(head.length + size + tail.length),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () =>
+          res.statusCode === 201 ? resolve(text) : reject(new Error(`${res.statusCode} ${text}`)),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.write(head);
+    const rs = createReadStream(file, { highWaterMark: MiB });
+    rs.pipe(req, { end: false });
+    rs.on('end', () => req.end(tail));
+  });
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  peak = Math.max(peak, rssMiB(pid));
+  return { id: (JSON.parse(body) as { id: string }).id, seconds, baseline, peak };
+}
+
+interface WrkResult {
+  requestsPerSec: number;
+  mibPerSec: number;
+  p50: string;
+  p99: string;
+  non2xx: number;
+}
+
+function wrk(url: string, script: string): WrkResult {
+  const res = spawnSync(
+    'wrk',
+    ['-t1', `-c${WRK_CONNECTIONS}`, `-d${WRK_SECONDS}s`, '--latency', '-s', script, url],
+    { encoding: 'utf8' },
+  );
+  if (res.status !== 0) throw new Error(`wrk failed: ${res.stderr}`);
+  const out = res.stdout;
+  const transfer = /Transfer\/sec:\s+([\d.]+)(\w+)/.exec(out);
+  const unit = { B: 1 / MiB, KB: 1 / 1024, MB: 1, GB: 1024 }[transfer?.[2] ?? 'MB'] ?? 1;
+  return {
+    requestsPerSec: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
+    mibPerSec: Number(transfer?.[1] ?? 0) * unit,
+    p50: /50%\s+(\S+)/.exec(out)?.[1] ?? '?',
+    p99: /99%\s+(\S+)/.exec(out)?.[1] ?? '?',
+    non2xx: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0),
+  };
+}
+
+async function startNginx(dir: string, port: number, file: string): Promise<ChildProcess> {
+  const conf = join(dir, 'nginx.conf');
+  await writeFile(
+    conf,
+    `worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/nginx-error.log warn;
+user root;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi;
+  uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+    location = /file { default_type video/mp4; alias ${file}; }
+  }
+}
+`,
+  );
+  const child = spawn('nginx', ['-p', dir, '-c', conf, '-e', `${dir}/nginx-error.log`], { stdio: 'inherit' });
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/file`, { method: 'HEAD' }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return child;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('nginx did not start');
+}
+
+async function main(): Promise<void> {
+  const services = spawnSync(process.execPath, ['scripts/services.mjs', 'up', '--profile', 'dev', '--json'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (services.status !== 0) throw new Error('could not start Redis and the database');
+  const stack = JSON.parse(services.stdout) as Record<string, string>;
+  const work = await mkdtemp(join(tmpdir(), 'reelkit-bench-'));
+  const runId = Date.now().toString(36);
+  const storageDir = join(work, 'storage');
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    ...stack,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    MONGODB_DB: `reelkit_bench_${runId}`,
+    REDIS_PREFIX: `reelkit-bench-${runId}`,
+    STORAGE_DIR: storageDir,
+    STATE_DIR: join(work, 'state'),
+    MAX_UPLOAD_BYTES: String(8 * 1024 * MiB),
+  };
+  await mkdir(storageDir, { recursive: true });
+  const children: ChildProcess[] = [];
+  try {
+    const source = join(work, 'source.mp4');
+    console.log(`making a ${UPLOAD_MIB} MiB source…`);
+    await makeSource(source, UPLOAD_MIB);
+    const size = UPLOAD_MIB * MiB;
+
+    const startChild = async (...args: string[]) => {
+      const child = spawn(
+        process.execPath,
+        ['--conditions=source', '--import', 'tsx', fileURLToPath(import.meta.url), ...args],
+        { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      children.push(child);
+      const childPort = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /listening (\d+)/.exec(out);
+          if (m) resolve(Number(m[1]));
+        });
+        child.once('exit', (code) => reject(new Error(`${args[0]} exited ${code}`)));
+      });
+      return { child, port: childPort };
+    };
+    const { child: server, port } = await startChild('serve');
+
+    console.log(`uploading ${UPLOAD_MIB} MiB…`);
+    const up = await upload(port, source, size, server.pid!);
+    const uploadMiBs = UPLOAD_MIB / up.seconds;
+    console.log(
+      `upload: ${uploadMiBs.toFixed(0)} MiB/s, RSS ${up.baseline.toFixed(0)} → peak ${up.peak.toFixed(0)} MiB`,
+    );
+
+    const stored = join(storageDir, ORG, up.id, 'source');
+    if (!existsSync(stored)) throw new Error('the upload is not in storage');
+    const nginxPort = await freePort();
+    children.push(await startNginx(work, nginxPort, stored));
+    const bare = await startChild('bare', stored);
+
+    const ranges = Math.floor(size / MiB);
+    const script = join(work, 'range.lua');
+    await writeFile(
+      script,
+      `math.randomseed(42)
+request = function()
+  local start = math.random(0, ${ranges - 1}) * ${MiB}
+  wrk.headers["Range"] = "bytes=" .. start .. "-" .. (start + ${MiB - 1})
+  return wrk.format(nil)
+end
+`,
+    );
+    // Warm the page cache and both servers, then measure each in turn.
+    spawnSync('cat', [stored], { stdio: ['ignore', 'ignore', 'ignore'] });
+    const nodeUrl = `http://127.0.0.1:${port}/v1/videos/${up.id}/file`;
+    const nginxUrl = `http://127.0.0.1:${nginxPort}/file`;
+    const bareUrl = `http://127.0.0.1:${bare.port}/file`;
+    for (const url of [nodeUrl, nginxUrl, bareUrl])
+      spawnSync('wrk', ['-t1', '-c2', '-d2s', '-s', script, url]);
+    console.log('wrk: reelkit…');
+    const reelkit = wrk(nodeUrl, script);
+    console.log('wrk: nginx…');
+    const nginx = wrk(nginxUrl, script);
+    console.log('wrk: bare node…');
+    const bareNode = wrk(bareUrl, script);
+    const ratio = reelkit.mibPerSec / nginx.mibPerSec;
+    console.log({ reelkit, nginx, bareNode, ratio });
+    if (reelkit.non2xx || nginx.non2xx || bareNode.non2xx) throw new Error('non-2xx answers during the run');
+    const load = (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
+
+    await writeSection({ up, uploadMiBs, reelkit, nginx, bareNode, ratio, load });
+  } finally {
+    for (const c of children.reverse()) {
+      c.kill('SIGTERM');
+      if (c.exitCode === null) await once(c, 'exit');
+    }
+    const mongoose = (await import('mongoose')).default;
+    const conn = await mongoose.createConnection(env.MONGODB_URI!, { dbName: env.MONGODB_DB }).asPromise();
+    await conn.dropDatabase();
+    await conn.close();
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(env.REDIS_URL!);
+    const keys = await redis.keys(`${env.REDIS_PREFIX ?? 'reelkit-bench-'}*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function writeSection(r: {
+  up: { seconds: number; baseline: number; peak: number };
+  uploadMiBs: number;
+  reelkit: WrkResult;
+  nginx: WrkResult;
+  bareNode: WrkResult;
+  ratio: number;
+  load: string;
+}): Promise<void> {
+  const path = join(root, 'docs/benchmarks.md');
+  const heading = '## Range streaming and uploads (`npm run bench:range`)';
+  const cpu = /model name\s*:\s*(.*)/.exec(await readFile('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
+  const row = (name: string, w: WrkResult) =>
+    `| ${name} | ${w.requestsPerSec.toFixed(0)} | ${w.mibPerSec.toFixed(0)} | ${w.p50} | ${w.p99} |`;
+  const section = `${heading}
+
+Run ${new Date().toISOString().slice(0, 10)} on ${cpu}, ${process.env.BENCH_CORES ?? '2'} cores shared with other work, Node ${process.version}, loopback.
+
+**1 MiB ranges.** \`wrk -t1 -c${WRK_CONNECTIONS} -d${WRK_SECONDS}s\`, each request a random 1 MiB-aligned \`Range: bytes=a-(a+1MiB-1)\`
+of the same ${UPLOAD_MIB} MiB file (in the page cache): \`GET /v1/videos/:id/file\` (auth middleware, one
+MongoDB \`findOne\` per request, storage read stream with 1 MiB reads) against nginx (\`nginx-light\`,
+\`worker_processes 1\`, \`sendfile on\`) serving the file directly.
+
+| server | requests/s | MiB/s | p50 | p99 |
+| ------ | ---------: | ----: | --: | --: |
+${row('Reelkit', r.reelkit)}
+${row('nginx', r.nginx)}
+${row('bare Node (node:http + createReadStream, no framework, no database)', r.bareNode)}
+
+Reelkit / nginx: **${r.ratio.toFixed(2)}×** (target ≥ 0.8×); bare Node / nginx: ${(r.bareNode.mibPerSec / r.nginx.mibPerSec).toFixed(2)}×.
+Load average at the end of the run: ${r.load} (the machine was shared).
+
+**Upload.** One ${UPLOAD_MIB} MiB multipart \`POST /v1/videos\` (streamed from disk by the client; sniffed, hashed with
+sha256 and written to storage on the way): ${r.up.seconds.toFixed(1)} s, **${r.uploadMiBs.toFixed(0)} MiB/s**. Server RSS
+${r.up.baseline.toFixed(0)} MiB before, ${r.up.peak.toFixed(0)} MiB at peak: **+${(r.up.peak - r.up.baseline).toFixed(0)} MiB** (target < 100 MB).
+${UPLOAD_MIB < 2048 ? `The brief asks for 2 GiB; this run used ${UPLOAD_MIB} MiB to stay short on a shared 2-core machine (\`BENCH_UPLOAD_MIB=2048 npm run bench:range\` for the full size).` : ''}
+`;
+  let doc = existsSync(path)
+    ? await readFile(path, 'utf8')
+    : '# Benchmarks\n\nMeasured numbers, one section per benchmark; each benchmark rewrites only its own section.\n';
+  const start = doc.indexOf(heading);
+  if (start >= 0) {
+    const next = doc.indexOf('\n## ', start + heading.length);
+    doc = doc.slice(0, start) + section + (next >= 0 ? doc.slice(next + 1) : '');
+  } else {
+    doc = `${doc.trimEnd()}\n\n${section}`;
+  }
+  await writeFile(path, doc.trimEnd() + '\n');
+  console.log(`wrote ${path}`);
+}

@@ -1,0 +1,50 @@
+import type { TranscodeFailure, TranscodeProgress, TranscodeResult } from '@reelkit/protocol';
+import type { StoredObject } from '@reelkit/storage';
+
+/**
+ * The document update for a finished job. Pure: the caller supplies the stat of the progressive
+ * MP4 (its size and date make the `/file` route's validators, read once here instead of per request).
+ */
+export function readyUpdate(result: TranscodeResult, mp4: StoredObject | null) {
+  return {
+    $set: {
+      status: 'ready',
+      progress: { stage: 'finalize', percent: 100 },
+      metadata: result.metadata,
+      renditions: result.renditions,
+      posterKey: result.posterKey,
+      storyboard: { imageKey: result.storyboard.imageKey, vttKey: result.storyboard.vttKey },
+      sensitivity: result.sensitivity,
+      ...(mp4
+        ? {
+            mp4: {
+              key: result.mp4Key,
+              size: mp4.size,
+              etag: `"${mp4.size.toString(36)}-${Math.floor(mp4.mtime.getTime()).toString(36)}"`,
+              lastModified: mp4.mtime,
+              mimeType: 'video/mp4',
+            },
+          }
+        : {}),
+    },
+    $unset: { error: 1 },
+  };
+}
+
+export function failedUpdate(failure: TranscodeFailure) {
+  return { $set: { status: 'failed', error: { code: failure.code, message: failure.message.slice(0, 1000) } } };
+}
+
+/** Progress as stored: a stage and a whole percent in [0, 100]. */
+export function progressUpdate(progress: TranscodeProgress) {
+  const percent = Math.max(0, Math.min(100, Math.round(Number(progress.percent) || 0)));
+  return { $set: { status: 'processing', progress: { stage: progress.stage, percent } } };
+}
+
+/** A job's progress payload from Redis, or null when it is not one of ours. */
+export function parseProgress(data: unknown): TranscodeProgress | null {
+  if (!data || typeof data !== 'object') return null;
+  const { stage, percent } = data as Record<string, unknown>;
+  if (typeof stage !== 'string' || typeof percent !== 'number') return null;
+  return { stage: stage as TranscodeProgress['stage'], percent };
+}

@@ -1,0 +1,160 @@
+import {
+  QUEUES,
+  parseTranscodeFailure,
+  type TranscodeFailure,
+  type TranscodeProgress,
+  type TranscodeResult,
+} from '@reelkit/protocol';
+import type { Storage } from '@reelkit/storage';
+import { QueueEvents, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
+import type { WithLock } from '../redis-lock.js';
+import type { Video, VideoModel } from '../videos/video-model.js';
+import { failedUpdate, parseProgress, progressUpdate, readyUpdate } from './apply-result.js';
+
+/** What changed, for realtime events and webhooks. */
+export type VideoChange =
+  | { type: 'processing'; video: Video }
+  | { type: 'progress'; video: Video; progress: TranscodeProgress }
+  | { type: 'ready'; video: Video; result: TranscodeResult }
+  | { type: 'failed'; video: Video; failure: TranscodeFailure };
+
+export interface TranscodeResultsDeps {
+  Video: VideoModel;
+  queue: Queue;
+  /** A connection QueueEvents may block on (it is duplicated, never used for commands). */
+  redis: Redis;
+  prefix: string;
+  storage: Storage;
+  withLock: WithLock;
+  logger: Logger;
+  /** Called once per change, by the instance that applied it. */
+  onChange?: (change: VideoChange) => void | Promise<void>;
+  /** How often to look for results that finished while no server listened (ms). */
+  reconcileEveryMs?: number;
+}
+
+const OPEN = ['queued', 'processing'] as const;
+
+/**
+ * Applies transcode progress and results to video documents. The transcoder never touches MongoDB:
+ * it reports progress through BullMQ and returns its result, which BullMQ keeps with the completed
+ * (or failed) job. This listens to the queue's events on every server instance and, at start and
+ * then every minute, reconciles open videos with their jobs — so a result that finished while no
+ * server was running reaches the database when one starts. Every application is conditional on the
+ * video still being open and runs under a per-video lock, so it happens once however many instances
+ * see it, and only the instance that applied it announces the change.
+ */
+export function createTranscodeResults(deps: TranscodeResultsDeps) {
+  const { Video, queue, storage, logger } = deps;
+  const events = new QueueEvents(QUEUES.transcode, { connection: deps.redis.duplicate(), prefix: deps.prefix });
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  const announce = async (change: VideoChange) => {
+    try {
+      await deps.onChange?.(change);
+    } catch (err) {
+      logger.warn({ err, videoId: String(change.video._id) }, 'could not announce a video change');
+    }
+  };
+
+  async function applyOpen(videoId: string, update: object, change: (v: Video) => VideoChange | null): Promise<void> {
+    if (!/^[0-9a-f]{24}$/.test(videoId)) return;
+    await deps.withLock(`video:${videoId}`, async () => {
+      const res = await Video.updateOne({ _id: videoId, status: { $in: OPEN } }, update);
+      if (res.modifiedCount !== 1) return;
+      const video = await Video.findById(videoId).lean<Video>();
+      const c = video ? change(video) : null;
+      if (c) await announce(c);
+    });
+  }
+
+  async function complete(videoId: string, result: TranscodeResult): Promise<void> {
+    const mp4 = await storage.stat(result.mp4Key).catch(() => null);
+    await applyOpen(videoId, readyUpdate(result, mp4), (video) => ({ type: 'ready', video, result }));
+    logger.info({ videoId }, 'video ready');
+  }
+
+  async function fail(videoId: string, failedReason: string | undefined): Promise<void> {
+    const failure = parseTranscodeFailure(failedReason);
+    await applyOpen(videoId, failedUpdate(failure), (video) => ({ type: 'failed', video, failure }));
+    logger.info({ videoId, code: failure.code }, 'video failed');
+  }
+
+  /** Applies whatever the job of one open video says now. */
+  async function reconcileOne(videoId: string): Promise<void> {
+    const job = await queue.getJob(videoId);
+    if (!job) return;
+    const state = await job.getState();
+    if (state === 'completed' && job.returnvalue) await complete(videoId, job.returnvalue as TranscodeResult);
+    else if (state === 'failed') await fail(videoId, job.failedReason);
+  }
+
+  async function reconcile(): Promise<void> {
+    const open = await Video.find({ status: { $in: OPEN } })
+      .select('_id')
+      .sort({ _id: 1 })
+      .limit(1000)
+      .lean();
+    for (const { _id } of open) {
+      if (closed) return;
+      await reconcileOne(String(_id)).catch((err: unknown) => logger.warn({ err, videoId: String(_id) }, 'reconcile failed'));
+    }
+  }
+
+  const guard = (what: string, fn: () => Promise<void>) => {
+    fn().catch((err: unknown) => logger.warn({ err }, `could not apply ${what}`));
+  };
+
+  events.on('active', ({ jobId }) =>
+    guard('job start', () =>
+      applyOpen(jobId, { $set: { status: 'processing' } }, (video) => (video.status === 'processing' ? { type: 'processing', video } : null)),
+    ),
+  );
+  events.on('progress', ({ jobId, data }) => {
+    const progress = parseProgress(data);
+    if (!progress) return;
+    guard('progress', async () => {
+      if (!/^[0-9a-f]{24}$/.test(jobId)) return;
+      // Progress is frequent and not worth a lock; last writer wins, and it is only a hint.
+      const res = await Video.updateOne({ _id: jobId, status: { $in: OPEN } }, progressUpdate(progress));
+      if (res.modifiedCount !== 1) return;
+      const video = await Video.findById(jobId).lean<Video>();
+      if (video) await announce({ type: 'progress', video, progress });
+    });
+  });
+  events.on('completed', ({ jobId, returnvalue }) =>
+    guard('a result', async () => {
+      const result = (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as TranscodeResult;
+      if (result && typeof result === 'object' && 'renditions' in result) await complete(jobId, result);
+    }),
+  );
+  events.on('failed', ({ jobId, failedReason }) =>
+    guard('a failure', async () => {
+      // `failed` fires for every attempt; only the last one (no retry scheduled) is final.
+      const job = await queue.getJob(jobId);
+      if (job && (await job.getState()) === 'failed') await fail(jobId, failedReason);
+    }),
+  );
+
+  return {
+    events,
+    reconcile,
+    async start(): Promise<void> {
+      await events.waitUntilReady();
+      await reconcile();
+      const every = deps.reconcileEveryMs ?? 60_000;
+      timer = setInterval(() => guard('reconciliation', reconcile), every);
+      timer.unref();
+    },
+    async close(): Promise<void> {
+      closed = true;
+      clearInterval(timer);
+      await events.close();
+    },
+  };
+}
+
+export type TranscodeResults = ReturnType<typeof createTranscodeResults>;

@@ -1,0 +1,284 @@
+import Router from '@koa/router';
+import type { Storage } from '@reelkit/storage';
+import type { Context, Middleware } from 'koa';
+import { z } from 'zod';
+import { AppError } from '../http/app-error.js';
+import { principalOf } from '../http/authenticate.js';
+import { defineRoute, type RouteDef, type RouteSpec } from '../http/define-route.js';
+import { objectIdOr404 } from '../http/object-id.js';
+import { ORIGIN_PATTERN, type OrgModel } from '../orgs/org-model.js';
+import { playableFile, sendStoredFile } from '../videos/stream-file.js';
+import type { Video, VideoModel } from '../videos/video-model.js';
+import { deliveryBase, parseDeliveryPath } from './delivery-path.js';
+import { PlaybackTokenError, type PlaybackClaims, type PlaybackTokens } from './playback-tokens.js';
+
+export interface PlaybackRouteDeps {
+  Video: VideoModel;
+  Org: OrgModel;
+  storage: Storage;
+  playbackTokens: PlaybackTokens;
+  publicUrl: string;
+  defaultTtlSeconds: number;
+  maxTtlSeconds: number;
+  /** The API's authenticate middleware (access token, API key or cookie). */
+  authenticate: Middleware;
+}
+
+const mintBody = z.strictObject({
+  ttlSeconds: z.number().int().min(10).optional(),
+  origins: z
+    .array(
+      z
+        .string()
+        .max(300)
+        .regex(ORIGIN_PATTERN, 'must be an origin such as https://www.example.com (no path)'),
+    )
+    .max(20)
+    .optional(),
+});
+
+function verifyOr403(tokens: PlaybackTokens, token: string): PlaybackClaims {
+  try {
+    return tokens.verify(token);
+  } catch (err) {
+    if (err instanceof PlaybackTokenError) throw new AppError(err.code, err.message);
+    throw err;
+  }
+}
+
+/** A token bound to origins may only be used from those origins (requests without Origin pass). */
+function assertOrigin(ctx: Context, claims: PlaybackClaims): void {
+  const origin = ctx.get('origin');
+  if (origin && claims.origins?.length && !claims.origins.includes(origin)) {
+    throw new AppError('playback_origin_refused', `This token may not be used from ${origin}`);
+  }
+}
+
+/** CORS for delivery: the token is the credential, so any origin may read (no cookies). */
+function deliveryCors(ctx: Context, claims?: PlaybackClaims): void {
+  const origin = ctx.get('origin');
+  ctx.set('Access-Control-Allow-Origin', claims?.origins?.length && origin ? origin : '*');
+  ctx.set('Access-Control-Expose-Headers', 'Content-Length, Content-Range, Accept-Ranges, ETag');
+  ctx.set('Timing-Allow-Origin', '*');
+  ctx.vary('Origin');
+}
+
+/** The signed URLs of a video, all below one path that carries the token. */
+export function playbackDescriptor(video: Video, token: string, expiresAt: Date, publicUrl: string) {
+  const videoId = String(video._id);
+  const base = deliveryBase(publicUrl, token, videoId);
+  const ready = video.status === 'ready';
+  return {
+    videoId,
+    status: video.status,
+    token,
+    expiresAt,
+    hls: ready && video.renditions.length ? `${base}hls/master.m3u8` : null,
+    mp4: video.mp4?.key ? `${base}file` : null,
+    poster: video.posterKey ? `${base}poster.jpg` : null,
+    storyboard: video.storyboard ? `${base}storyboard.vtt` : null,
+    duration: video.metadata?.duration ?? null,
+    aspectRatio:
+      video.metadata?.width && video.metadata.height ? video.metadata.width / video.metadata.height : null,
+    renditions: video.renditions.map((r) => ({
+      rung: r.rung,
+      width: r.width,
+      height: r.height,
+      bandwidth: r.bandwidth,
+    })),
+    title: video.title,
+  };
+}
+
+export const PLAYBACK_ROUTE_SPECS: readonly RouteSpec[] = [
+  {
+    method: 'get',
+    path: '/v1/videos/:id/playback',
+    auth: 'public',
+    summary: 'Signed playback URLs: anonymous for public videos, or with ?token= or credentials',
+    tag: 'playback',
+    status: 200,
+  },
+  {
+    method: 'get',
+    path: '/v1/play/:token/:videoId/*path',
+    auth: 'public',
+    summary: 'Signed delivery of playlists, segments, poster, storyboard and MP4 (token in the path)',
+    tag: 'playback',
+    status: 200,
+  },
+];
+
+/**
+ * Playback tokens and signed delivery. Tokens are minted by members and API keys, or anonymously
+ * for public videos from an allowed origin; every delivered file checks the token.
+ */
+export function playbackRoutes(deps: PlaybackRouteDeps): {
+  defs: RouteDef[];
+  router: Router;
+  authenticateFile: Middleware;
+} {
+  const { Video, Org, storage, playbackTokens } = deps;
+
+  const mint = (video: Video, ttlSeconds?: number, origins?: string[]) =>
+    playbackTokens.sign({
+      videoId: String(video._id),
+      orgId: String(video.orgId),
+      ttlSeconds: Math.min(ttlSeconds ?? deps.defaultTtlSeconds, deps.maxTtlSeconds),
+      origins,
+    });
+
+  async function loadVideo(orgId: string, id: string | undefined): Promise<Video> {
+    const video = await Video.findOne({ _id: objectIdOr404(id, 'video_not_found'), orgId }).lean<Video>();
+    if (!video) throw new AppError('video_not_found');
+    return video;
+  }
+
+  const defs: RouteDef[] = [
+    defineRoute(
+      {
+        method: 'post',
+        path: '/v1/videos/:id/playback-tokens',
+        auth: 'viewer',
+        status: 201,
+        tag: 'playback',
+        summary: 'Mint a playback token for one video (members, or an org backend with an API key)',
+        body: mintBody,
+      },
+      async (ctx, { body }) => {
+        if (body.ttlSeconds !== undefined && body.ttlSeconds > deps.maxTtlSeconds) {
+          throw new AppError('validation_failed', `ttlSeconds must be at most ${deps.maxTtlSeconds}`, {
+            errors: [{ path: 'ttlSeconds', message: `must be at most ${deps.maxTtlSeconds}` }],
+          });
+        }
+        const video = await loadVideo(principalOf(ctx).orgId, ctx.params.id);
+        const { token, expiresAt } = mint(video, body.ttlSeconds, body.origins);
+        ctx.status = 201;
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = {
+          token,
+          expiresAt,
+          playback: playbackDescriptor(video, token, expiresAt, deps.publicUrl),
+        };
+      },
+    ),
+  ];
+
+  const router = new Router();
+
+  /**
+   * `GET /v1/videos/:id/playback`:
+   * - with `?token=` (a playback token for this video): the URLs signed with that token;
+   * - with credentials (Authorization or the session cookie): a fresh token for a member;
+   * - anonymously, for a `public` video only, when the request's Origin is allowed by the org's
+   *   embed-origin list. An empty list allows every origin (the video is public); a request without
+   *   an Origin header (not a cross-origin browser request) is allowed too.
+   */
+  router.get('/v1/videos/:id/playback', async (ctx) => {
+    const id = objectIdOr404(ctx.params.id, 'video_not_found');
+    ctx.set('Cache-Control', 'no-store');
+    const queryToken = typeof ctx.query.token === 'string' ? ctx.query.token : undefined;
+    if (queryToken) {
+      const claims = verifyOr403(playbackTokens, queryToken);
+      if (claims.sub !== id) throw new AppError('playback_video_mismatch');
+      assertOrigin(ctx, claims);
+      deliveryCors(ctx, claims);
+      const video = await loadVideo(claims.orgId, id);
+      ctx.body = playbackDescriptor(video, queryToken, new Date(claims.exp * 1000), deps.publicUrl);
+      return;
+    }
+    if (ctx.get('authorization') || ctx.cookies.get('rk_access') || ctx.cookies.get('__Host-rk_access')) {
+      await deps.authenticate(ctx, async () => {
+        const video = await loadVideo(principalOf(ctx).orgId, id);
+        const { token, expiresAt } = mint(video);
+        ctx.body = playbackDescriptor(video, token, expiresAt, deps.publicUrl);
+      });
+      return;
+    }
+    const video = await Video.findOne({ _id: id, visibility: 'public' }).lean<Video>();
+    if (!video)
+      throw new AppError(
+        'video_not_found',
+        'No public video with this id; private and unlisted videos need a token',
+      );
+    const org = await Org.findById(video.orgId).select('embedOrigins').lean();
+    const origin = ctx.get('origin');
+    const allowed = org?.embedOrigins ?? [];
+    if (origin && allowed.length > 0 && !allowed.includes(origin)) {
+      throw new AppError('playback_origin_refused', `${origin} is not in this organisation's embed origins`);
+    }
+    ctx.set('Access-Control-Allow-Origin', origin && allowed.length > 0 ? origin : '*');
+    ctx.vary('Origin');
+    const { token, expiresAt } = mint(video, undefined, origin && allowed.length > 0 ? [origin] : undefined);
+    ctx.body = playbackDescriptor(video, token, expiresAt, deps.publicUrl);
+  });
+
+  router.options('/v1/play/:token/:videoId/*path', (ctx) => {
+    ctx.set('Access-Control-Allow-Origin', ctx.get('origin') || '*');
+    ctx.set('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS');
+    ctx.set('Access-Control-Allow-Headers', 'Range');
+    ctx.set('Access-Control-Max-Age', '86400');
+    ctx.status = 204;
+  });
+
+  /**
+   * Signed delivery. Checks, in order: the path against the allow-list (400), the token's
+   * signature, key, audience and expiry (403), its video binding (403) and origins (403). No
+   * database read: the token names the organisation, and storage keys are built from ids only.
+   */
+  router.get('/v1/play/:token/:videoId/*path', async (ctx) => {
+    // First, so that refusals (403 expired…) are readable by the player on another origin: it
+    // must see the status to renew its token instead of taking it for a network failure.
+    deliveryCors(ctx);
+    const rawPath = ctx.path.split('/').slice(5).join('/');
+    const videoId = ctx.params.videoId ?? '';
+    const file = rawPath === 'file' ? undefined : parseDeliveryPath(rawPath);
+    if (rawPath !== 'file' && !file) throw new AppError('playback_path_invalid', 'No such file in a video');
+    if (!/^[0-9a-f]{24}$/.test(videoId)) throw new AppError('playback_path_invalid', 'Malformed video id');
+    const claims = verifyOr403(playbackTokens, ctx.params.token ?? '');
+    if (claims.sub !== videoId) throw new AppError('playback_video_mismatch');
+    assertOrigin(ctx, claims);
+    deliveryCors(ctx, claims);
+    if (!file) {
+      const video = await loadVideo(claims.orgId, videoId);
+      const stored = playableFile(video);
+      if (!stored) throw new AppError('video_not_ready');
+      sendStoredFile(ctx, storage, stored);
+      ctx.set('Cache-Control', 'private, max-age=3600');
+      return;
+    }
+    const key = `${claims.orgId}/${videoId}/${file.path}`;
+    const stat = await storage.stat(key);
+    if (!stat) throw new AppError('not_found', 'This video has no such file (yet)');
+    sendStoredFile(ctx, storage, {
+      key,
+      size: stat.size,
+      etag: `"${stat.size.toString(36)}-${Math.floor(stat.mtime.getTime()).toString(36)}"`,
+      lastModified: stat.mtime,
+      mimeType: file.contentType,
+    });
+    ctx.set('Cache-Control', file.cacheControl);
+  });
+
+  /**
+   * For `GET|HEAD /v1/videos/:id/file`: a `<video src>` cannot send headers, so a playback token
+   * for this video in `?token=` is accepted and the file served right here; without one, the
+   * normal authentication applies and the videos route serves it.
+   */
+  const authenticateFile: Middleware = async (ctx, next) => {
+    const token = typeof ctx.query.token === 'string' ? ctx.query.token : undefined;
+    if (!token) return deps.authenticate(ctx, next);
+    deliveryCors(ctx);
+    const claims = verifyOr403(playbackTokens, token);
+    const id = objectIdOr404(ctx.params.id, 'video_not_found');
+    if (claims.sub !== id) throw new AppError('playback_video_mismatch');
+    assertOrigin(ctx, claims);
+    deliveryCors(ctx, claims);
+    const video = await loadVideo(claims.orgId, id);
+    const stored = playableFile(video);
+    if (!stored) throw new AppError('upload_incomplete', 'The upload of this video has not finished');
+    sendStoredFile(ctx, storage, stored);
+  };
+
+  return { defs, router, authenticateFile };
+}

@@ -1,0 +1,21 @@
+import { QUEUES, TRANSCODE_JOBS, TRANSCODE_JOB_OPTIONS, type TranscodeJobData } from '@reelkit/protocol';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+export type TranscodeQueue = Queue<TranscodeJobData>;
+
+/**
+ * The producer side of the `transcode` queue. It shares the server's Redis connection (a Queue
+ * never blocks on it); closing the queue leaves that connection open.
+ */
+export function createTranscodeQueue(options: { connection: Redis; prefix: string }): TranscodeQueue {
+  return new Queue<TranscodeJobData>(QUEUES.transcode, {
+    connection: options.connection,
+    prefix: options.prefix,
+  });
+}
+
+/** Enqueues the one transcode job of a video; its id is the video id, so a second call is a no-op. */
+export async function enqueueTranscode(queue: TranscodeQueue, data: TranscodeJobData): Promise<void> {
+  await queue.add(TRANSCODE_JOBS.transcode, data, { ...TRANSCODE_JOB_OPTIONS, jobId: data.videoId });
+}

@@ -1,0 +1,162 @@
+import type { Rendition, SensitivityResult, VideoMetadata } from '@reelkit/protocol';
+import { Schema, type Connection, type HydratedDocument, type Model, type Types } from 'mongoose';
+
+export const VIDEO_STATUSES = ['uploading', 'queued', 'processing', 'ready', 'failed'] as const;
+export type VideoStatus = (typeof VIDEO_STATUSES)[number];
+export const VISIBILITIES = ['private', 'unlisted', 'public'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+export const TITLE_MAX = 200;
+export const DESCRIPTION_MAX = 5000;
+
+/** A stored file the streaming route can serve without asking storage first. */
+export interface StoredFile {
+  key: string;
+  size: number;
+  /** Strong entity tag, quoted. */
+  etag: string;
+  lastModified: Date;
+  mimeType: string;
+}
+
+export interface VideoSource extends StoredFile {
+  sha256: string;
+  /** What the upload was sniffed as (`mp4`, `webm`, …). */
+  container: string;
+  /** The client's file name: shown and scored, never used in a path. */
+  originalName?: string;
+}
+
+/** State of a resumable (tus) upload while the video is `uploading`. */
+export interface PendingUpload {
+  length: number;
+  offset: number;
+  /** Parts already received, in order; concatenated into `source` on completion. */
+  parts: Array<{ key: string; size: number }>;
+  /** Set once the first bytes were sniffed. */
+  container?: string;
+  mimeType?: string;
+  originalName?: string;
+}
+
+export interface Video {
+  _id: Types.ObjectId;
+  orgId: Types.ObjectId;
+  title: string;
+  description: string;
+  visibility: Visibility;
+  status: VideoStatus;
+  progress: { stage: string; percent: number };
+  source?: VideoSource;
+  upload?: PendingUpload;
+  metadata?: VideoMetadata;
+  renditions: Rendition[];
+  posterKey?: string;
+  storyboard?: { imageKey: string; vttKey: string };
+  /** The progressive (faststart) MP4 rendition; served by `/file` once present. */
+  mp4?: StoredFile;
+  sensitivity?: SensitivityResult;
+  error?: { code: string; message: string };
+  createdBy: { kind: 'user' | 'api_key'; id: string };
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type VideoDocument = HydratedDocument<Video>;
+export type VideoModel = Model<Video>;
+
+const storedFile = {
+  key: { type: String, required: true },
+  size: { type: Number, required: true, min: 0 },
+  etag: { type: String, required: true },
+  lastModified: { type: Date, required: true },
+  mimeType: { type: String, required: true },
+};
+
+const schema = new Schema<Video>(
+  {
+    orgId: { type: Schema.Types.ObjectId, required: true },
+    title: { type: String, required: true, trim: true, minlength: 1, maxlength: TITLE_MAX },
+    description: { type: String, default: '', maxlength: DESCRIPTION_MAX },
+    visibility: { type: String, enum: VISIBILITIES, default: 'private', required: true },
+    status: { type: String, enum: VIDEO_STATUSES, required: true },
+    progress: {
+      stage: { type: String, default: 'upload' },
+      percent: { type: Number, default: 0, min: 0, max: 100 },
+    },
+    source: {
+      type: new Schema(
+        {
+          ...storedFile,
+          sha256: { type: String, required: true, match: /^[0-9a-f]{64}$/ },
+          container: { type: String, required: true },
+          originalName: { type: String, maxlength: 1024 },
+        },
+        { _id: false },
+      ),
+      required: false,
+    },
+    upload: {
+      type: new Schema(
+        {
+          length: { type: Number, required: true, min: 0 },
+          offset: { type: Number, required: true, min: 0 },
+          parts: [new Schema({ key: String, size: Number }, { _id: false })],
+          container: String,
+          mimeType: String,
+          originalName: { type: String, maxlength: 1024 },
+        },
+        { _id: false },
+      ),
+      required: false,
+    },
+    metadata: { type: Schema.Types.Mixed },
+    renditions: {
+      type: [
+        new Schema(
+          {
+            rung: Number,
+            width: Number,
+            height: Number,
+            bandwidth: Number,
+            averageBandwidth: Number,
+            codecs: String,
+            frameRate: Number,
+            playlistKey: String,
+          },
+          { _id: false },
+        ),
+      ],
+      default: [],
+    },
+    posterKey: String,
+    storyboard: { type: new Schema({ imageKey: String, vttKey: String }, { _id: false }), required: false },
+    mp4: { type: new Schema(storedFile, { _id: false }), required: false },
+    sensitivity: {
+      type: new Schema(
+        {
+          score: { type: Number, min: 0, max: 100 },
+          label: { type: String, enum: ['safe', 'review', 'flagged'] },
+          reasons: [new Schema({ code: String, message: String, penalty: Number }, { _id: false })],
+        },
+        { _id: false },
+      ),
+      required: false,
+    },
+    error: { type: new Schema({ code: String, message: String }, { _id: false }), required: false },
+    createdBy: {
+      kind: { type: String, enum: ['user', 'api_key'], required: true },
+      id: { type: String, required: true },
+    },
+  },
+  { timestamps: true, strict: 'throw', collection: 'videos' },
+);
+
+// One index per query path of the catalogue; every query starts with orgId.
+schema.index({ orgId: 1, _id: -1 });
+schema.index({ orgId: 1, status: 1, _id: -1 });
+schema.index({ orgId: 1, visibility: 1, _id: -1 });
+
+/** The `Video` model on one connection (never the global mongoose). */
+export function createVideoModel(db: Connection): VideoModel {
+  return (db.models.Video as VideoModel | undefined) ?? db.model<Video>('Video', schema);
+}

@@ -1,0 +1,203 @@
+import { transcodeCancelChannel, type TranscodeJobData } from '@reelkit/protocol';
+import { videoPrefix, type Storage } from '@reelkit/storage';
+import type { Redis } from 'ioredis';
+import { Types } from 'mongoose';
+import type { Logger } from '../logger.js';
+import { AppError } from '../http/app-error.js';
+import type { Principal } from '../http/principal.js';
+import { decodeCursor, encodeCursor, escapeRegExp } from './cursor.js';
+import type { ListVideosQuery, UpdateVideoBody } from './schemas.js';
+import { enqueueTranscode, type TranscodeQueue } from './transcode-queue.js';
+import { toVideoJson, type VideoJson } from './video-json.js';
+import type { Video, VideoModel, VideoStatus } from './video-model.js';
+
+export interface VideoServiceDeps {
+  Video: VideoModel;
+  storage: Storage;
+  queue: TranscodeQueue;
+  redis: Redis;
+  redisPrefix: string;
+  logger: Logger;
+}
+
+export interface VideoStats {
+  byStatus: Array<{ status: VideoStatus; count: number; durationSeconds: number; bytes: number }>;
+  total: { count: number; durationSeconds: number; bytes: number };
+}
+
+/** A 24-hex id, or null for anything else (which the routes answer with 404). */
+export function toObjectId(id: string): Types.ObjectId | null {
+  return /^[0-9a-f]{24}$/i.test(id) ? new Types.ObjectId(id) : null;
+}
+
+/** The caller, as `authenticate` left it; a route mounted without it is a bug, answered 401. */
+export function principalOf(ctx: { state: { principal?: Principal } }): Principal {
+  const principal = ctx.state.principal;
+  if (!principal) throw new AppError('unauthenticated');
+  return principal;
+}
+
+export function orgObjectId(principal: Principal): Types.ObjectId {
+  const id = toObjectId(principal.orgId);
+  if (!id) throw new Error(`principal.orgId is not an ObjectId: ${principal.orgId}`);
+  return id;
+}
+
+export function createdByOf(principal: Principal): Video['createdBy'] {
+  return principal.kind === 'user'
+    ? { kind: 'user', id: principal.userId }
+    : { kind: 'api_key', id: principal.apiKeyId };
+}
+
+/** The catalogue: every query is scoped by the caller's organisation. */
+export function createVideoService(deps: VideoServiceDeps) {
+  const { Video, storage, queue, redis, logger } = deps;
+
+  /**
+   * The org's video, or `video_not_found` (another org's id and a malformed id look the same).
+   * Looked up by `_id` alone and the organisation compared here: FerretDB 1.24 pushes only a bare
+   * `_id` equality down to its storage (`{ _id, orgId }` is a collection scan, ~6× slower), and
+   * `orgId` never changes after creation, so the check is as strong as the compound filter.
+   */
+  async function find<K extends keyof Video = keyof Video>(
+    orgId: Types.ObjectId,
+    id: string,
+    fields?: readonly K[],
+  ): Promise<Pick<Video, K | '_id' | 'orgId'>> {
+    const _id = toObjectId(id);
+    const projection = fields ? Object.fromEntries([...fields, 'orgId'].map((f) => [f, 1])) : undefined;
+    const video = _id ? await Video.findById(_id, projection).lean<Video>() : null;
+    if (!video || !video.orgId.equals(orgId)) throw new AppError('video_not_found', `No video ${id}`);
+    return video;
+  }
+
+  const get = (orgId: Types.ObjectId, id: string): Promise<Video> => find(orgId, id);
+
+  async function list(
+    orgId: Types.ObjectId,
+    q: ListVideosQuery,
+  ): Promise<{ items: VideoJson[]; nextCursor: string | null }> {
+    const filter: Record<string, unknown> = { orgId };
+    if (q.status) filter.status = q.status;
+    if (q.visibility) filter.visibility = q.visibility;
+    if (q.q) filter.title = { $regex: escapeRegExp(q.q), $options: 'i' };
+    if (q.cursor) filter._id = { $lt: decodeCursor(q.cursor) };
+    const docs = await Video.find(filter)
+      .sort({ _id: -1 })
+      .limit(q.limit + 1)
+      .lean<Video[]>();
+    const page = docs.slice(0, q.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toVideoJson),
+      nextCursor: docs.length > q.limit && last ? encodeCursor(last._id) : null,
+    };
+  }
+
+  async function update(orgId: Types.ObjectId, id: string, body: UpdateVideoBody): Promise<VideoJson> {
+    const { _id } = await find(orgId, id, ['_id']);
+    const set: Record<string, unknown> = {};
+    if (body.title !== undefined) set.title = body.title;
+    if (body.description !== undefined) set.description = body.description;
+    if (body.visibility !== undefined) set.visibility = body.visibility;
+    const video = await Video.findByIdAndUpdate(
+      _id,
+      { $set: set },
+      { new: true, runValidators: true },
+    ).lean<Video>();
+    if (!video) throw new AppError('video_not_found', `No video ${id}`); // deleted meanwhile
+    return toVideoJson(video);
+  }
+
+  /** Removes a video's files; a missing folder is fine. */
+  async function deleteFiles(orgId: string, videoId: string): Promise<void> {
+    await storage.deletePrefix(videoPrefix(orgId, videoId));
+  }
+
+  /**
+   * Deletes the document first (the video is gone for every reader at once), then the waiting
+   * job, then announces the cancel for a worker already running it, then the files.
+   */
+  async function remove(orgId: Types.ObjectId, id: string): Promise<void> {
+    const { _id } = await find(orgId, id, ['_id']);
+    const deleted = await Video.deleteOne({ _id });
+    if (deleted.deletedCount !== 1) throw new AppError('video_not_found', `No video ${id}`);
+    const videoId = _id.toHexString();
+    const job = await queue.getJob(videoId);
+    if (job) {
+      // An active job is locked by its worker; it stops on the cancel message instead.
+      const state = await job.getState();
+      if (state !== 'active')
+        await job.remove().catch((err: unknown) => logger.warn({ err, videoId }, 'could not remove job'));
+    }
+    await redis.publish(transcodeCancelChannel(deps.redisPrefix), videoId);
+    await deleteFiles(orgId.toHexString(), videoId);
+  }
+
+  /**
+   * Counts, total duration and bytes by status, each an aggregation `$match` → `$group` → `$sort`
+   * → `$project`. One pipeline per metric because FerretDB 1.24 computes only the first
+   * accumulator of a `$group` (the others come back 0) and treats `$project: { x: '$_id' }` as a
+   * literal string; both checked against FerretDB in the catalogue tests. The renaming happens here.
+   */
+  async function stats(orgId: Types.ObjectId): Promise<VideoStats> {
+    const metric = (value: 1 | string) =>
+      Video.aggregate<{ _id: VideoStatus; value: number | null }>([
+        { $match: { orgId } },
+        { $group: { _id: '$status', value: { $sum: value } } },
+        { $sort: { _id: 1 } },
+        { $project: { _id: 1, value: 1 } },
+      ]);
+    const [counts, durations, bytes] = await Promise.all([
+      metric(1),
+      metric('$metadata.duration'),
+      metric('$source.size'),
+    ]);
+    const valueOf = (rows: Array<{ _id: VideoStatus; value: number | null }>, status: VideoStatus) =>
+      rows.find((r) => r._id === status)?.value ?? 0;
+    const byStatus = counts.map((c) => ({
+      status: c._id,
+      count: c.value ?? 0,
+      durationSeconds: valueOf(durations, c._id),
+      bytes: valueOf(bytes, c._id),
+    }));
+    const total = { count: 0, durationSeconds: 0, bytes: 0 };
+    for (const r of byStatus) {
+      total.count += r.count;
+      total.durationSeconds += r.durationSeconds;
+      total.bytes += r.bytes;
+    }
+    return { byStatus, total };
+  }
+
+  /**
+   * Enqueues the transcode job of a video whose source is stored. When Redis refuses, the video is
+   * discarded (document and files) so nothing half-made stays behind, and the client may retry.
+   */
+  async function enqueueOrDiscard(
+    video: Pick<Video, '_id' | 'orgId'>,
+    data: TranscodeJobData,
+  ): Promise<void> {
+    try {
+      await enqueueTranscode(queue, data);
+    } catch (err) {
+      logger.error({ err, videoId: data.videoId }, 'could not enqueue the transcode job');
+      await discard(video.orgId, video._id.toHexString());
+      throw new AppError('service_unavailable', 'The transcode queue is unavailable; try the upload again');
+    }
+  }
+
+  /** Removes whatever an upload left: document and files. Never throws. */
+  async function discard(orgId: Types.ObjectId, videoId: string): Promise<void> {
+    try {
+      await Video.deleteOne({ _id: new Types.ObjectId(videoId) });
+      await deleteFiles(orgId.toHexString(), videoId);
+    } catch (err) {
+      logger.error({ err, videoId }, 'could not clean up a failed upload');
+    }
+  }
+
+  return { find, get, list, update, remove, stats, enqueueOrDiscard, discard };
+}
+
+export type VideoService = ReturnType<typeof createVideoService>;

@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeClip } from '../../../../test/support/clips.js';
+import { eventually, startVideoTestServer, type VideoTestServer } from '../support/video-test-server.js';
+
+const TUS = { 'tus-resumable': '1.0.0' };
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const MAX = 8 * 1024 * 1024;
+
+describe('tus resumable uploads (/v1/uploads)', () => {
+  let t: VideoTestServer;
+  let clip: Buffer;
+  beforeAll(async () => {
+    t = await startVideoTestServer({ maxUploadBytes: MAX });
+    clip = await readFile(await makeClip({ width: 320, height: 180, seconds: 2 }));
+  });
+  afterAll(() => t.close());
+
+  async function create(org: string, length: number, metadata = `filename ${b64('trip.mp4')}`) {
+    const res = await fetch(`${t.url}/v1/uploads`, {
+      method: 'POST',
+      headers: { ...t.as(org), ...TUS, 'upload-length': String(length), 'upload-metadata': metadata },
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('tus-resumable')).toBe('1.0.0');
+    return `${t.url}${res.headers.get('location')}`;
+  }
+
+  const patch = (org: string, url: string, offset: number, body: Buffer) =>
+    fetch(url, {
+      method: 'PATCH',
+      headers: {
+        ...t.as(org),
+        ...TUS,
+        'upload-offset': String(offset),
+        'content-type': 'application/offset+octet-stream',
+      },
+      body: new Uint8Array(body),
+    });
+
+  async function offsetOf(org: string, url: string): Promise<number> {
+    const res = await fetch(url, { method: 'HEAD', headers: { ...t.as(org), ...TUS } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    return Number(res.headers.get('upload-offset'));
+  }
+
+  it('advertises the protocol on OPTIONS', async () => {
+    const res = await fetch(`${t.url}/v1/uploads`, { method: 'OPTIONS' });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('tus-version')).toBe('1.0.0');
+    expect(res.headers.get('tus-extension')).toBe('creation,termination');
+    expect(res.headers.get('tus-max-size')).toBe(String(MAX));
+  });
+
+  it('resumes after a cut connection and yields a byte-identical file, then one job', async () => {
+    const org = t.newOrg();
+    const url = await create(org, clip.length);
+    const id = url.split('/').at(-1)!;
+    expect(await t.Video.findById(id).lean()).toMatchObject({ status: 'uploading', title: 'trip' });
+    expect(await offsetOf(org, url)).toBe(0);
+
+    const first = 10_000;
+    const r1 = await patch(org, url, 0, clip.subarray(0, first));
+    expect(r1.status).toBe(204);
+    expect(r1.headers.get('upload-offset')).toBe(String(first));
+
+    // Second PATCH announces the rest, sends part of it, and the connection dies.
+    const u = new URL(url);
+    const req = request({
+      host: u.hostname,
+      port: u.port,
+      path: u.pathname,
+      method: 'PATCH',
+      headers: {
+        ...t.as(org),
+        ...TUS,
+        'upload-offset': String(first),
+        'content-type': 'application/offset+octet-stream',
+        'content-length': String(clip.length - first),
+      },
+    });
+    req.on('error', () => undefined);
+    req.write(clip.subarray(first, first + 20_000));
+    await new Promise((r) => setTimeout(r, 300));
+    req.destroy();
+
+    let resumeAt = 0;
+    await eventually(async () => {
+      resumeAt = await offsetOf(org, url);
+      expect(resumeAt).toBeGreaterThan(first);
+    });
+    expect(resumeAt).toBeLessThanOrEqual(first + 20_000);
+    // A PATCH at a stale offset is refused.
+    expect((await patch(org, url, first, clip.subarray(first))).status).toBe(409);
+
+    const r3 = await patch(org, url, resumeAt, clip.subarray(resumeAt));
+    expect(r3.status).toBe(204);
+    expect(r3.headers.get('upload-offset')).toBe(String(clip.length));
+
+    const video = await t.Video.findById(id).lean();
+    expect(video).toMatchObject({
+      status: 'queued',
+      source: { size: clip.length, mimeType: 'video/mp4', originalName: 'trip.mp4' },
+    });
+    expect(video!.upload).toBeUndefined();
+    const sha = createHash('sha256').update(clip).digest('hex');
+    expect(video!.source!.sha256).toBe(sha);
+    const stored = await readFile(t.storage.localPath(`${org}/${id}/source`));
+    expect(createHash('sha256').update(stored).digest('hex')).toBe(sha);
+    expect(await t.filesOf(org)).toHaveLength(1); // the parts are gone
+    const jobs = await t.jobsOf(id);
+    expect(jobs.map((j) => j.id)).toEqual([id]);
+    expect(jobs[0]!.data).toMatchObject({
+      orgId: org,
+      videoId: id,
+      sourceKey: `${org}/${id}/source`,
+      originalName: 'trip.mp4',
+    });
+    expect(await offsetOf(org, url)).toBe(clip.length);
+  });
+
+  it('rejects a non-video on its first bytes with 415 and keeps nothing', async () => {
+    const org = t.newOrg();
+    const html = Buffer.from('<!DOCTYPE html>' + 'x'.repeat(4000));
+    const url = await create(org, html.length, `filename ${b64('fake.mp4')}`);
+    const res = await patch(org, url, 0, html);
+    expect(res.status).toBe(415);
+    expect((await res.json()).code).toBe('upload_type_rejected');
+    await eventually(async () => {
+      expect(await t.filesOf(org)).toEqual([]);
+      expect(await t.Video.countDocuments({ orgId: org })).toBe(0);
+    });
+  });
+
+  it('refuses more bytes than announced, and uploads over the maximum', async () => {
+    const org = t.newOrg();
+    const url = await create(org, 1000);
+    const res = await patch(org, url, 0, clip.subarray(0, 2000));
+    expect(res.status).toBe(413);
+    expect(await offsetOf(org, url)).toBe(0);
+    const tooBig = await fetch(`${t.url}/v1/uploads`, {
+      method: 'POST',
+      headers: { ...t.as(org), ...TUS, 'upload-length': String(MAX + 1) },
+    });
+    expect(tooBig.status).toBe(413);
+    expect((await tooBig.json()).code).toBe('upload_too_large');
+  });
+
+  it('checks Tus-Resumable, the content type, the role and the organisation', async () => {
+    const org = t.newOrg();
+    const url = await create(org, clip.length);
+    const noVersion = await fetch(url, { method: 'HEAD', headers: t.as(org) });
+    expect(noVersion.status).toBe(412);
+    expect(noVersion.headers.get('tus-version')).toBe('1.0.0');
+    const wrongType = await fetch(url, {
+      method: 'PATCH',
+      headers: { ...t.as(org), ...TUS, 'upload-offset': '0', 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(clip.subarray(0, 10)),
+    });
+    expect(wrongType.status).toBe(415);
+    expect((await fetch(url, { method: 'HEAD', headers: { ...t.as(org, 'viewer'), ...TUS } })).status).toBe(
+      403,
+    );
+    expect((await fetch(url, { method: 'HEAD', headers: { ...t.as(t.newOrg()), ...TUS } })).status).toBe(404);
+    const badMeta = await fetch(`${t.url}/v1/uploads`, {
+      method: 'POST',
+      headers: {
+        ...t.as(org),
+        ...TUS,
+        'upload-length': '10',
+        'upload-metadata': `title ${b64('x'.repeat(201))}`,
+      },
+    });
+    expect(badMeta.status).toBe(400);
+  });
+
+  it('terminates an upload: document and parts go', async () => {
+    const org = t.newOrg();
+    const url = await create(org, clip.length);
+    expect((await patch(org, url, 0, clip.subarray(0, 5000))).status).toBe(204);
+    expect(await t.filesOf(org)).toHaveLength(1);
+    const res = await fetch(url, { method: 'DELETE', headers: { ...t.as(org), ...TUS } });
+    expect(res.status).toBe(204);
+    expect(await t.filesOf(org)).toEqual([]);
+    expect(await t.Video.countDocuments({ orgId: org })).toBe(0);
+  });
+});
