@@ -106,7 +106,11 @@ export async function call(
     headers['content-type'] ??= 'application/json';
     body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
   }
-  const res = await fetch(`${base}${path}`, { method, headers, ...(body !== undefined ? { body: body as BodyInit } : {}) });
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    ...(body !== undefined ? { body: body as BodyInit } : {}),
+  });
   const text = await res.text();
   let parsed: unknown = undefined;
   try {

@@ -24,9 +24,19 @@ import { createPlaybackTokens, type PlaybackTokens } from './playback/playback-t
 import { PLAYBACK_ROUTE_SPECS, playbackRoutes } from './playback/routes.js';
 import { createVideoModel } from './videos/video-model.js';
 import { VIDEO_ROUTES, createTranscodeQueue, videoRoutes, type TranscodeQueue } from './videos/index.js';
-import { createTranscodeResults, type TranscodeResults, type VideoChange } from './pipeline/transcode-results.js';
+import {
+  createTranscodeResults,
+  type TranscodeResults,
+  type VideoChange,
+} from './pipeline/transcode-results.js';
 import { adminQueueRoutes } from './pipeline/admin-routes.js';
 import { createMetrics, metricsRoute, type Metrics } from './metrics/metrics.js';
+import {
+  createRealtimePublisher,
+  createVideoChangeAnnouncer,
+  type VideoLifecycleChange,
+} from './events/index.js';
+import { createWebhooks, type Webhooks } from './webhooks/index.js';
 import { createLock } from './redis-lock.js';
 import { userRoutes } from './users/routes.js';
 
@@ -60,6 +70,10 @@ export interface ReelkitApp {
   /** Applies transcode progress and results; `start()` it once the app serves (main does). */
   results: TranscodeResults;
   metrics: Metrics;
+  /** Webhook endpoints, their delivery queue and worker (`startWorker()` in main). */
+  webhooks: Webhooks;
+  /** Announces a video change: realtime events to every instance's sockets and webhook events. */
+  announce: (change: VideoLifecycleChange) => Promise<void>;
 }
 
 const MINUTE = 60_000;
@@ -129,7 +143,9 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
   });
   app.use(health.routes());
   app.use(metricsRoute(metrics, config.METRICS_TOKEN));
-  app.use(rateLimitByIp(limiter, 'ip', { max: config.RATE_LIMIT_IP_PER_MIN, windowMs: MINUTE }, ['/v1/play/']));
+  app.use(
+    rateLimitByIp(limiter, 'ip', { max: config.RATE_LIMIT_IP_PER_MIN, windowMs: MINUTE }, ['/v1/play/']),
+  );
   app.use(csrfGuard(cookies, allowedOrigins));
 
   const storage = deps.storage ?? new LocalStorage(config.STORAGE_DIR);
@@ -144,6 +160,12 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     defaultTtlSeconds: config.PLAYBACK_TOKEN_TTL_S,
     maxTtlSeconds: config.PLAYBACK_TOKEN_MAX_TTL_S,
     authenticate,
+  });
+
+  const webhooks = createWebhooks({ db: deps.db, redis: deps.redis, config, logger: deps.logger });
+  const announce = createVideoChangeAnnouncer({
+    publisher: createRealtimePublisher({ redis: deps.redis, redisPrefix: config.REDIS_PREFIX }),
+    enqueueWebhookEvent: webhooks.enqueueWebhookEvent,
   });
 
   const api = new Router();
@@ -171,6 +193,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
       ...apiKeyRoutes({ models }),
       ...playback.defs,
       ...adminQueueRoutes({ queue, Video }),
+      ...webhooks.routes,
     ],
     { authenticate, authorize, jsonLimit: config.JSON_BODY_LIMIT },
   );
@@ -187,6 +210,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     authorize,
     authenticatePlayback: playback.authenticateFile,
     logger: deps.logger,
+    announce,
   });
   app.use(videos.routes());
   app.use(videos.allowedMethods({ throw: true }));
@@ -202,6 +226,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     onChange: async (change) => {
       if (change.type === 'ready') metrics.jobDuration.observe(change.result.durations.total / 1000);
       if (change.type === 'failed') metrics.failures.inc({ code: change.failure.code });
+      await announce(change);
       await deps.onVideoChange?.(change);
     },
   });
@@ -215,5 +240,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     queue,
     results,
     metrics,
+    webhooks,
+    announce,
   };
 }

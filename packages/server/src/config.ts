@@ -119,16 +119,25 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
   let playbackKeys: PlaybackKeyring;
   if (parsed.PLAYBACK_KEYS === undefined && parsed.NODE_ENV === 'production') {
     throw new ConfigError([
-      { variable: 'PLAYBACK_KEYS', message: 'is required in production (kid:secret with at least 32 random bytes, e.g. k1:$(openssl rand -base64 48))' },
+      {
+        variable: 'PLAYBACK_KEYS',
+        message:
+          'is required in production (kid:secret with at least 32 random bytes, e.g. k1:$(openssl rand -base64 48))',
+      },
     ]);
   }
   try {
-    playbackKeys = parsePlaybackKeys(parsed.PLAYBACK_KEYS ?? `dev1:${getOrCreateDevSecret(stateDir, 'PLAYBACK_KEY_dev1')}`, MIN_SECRET_BYTES);
+    playbackKeys = parsePlaybackKeys(
+      parsed.PLAYBACK_KEYS ?? `dev1:${getOrCreateDevSecret(stateDir, 'PLAYBACK_KEY_dev1')}`,
+      MIN_SECRET_BYTES,
+    );
   } catch (err) {
     throw new ConfigError([{ variable: 'PLAYBACK_KEYS', message: (err as Error).message }]);
   }
   if (parsed.PLAYBACK_TOKEN_TTL_S > parsed.PLAYBACK_TOKEN_MAX_TTL_S) {
-    throw new ConfigError([{ variable: 'PLAYBACK_TOKEN_TTL_S', message: 'must not exceed PLAYBACK_TOKEN_MAX_TTL_S' }]);
+    throw new ConfigError([
+      { variable: 'PLAYBACK_TOKEN_TTL_S', message: 'must not exceed PLAYBACK_TOKEN_MAX_TTL_S' },
+    ]);
   }
   return Object.freeze({
     ...parsed,

@@ -1,9 +1,12 @@
 // The server process: the only file that reads the environment and listens.
 import { ConfigError } from '@reelkit/protocol';
-import { createApp } from './app.js';
+import type { Redis } from 'ioredis';
+import type { Connection } from 'mongoose';
+import { createApp, type ReelkitApp } from './app.js';
+import { attachRealtime, type Realtime } from './events/index.js';
 import { loadServerConfig } from './config.js';
 import { connectDatabase } from './db.js';
-import { listen } from './listen.js';
+import { listen, type RunningServer } from './listen.js';
 import { createLogger } from './logger.js';
 import { createRedis } from './redis.js';
 
@@ -19,14 +22,17 @@ try {
 }
 
 const logger = createLogger({ level: config.LOG_LEVEL, name: 'server' });
-const redis = createRedis(config.REDIS_URL, 'reelkit-server');
-redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
-const db = await connectDatabase(config.MONGODB_URI, config.MONGODB_DB);
-const reelkit = await createApp({ config, logger, db, redis, searchPath: process.env.PATH ?? '' });
-const running = await listen(reelkit.app, config.PORT, config.HOST);
-await reelkit.results.start();
-logger.info({ url: running.url, publicUrl: config.PUBLIC_URL }, 'listening');
 
+// Signal handlers come first, before anything is awaited, so there is no moment in which SIGTERM
+// would kill the process without a graceful stop; shutdown closes whatever has started so far.
+type Started = {
+  redis?: Redis;
+  db?: Connection;
+  reelkit?: ReelkitApp;
+  running?: RunningServer;
+  realtime?: Realtime;
+};
+const started: Started = {};
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
@@ -38,11 +44,40 @@ async function shutdown(signal: string): Promise<void> {
     logger.error('shutdown took too long; exiting');
     process.exit(1);
   }, timeout + 5_000).unref();
-  const { forced } = await running.close(timeout);
-  await Promise.allSettled([reelkit.results.close(), reelkit.queue.close()]);
-  await Promise.allSettled([db.close(), redis.quit()]);
+  const { redis, db, reelkit, running, realtime } = started;
+  // Sockets first: open websockets would otherwise hold the HTTP server open until the deadline.
+  await realtime?.close();
+  const { forced } = (await running?.close(timeout)) ?? { forced: false };
+  if (reelkit)
+    await Promise.allSettled([reelkit.results.close(), reelkit.queue.close(), reelkit.webhooks.close()]);
+  await Promise.allSettled([db?.close(), redis?.quit()]);
   logger.info({ forced }, 'stopped');
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+
+try {
+  const redis = (started.redis = createRedis(config.REDIS_URL, 'reelkit-server'));
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  const db = (started.db = await connectDatabase(config.MONGODB_URI, config.MONGODB_DB));
+  const reelkit = (started.reelkit = await createApp({
+    config,
+    logger,
+    db,
+    redis,
+    searchPath: process.env.PATH ?? '',
+  }));
+  if (!stopping) {
+    const running = (started.running = await listen(reelkit.app, config.PORT, config.HOST));
+    started.realtime = attachRealtime({ server: running.server, reelkit, db, redis, config, logger });
+    await reelkit.results.start();
+    reelkit.webhooks.startWorker();
+    logger.info({ url: running.url, publicUrl: config.PUBLIC_URL }, 'listening');
+  }
+} catch (err) {
+  if (!stopping) {
+    logger.fatal({ err }, 'could not start');
+    process.exit(1);
+  }
+}

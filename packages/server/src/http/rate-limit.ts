@@ -39,7 +39,12 @@ export function createRateLimiter(redis: Redis, prefix: string, now: () => numbe
  * A per-IP limit on everything behind it, except paths starting with one of `exempt`: signed
  * delivery is token-gated and usually fetched by a CDN, whose one IP would trip any per-IP limit.
  */
-export function rateLimitByIp(limiter: RateLimiter, bucket: string, limit: Limit, exempt: string[] = []): Middleware {
+export function rateLimitByIp(
+  limiter: RateLimiter,
+  bucket: string,
+  limit: Limit,
+  exempt: string[] = [],
+): Middleware {
   return async (ctx, next) => {
     if (!exempt.some((p) => ctx.path.startsWith(p))) await limiter.hit(bucket, ctx.ip, limit);
     await next();

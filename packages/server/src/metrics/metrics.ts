@@ -4,7 +4,15 @@ import type { Middleware } from 'koa';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Job states BullMQ counts, as exported in `reelkit_queue_jobs{state}`. */
-export const JOB_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed', 'paused'] as const;
+export const JOB_STATES = [
+  'waiting',
+  'prioritized',
+  'active',
+  'delayed',
+  'completed',
+  'failed',
+  'paused',
+] as const;
 
 /**
  * Prometheus metrics of one server process: HTTP request durations, the transcode queue's depth by
@@ -50,7 +58,9 @@ export function createMetrics(queue: Queue) {
     try {
       await next();
     } finally {
-      const route = (ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? (ctx.status === 404 ? 'unmatched' : 'other');
+      const route =
+        (ctx as unknown as { _matchedRoute?: string })._matchedRoute ??
+        (ctx.status === 404 ? 'unmatched' : 'other');
       end({ method: ctx.method, route: String(route), status: String(ctx.status) });
     }
   };

@@ -8,7 +8,14 @@ import { JOB_STATES } from '../metrics/metrics.js';
 export function adminQueueRoutes(deps: { queue: Queue; Video: VideoModel }): RouteDef[] {
   return [
     defineRoute(
-      { method: 'get', path: '/v1/admin/queue', auth: 'admin', status: 200, tag: 'admin', summary: 'Transcode queue job counts by state' },
+      {
+        method: 'get',
+        path: '/v1/admin/queue',
+        auth: 'admin',
+        status: 200,
+        tag: 'admin',
+        summary: 'Transcode queue job counts by state',
+      },
       async (ctx) => {
         const orgId = principalOf(ctx).orgId;
         const [counts, workers, queued, processing] = await Promise.all([

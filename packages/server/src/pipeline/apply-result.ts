@@ -32,7 +32,9 @@ export function readyUpdate(result: TranscodeResult, mp4: StoredObject | null) {
 }
 
 export function failedUpdate(failure: TranscodeFailure) {
-  return { $set: { status: 'failed', error: { code: failure.code, message: failure.message.slice(0, 1000) } } };
+  return {
+    $set: { status: 'failed', error: { code: failure.code, message: failure.message.slice(0, 1000) } },
+  };
 }
 
 /** Progress as stored: a stage and a whole percent in [0, 100]. */

@@ -48,7 +48,7 @@ const OPEN = ['queued', 'processing'] as const;
  */
 export function createTranscodeResults(deps: TranscodeResultsDeps) {
   const { Video, queue, storage, logger } = deps;
-  const events = new QueueEvents(QUEUES.transcode, { connection: deps.redis.duplicate(), prefix: deps.prefix });
+  let events: QueueEvents | undefined;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
 
@@ -60,7 +60,11 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
     }
   };
 
-  async function applyOpen(videoId: string, update: object, change: (v: Video) => VideoChange | null): Promise<void> {
+  async function applyOpen(
+    videoId: string,
+    update: object,
+    change: (v: Video) => VideoChange | null,
+  ): Promise<void> {
     if (!/^[0-9a-f]{24}$/.test(videoId)) return;
     await deps.withLock(`video:${videoId}`, async () => {
       const res = await Video.updateOne({ _id: videoId, status: { $in: OPEN } }, update);
@@ -100,7 +104,9 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
       .lean();
     for (const { _id } of open) {
       if (closed) return;
-      await reconcileOne(String(_id)).catch((err: unknown) => logger.warn({ err, videoId: String(_id) }, 'reconcile failed'));
+      await reconcileOne(String(_id)).catch((err: unknown) =>
+        logger.warn({ err, videoId: String(_id) }, 'reconcile failed'),
+      );
     }
   }
 
@@ -108,41 +114,51 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
     fn().catch((err: unknown) => logger.warn({ err }, `could not apply ${what}`));
   };
 
-  events.on('active', ({ jobId }) =>
-    guard('job start', () =>
-      applyOpen(jobId, { $set: { status: 'processing' } }, (video) => (video.status === 'processing' ? { type: 'processing', video } : null)),
-    ),
-  );
-  events.on('progress', ({ jobId, data }) => {
-    const progress = parseProgress(data);
-    if (!progress) return;
-    guard('progress', async () => {
-      if (!/^[0-9a-f]{24}$/.test(jobId)) return;
-      // Progress is frequent and not worth a lock; last writer wins, and it is only a hint.
-      const res = await Video.updateOne({ _id: jobId, status: { $in: OPEN } }, progressUpdate(progress));
-      if (res.modifiedCount !== 1) return;
-      const video = await Video.findById(jobId).lean<Video>();
-      if (video) await announce({ type: 'progress', video, progress });
+  function listen(q: QueueEvents): void {
+    q.on('active', ({ jobId }) =>
+      guard('job start', () =>
+        applyOpen(jobId, { $set: { status: 'processing' } }, (video) =>
+          video.status === 'processing' ? { type: 'processing', video } : null,
+        ),
+      ),
+    );
+    q.on('progress', ({ jobId, data }) => {
+      const progress = parseProgress(data);
+      if (!progress) return;
+      guard('progress', async () => {
+        if (!/^[0-9a-f]{24}$/.test(jobId)) return;
+        // Progress is frequent and not worth a lock; last writer wins, and it is only a hint.
+        const res = await Video.updateOne({ _id: jobId, status: { $in: OPEN } }, progressUpdate(progress));
+        if (res.modifiedCount !== 1) return;
+        const video = await Video.findById(jobId).lean<Video>();
+        if (video) await announce({ type: 'progress', video, progress });
+      });
     });
-  });
-  events.on('completed', ({ jobId, returnvalue }) =>
-    guard('a result', async () => {
-      const result = (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as TranscodeResult;
-      if (result && typeof result === 'object' && 'renditions' in result) await complete(jobId, result);
-    }),
-  );
-  events.on('failed', ({ jobId, failedReason }) =>
-    guard('a failure', async () => {
-      // `failed` fires for every attempt; only the last one (no retry scheduled) is final.
-      const job = await queue.getJob(jobId);
-      if (job && (await job.getState()) === 'failed') await fail(jobId, failedReason);
-    }),
-  );
+    q.on('completed', ({ jobId, returnvalue }) =>
+      guard('a result', async () => {
+        const result = (
+          typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue
+        ) as TranscodeResult;
+        if (result && typeof result === 'object' && 'renditions' in result) await complete(jobId, result);
+      }),
+    );
+    q.on('failed', ({ jobId, failedReason }) =>
+      guard('a failure', async () => {
+        // `failed` fires for every attempt; only the last one (no retry scheduled) is final.
+        const job = await queue.getJob(jobId);
+        if (job && (await job.getState()) === 'failed') await fail(jobId, failedReason);
+      }),
+    );
+  }
 
   return {
-    events,
     reconcile,
+    /** Starts listening and reconciling; after `close()` it may be started again. */
     async start(): Promise<void> {
+      if (events) return;
+      closed = false;
+      events = new QueueEvents(QUEUES.transcode, { connection: deps.redis.duplicate(), prefix: deps.prefix });
+      listen(events);
       await events.waitUntilReady();
       await reconcile();
       const every = deps.reconcileEveryMs ?? 60_000;
@@ -152,7 +168,9 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
     async close(): Promise<void> {
       closed = true;
       clearInterval(timer);
-      await events.close();
+      const q = events;
+      events = undefined;
+      await q?.close();
     },
   };
 }

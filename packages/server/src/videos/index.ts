@@ -16,7 +16,7 @@ import type { TranscodeQueue } from './transcode-queue.js';
 import { mountTusRoutes } from './tus-routes.js';
 import { receiveMultipart } from './upload-multipart.js';
 import { toVideoJson } from './video-json.js';
-import { createVideoModel } from './video-model.js';
+import { createVideoModel, type Video } from './video-model.js';
 import { createVideoService, createdByOf, orgObjectId, principalOf } from './video-service.js';
 
 export { createVideoModel } from './video-model.js';
@@ -47,6 +47,8 @@ export interface VideoRoutesDeps {
    */
   authenticatePlayback?: Middleware;
   logger: Logger;
+  /** Told when a video is created or deleted (realtime events, webhooks). */
+  announce?: (change: { type: 'created' | 'deleted'; video: Video }) => Promise<void>;
 }
 
 /** Limit of the JSON body of `PATCH /v1/videos/:id`. */
@@ -154,6 +156,14 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
     redisPrefix: config.REDIS_PREFIX,
     logger,
   });
+  /** Announcing is best effort: the upload or delete has happened whatever the announcement does. */
+  const announce: NonNullable<VideoRoutesDeps['announce']> = async (change) => {
+    try {
+      await deps.announce?.(change);
+    } catch (err) {
+      logger.warn({ err, videoId: String(change.video._id) }, 'could not announce a video change');
+    }
+  };
   const viewer = [deps.authenticate, deps.authorize('viewer')];
   const editor = [deps.authenticate, deps.authorize('editor')];
   const router = new Router();
@@ -208,6 +218,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
       ...(up.originalName ? { originalName: up.originalName } : {}),
     });
     logger.info({ videoId, size: up.size, requestId: ctx.state.requestId }, 'video uploaded');
+    await announce({ type: 'created', video: video.toObject() });
     ctx.status = 201;
     ctx.set('Location', `/v1/videos/${videoId}`);
     ctx.body = toVideoJson(video.toObject());
@@ -234,7 +245,10 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
   });
 
   router.delete('/v1/videos/:id', ...editor, async (ctx) => {
-    await service.remove(orgObjectId(principalOf(ctx)), ctx.params.id ?? '');
+    const orgId = orgObjectId(principalOf(ctx));
+    const video = await service.get(orgId, ctx.params.id ?? '');
+    await service.remove(orgId, ctx.params.id ?? '');
+    await announce({ type: 'deleted', video });
     ctx.status = 204;
   });
 
@@ -259,6 +273,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
     authorize: deps.authorize,
     maxBytes: config.MAX_UPLOAD_BYTES,
     logger,
+    announce,
   });
   return router;
 }

@@ -15,7 +15,18 @@ export function createTranscodeQueue(options: { connection: Redis; prefix: strin
   });
 }
 
-/** Enqueues the one transcode job of a video; its id is the video id, so a second call is a no-op. */
-export async function enqueueTranscode(queue: TranscodeQueue, data: TranscodeJobData): Promise<void> {
-  await queue.add(TRANSCODE_JOBS.transcode, data, { ...TRANSCODE_JOB_OPTIONS, jobId: data.videoId });
+/**
+ * Enqueues the one transcode job of a video; its id is the video id, so a second call is a no-op.
+ * `priority` (1 = soonest) comes from `transcodePriority`.
+ */
+export async function enqueueTranscode(
+  queue: TranscodeQueue,
+  data: TranscodeJobData,
+  priority?: number,
+): Promise<void> {
+  await queue.add(TRANSCODE_JOBS.transcode, data, {
+    ...TRANSCODE_JOB_OPTIONS,
+    jobId: data.videoId,
+    ...(priority ? { priority } : {}),
+  });
 }

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import type Router from '@koa/router';
 import type { Role } from '@reelkit/protocol';
+import type { VideoRoutesDeps } from './index.js';
 import type { Storage } from '@reelkit/storage';
 import { videoKey, videoPrefix } from '@reelkit/storage';
 import type { Context, Middleware } from 'koa';
@@ -30,6 +31,7 @@ export interface TusDeps {
   authorize: (min: Role) => Middleware;
   maxBytes: number;
   logger: Logger;
+  announce?: VideoRoutesDeps['announce'];
 }
 
 /**
@@ -152,7 +154,10 @@ export function mountTusRoutes(router: Router, deps: TusDeps): void {
     });
     ctx.status = 201;
     ctx.set('Location', `${base}/${video._id.toHexString()}`);
+    // The upload URL is not the video's; clients read the video id here.
+    ctx.set('Reelkit-Video-Id', video._id.toHexString());
     ctx.set('Upload-Offset', '0');
+    await deps.announce?.({ type: 'created', video: video.toObject() });
   });
 
   // Offset

@@ -1,8 +1,14 @@
-import { transcodeCancelChannel, type TranscodeJobData } from '@reelkit/protocol';
+import {
+  transcodeCancelChannel,
+  transcodePriority,
+  type Plan,
+  type TranscodeJobData,
+} from '@reelkit/protocol';
 import { videoPrefix, type Storage } from '@reelkit/storage';
 import type { Redis } from 'ioredis';
 import { Types } from 'mongoose';
 import type { Logger } from '../logger.js';
+import { createOrgModel } from '../orgs/org-model.js';
 import { AppError } from '../http/app-error.js';
 import type { Principal } from '../http/principal.js';
 import { decodeCursor, encodeCursor, escapeRegExp } from './cursor.js';
@@ -171,7 +177,8 @@ export function createVideoService(deps: VideoServiceDeps) {
   }
 
   /**
-   * Enqueues the transcode job of a video whose source is stored. When Redis refuses, the video is
+   * Enqueues the transcode job of a video whose source is stored, with a priority from its
+   * organisation's plan and waiting jobs (`transcodePriority`). When Redis refuses, the video is
    * discarded (document and files) so nothing half-made stays behind, and the client may retry.
    */
   async function enqueueOrDiscard(
@@ -179,7 +186,13 @@ export function createVideoService(deps: VideoServiceDeps) {
     data: TranscodeJobData,
   ): Promise<void> {
     try {
-      await enqueueTranscode(queue, data);
+      // Fairness: the job goes in the round after this organisation's waiting jobs, so another
+      // organisation's single upload is not queued behind a burst; the plan orders each round.
+      const [waiting, org] = await Promise.all([
+        Video.countDocuments({ orgId: video.orgId, status: 'queued', _id: { $ne: video._id } }),
+        createOrgModel(Video.db).findById(video.orgId).select('plan').lean<{ plan?: Plan }>(),
+      ]);
+      await enqueueTranscode(queue, data, transcodePriority(org?.plan ?? 'free', waiting));
     } catch (err) {
       logger.error({ err, videoId: data.videoId }, 'could not enqueue the transcode job');
       await discard(video.orgId, video._id.toHexString());

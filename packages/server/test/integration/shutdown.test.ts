@@ -54,7 +54,7 @@ describe('graceful shutdown', () => {
     const proc = startTs('packages/server/src/main.ts', { ...env, PORT: '0', SHUTDOWN_TIMEOUT_MS: '2000' });
     await proc.waitFor(/"msg":"listening"/);
     const started = Date.now();
-    expect(await proc.stop('SIGTERM')).toBe(0);
+    expect(await proc.stop('SIGTERM'), proc.output()).toBe(0);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(proc.output()).toMatch(/"msg":"stopped"/);
   });

@@ -1,0 +1,35 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Redis } from 'ioredis';
+import type { Connection } from 'mongoose';
+import type { ReelkitApp } from '../app.js';
+import type { ServerConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import { createVideoModel } from '../videos/video-model.js';
+import { createRealtime, type Realtime } from './realtime.js';
+import { createVideoSnapshotLoader } from './video-snapshot.js';
+
+/**
+ * Wires realtime into a running API server: the app's token services and models, snapshots read
+ * from the videos collection, the adapter on the server's Redis. Call it with the `http.Server`
+ * that `listen()` returned; close it before closing that server (open websockets would otherwise
+ * hold the HTTP server's close until its timeout).
+ */
+export function attachRealtime(deps: {
+  server: HttpServer;
+  reelkit: Pick<ReelkitApp, 'tokens' | 'playbackTokens' | 'models'>;
+  db: Connection;
+  redis: Redis;
+  config: Pick<ServerConfig, 'REDIS_PREFIX'>;
+  logger: Logger;
+}): Realtime {
+  return createRealtime({
+    httpServer: deps.server,
+    redis: deps.redis,
+    redisPrefix: deps.config.REDIS_PREFIX,
+    tokens: deps.reelkit.tokens,
+    playbackTokens: deps.reelkit.playbackTokens,
+    models: deps.reelkit.models,
+    loadSnapshot: createVideoSnapshotLoader(createVideoModel(deps.db)),
+    logger: deps.logger,
+  });
+}

@@ -1,0 +1,12 @@
+export { attachRealtime } from './attach-realtime.js';
+export { createRealtime } from './realtime.js';
+export type { Realtime, RealtimeDeps, RealtimeServer } from './realtime.js';
+export { createRealtimePublisher } from './publisher.js';
+export type { EventTarget, RealtimePublisher } from './publisher.js';
+export { adapterKey, orgRoom, roomsFor, videoRoom } from './rooms.js';
+export { RealtimeAuthError, checkRefresh, grantFromToken, roomsOfGrant } from './socket-grant.js';
+export type { SocketGrant } from './socket-grant.js';
+export { createVideoSnapshotLoader, videoSnapshotOf } from './video-snapshot.js';
+export type { LoadSnapshot } from './video-snapshot.js';
+export { announcementOf, createVideoChangeAnnouncer } from './announce-video-change.js';
+export type { Announcement, VideoLifecycleChange } from './announce-video-change.js';

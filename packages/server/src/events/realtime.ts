@@ -1,0 +1,190 @@
+import type { Server as HttpServer } from 'node:http';
+import type {
+  AuthRefreshAck,
+  ClientToServerEvents,
+  ServerToClientEvents,
+  VideoEventName,
+} from '@reelkit/protocol';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import { isValidObjectId } from 'mongoose';
+import { Server, type Socket } from 'socket.io';
+import type { TokenService } from '../auth/tokens.js';
+import type { Logger } from '../logger.js';
+import type { AccountModels } from '../models.js';
+import type { PlaybackTokens } from '../playback/playback-tokens.js';
+import type { RealtimePublisher } from './publisher.js';
+import { adapterKey, roomsFor } from './rooms.js';
+import {
+  RealtimeAuthError,
+  checkRefresh,
+  grantFromToken,
+  msUntilExpiry,
+  roomsOfGrant,
+  type SocketGrant,
+} from './socket-grant.js';
+import type { LoadSnapshot } from './video-snapshot.js';
+
+/** Per-socket state: what the token granted, and the timer that ends the socket at its expiry. */
+interface SocketData {
+  grant: SocketGrant;
+  expiryTimer?: NodeJS.Timeout;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no server-to-server events
+type InterServerEvents = {};
+
+export type RealtimeServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
+type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export interface RealtimeDeps {
+  httpServer: HttpServer;
+  /** Publishes through the adapter; a subscriber connection is duplicated from it (and closed by `close`). */
+  redis: Redis;
+  /** Must be the same in every server and publisher (config.REDIS_PREFIX). */
+  redisPrefix: string;
+  tokens: Pick<TokenService, 'verifyAccess'>;
+  playbackTokens: Pick<PlaybackTokens, 'verify'>;
+  loadSnapshot: LoadSnapshot;
+  logger: Logger;
+  /**
+   * When given, the user behind an access token is re-read at the handshake and at each refresh
+   * (still a member, active, token version current), as the HTTP API does on every request.
+   */
+  models?: Pick<AccountModels, 'User'>;
+  /** Clock for expiry (tests). */
+  now?: () => number;
+}
+
+export interface Realtime extends RealtimePublisher {
+  io: RealtimeServer;
+  /** Disconnects this instance's sockets and leaves Redis; does not close the HTTP server. */
+  close(): Promise<void>;
+}
+
+function connectError(code: string, message: string): Error & { data: { code: string } } {
+  return Object.assign(new Error(message), { data: { code } });
+}
+
+/**
+ * socket.io on the API's HTTP server. The handshake's `auth.token` decides the rooms: an access
+ * token joins the organisation's room, a playback token only its video's room; there is no way for
+ * a client to pick a room. On each connection the socket first receives `video:state`, then live
+ * events. A socket is disconnected when its token expires unless it sent `auth:refresh` in time.
+ */
+export function createRealtime(deps: RealtimeDeps): Realtime {
+  const now = deps.now ?? Date.now;
+  const log = deps.logger.child({ component: 'realtime' });
+  const subscriber = deps.redis.duplicate();
+  subscriber.on('error', (err: Error) => log.warn({ err: err.message }, 'realtime subscriber error'));
+  const io: RealtimeServer = new Server(deps.httpServer, {
+    // Tokens travel in the handshake payload, never in cookies, so any site may connect (an embed
+    // runs on third-party pages); what a socket receives depends only on its token.
+    cors: { origin: '*', credentials: false },
+    serveClient: false,
+    adapter: createAdapter(deps.redis, subscriber, { key: adapterKey(deps.redisPrefix) }),
+  });
+
+  async function verify(token: unknown, origin: string | undefined): Promise<SocketGrant> {
+    const grant = grantFromToken(token, origin, deps);
+    if (grant.kind === 'org' && deps.models) {
+      if (!isValidObjectId(grant.userId)) throw new RealtimeAuthError('token_invalid', 'Unknown user');
+      const user = await deps.models.User.findById(grant.userId).select('orgId active tokenVersion').lean();
+      if (!user || String(user.orgId) !== grant.orgId) {
+        throw new RealtimeAuthError('token_invalid', 'The token’s user no longer exists');
+      }
+      if (!user.active) throw new RealtimeAuthError('account_disabled', 'This account has been deactivated');
+      if (user.tokenVersion !== grant.ver)
+        throw new RealtimeAuthError('token_invalid', 'The token has been revoked');
+    }
+    return grant;
+  }
+
+  function scheduleExpiry(socket: RealtimeSocket): void {
+    clearTimeout(socket.data.expiryTimer);
+    const { grant } = socket.data;
+    const expire = () => {
+      socket.emit('auth:expired', {
+        code: grant.kind === 'org' ? 'token_expired' : 'playback_token_expired',
+      });
+      socket.disconnect(true);
+    };
+    const delay = msUntilExpiry(grant, now());
+    if (delay <= 0) {
+      expire();
+      return;
+    }
+    socket.data.expiryTimer = setTimeout(expire, delay);
+    socket.data.expiryTimer.unref();
+  }
+
+  async function refresh(socket: RealtimeSocket, token: unknown): Promise<AuthRefreshAck> {
+    try {
+      const next = await verify(token, socket.handshake.headers.origin);
+      checkRefresh(socket.data.grant, next);
+      socket.data.grant = next;
+      scheduleExpiry(socket);
+      return { ok: true, exp: next.exp };
+    } catch (err) {
+      if (err instanceof RealtimeAuthError) return { ok: false, code: err.code, message: err.message };
+      log.error({ err }, 'realtime token refresh failed');
+      return { ok: false, code: 'token_invalid', message: 'Could not verify the token' };
+    }
+  }
+
+  io.use((socket, next) => {
+    verify(socket.handshake.auth?.token, socket.handshake.headers.origin).then(
+      (grant) => {
+        socket.data.grant = grant;
+        next();
+      },
+      (err: unknown) => {
+        if (err instanceof RealtimeAuthError) return next(connectError(err.code, err.message));
+        log.error({ err }, 'realtime handshake failed');
+        next(connectError('internal_error', 'Could not authenticate the connection'));
+      },
+    );
+  });
+
+  io.on('connection', (socket) => {
+    const { grant } = socket.data;
+    void socket.join(roomsOfGrant(grant));
+    scheduleExpiry(socket);
+
+    socket.on('auth:refresh', (token, ack) => {
+      if (typeof ack === 'function') void refresh(socket, token).then(ack);
+    });
+
+    socket.on('disconnect', () => clearTimeout(socket.data.expiryTimer));
+
+    // After joining: anything published from here on reaches the socket, and the snapshot covers
+    // what happened before. Clients apply the snapshot, then events (see docs/realtime.md).
+    deps.loadSnapshot(grant.orgId, grant.kind === 'video' ? grant.videoId : undefined).then(
+      (videos) => {
+        if (socket.connected) socket.emit('video:state', { scope: grant.kind, videos });
+      },
+      (err: unknown) => log.error({ err, orgId: grant.orgId }, 'could not load the realtime snapshot'),
+    );
+  });
+
+  return {
+    io,
+    publish(event: VideoEventName, payload, target) {
+      const rooms = roomsFor({ orgId: target.orgId, videoId: target.videoId ?? payload.videoId });
+      (io.to(rooms).emit as (ev: string, data: unknown) => boolean)(event, payload);
+    },
+    async close() {
+      for (const socket of io.of('/').sockets.values()) clearTimeout(socket.data.expiryTimer);
+      // Only this instance's sockets: `io.disconnectSockets` would reach every server through Redis.
+      io.local.disconnectSockets(true);
+      await io.of('/').adapter.close();
+      io.engine.close();
+      await subscriber.quit().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import type { Redis } from 'ioredis';
+import type { Connection } from 'mongoose';
+import type { ServerConfig } from '../config.js';
+import type { RouteDef } from '../http/define-route.js';
+import type { Logger } from '../logger.js';
+import type { LookupAll } from './resolve-target.js';
+import { webhookRoutes } from './routes.js';
+import { createWebhookModels, type WebhookModels } from './webhook-models.js';
+import {
+  createWebhookEnqueuer,
+  createWebhookQueue,
+  type EnqueueWebhookEvent,
+  type WebhookQueue,
+} from './webhook-queue.js';
+import { createWebhookWorker, type WebhookWorker } from './webhook-worker.js';
+
+export interface Webhooks {
+  models: WebhookModels;
+  /** Mount with the other `/v1` routes (createApp's `mountRoutes` list). */
+  routes: RouteDef[];
+  queue: WebhookQueue;
+  enqueueWebhookEvent: EnqueueWebhookEvent;
+  /** Starts the delivery worker in this process (once); `close` stops it. */
+  startWorker(): WebhookWorker;
+  /** Closes the worker (waiting for running deliveries) and the queue; leaves `redis` open. */
+  close(): Promise<void>;
+}
+
+/** Everything webhooks need, from the server's dependencies. Opens nothing until `startWorker`. */
+export function createWebhooks(deps: {
+  db: Connection;
+  redis: Redis;
+  config: ServerConfig;
+  logger: Logger;
+  lookup?: LookupAll;
+}): Webhooks {
+  const models = createWebhookModels(deps.db);
+  const queue = createWebhookQueue({ connection: deps.redis, prefix: deps.config.REDIS_PREFIX });
+  let worker: WebhookWorker | undefined;
+  let workerConnection: Redis | undefined;
+  const lookup = deps.lookup ? { lookup: deps.lookup } : {};
+  return {
+    models,
+    queue,
+    routes: webhookRoutes({
+      models,
+      allowPrivateTargets: deps.config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      ...lookup,
+    }),
+    enqueueWebhookEvent: createWebhookEnqueuer({ models, queue, config: deps.config }),
+    startWorker() {
+      // A connection of its own: closing the worker must not touch the server's shared one.
+      workerConnection ??= deps.redis.duplicate();
+      worker ??= createWebhookWorker({
+        models,
+        connection: workerConnection,
+        config: deps.config,
+        logger: deps.logger,
+        ...lookup,
+      });
+      return worker;
+    },
+    async close() {
+      await worker?.close();
+      await queue.close();
+      workerConnection?.disconnect();
+    },
+  };
+}
