@@ -14,6 +14,7 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runWrk, writeBenchmarkSection, type WrkResult } from './lib/report.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const MiB = 1024 * 1024;
@@ -163,33 +164,6 @@ async function upload(port: number, file: string, size: number, pid: number) {
   return { id: (JSON.parse(body) as { id: string }).id, seconds, baseline, peak };
 }
 
-interface WrkResult {
-  requestsPerSec: number;
-  mibPerSec: number;
-  p50: string;
-  p99: string;
-  non2xx: number;
-}
-
-function wrk(url: string, script: string): WrkResult {
-  const res = spawnSync(
-    'wrk',
-    ['-t1', `-c${WRK_CONNECTIONS}`, `-d${WRK_SECONDS}s`, '--latency', '-s', script, url],
-    { encoding: 'utf8' },
-  );
-  if (res.status !== 0) throw new Error(`wrk failed: ${res.stderr}`);
-  const out = res.stdout;
-  const transfer = /Transfer\/sec:\s+([\d.]+)(\w+)/.exec(out);
-  const unit = { B: 1 / MiB, KB: 1 / 1024, MB: 1, GB: 1024 }[transfer?.[2] ?? 'MB'] ?? 1;
-  return {
-    requestsPerSec: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
-    mibPerSec: Number(transfer?.[1] ?? 0) * unit,
-    p50: /50%\s+(\S+)/.exec(out)?.[1] ?? '?',
-    p99: /99%\s+(\S+)/.exec(out)?.[1] ?? '?',
-    non2xx: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0),
-  };
-}
-
 async function startNginx(dir: string, port: number, file: string): Promise<ChildProcess> {
   const conf = join(dir, 'nginx.conf');
   await writeFile(
@@ -309,11 +283,11 @@ end
     for (const url of [nodeUrl, nginxUrl, bareUrl])
       spawnSync('wrk', ['-t1', '-c2', '-d2s', '-s', script, url]);
     console.log('wrk: reelkit…');
-    const reelkit = wrk(nodeUrl, script);
+    const reelkit = runWrk(nodeUrl, { seconds: WRK_SECONDS, connections: WRK_CONNECTIONS, script });
     console.log('wrk: nginx…');
-    const nginx = wrk(nginxUrl, script);
+    const nginx = runWrk(nginxUrl, { seconds: WRK_SECONDS, connections: WRK_CONNECTIONS, script });
     console.log('wrk: bare node…');
-    const bareNode = wrk(bareUrl, script);
+    const bareNode = runWrk(bareUrl, { seconds: WRK_SECONDS, connections: WRK_CONNECTIONS, script });
     const ratio = reelkit.mibPerSec / nginx.mibPerSec;
     console.log({ reelkit, nginx, bareNode, ratio });
     if (reelkit.non2xx || nginx.non2xx || bareNode.non2xx) throw new Error('non-2xx answers during the run');
@@ -375,16 +349,6 @@ sha256 and written to storage on the way): ${r.up.seconds.toFixed(1)} s, **${r.u
 ${r.up.baseline.toFixed(0)} MiB before, ${r.up.peak.toFixed(0)} MiB at peak: **+${(r.up.peak - r.up.baseline).toFixed(0)} MiB** (target < 100 MB).
 ${UPLOAD_MIB < 2048 ? `The brief asks for 2 GiB; this run used ${UPLOAD_MIB} MiB to stay short on a shared 2-core machine (\`BENCH_UPLOAD_MIB=2048 npm run bench:range\` for the full size).` : ''}
 `;
-  let doc = existsSync(path)
-    ? await readFile(path, 'utf8')
-    : '# Benchmarks\n\nMeasured numbers, one section per benchmark; each benchmark rewrites only its own section.\n';
-  const start = doc.indexOf(heading);
-  if (start >= 0) {
-    const next = doc.indexOf('\n## ', start + heading.length);
-    doc = doc.slice(0, start) + section + (next >= 0 ? doc.slice(next + 1) : '');
-  } else {
-    doc = `${doc.trimEnd()}\n\n${section}`;
-  }
-  await writeFile(path, doc.trimEnd() + '\n');
+  await writeBenchmarkSection(heading, section.slice(heading.length));
   console.log(`wrote ${path}`);
 }

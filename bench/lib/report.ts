@@ -72,5 +72,11 @@ export async function writeBenchmarkSection(heading: string, body: string): Prom
     const next = doc.indexOf('\n## ', start + heading.length);
     doc = `${doc.slice(0, start)}${section}${next === -1 ? '' : `\n${doc.slice(next + 1)}`}`;
   }
-  await writeFile(path, doc.endsWith('\n') ? doc : `${doc}\n`);
+  // Formatted like the rest of the repository, so `npm test`'s prettier check stays green.
+  const prettier = await import('prettier');
+  const formatted = await prettier.format(doc, {
+    ...(await prettier.resolveConfig(path)),
+    parser: 'markdown',
+  });
+  await writeFile(path, formatted);
 }

@@ -30,8 +30,6 @@ const worker = createTranscodeWorker({
   logger,
 });
 worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'job failed'));
-await worker.waitUntilReady();
-logger.info({ concurrency: config.WORKER_CONCURRENCY, prefix: config.REDIS_PREFIX }, 'worker ready');
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -45,3 +43,8 @@ async function shutdown(signal: string): Promise<void> {
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+
+// Handlers first, then "ready": whoever reads the line may signal at once, before this process
+// would otherwise have reached the lines above.
+await Promise.all([worker.waitUntilReady(), worker.cancelListenerReady]);
+logger.info({ concurrency: config.WORKER_CONCURRENCY, prefix: config.REDIS_PREFIX }, 'worker ready');

@@ -11,6 +11,7 @@ import { jsonBody } from '../http/json-body.js';
 import { parseOr400 } from '../http/validate.js';
 import type { Logger } from '../logger.js';
 import { listVideosQuery, titleFromFileName, updateVideoBody } from './schemas.js';
+import { createFileCache } from './file-cache.js';
 import { playableFile, sendStoredFile } from './stream-file.js';
 import type { TranscodeQueue } from './transcode-queue.js';
 import { mountTusRoutes } from './tus-routes.js';
@@ -164,6 +165,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
       logger.warn({ err, videoId: String(change.video._id) }, 'could not announce a video change');
     }
   };
+  const fileCache = createFileCache();
   const viewer = [deps.authenticate, deps.authorize('viewer')];
   const editor = [deps.authenticate, deps.authorize('editor')];
   const router = new Router();
@@ -248,6 +250,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
     const orgId = orgObjectId(principalOf(ctx));
     const video = await service.get(orgId, ctx.params.id ?? '');
     await service.remove(orgId, ctx.params.id ?? '');
+    fileCache.forget(`${orgId.toHexString()}:${ctx.params.id ?? ''}`);
     await announce({ type: 'deleted', video });
     ctx.status = 204;
   });
@@ -258,8 +261,12 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
     deps.authenticatePlayback ?? deps.authenticate,
     deps.authorize('viewer'),
     async (ctx) => {
-      const video = await service.find(orgObjectId(principalOf(ctx)), ctx.params.id ?? '', ['source', 'mp4']);
-      const file = playableFile(video);
+      const orgId = orgObjectId(principalOf(ctx));
+      const id = ctx.params.id ?? '';
+      const file = await fileCache.get(
+        `${orgId.toHexString()}:${id}`,
+        async () => playableFile(await service.find(orgId, id, ['source', 'mp4'])) ?? null,
+      );
       if (!file) throw new AppError('upload_incomplete', 'The upload of this video has not finished');
       sendStoredFile(ctx, storage, file);
     },

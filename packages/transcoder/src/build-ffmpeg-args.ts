@@ -1,0 +1,202 @@
+import { join } from 'node:path';
+import { progressiveMp4Path, renditionDirPath } from '@reelkit/protocol';
+import type { LadderPlan, Rung } from './choose-ladder.js';
+import { levelName } from './h264-level.js';
+import type { StoryboardPlan } from './plan-storyboard.js';
+import { SAFE_INPUT_OPTIONS } from './safe-input-options.js';
+
+/** Folder of the work directory holding storyboard thumbnails before they are tiled. */
+export const STORYBOARD_TILES_DIR = 'storyboard-tiles';
+
+/** Options every ffmpeg run starts with: quiet but for errors, never reads stdin, overwrites. */
+const COMMON = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y'] as const;
+
+// The tee muxer parses its argument twice (slaves, then options); rather than escape twice we
+// refuse paths with its special characters. Ours are built from ids under STORAGE_DIR.
+const TEE_UNSAFE = /[\\:|[\]'"\s]/;
+
+/** What {@link buildLadderArgs} needs to know. */
+export interface LadderArgsInput {
+  /** Absolute path of the source file. */
+  input: string;
+  /** Folder the outputs are written to, laid out as the protocol's VIDEO_OUTPUT_PATHS. */
+  outDir: string;
+  plan: LadderPlan;
+  storyboard: StoryboardPlan;
+  hasAudio: boolean;
+  /** x264 preset, e.g. `veryfast`. */
+  preset: string;
+}
+
+function videoEncoderArgs(rung: Rung, plan: LadderPlan, preset: string): string[] {
+  return [
+    '-c:v',
+    'libx264',
+    '-preset',
+    preset,
+    '-profile:v',
+    'high',
+    '-level:v',
+    levelName(rung.levelIdc),
+    '-b:v',
+    `${rung.videoKbps}k`,
+    '-maxrate',
+    `${rung.maxrateKbps}k`,
+    '-bufsize',
+    `${rung.bufsizeKbps}k`,
+    // Keyframes at the same instants on every rung: a fixed GOP of one segment, no scene-cut
+    // keyframes, and a keyframe forced at every segment boundary (by time, so it holds for
+    // fractional frame rates too).
+    '-g',
+    String(plan.gop),
+    '-keyint_min',
+    String(plan.gop),
+    '-sc_threshold',
+    '0',
+    '-force_key_frames',
+    `expr:gte(t,n_forced*${plan.segmentSeconds})`,
+  ];
+}
+
+function audioEncoderArgs(rung: Rung): string[] {
+  return ['-c:a', 'aac', '-profile:a', 'aac_low', '-b:a', `${rung.audioKbps}k`, '-ac', '2', '-ar', '48000'];
+}
+
+/** `hls` muxer options for one rung: fMP4 VOD, segments `seg_00001.m4s`…, init `init.mp4`. */
+function hlsOptions(dir: string, segmentSeconds: number): Array<[string, string]> {
+  return [
+    ['hls_time', String(segmentSeconds)],
+    ['hls_playlist_type', 'vod'],
+    ['hls_segment_type', 'fmp4'],
+    ['hls_fmp4_init_filename', 'init.mp4'],
+    ['hls_segment_filename', join(dir, 'seg_%05d.m4s')],
+    ['start_number', '1'],
+    ['hls_flags', 'independent_segments'],
+  ];
+}
+
+/**
+ * The one ffmpeg command that decodes the source once and writes every rung of the ladder as fMP4
+ * HLS, the progressive faststart MP4 of {@link LadderPlan.mp4Rung} (the same encoded stream, through
+ * the `tee` muxer) and the storyboard thumbnails. Progress goes to stdout (`-progress pipe:1`).
+ */
+export function buildLadderArgs(input: LadderArgsInput): string[] {
+  const { plan, storyboard, outDir, hasAudio, preset } = input;
+  const n = plan.rungs.length;
+  const pre = [plan.changeFps ? `fps=${plan.fps}` : null, 'format=yuv420p'].filter(Boolean).join(',');
+  const splits = [...plan.rungs.map((_, i) => `[s${i}]`), '[ssb]'].join('');
+  const graph = [
+    `[0:v:0]${pre},split=${n + 1}${splits}`,
+    ...plan.rungs.map((r, i) => `[s${i}]scale=${r.width}:${r.height}:flags=bicubic,setsar=1[v${i}]`),
+    `[ssb]fps=1/${storyboard.interval},scale=${storyboard.tileWidth}:${storyboard.tileHeight},setsar=1[sb]`,
+  ].join(';');
+
+  const args: string[] = [...COMMON, ...SAFE_INPUT_OPTIONS, '-i', input.input, '-filter_complex', graph];
+  plan.rungs.forEach((rung, i) => {
+    const dir = join(outDir, renditionDirPath(rung.rung));
+    args.push('-map', `[v${i}]`);
+    if (hasAudio) args.push('-map', '0:a:0');
+    args.push(...videoEncoderArgs(rung, plan, preset));
+    if (hasAudio) args.push(...audioEncoderArgs(rung));
+    const playlist = join(dir, 'index.m3u8');
+    if (rung.rung !== plan.mp4Rung) {
+      args.push('-f', 'hls');
+      for (const [k, v] of hlsOptions(dir, plan.segmentSeconds)) args.push(`-${k}`, v);
+      args.push(playlist);
+      return;
+    }
+    const mp4 = join(outDir, progressiveMp4Path(rung.rung));
+    for (const p of [playlist, mp4, dir]) {
+      if (TEE_UNSAFE.test(p)) throw new Error(`output path not usable with the tee muxer: ${p}`);
+    }
+    const hls = hlsOptions(dir, plan.segmentSeconds)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(':');
+    // Both muxers need the codec headers out of band (avcC), hence global headers.
+    args.push('-flags:v', '+global_header', '-flags:a', '+global_header');
+    args.push('-f', 'tee', `[f=hls:${hls}]${playlist}|[f=mp4:movflags=+faststart]${mp4}`);
+  });
+  // Storyboard thumbnails as separate small JPEGs, tiled into the sprite afterwards
+  // (buildSpriteArgs). Tiling here would hold back the sprite output until the end, and ffmpeg
+  // reports no progress before every output has started.
+  args.push(
+    '-map',
+    '[sb]',
+    '-q:v',
+    '4',
+    '-f',
+    'image2',
+    '-start_number',
+    '0',
+    join(outDir, STORYBOARD_TILES_DIR, 'tile_%05d.jpg'),
+  );
+  args.push('-progress', 'pipe:1', '-nostats');
+  return args;
+}
+
+/**
+ * Tiles the storyboard thumbnails the ladder run wrote into one sprite. The input is our own
+ * folder of JPEGs, hence the image2 demuxer (and only it).
+ */
+export function buildSpriteArgs(input: { workDir: string; plan: StoryboardPlan; output: string }): string[] {
+  const { plan } = input;
+  return [
+    ...COMMON,
+    '-protocol_whitelist',
+    'file',
+    '-format_whitelist',
+    'image2',
+    '-f',
+    'image2',
+    '-start_number',
+    '0',
+    '-i',
+    join(input.workDir, STORYBOARD_TILES_DIR, 'tile_%05d.jpg'),
+    '-vf',
+    `trim=end_frame=${plan.count},tile=${plan.columns}x${plan.rows}`,
+    '-frames:v',
+    '1',
+    '-update',
+    '1',
+    '-q:v',
+    '4',
+    input.output,
+  ];
+}
+
+/** Where the poster frame is taken: 10 % into the video, at most 10 s in. */
+export function posterTime(durationS: number): number {
+  return Math.round(Math.min(durationS * 0.1, 10) * 1000) / 1000;
+}
+
+/**
+ * A poster JPEG at {@link posterTime}, at the top rung's size. `-ss` before `-i` seeks on the
+ * container index, so only the frames from the previous keyframe on are decoded.
+ */
+export function buildPosterArgs(input: {
+  input: string;
+  output: string;
+  durationS: number;
+  width: number;
+  height: number;
+}): string[] {
+  return [
+    ...COMMON,
+    ...SAFE_INPUT_OPTIONS,
+    '-ss',
+    String(posterTime(input.durationS)),
+    '-i',
+    input.input,
+    '-map',
+    '0:v:0',
+    '-vf',
+    `scale=${input.width}:${input.height},setsar=1`,
+    '-frames:v',
+    '1',
+    '-update',
+    '1',
+    '-q:v',
+    '3',
+    input.output,
+  ];
+}

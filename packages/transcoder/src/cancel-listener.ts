@@ -1,0 +1,40 @@
+import { transcodeCancelChannel } from '@reelkit/protocol';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+/** Subscription to the cancel channel; close it with the worker. */
+export interface CancelListener {
+  /** Resolves once the subscription is active. */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Subscribes `subscriber` (a connection of its own: a subscribed connection can do nothing else)
+ * to `<prefix>:cancel` and calls `onCancel(videoId)` for each message.
+ */
+export function listenForCancels(
+  subscriber: Redis,
+  prefix: string,
+  onCancel: (videoId: string) => void,
+  logger: Logger,
+): CancelListener {
+  const channel = transcodeCancelChannel(prefix);
+  subscriber.on('message', (ch: string, message: string) => {
+    if (ch !== channel) return;
+    const videoId = message.trim();
+    if (videoId) onCancel(videoId);
+  });
+  const ready = subscriber.subscribe(channel).then(
+    () => undefined,
+    (err: unknown) => {
+      logger.warn({ err: (err as Error).message }, 'could not subscribe to the cancel channel');
+    },
+  );
+  return {
+    ready,
+    async close() {
+      await subscriber.quit().catch(() => subscriber.disconnect());
+    },
+  };
+}

@@ -1,0 +1,103 @@
+// HLS text in and out: the master playlist we write ourselves, and the media playlists ffmpeg wrote,
+// read back to measure them.
+
+/** One `#EXT-X-STREAM-INF` entry. */
+export interface MasterVariant {
+  /** URI relative to the master playlist, e.g. `720p/index.m3u8`. */
+  uri: string;
+  bandwidth: number;
+  averageBandwidth: number;
+  width: number;
+  height: number;
+  codecs: string;
+  frameRate: number;
+}
+
+/**
+ * The master playlist (RFC 8216 4.3.4.2), highest variant first, each with BANDWIDTH,
+ * AVERAGE-BANDWIDTH, RESOLUTION, CODECS and FRAME-RATE. Keyframes are aligned and every segment
+ * starts with one, hence EXT-X-INDEPENDENT-SEGMENTS.
+ */
+export function buildMasterPlaylist(variants: readonly MasterVariant[]): string {
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-INDEPENDENT-SEGMENTS'];
+  const sorted = [...variants].sort((a, b) => b.bandwidth - a.bandwidth);
+  for (const v of sorted) {
+    const attrs = [
+      `BANDWIDTH=${Math.ceil(v.bandwidth)}`,
+      `AVERAGE-BANDWIDTH=${Math.ceil(v.averageBandwidth)}`,
+      `RESOLUTION=${v.width}x${v.height}`,
+      `CODECS="${v.codecs}"`,
+      `FRAME-RATE=${v.frameRate.toFixed(3)}`,
+    ];
+    lines.push(`#EXT-X-STREAM-INF:${attrs.join(',')}`, v.uri);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** A media playlist as we need it. */
+export interface MediaPlaylist {
+  targetDuration: number | null;
+  /** URI of `#EXT-X-MAP` (the init segment), if any. */
+  initUri: string | null;
+  segments: Array<{ uri: string; duration: number }>;
+  /** Whether `#EXT-X-ENDLIST` is present (a finished VOD playlist). */
+  ended: boolean;
+  playlistType: string | null;
+}
+
+/** Parses a media playlist; throws on text that is not one. */
+export function parseMediaPlaylist(text: string): MediaPlaylist {
+  const lines = text.split(/\r?\n/).map((l) => l.trim());
+  if (lines[0] !== '#EXTM3U') throw new Error('not an HLS playlist: no #EXTM3U');
+  const out: MediaPlaylist = {
+    targetDuration: null,
+    initUri: null,
+    segments: [],
+    ended: false,
+    playlistType: null,
+  };
+  let pending: number | null = null;
+  for (const line of lines.slice(1)) {
+    if (line === '') continue;
+    if (line.startsWith('#EXTINF:')) {
+      const d = Number(line.slice(8).split(',')[0]);
+      if (!Number.isFinite(d) || d < 0) throw new Error(`bad #EXTINF: ${line}`);
+      pending = d;
+    } else if (line.startsWith('#EXT-X-TARGETDURATION:')) {
+      out.targetDuration = Number(line.slice(22));
+    } else if (line.startsWith('#EXT-X-MAP:')) {
+      out.initUri = /URI="([^"]*)"/.exec(line)?.[1] ?? null;
+    } else if (line.startsWith('#EXT-X-PLAYLIST-TYPE:')) {
+      out.playlistType = line.slice(21);
+    } else if (line === '#EXT-X-ENDLIST') {
+      out.ended = true;
+    } else if (!line.startsWith('#')) {
+      if (pending === null) throw new Error(`segment without #EXTINF: ${line}`);
+      out.segments.push({ uri: line, duration: pending });
+      pending = null;
+    }
+  }
+  return out;
+}
+
+/**
+ * HLS bandwidths of a rung from its segments' sizes and durations: BANDWIDTH is the peak segment
+ * bitrate, AVERAGE-BANDWIDTH the whole rung's bitrate (RFC 8216 4.3.4.2), both in bits/s and
+ * rounded up. Segments shorter than half the longest are left out of the peak: ffmpeg's short last
+ * segment would otherwise overstate it.
+ */
+export function measureBandwidth(segments: ReadonlyArray<{ duration: number; bytes: number }>): {
+  bandwidth: number;
+  averageBandwidth: number;
+} {
+  const total = segments.reduce((a, s) => ({ d: a.d + s.duration, b: a.b + s.bytes }), { d: 0, b: 0 });
+  if (total.d <= 0) return { bandwidth: 0, averageBandwidth: 0 };
+  const longest = Math.max(...segments.map((s) => s.duration));
+  const peak = Math.max(
+    ...segments
+      .filter((s) => s.duration >= longest / 2 && s.duration > 0)
+      .map((s) => (s.bytes * 8) / s.duration),
+  );
+  const averageBandwidth = Math.ceil((total.b * 8) / total.d);
+  return { bandwidth: Math.max(Math.ceil(peak), averageBandwidth), averageBandwidth };
+}

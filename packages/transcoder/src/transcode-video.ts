@@ -1,0 +1,330 @@
+// The `transcode` job's effects, in order: probe → guard → poster → one ffmpeg for the ladder, MP4
+// and storyboard → measure and write playlists → move into place. Decisions are made by the pure
+// modules it calls; this file only runs processes and touches files.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import {
+  VIDEO_OUTPUT_PATHS,
+  formatTranscodeFailure,
+  progressiveMp4Path,
+  renditionDirPath,
+  renditionPlaylistPath,
+  type Rendition,
+  type TranscodeErrorCode,
+  type TranscodeJobData,
+  type TranscodeProgress,
+  type TranscodeResult,
+  type TranscodeStage,
+  TRANSCODE_ERROR_CODES,
+} from '@reelkit/protocol';
+import { videoKey, type Storage } from '@reelkit/storage';
+import type { Logger } from 'pino';
+import {
+  STORYBOARD_TILES_DIR,
+  buildLadderArgs,
+  buildPosterArgs,
+  buildSpriteArgs,
+} from './build-ffmpeg-args.js';
+import { chooseLadder, type LadderPlan } from './choose-ladder.js';
+import type { TranscoderConfig } from './config.js';
+import { guardSource } from './guard-source.js';
+import { AAC_LC_CODEC, avc1CodecFromInitSegment, plannedAvc1Codec } from './h264-level.js';
+import { buildMasterPlaylist, measureBandwidth, parseMediaPlaylist } from './hls-playlists.js';
+import { progressFromLine } from './parse-progress.js';
+import { buildStoryboardVtt, planStoryboard } from './plan-storyboard.js';
+import { ProbeError, probeFile } from './probe.js';
+import { FfmpegError, runFfmpeg } from './run-ffmpeg.js';
+import { scoreSensitivity } from './score-sensitivity.js';
+
+/**
+ * A job failure with a {@link TranscodeErrorCode}; its message is `<code>: <detail>`, which BullMQ
+ * keeps as the job's `failedReason`.
+ */
+export class TranscodeJobError extends Error {
+  readonly code: TranscodeErrorCode;
+  /** No retry can help (bad input, timeout, cancelled). */
+  readonly permanent: boolean;
+
+  constructor(code: TranscodeErrorCode, detail: string) {
+    super(formatTranscodeFailure(code, detail));
+    this.name = 'TranscodeJobError';
+    this.code = code;
+    this.permanent = TRANSCODE_ERROR_CODES[code].permanent;
+  }
+}
+
+/** Per-job inputs of {@link transcodeVideo}. */
+export interface TranscodeContext {
+  /** Names the work folder; any string. */
+  jobId: string;
+  /** Aborting kills ffmpeg; abort with a {@link TranscodeJobError} to fail the job with its code. */
+  signal: AbortSignal;
+  /** Every progress step, unthrottled. */
+  onProgress: (progress: TranscodeProgress) => void;
+  logger: Logger;
+}
+
+/** Long-lived dependencies of {@link transcodeVideo}. */
+export interface TranscodeDeps {
+  config: TranscoderConfig;
+  storage: Storage;
+}
+
+/** Work folders are kept this long (relative to JOB_TIMEOUT_MS) before a later job sweeps them. */
+const STALE_WORK_FACTOR = 2;
+
+/** The top-level entries of a video's output, moved into place in this order (playlists last). */
+const OUTPUT_ENTRIES = [
+  VIDEO_OUTPUT_PATHS.mp4Dir,
+  VIDEO_OUTPUT_PATHS.poster,
+  VIDEO_OUTPUT_PATHS.storyboardImage,
+  VIDEO_OUTPUT_PATHS.storyboardVtt,
+  VIDEO_OUTPUT_PATHS.hlsDir,
+];
+
+/** Deletes work folders left behind by workers that died mid-job. Best effort. */
+async function sweepStaleWork(tmpRoot: string, maxAgeMs: number, logger: Logger): Promise<void> {
+  const entries = await readdir(tmpRoot).catch(() => [] as string[]);
+  const now = Date.now();
+  for (const name of entries) {
+    const path = join(tmpRoot, name);
+    const s = await stat(path).catch(() => null);
+    if (s && now - s.mtimeMs > maxAgeMs) {
+      await rm(path, { recursive: true, force: true }).catch(() => undefined);
+      logger.info({ path }, 'removed stale work folder');
+    }
+  }
+}
+
+async function measureRungs(
+  work: string,
+  plan: LadderPlan,
+  hasAudio: boolean,
+  orgId: string,
+  videoId: string,
+): Promise<Rendition[]> {
+  return Promise.all(
+    plan.rungs.map(async (r): Promise<Rendition> => {
+      const dir = join(work, renditionDirPath(r.rung));
+      const playlist = parseMediaPlaylist(await readFile(join(dir, 'index.m3u8'), 'utf8'));
+      if (!playlist.ended || playlist.segments.length === 0)
+        throw new TranscodeJobError('transcode_failed', `the ${r.rung}p playlist is incomplete`);
+      const segments = await Promise.all(
+        playlist.segments.map(async (s) => {
+          if (s.uri.includes('/'))
+            throw new TranscodeJobError('transcode_failed', `odd segment uri ${s.uri}`);
+          return { duration: s.duration, bytes: (await stat(join(dir, s.uri))).size };
+        }),
+      );
+      const init = await readFile(join(dir, playlist.initUri ?? 'init.mp4'));
+      const video = avc1CodecFromInitSegment(init) ?? plannedAvc1Codec(r.levelIdc);
+      return {
+        rung: r.rung,
+        width: r.width,
+        height: r.height,
+        ...measureBandwidth(segments),
+        codecs: hasAudio ? `${video},${AAC_LC_CODEC}` : video,
+        frameRate: plan.fps,
+        playlistKey: videoKey(orgId, videoId, ...renditionPlaylistPath(r.rung).split('/')),
+      };
+    }),
+  );
+}
+
+/**
+ * Runs the whole pipeline for one video and returns what the server stores. Outputs are written to
+ * a work folder `<storage root>/.tmp/<jobId>-<random>` on the same file system as storage and only
+ * renamed into `<orgId>/<videoId>/` at the end, so a retry never sees half-written files. Throws
+ * {@link TranscodeJobError} for every expected failure.
+ */
+export async function transcodeVideo(
+  data: TranscodeJobData,
+  ctx: TranscodeContext,
+  deps: TranscodeDeps,
+): Promise<TranscodeResult> {
+  const { config, storage } = deps;
+  const { signal, logger } = ctx;
+  const started = performance.now();
+  const durations: TranscodeResult['durations'] = {
+    probe: 0,
+    thumbnails: 0,
+    transcode: 0,
+    finalize: 0,
+    total: 0,
+  };
+  const stage = async <T>(name: TranscodeStage, run: () => Promise<T>): Promise<T> => {
+    signal.throwIfAborted();
+    ctx.onProgress({ stage: name, percent: 0 });
+    const t = performance.now();
+    try {
+      return await run();
+    } finally {
+      durations[name] = Math.round(performance.now() - t);
+      logger.debug({ stage: name, ms: durations[name] }, 'stage done');
+    }
+  };
+
+  const folderKey = videoKey(data.orgId, data.videoId);
+  if (!data.sourceKey.startsWith(`${folderKey}/`))
+    throw new TranscodeJobError('source_unreadable', 'the source key is not inside the video folder');
+  const source = storage.localPath(data.sourceKey);
+  const folder = storage.localPath(folderKey);
+  if (!source || !folder)
+    throw new TranscodeJobError('source_unreadable', 'this worker needs a storage driver with local paths');
+
+  const { metadata, sizeBytes } = await stage('probe', async () => {
+    try {
+      const m = await probeFile(source, { ffprobePath: config.FFPROBE_PATH });
+      const s = await storage.stat(data.sourceKey);
+      return { metadata: m, sizeBytes: s?.size ?? m.sizeBytes };
+    } catch (err) {
+      if (err instanceof ProbeError)
+        throw new TranscodeJobError(
+          err.formatRejected ? 'source_format_rejected' : 'source_unreadable',
+          err.message,
+        );
+      throw err;
+    }
+  });
+  const refusal = guardSource(metadata, {
+    maxDurationS: config.MAX_DURATION_S,
+    maxPixels: config.MAX_PIXELS,
+    maxFps: config.MAX_FPS,
+  });
+  if (refusal) throw new TranscodeJobError(refusal.code, refusal.message);
+
+  const plan = chooseLadder(metadata, { segmentSeconds: config.HLS_SEGMENT_S });
+  const top = plan.rungs[0]!;
+  const storyboard = planStoryboard({ durationS: metadata.duration, width: top.width, height: top.height });
+  const sensitivity = scoreSensitivity(
+    { originalName: data.originalName, sizeBytes, metadata },
+    {
+      keywords: config.SENSITIVITY_KEYWORDS,
+      minBytes: config.SENSITIVITY_MIN_BYTES,
+      maxBytes: config.SENSITIVITY_MAX_BYTES,
+      minDurationS: config.SENSITIVITY_MIN_DURATION_S,
+      maxDurationS: config.SENSITIVITY_MAX_DURATION_S,
+    },
+  );
+  logger.info(
+    { rungs: plan.rungs.map((r) => r.rung), fps: plan.fps, duration: metadata.duration },
+    'ladder chosen',
+  );
+
+  const tmpRoot = join(dirname(dirname(folder)), '.tmp');
+  await sweepStaleWork(tmpRoot, config.JOB_TIMEOUT_MS * STALE_WORK_FACTOR, logger);
+  const work = join(
+    tmpRoot,
+    `${ctx.jobId.replace(/[^A-Za-z0-9_-]/g, '_')}-${randomBytes(4).toString('hex')}`,
+  );
+  await Promise.all([
+    ...plan.rungs.map((r) => mkdir(join(work, renditionDirPath(r.rung)), { recursive: true })),
+    mkdir(join(work, VIDEO_OUTPUT_PATHS.mp4Dir), { recursive: true }),
+    mkdir(join(work, STORYBOARD_TILES_DIR), { recursive: true }),
+  ]);
+  try {
+    await stage('thumbnails', () =>
+      runFfmpeg({
+        ffmpegPath: config.FFMPEG_PATH,
+        signal,
+        args: buildPosterArgs({
+          input: source,
+          output: join(work, VIDEO_OUTPUT_PATHS.poster),
+          durationS: metadata.duration,
+          width: top.width,
+          height: top.height,
+        }),
+      }),
+    );
+    await stage('transcode', () =>
+      runFfmpeg({
+        ffmpegPath: config.FFMPEG_PATH,
+        signal,
+        args: buildLadderArgs({
+          input: source,
+          outDir: work,
+          plan,
+          storyboard,
+          hasAudio: metadata.hasAudio,
+          preset: config.X264_PRESET,
+        }),
+        onStdoutLine: (line) => {
+          const percent = progressFromLine(line, metadata.duration);
+          if (percent !== null) ctx.onProgress({ stage: 'transcode', percent });
+        },
+      }),
+    );
+    const { renditions, board } = await stage('finalize', async () => {
+      const measured = await measureRungs(work, plan, metadata.hasAudio, data.orgId, data.videoId);
+      const master = buildMasterPlaylist(measured.map((r) => ({ ...r, uri: `${r.rung}p/index.m3u8` })));
+      await writeFile(join(work, VIDEO_OUTPUT_PATHS.master), master);
+      // The fps filter may give one thumbnail fewer than planned at the very end.
+      const tiles = (await readdir(join(work, STORYBOARD_TILES_DIR))).length;
+      if (tiles === 0)
+        throw new TranscodeJobError('transcode_failed', 'no storyboard thumbnails were written');
+      const count = Math.min(storyboard.count, tiles);
+      const board = { ...storyboard, count, rows: Math.ceil(count / storyboard.columns) };
+      await runFfmpeg({
+        ffmpegPath: config.FFMPEG_PATH,
+        signal,
+        args: buildSpriteArgs({
+          workDir: work,
+          plan: board,
+          output: join(work, VIDEO_OUTPUT_PATHS.storyboardImage),
+        }),
+      });
+      await writeFile(
+        join(work, VIDEO_OUTPUT_PATHS.storyboardVtt),
+        buildStoryboardVtt(board, metadata.duration, VIDEO_OUTPUT_PATHS.storyboardImage),
+      );
+      await Promise.all(
+        [VIDEO_OUTPUT_PATHS.poster, VIDEO_OUTPUT_PATHS.storyboardImage, progressiveMp4Path(plan.mp4Rung)].map(
+          (p) => stat(join(work, p)),
+        ),
+      );
+      signal.throwIfAborted();
+      // Each entry is renamed whole (same file system: atomic); leftovers of an earlier attempt
+      // that died while moving are replaced. The job's result, returned after this, is what
+      // makes the video playable.
+      await mkdir(folder, { recursive: true });
+      for (const entry of OUTPUT_ENTRIES) {
+        await rm(join(folder, entry), { recursive: true, force: true });
+        await rename(join(work, entry), join(folder, entry));
+      }
+      if (signal.aborted) {
+        // Cancelled while moving (the video is being deleted): take back what was moved.
+        await Promise.all(OUTPUT_ENTRIES.map((e) => rm(join(folder, e), { recursive: true, force: true })));
+        signal.throwIfAborted();
+      }
+      ctx.onProgress({ stage: 'finalize', percent: 100 });
+      return { renditions: measured, board };
+    });
+    const key = (path: string) => videoKey(data.orgId, data.videoId, ...path.split('/'));
+    durations.total = Math.round(performance.now() - started);
+    return {
+      metadata,
+      renditions,
+      masterKey: key(VIDEO_OUTPUT_PATHS.master),
+      mp4Key: key(progressiveMp4Path(plan.mp4Rung)),
+      posterKey: key(VIDEO_OUTPUT_PATHS.poster),
+      storyboard: {
+        imageKey: key(VIDEO_OUTPUT_PATHS.storyboardImage),
+        vttKey: key(VIDEO_OUTPUT_PATHS.storyboardVtt),
+        interval: board.interval,
+        columns: board.columns,
+        rows: board.rows,
+        tileWidth: board.tileWidth,
+        tileHeight: board.tileHeight,
+      },
+      sensitivity,
+      durations,
+    };
+  } catch (err) {
+    if (signal.aborted && signal.reason instanceof TranscodeJobError) throw signal.reason;
+    if (err instanceof FfmpegError) throw new TranscodeJobError('transcode_failed', err.message);
+    throw err;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

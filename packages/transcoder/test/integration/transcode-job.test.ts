@@ -1,0 +1,344 @@
+import { mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  QUEUES,
+  TRANSCODE_JOBS,
+  TRANSCODE_JOB_OPTIONS,
+  TRANSCODE_STAGES,
+  parseTranscodeFailure,
+  transcodeCancelChannel,
+  type TranscodeJobData,
+  type TranscodeProgress,
+  type TranscodeResult,
+} from '@reelkit/protocol';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeClip, runFfmpeg } from '../../../../test/support/clips.js';
+import { startTs, type Proc } from '../../../../test/support/processes.js';
+import { stackEnv } from '../../../../test/support/stack-env.js';
+import {
+  ffmpegRunningFor,
+  ffprobeJson,
+  keyframeTimes,
+  playlistSegments,
+  putSource,
+  topLevelBoxes,
+} from './transcode-helpers.js';
+
+const SEGMENT_S = 2;
+
+describe('the transcode job', () => {
+  const env = stackEnv();
+  // A prefix of its own, so no other test's worker can take these jobs.
+  const prefix = `${env.REDIS_PREFIX}-tc`;
+  // A storage folder of its own too, so other files' workers never share its work folder.
+  const storage = join(env.STORAGE_DIR, 'tc');
+  let worker: Proc;
+  let connection: Redis;
+  let queue: Queue;
+  let events: QueueEvents;
+  const progress = new Map<string, TranscodeProgress[]>();
+
+  beforeAll(async () => {
+    worker = startTs('packages/transcoder/src/main.ts', {
+      ...env,
+      REDIS_PREFIX: prefix,
+      STORAGE_DIR: storage,
+      WORKER_CONCURRENCY: '1',
+      X264_PRESET: 'ultrafast',
+      HLS_SEGMENT_S: String(SEGMENT_S),
+    });
+    connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+    queue = new Queue(QUEUES.transcode, { connection, prefix });
+    events = new QueueEvents(QUEUES.transcode, { connection: connection.duplicate(), prefix });
+    events.on('progress', ({ jobId, data }) => {
+      progress.set(jobId, [...(progress.get(jobId) ?? []), data as TranscodeProgress]);
+    });
+    await Promise.all([worker.waitFor(/worker ready/), events.waitUntilReady()]);
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await events?.close();
+    await queue?.close();
+    connection?.disconnect();
+  });
+
+  async function transcode(videoId: string, source: string | Buffer, originalName?: string) {
+    const data: TranscodeJobData = {
+      orgId: 'org-t',
+      videoId,
+      sourceKey: await putSource(storage, 'org-t', videoId, source),
+      ...(originalName ? { originalName } : {}),
+    };
+    return queue.add(TRANSCODE_JOBS.transcode, data, { ...TRANSCODE_JOB_OPTIONS, jobId: videoId });
+  }
+
+  const videoDir = (videoId: string) => join(storage, 'org-t', videoId);
+
+  /** Checks every playlist of a result against the files and the source duration. */
+  async function expectPlayable(result: TranscodeResult) {
+    const master = await readFile(join(storage, result.masterKey), 'utf8');
+    const variants = master.split('\n').filter((l) => l.startsWith('#EXT-X-STREAM-INF:'));
+    expect(variants).toHaveLength(result.renditions.length);
+    for (const r of result.renditions) {
+      expect(master).toContain(
+        `BANDWIDTH=${r.bandwidth},AVERAGE-BANDWIDTH=${r.averageBandwidth},RESOLUTION=${r.width}x${r.height},CODECS="${r.codecs}"`,
+      );
+      expect(master).toContain(`\n${r.rung}p/index.m3u8\n`);
+      const text = await readFile(join(storage, r.playlistKey), 'utf8');
+      expect(text).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
+      expect(text).toContain('#EXT-X-MAP:URI="init.mp4"');
+      expect(text).toContain('#EXT-X-ENDLIST');
+      const segments = playlistSegments(text);
+      expect(segments.length).toBeGreaterThanOrEqual(2);
+      segments.forEach((s, i) => expect(s.uri).toBe(`seg_${String(i + 1).padStart(5, '0')}.m4s`));
+      const total = segments.reduce((a, s) => a + s.duration, 0);
+      expect(Math.abs(total - result.metadata.duration)).toBeLessThan(0.5);
+      const dir = join(storage, r.playlistKey, '..');
+      for (const s of segments) expect((await stat(join(dir, s.uri))).size).toBeGreaterThan(0);
+      expect(r.averageBandwidth).toBeGreaterThan(0);
+      expect(r.bandwidth).toBeGreaterThanOrEqual(r.averageBandwidth);
+    }
+  }
+
+  it('a 720p source yields 720/480/360/240 and nothing above, with every output in place', async () => {
+    const clip = await makeClip({ width: 1280, height: 720, seconds: 8, fps: 25 });
+    const job = await transcode('vid-720', clip, 'holiday.mp4');
+    const result = (await job.waitUntilFinished(events, 60_000)) as TranscodeResult;
+
+    expect(result.renditions.map((r) => [r.rung, r.width, r.height])).toEqual([
+      [720, 1280, 720],
+      [480, 854, 480],
+      [360, 640, 360],
+      [240, 426, 240],
+    ]);
+    for (const r of result.renditions) expect(r.codecs).toMatch(/^avc1\.[0-9a-f]{6},mp4a\.40\.2$/);
+    expect(result.masterKey).toBe('org-t/vid-720/hls/master.m3u8');
+    expect(await readdir(join(videoDir('vid-720'), 'hls'))).toEqual([
+      '240p',
+      '360p',
+      '480p',
+      '720p',
+      'master.m3u8',
+    ]);
+    await expectPlayable(result);
+
+    // Progressive MP4: faststart (moov before mdat), H.264 + AAC, the whole duration.
+    expect(result.mp4Key).toBe('org-t/vid-720/mp4/480p.mp4');
+    const mp4 = join(storage, result.mp4Key);
+    const boxes = (await topLevelBoxes(mp4)).map((b) => b.type);
+    expect(boxes.indexOf('moov')).toBeGreaterThanOrEqual(0);
+    expect(boxes.indexOf('moov')).toBeLessThan(boxes.indexOf('mdat'));
+    const probed = (await ffprobeJson(['-show_streams', '-show_format', mp4])) as {
+      streams: Array<{ codec_name: string; width?: number; height?: number }>;
+      format: { duration: string };
+    };
+    expect(probed.streams.map((s) => s.codec_name)).toEqual(['h264', 'aac']);
+    expect([probed.streams[0]!.width, probed.streams[0]!.height]).toEqual([854, 480]);
+    expect(Math.abs(Number(probed.format.duration) - 8)).toBeLessThan(0.5);
+
+    // Poster and storyboard.
+    const poster = (await ffprobeJson(['-show_streams', join(storage, result.posterKey)])) as {
+      streams: Array<{ width: number; height: number }>;
+    };
+    expect([poster.streams[0]!.width, poster.streams[0]!.height]).toEqual([1280, 720]);
+    expect(result.storyboard).toMatchObject({
+      interval: 1,
+      columns: 8,
+      rows: 1,
+      tileWidth: 160,
+      tileHeight: 90,
+    });
+    const sprite = (await ffprobeJson(['-show_streams', join(storage, result.storyboard.imageKey)])) as {
+      streams: Array<{ width: number; height: number }>;
+    };
+    expect([sprite.streams[0]!.width, sprite.streams[0]!.height]).toEqual([1280, 90]);
+    const vtt = await readFile(join(storage, result.storyboard.vttKey), 'utf8');
+    expect(vtt.startsWith('WEBVTT\n')).toBe(true);
+    expect(vtt).toContain('00:00:07.000 --> 00:00:08.000\nstoryboard.jpg#xywh=1120,0,160,90');
+
+    expect(result.sensitivity).toEqual({ score: 100, label: 'safe', reasons: [] });
+    expect(result.metadata).toMatchObject({ width: 1280, height: 720, hasAudio: true });
+    expect(result.durations.total).toBeGreaterThan(0);
+
+    // Progress went through the stages in order, percent within 0..100.
+    const seen = progress.get('vid-720') ?? [];
+    expect(seen.length).toBeGreaterThan(0);
+    const order = seen.map((p) => TRANSCODE_STAGES.indexOf(p.stage));
+    expect(order.every((o) => o >= 0)).toBe(true);
+    expect([...order].sort()).toEqual(order);
+    expect(seen.every((p) => p.percent >= 0 && p.percent <= 100)).toBe(true);
+
+    // Nothing left in the work folder.
+    expect(await readdir(join(storage, '.tmp'))).toEqual([]);
+  });
+
+  it('aligns keyframes across rungs, one at the start of every segment', async () => {
+    const top = await keyframeTimes(join(videoDir('vid-720'), 'hls', '720p'));
+    const bottom = await keyframeTimes(join(videoDir('vid-720'), 'hls', '240p'));
+    expect(top).toEqual(bottom);
+    // Times are relative to the first frame (the muxer offsets the track by the encoder delay).
+    const relative = top.map((k) => Math.round((k - top[0]!) * 1000) / 1000);
+    expect(relative).toEqual([0, 2, 4, 6]);
+    const segments = playlistSegments(
+      await readFile(join(videoDir('vid-720'), 'hls', '480p', 'index.m3u8'), 'utf8'),
+    );
+    let t = 0;
+    for (const s of segments) {
+      expect(relative.some((k) => Math.abs(k - t) < 0.05)).toBe(true);
+      t += s.duration;
+    }
+  });
+
+  it('ladders a portrait 720×1280 source by its short side', async () => {
+    const clip = await makeClip({ width: 720, height: 1280, seconds: 4, fps: 25 });
+    const job = await transcode('vid-portrait', clip);
+    const result = (await job.waitUntilFinished(events, 60_000)) as TranscodeResult;
+    expect(result.renditions.map((r) => [r.rung, r.width, r.height])).toEqual([
+      [720, 720, 1280],
+      [480, 480, 854],
+      [360, 360, 640],
+      [240, 240, 426],
+    ]);
+    await expectPlayable(result);
+    expect(await readFile(join(storage, result.masterKey), 'utf8')).toContain('RESOLUTION=720x1280');
+  });
+
+  it('transcodes a source without audio into video-only outputs', async () => {
+    const clip = await makeClip({ width: 640, height: 360, seconds: 4, fps: 25, audio: false });
+    const job = await transcode('vid-silent', clip, 'silent.mp4');
+    const result = (await job.waitUntilFinished(events, 60_000)) as TranscodeResult;
+    expect(result.renditions.map((r) => r.rung)).toEqual([360, 240]);
+    for (const r of result.renditions) expect(r.codecs).toMatch(/^avc1\.[0-9a-f]{6}$/);
+    expect(await readFile(join(storage, result.masterKey), 'utf8')).not.toContain('mp4a');
+    await expectPlayable(result);
+    const mp4 = (await ffprobeJson(['-show_streams', join(storage, result.mp4Key)])) as {
+      streams: Array<{ codec_type: string }>;
+    };
+    expect(mp4.streams.map((s) => s.codec_type)).toEqual(['video']);
+    expect(result.sensitivity.reasons.map((r) => r.code)).toEqual(['missing_stream']);
+    expect(result.sensitivity).toMatchObject({ score: 85, label: 'safe' });
+  });
+
+  async function expectFailedOnce(videoId: string, code: string) {
+    const job = await queue.getJob(videoId);
+    await expect(job!.waitUntilFinished(events, 60_000)).rejects.toThrow(new RegExp(`^${code}: `));
+    const after = await queue.getJob(videoId);
+    expect(await after!.getState()).toBe('failed');
+    expect(after!.attemptsMade).toBe(1);
+    expect(parseTranscodeFailure(after!.failedReason).code).toBe(code);
+    // Nothing was written for the video but its source.
+    expect(await readdir(videoDir(videoId))).toEqual(['source']);
+    return parseTranscodeFailure(after!.failedReason);
+  }
+
+  it('fails a corrupt file once, without retries, with source_unreadable', async () => {
+    const clip = await readFile(
+      await makeClip({ width: 640, height: 360, seconds: 4, fps: 25, audio: false }),
+    );
+    // The first kilobyte of a real MP4 followed by garbage: ffprobe finds no usable moov.
+    const corrupt = Buffer.concat([clip.subarray(0, 1024), Buffer.alloc(64 * 1024, 0x5a)]);
+    await transcode('vid-corrupt', corrupt);
+    await expectFailedOnce('vid-corrupt', 'source_unreadable');
+  });
+
+  it("refuses a source key outside the video's own folder", async () => {
+    const clip = await makeClip({ width: 640, height: 360, seconds: 4, fps: 25, audio: false });
+    await putSource(storage, 'org-other', 'vid-theirs', clip);
+    await mkdir(videoDir('vid-foreign'), { recursive: true });
+    await writeFile(join(videoDir('vid-foreign'), 'source'), 'mine');
+    const data: TranscodeJobData = {
+      orgId: 'org-t',
+      videoId: 'vid-foreign',
+      sourceKey: 'org-other/vid-theirs/source',
+    };
+    await queue.add(TRANSCODE_JOBS.transcode, data, { ...TRANSCODE_JOB_OPTIONS, jobId: 'vid-foreign' });
+    const failure = await expectFailedOnce('vid-foreign', 'source_unreadable');
+    expect(failure.message).toMatch(/not inside the video folder/);
+  });
+
+  it('fails an audio-only file with source_no_video', async () => {
+    const dir = join(storage, 'clips');
+    await mkdir(dir, { recursive: true });
+    const audio = join(dir, 'audio-only.mp4');
+    await runFfmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-c:a', 'aac', audio]);
+    await transcode('vid-audio-only', audio);
+    const failure = await expectFailedOnce('vid-audio-only', 'source_no_video');
+    expect(failure.message).toBe('the file has no video stream');
+  });
+
+  it('cancels a running job when its video id is published on the cancel channel', async () => {
+    // Long enough that the job is still running when the message arrives; it is cut short anyway.
+    const clip = await makeClip({ width: 1280, height: 720, seconds: 20, fps: 25 });
+    const job = await transcode('vid-cancel', clip);
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        if ((progress.get('vid-cancel') ?? []).some((p) => p.stage === 'transcode')) {
+          clearInterval(timer);
+          resolve();
+        }
+      };
+      const timer = setInterval(check, 20);
+    });
+    const publisher = connection.duplicate();
+    expect(await publisher.publish(transcodeCancelChannel(prefix), 'vid-cancel')).toBeGreaterThan(0);
+    publisher.disconnect();
+    await expectFailedOnce(job.id!, 'cancelled');
+    expect(await readdir(join(storage, '.tmp'))).toEqual([]);
+    expect(await ffmpegRunningFor('vid-cancel')).toEqual([]);
+  });
+
+  it('rejects an HLS playlist disguised as .mp4 without reading what it points at', async () => {
+    // A real media segment the playlist points at, and /etc/passwd. relatime updates atime on the
+    // first read after a write, so a read of the segment would show.
+    const dir = join(storage, 'bait');
+    await mkdir(dir, { recursive: true });
+    const segment = join(dir, 'bait.ts');
+    await runFfmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=160x120:rate=10:duration=1',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      segment,
+    ]);
+    const playlist = [
+      '#EXTM3U',
+      '#EXT-X-TARGETDURATION:10',
+      '#EXTINF:1,',
+      segment,
+      '#EXTINF:1,',
+      '/etc/passwd',
+      '#EXT-X-ENDLIST',
+      '',
+    ].join('\n');
+    const atime = async () => (await stat(segment)).atimeMs;
+    // Control: ffprobe without our allow-list follows the playlist into the segment (on a copy
+    // pointing at the segment only, since /etc/passwd has an extension hls refuses).
+    await utimes(segment, new Date(0), new Date());
+    const before = await atime();
+    const control = join(dir, 'control.mp4');
+    await writeFile(control, playlist.replace('#EXTINF:1,\n/etc/passwd\n', ''));
+    const probed = (await ffprobeJson(['-protocol_whitelist', 'file', '-show_format', control])) as {
+      format: { format_name: string };
+    };
+    expect(probed.format.format_name).toBe('hls');
+    expect(await atime()).toBeGreaterThan(before);
+
+    await utimes(segment, new Date(0), new Date());
+    const passwdBefore = (await stat('/etc/passwd')).atimeMs;
+    await transcode('vid-disguised', Buffer.from(playlist.replace('#EXTINF:1,\n/etc/passwd\n', '')));
+    const failure = await expectFailedOnce('vid-disguised', 'source_format_rejected');
+    expect(failure.message).toMatch(/not on whitelist/i);
+    expect(await atime()).toBe(0);
+    // The same with /etc/passwd in the list (hls itself would refuse its extension; we refuse first).
+    await transcode('vid-passwd', Buffer.from(playlist));
+    await expectFailedOnce('vid-passwd', 'source_format_rejected');
+    expect((await stat('/etc/passwd')).atimeMs).toBe(passwdBefore);
+  });
+});
