@@ -1,4 +1,5 @@
 // A real API server on a free port, wired to the run's database and Redis, for integration tests.
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
@@ -13,6 +14,7 @@ import {
   type RunningServer,
   type ServerConfig,
 } from '../../packages/server/src/index.js';
+import { attachRealtime, type Realtime } from '../../packages/server/src/events/index.js';
 import { stackEnv } from './stack-env.js';
 
 export interface TestApi {
@@ -26,14 +28,38 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+export interface TestApiOptions {
+  /** The server's clock. */
+  now?: () => number;
+  /**
+   * Serve as `npm start` does: socket.io attached, transcode results and progress applied, and
+   * `PUBLIC_URL` (unless given in `env`) set to the address it listens on, so the signed URLs in
+   * playback descriptors point at this server. Off by default.
+   */
+  complete?: boolean;
+  /** Folder of the `<reelkit-player>` bundle the app serves (default packages/embed/dist). */
+  embedDistDir?: string;
+}
+
+/** A port that was free a moment ago (for a server that must know its URL before listening). */
+export async function freePort(): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
 export async function startTestApi(
   env: Record<string, string> = {},
-  options: { now?: () => number } = {},
+  options: TestApiOptions = {},
 ): Promise<TestApi> {
   const stack = stackEnv();
+  const port = options.complete ? await freePort() : 0;
   const config = loadServerConfig({
     ...stack,
-    PORT: '0',
+    PORT: String(port),
+    ...(options.complete ? { HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
     LOG_LEVEL: 'debug',
     // Tests make many requests from one IP; limits are tested on their own with low values.
     RATE_LIMIT_AUTH_IP_PER_MIN: '100000',
@@ -57,8 +83,14 @@ export async function startTestApi(
     redis,
     searchPath: process.env.PATH ?? '',
     ...(options.now ? { now: options.now } : {}),
+    ...(options.embedDistDir ? { embedDistDir: options.embedDistDir } : {}),
   });
-  const running: RunningServer = await listen(reelkit.app, 0, '127.0.0.1');
+  const running: RunningServer = await listen(reelkit.app, port, '127.0.0.1');
+  let realtime: Realtime | undefined;
+  if (options.complete) {
+    realtime = attachRealtime({ server: running.server, reelkit, db, redis, config, logger });
+    await reelkit.results.start();
+  }
   return {
     url: running.url,
     config,
@@ -67,7 +99,12 @@ export async function startTestApi(
     redis,
     logs,
     async close() {
-      await running.close(1000);
+      if (options.complete) {
+        // As main.ts stops: sockets first, then HTTP, then the results applier.
+        await realtime?.close();
+        await running.close(1000);
+        await reelkit.results.close();
+      } else await running.close(1000);
       redis.disconnect();
       await db.close();
     },

@@ -1,5 +1,29 @@
 /**
- * `@reelkit/embed`: the `<reelkit-player>` web component.
+ * `@reelkit/embed`: the `<reelkit-player>` web component, built on `@reelkit/player-sdk`.
+ * Importing this module does not register the element: call {@link defineReelkitPlayer}
+ * (the IIFE build does it for you).
  * @packageDocumentation
  */
-export { ReelkitPlayer, defineReelkitPlayer } from './reelkit-player.js';
+export { ReelkitPlayer, defineReelkitPlayer, PLAYBACK_RATES } from './reelkit-player.js';
+export { SdkPlayerController } from './player-controller.js';
+export type {
+  ElementState,
+  PlaybackDescriptor,
+  PlayerSource,
+  SdkPlayerControllerOptions,
+} from './player-controller.js';
+export type {
+  ErrorDetail,
+  LevelChangeDetail,
+  ProcessingDetail,
+  RateDetail,
+  ReadyDetail,
+  ReelkitPlayerEventMap,
+  StateChangeDetail,
+  TimeDetail,
+  VolumeDetail,
+} from './events.js';
+export { parseStoryboardVtt, cueAt, parseVttTime } from './storyboard.js';
+export type { StoryboardCue } from './storyboard.js';
+export { formatTime, spokenTime } from './format-time.js';
+export { errorMessage } from './error-message.js';

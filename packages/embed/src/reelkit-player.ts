@@ -1,47 +1,832 @@
-import { LitElement, css, html } from 'lit';
+import type { GetToken, Player, PlayerEvents, QualityLevel } from '@reelkit/player-sdk';
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { errorMessage } from './error-message.js';
+import type { ErrorDetail, ReelkitPlayerEventMap } from './events.js';
+import { formatTime, spokenTime } from './format-time.js';
+import {
+  exitFullscreenIcon,
+  fullscreenIcon,
+  mutedIcon,
+  pauseIcon,
+  pipIcon,
+  playIcon,
+  qualityIcon,
+  volumeIcon,
+} from './icons.js';
+import { SdkPlayerController, type ElementState } from './player-controller.js';
+import { cueAt, parseStoryboardVtt, type StoryboardCue } from './storyboard.js';
+import { playerStyles } from './styles.js';
+
+/** Playback speeds offered in the speed menu. */
+export const PLAYBACK_RATES = [0.5, 0.75, 1, 1.25, 1.5, 2] as const;
+
+const SEEK_STEP_S = 5;
+const VOLUME_STEP = 0.1;
+const IDLE_MS = 2500;
+
+type MenuName = 'quality' | 'speed';
 
 /**
- * `<reelkit-player video-id="…" api-base="…">`: plays a Reelkit video.
+ * `<reelkit-player>`: plays a Reelkit video with the player SDK. While the video is still being
+ * processed it shows live progress and starts by itself once ready.
  *
- * @csspart frame - the box that holds the video
- * @cssprop --reelkit-accent - accent colour of the controls
+ * ```html
+ * <script src="https://video.example.com/embed/reelkit-player.js"></script>
+ * <reelkit-player video-id="66f…" token="eyJ…" api-base="https://video.example.com"></reelkit-player>
+ * ```
+ *
+ * Keyboard (when the player has focus): space or `k` play/pause, ←/→ seek 5 s, ↑/↓ volume,
+ * `m` mute, `f` full screen; Home/End on the seek bar jump to start/end; Escape closes a menu.
+ *
+ * @tag reelkit-player
+ * @summary The Reelkit video player web component.
+ *
+ * @fires reelkit-statechange - The state changed: `detail` `{ state, previous }`.
+ * @fires reelkit-ready - The video can play: `detail` `{ engine, duration, levels }`.
+ * @fires reelkit-processing - Processing progress: `detail` `{ status, stage, percent }`.
+ * @fires reelkit-play - Playback was asked to start: `detail` `{ currentTime, duration }`.
+ * @fires reelkit-pause - Playback paused: `detail` `{ currentTime, duration }`.
+ * @fires reelkit-ended - Playback reached the end: `detail` `{ currentTime, duration }`.
+ * @fires reelkit-timeupdate - The position moved: `detail` `{ currentTime, duration }`.
+ * @fires reelkit-seeking - A seek started: `detail` `{ currentTime, duration }`.
+ * @fires reelkit-seeked - A seek finished: `detail` `{ currentTime, duration }`.
+ * @fires reelkit-volumechange - Volume or mute changed: `detail` `{ volume, muted }`.
+ * @fires reelkit-ratechange - Speed changed: `detail` `{ playbackRate }`.
+ * @fires reelkit-levelchange - The quality played changed: `detail` `{ level, auto }`.
+ * @fires reelkit-error - Something failed: `detail` `{ code, message, status, fatal }`.
+ *
+ * @csspart frame - The focusable box (role `region`) that holds everything; keyboard shortcuts work while focus is inside it.
+ * @csspart video - The `<video>` element.
+ * @csspart overlay - The layer shown while loading, processing or on error.
+ * @csspart loading - The loading overlay.
+ * @csspart spinner - The loading spinner.
+ * @csspart processing - The processing overlay.
+ * @csspart processing-label - Its text (stage and percent).
+ * @csspart progress - The processing progress bar (role `progressbar`).
+ * @csspart error - The error overlay (role `alert`).
+ * @csspart error-message - The readable error message.
+ * @csspart error-code - The line with the error code.
+ * @csspart big-play-button - The large play button shown while paused.
+ * @csspart controls - The control bar.
+ * @csspart button - Every button of the control bar (together with its own part).
+ * @csspart play-button - Play/pause.
+ * @csspart seek - The seek bar (role `slider`).
+ * @csspart seek-preview - The thumbnail and time shown while hovering the seek bar.
+ * @csspart seek-thumbnail - The storyboard thumbnail in the preview.
+ * @csspart time - Current time and duration.
+ * @csspart mute-button - Mute/unmute.
+ * @csspart volume - The volume slider.
+ * @csspart speed-button - Opens the speed menu.
+ * @csspart quality-button - Opens the quality menu.
+ * @csspart menu - A popup menu (speed or quality).
+ * @csspart menu-item - An item of a menu.
+ * @csspart pip-button - Picture-in-picture.
+ * @csspart fullscreen-button - Full screen.
+ *
+ * @cssprop [--reelkit-accent=#4f8cff] - Accent colour: played part of the seek bar, progress, focus ring.
+ * @cssprop [--reelkit-color=#fff] - Text and icon colour.
+ * @cssprop [--reelkit-background=#000] - Background behind the video.
+ * @cssprop [--reelkit-font=14px/1.4 system-ui, sans-serif] - Font shorthand of the controls.
+ * @cssprop [--reelkit-radius=0] - Corner radius of the player.
+ * @cssprop [--reelkit-controls-background=linear-gradient(transparent, rgb(0 0 0 / 0.85) 40%)] - Background of the control bar and the big play button.
+ * @cssprop [--reelkit-overlay-background=rgb(0 0 0 / 0.72)] - Background of the loading, processing and error overlays.
+ * @cssprop [--reelkit-menu-background=rgb(20 20 20 / 0.95)] - Background of the menus.
+ * @cssprop [--reelkit-track-color=rgb(255 255 255 / 0.3)] - Unplayed part of the seek bar and progress bar.
+ * @cssprop [--reelkit-focus-ring=2px solid var(--reelkit-accent)] - Outline of a focused control.
+ * @cssprop --reelkit-aspect-ratio - Overrides the aspect ratio taken from the video's metadata (default 16 / 9 until known).
  */
 export class ReelkitPlayer extends LitElement {
+  /**
+   * The API origin used when `api-base` is not set. The IIFE build sets it to the origin it was
+   * loaded from, so `<script src="https://video.example.com/embed/reelkit-player.js">` needs no
+   * `api-base`.
+   */
+  static defaultApiBase = '';
+
   static override properties = {
     videoId: { type: String, attribute: 'video-id', reflect: true },
-    apiBase: { type: String, attribute: 'api-base' },
+    apiBase: { type: String, attribute: 'api-base', reflect: true },
+    token: { type: String },
+    getToken: { attribute: false },
+    autoplay: { type: Boolean, reflect: true },
+    muted: { type: Boolean, reflect: true },
+    loop: { type: Boolean, reflect: true },
+    playsinline: { type: Boolean, reflect: true },
+    poster: { type: String, reflect: true },
+    startTime: { type: Number, attribute: 'start-time', reflect: true },
+    state: { type: String, reflect: true },
+    currentTime: { state: true, attribute: false },
+    duration: { state: true, attribute: false },
+    paused: { state: true, attribute: false },
+    volume: { state: true, attribute: false },
+    playbackRate: { state: true, attribute: false },
+    fullscreen: { state: true, attribute: false },
+    openMenu: { state: true, attribute: false },
+    preview: { state: true, attribute: false },
+    idle: { state: true, attribute: false },
+    announcement: { state: true, attribute: false },
+    storyboard: { state: true, attribute: false },
   };
 
-  static override styles = css`
-    :host {
-      display: block;
-      position: relative;
-      aspect-ratio: 16 / 9;
-      background: #000;
-      color: #fff;
-      font:
-        14px/1.4 system-ui,
-        sans-serif;
-      --reelkit-accent: #4f8cff;
-    }
-    [part='frame'] {
-      position: absolute;
-      inset: 0;
-      display: grid;
-      place-items: center;
-    }
-  `;
+  static override styles = playerStyles;
 
-  /** The id of the video to play. */
+  /** The id of the video to play (`video-id`). */
   videoId = '';
-  /** Base URL of the Reelkit API, e.g. `https://video.example.com`. */
+  /** The Reelkit API origin, e.g. `https://video.example.com` (`api-base`). */
   apiBase = '';
+  /** A playback token for the video (`token`); not needed for a public video. */
+  token = '';
+  /**
+   * Returns a fresh playback token before the current one expires (property only). Without it an
+   * unlisted or private video stops playing when its token expires.
+   */
+  getToken: GetToken | undefined = undefined;
+  /** Start playing once ready (`autoplay`; browsers usually require `muted` too). */
+  autoplay = false;
+  /** Sound off (`muted`); follows the mute button and the `m` key. */
+  muted = false;
+  /** Start again at the end (`loop`). */
+  loop = false;
+  /** Play inline on iOS instead of full screen (`playsinline`). */
+  playsinline = false;
+  /** Poster image URL (`poster`); defaults to the video's own poster. */
+  poster = '';
+  /** Position in seconds to start from (`start-time`). */
+  startTime = 0;
+  /**
+   * Read-only, reflected for styling (`reelkit-player[state='playing']`): `idle`, `loading`,
+   * `processing`, `ready`, `playing`, `paused`, `buffering`, `ended` or `error`.
+   */
+  state: ElementState = 'idle';
 
-  override render() {
-    return html`<div part="frame" role="region" aria-label="Video player">
-      ${this.videoId || 'no video-id'}
+  /** Current position in seconds. */
+  currentTime = 0;
+  /** Duration in seconds (NaN until known). */
+  duration = Number.NaN;
+  /** Whether playback is paused. */
+  paused = true;
+  /** Volume, 0–1. */
+  volume = 1;
+  /** Playback speed. */
+  playbackRate = 1;
+  /** Whether the player is full screen. */
+  fullscreen = false;
+
+  private openMenu: MenuName | undefined = undefined;
+  private preview: { time: number; x: number } | undefined = undefined;
+  private idle = false;
+  private announcement = '';
+  private storyboard: StoryboardCue[] = [];
+  private storyboardUrl: string | undefined;
+  private buffered = 0;
+  private dragging = false;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly controller = new SdkPlayerController(this, {
+    video: () => this.videoElement,
+    source: () => ({
+      videoId: this.videoId,
+      apiBase: this.apiBase || ReelkitPlayer.defaultApiBase,
+      token: this.token || undefined,
+      getToken: this.getToken,
+      autoplay: this.autoplay,
+      startTime: this.startTime || undefined,
+    }),
+    onEvent: (type, detail) => this.forward(type, detail),
+    onMissingSource: () => this.fireError({ code: 'missing_attributes', message: '', status: 0 }, true),
+  });
+  private readonly onFullscreenChange = () => {
+    this.fullscreen = document.fullscreenElement === this;
+  };
+
+  /** The SDK player while one exists (an escape hatch: its API is the SDK's). */
+  get player(): Player | undefined {
+    return this.controller.player;
+  }
+
+  /** Qualities to choose from (empty until ready, and with native HLS or MP4). */
+  get levels(): QualityLevel[] {
+    return this.controller.levels;
+  }
+
+  /** The chosen quality index, or `'auto'`; setting it switches at once. */
+  get currentLevel(): number | 'auto' {
+    return this.controller.player?.currentLevel ?? 'auto';
+  }
+  set currentLevel(level: number | 'auto') {
+    const player = this.controller.player;
+    if (!player) return;
+    player.currentLevel = level;
+    this.requestUpdate();
+  }
+
+  /** Plays (waiting for readiness if needed). Rejects when the browser refuses to start. */
+  play(): Promise<void> {
+    return this.controller.player?.play() ?? Promise.resolve();
+  }
+
+  /** Pauses. */
+  pause(): void {
+    this.controller.player?.pause();
+  }
+
+  /** Jumps to `seconds` (clamped to the video). */
+  seek(seconds: number): void {
+    const max = Number.isFinite(this.duration) ? this.duration : Number.POSITIVE_INFINITY;
+    this.controller.player?.seek(Math.max(0, Math.min(max, seconds)));
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('fullscreenchange', this.onFullscreenChange);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('fullscreenchange', this.onFullscreenChange);
+    clearTimeout(this.idleTimer);
+  }
+
+  protected override willUpdate(): void {
+    this.state = this.controller.state;
+    const sb = this.controller.info?.storyboard ?? undefined;
+    if (sb !== this.storyboardUrl) {
+      this.storyboardUrl = sb;
+      this.storyboard = [];
+      if (sb) void this.loadStoryboard(sb);
+    }
+  }
+
+  private get videoElement(): HTMLVideoElement | null {
+    return this.renderRoot?.querySelector('video') ?? null;
+  }
+
+  private async loadStoryboard(url: string): Promise<void> {
+    try {
+      const res = await fetch(url);
+      if (!res.ok) return;
+      const cues = parseStoryboardVtt(await res.text(), url);
+      if (this.storyboardUrl === url) this.storyboard = cues;
+    } catch {
+      // The preview shows the time only.
+    }
+  }
+
+  private dispatch<K extends keyof ReelkitPlayerEventMap>(
+    type: K,
+    detail: ReelkitPlayerEventMap[K]['detail'],
+  ): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  private fireError(error: { code: string; message: string; status: number }, fatal: boolean): void {
+    const detail: ErrorDetail = {
+      code: error.code,
+      message: errorMessage(error.code, error.message),
+      status: error.status,
+      fatal,
+    };
+    this.dispatch('reelkit-error', detail);
+  }
+
+  /** SDK events → DOM events. */
+  private forward<K extends keyof PlayerEvents>(type: K, detail: PlayerEvents[K]): void {
+    switch (type) {
+      case 'statechange':
+        this.dispatch('reelkit-statechange', detail as PlayerEvents['statechange']);
+        break;
+      case 'ready':
+        this.dispatch('reelkit-ready', detail as PlayerEvents['ready']);
+        break;
+      case 'processing':
+        this.dispatch('reelkit-processing', detail as PlayerEvents['processing']);
+        break;
+      case 'levelchange':
+        this.dispatch('reelkit-levelchange', detail as PlayerEvents['levelchange']);
+        break;
+      case 'timeupdate':
+        this.dispatch('reelkit-timeupdate', detail as PlayerEvents['timeupdate']);
+        break;
+      case 'error': {
+        const { error, fatal } = detail as PlayerEvents['error'];
+        this.fireError(error, fatal);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  /** Media element events: mirror its state and re-dispatch those the SDK does not. */
+  private onMedia(e: Event): void {
+    const v = e.currentTarget as HTMLVideoElement;
+    this.currentTime = v.currentTime;
+    this.duration = v.duration;
+    this.paused = v.paused;
+    this.volume = v.volume;
+    this.playbackRate = v.playbackRate;
+    if (v.buffered.length) this.buffered = v.buffered.end(v.buffered.length - 1);
+    const time = { currentTime: v.currentTime, duration: v.duration };
+    switch (e.type) {
+      case 'play':
+        this.dispatch('reelkit-play', time);
+        this.bumpIdle();
+        break;
+      case 'pause':
+        this.dispatch('reelkit-pause', time);
+        this.idle = false;
+        break;
+      case 'ended':
+        this.dispatch('reelkit-ended', time);
+        this.idle = false;
+        break;
+      case 'seeking':
+        this.dispatch('reelkit-seeking', time);
+        break;
+      case 'seeked':
+        this.dispatch('reelkit-seeked', time);
+        break;
+      case 'ratechange':
+        this.dispatch('reelkit-ratechange', { playbackRate: v.playbackRate });
+        break;
+      case 'volumechange':
+        this.muted = v.muted;
+        this.dispatch('reelkit-volumechange', { volume: v.volume, muted: v.muted });
+        break;
+      default:
+        break;
+    }
+  }
+
+  private get playable(): boolean {
+    const s = this.state;
+    return s === 'ready' || s === 'playing' || s === 'paused' || s === 'buffering' || s === 'ended';
+  }
+
+  private togglePlay(): void {
+    const v = this.videoElement;
+    if (!v || !this.playable) return;
+    if (v.paused || v.ended) this.play().catch(() => undefined);
+    else this.pause();
+  }
+
+  private toggleMute(): void {
+    const v = this.videoElement;
+    if (!v) return;
+    v.muted = !v.muted;
+    if (!v.muted && v.volume === 0) v.volume = 0.5;
+    this.announce(v.muted ? 'Muted' : `Volume ${Math.round(v.volume * 100)}%`);
+  }
+
+  private setVolume(volume: number): void {
+    const v = this.videoElement;
+    if (!v) return;
+    v.volume = Math.max(0, Math.min(1, Math.round(volume * 100) / 100));
+    v.muted = v.volume === 0;
+    this.announce(v.muted ? 'Muted' : `Volume ${Math.round(v.volume * 100)}%`);
+  }
+
+  private seekBy(delta: number): void {
+    const v = this.videoElement;
+    if (!v || !this.playable) return;
+    this.seek(v.currentTime + delta);
+  }
+
+  private async toggleFullscreen(): Promise<void> {
+    try {
+      if (document.fullscreenElement === this) await document.exitFullscreen();
+      else if (this.requestFullscreen) await this.requestFullscreen();
+      else
+        (
+          this.videoElement as HTMLVideoElement & { webkitEnterFullscreen?: () => void }
+        )?.webkitEnterFullscreen?.();
+    } catch {
+      // Refused (no user gesture, or not allowed in this frame): nothing to do.
+    }
+  }
+
+  private async togglePip(): Promise<void> {
+    const v = this.videoElement;
+    if (!v) return;
+    try {
+      if (document.pictureInPictureElement === v) await document.exitPictureInPicture();
+      else await v.requestPictureInPicture();
+    } catch {
+      // Not allowed here (e.g. before metadata): the button stays as it is.
+    }
+  }
+
+  private get pipSupported(): boolean {
+    return typeof document !== 'undefined' && document.pictureInPictureEnabled === true;
+  }
+
+  private announce(text: string): void {
+    this.announcement = text;
+  }
+
+  private bumpIdle(): void {
+    this.idle = false;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (!this.paused && !this.openMenu && !this.dragging) this.idle = true;
+    }, IDLE_MS);
+  }
+
+  private onKeydown(e: KeyboardEvent): void {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const target = e.composedPath()[0] as HTMLElement | undefined;
+    const tag = target?.tagName;
+    const inMenu = target?.getAttribute('role') === 'menuitemradio';
+    this.bumpIdle();
+    if (inMenu && this.onMenuKey(e, target)) return;
+    if (e.key === 'Escape' && this.openMenu) {
+      this.closeMenu(true);
+      e.preventDefault();
+      return;
+    }
+    const onSlider = target?.getAttribute('role') === 'slider';
+    // Native controls keep their own keys: a focused button is pressed by space, the volume
+    // slider moves with the arrows.
+    if ((tag === 'BUTTON' && (e.key === ' ' || e.key === 'Enter')) || tag === 'INPUT') return;
+    let handled = true;
+    switch (e.key) {
+      case ' ':
+      case 'k':
+      case 'K':
+        this.togglePlay();
+        break;
+      case 'ArrowLeft':
+        this.seekBy(-SEEK_STEP_S);
+        break;
+      case 'ArrowRight':
+        this.seekBy(SEEK_STEP_S);
+        break;
+      case 'ArrowUp':
+        this.setVolume((this.videoElement?.muted ? 0 : this.volume) + VOLUME_STEP);
+        break;
+      case 'ArrowDown':
+        this.setVolume((this.videoElement?.muted ? 0 : this.volume) - VOLUME_STEP);
+        break;
+      case 'Home':
+        if (onSlider) this.seek(0);
+        else handled = false;
+        break;
+      case 'End':
+        if (onSlider) this.seek(this.duration);
+        else handled = false;
+        break;
+      case 'm':
+      case 'M':
+        this.toggleMute();
+        break;
+      case 'f':
+      case 'F':
+        void this.toggleFullscreen();
+        break;
+      default:
+        handled = false;
+    }
+    if (handled) e.preventDefault();
+  }
+
+  /** Arrow keys, Home/End and Escape inside an open menu. */
+  private onMenuKey(e: KeyboardEvent, item: HTMLElement): boolean {
+    const items = [...(item.parentElement?.querySelectorAll<HTMLElement>('[role=menuitemradio]') ?? [])];
+    const i = items.indexOf(item);
+    let next: HTMLElement | undefined;
+    if (e.key === 'ArrowDown') next = items[(i + 1) % items.length];
+    else if (e.key === 'ArrowUp') next = items[(i - 1 + items.length) % items.length];
+    else if (e.key === 'Home') next = items[0];
+    else if (e.key === 'End') next = items[items.length - 1];
+    else if (e.key === 'Escape' || e.key === 'Tab') {
+      this.closeMenu(e.key === 'Escape');
+      if (e.key === 'Escape') e.preventDefault();
+      return true;
+    } else return e.key === ' ' || e.key === 'Enter';
+    e.preventDefault();
+    next?.focus();
+    return true;
+  }
+
+  private async toggleMenu(name: MenuName): Promise<void> {
+    if (this.openMenu === name) {
+      this.closeMenu(true);
+      return;
+    }
+    this.openMenu = name;
+    await this.updateComplete;
+    const menu = this.renderRoot.querySelector<HTMLElement>(`[data-menu=${name}]`);
+    (
+      menu?.querySelector<HTMLElement>('[aria-checked=true]') ?? menu?.querySelector<HTMLElement>('button')
+    )?.focus();
+  }
+
+  private closeMenu(refocus: boolean): void {
+    const name = this.openMenu;
+    this.openMenu = undefined;
+    if (refocus && name) this.renderRoot.querySelector<HTMLElement>(`[data-menu-button=${name}]`)?.focus();
+  }
+
+  private chooseLevel(level: number | 'auto'): void {
+    try {
+      this.currentLevel = level;
+    } catch {
+      // A level that vanished (the player was replaced): keep the current one.
+    }
+    this.closeMenu(true);
+    this.announce(`Quality ${level === 'auto' ? 'auto' : (this.levels[level]?.name ?? '')}`);
+  }
+
+  private chooseRate(rate: number): void {
+    const v = this.videoElement;
+    if (v) v.playbackRate = rate;
+    this.closeMenu(true);
+    this.announce(`Speed ${rate}×`);
+  }
+
+  private seekFraction(e: PointerEvent): number {
+    const rect = (e.currentTarget as HTMLElement).getBoundingClientRect();
+    return rect.width ? Math.max(0, Math.min(1, (e.clientX - rect.left) / rect.width)) : 0;
+  }
+
+  private onSeekPointer(e: PointerEvent): void {
+    const bar = e.currentTarget as HTMLElement;
+    const fraction = this.seekFraction(e);
+    const duration = Number.isFinite(this.duration) ? this.duration : 0;
+    if (e.type === 'pointerleave') {
+      if (!this.dragging) this.preview = undefined;
+      return;
+    }
+    this.preview = { time: fraction * duration, x: fraction * bar.getBoundingClientRect().width };
+    if (e.type === 'pointerdown') {
+      this.dragging = true;
+      bar.setPointerCapture?.(e.pointerId);
+    }
+    if (this.dragging && duration) this.seek(fraction * duration);
+    if (e.type === 'pointerup' || e.type === 'pointercancel') {
+      this.dragging = false;
+      this.preview = undefined;
+    }
+  }
+
+  override render(): TemplateResult {
+    const info = this.controller.info;
+    const ratio = info?.aspectRatio && info.aspectRatio > 0 ? String(info.aspectRatio) : '16 / 9';
+    const title = info?.title;
+    return html`<div
+      part="frame"
+      class=${this.idle ? 'idle' : ''}
+      role="region"
+      aria-label=${title ? `Video player: ${title}` : 'Video player'}
+      tabindex="0"
+      style="--_ratio: ${ratio}"
+      @keydown=${this.onKeydown}
+      @pointermove=${this.bumpIdle}
+    >
+      <video
+        part="video"
+        .muted=${this.muted}
+        ?loop=${this.loop}
+        ?playsinline=${this.playsinline}
+        poster=${this.poster || info?.poster || nothing}
+        @click=${this.togglePlay}
+        @play=${this.onMedia}
+        @pause=${this.onMedia}
+        @ended=${this.onMedia}
+        @timeupdate=${this.onMedia}
+        @durationchange=${this.onMedia}
+        @loadedmetadata=${this.onMedia}
+        @progress=${this.onMedia}
+        @seeking=${this.onMedia}
+        @seeked=${this.onMedia}
+        @volumechange=${this.onMedia}
+        @ratechange=${this.onMedia}
+      ></video>
+      ${this.renderOverlay()} ${this.playable ? this.renderControls() : nothing}
+      <div class="visually-hidden" aria-live="polite">${this.announcement}</div>
     </div>`;
   }
+
+  private renderOverlay(): TemplateResult | typeof nothing {
+    const s = this.state;
+    if (s === 'idle' || s === 'loading' || s === 'buffering')
+      return html`<div part="overlay loading" class="overlay ${s === 'buffering' ? 'clear' : ''}">
+        <div part="spinner"></div>
+        <span class="visually-hidden" role="status">Loading video…</span>
+      </div>`;
+    if (s === 'processing') {
+      const p = this.controller.processing;
+      const percent = Math.round(p?.percent ?? 0);
+      const stage = p?.stage && p.stage !== p.status ? p.stage : '';
+      const label = stage ? `Processing: ${stage} ${percent}%` : `Processing ${p?.status ?? ''}`.trim();
+      return html`<div part="overlay processing" class="overlay">
+        <p part="processing-label" role="status">${label}…</p>
+        <div
+          part="progress"
+          role="progressbar"
+          aria-label="Processing progress"
+          aria-valuemin="0"
+          aria-valuemax="100"
+          aria-valuenow=${percent}
+          aria-valuetext=${stage ? `${stage} ${percent}%` : `${percent}%`}
+        >
+          <div style="width: ${percent}%"></div>
+        </div>
+        <p>The video will start when it is ready.</p>
+      </div>`;
+    }
+    if (s === 'error') {
+      const err = this.controller.error ?? { code: 'internal_error', message: '', status: 0 };
+      return html`<div part="overlay error" class="overlay" role="alert">
+        <p part="error-message">${errorMessage(err.code, err.message)}</p>
+        <p part="error-code">Error code: <code>${err.code}</code></p>
+      </div>`;
+    }
+    if ((this.paused || s === 'ended') && this.playable)
+      return html`<button part="big-play-button" aria-label="Play" @click=${this.togglePlay}>
+        ${playIcon}
+      </button>`;
+    return nothing;
+  }
+
+  private renderControls(): TemplateResult {
+    const duration = Number.isFinite(this.duration) ? this.duration : 0;
+    const played = duration ? (this.currentTime / duration) * 100 : 0;
+    const buffered = duration ? Math.min(100, (this.buffered / duration) * 100) : 0;
+    const muted = this.muted || this.volume === 0;
+    const levels = this.controller.levels;
+    const current = this.currentLevel;
+    const playing = this.controller.playingLevel;
+    const qualityLabel =
+      current === 'auto' ? `Auto${playing ? ` (${playing.name})` : ''}` : levels[current]?.name;
+    return html`<div part="controls" role="group" aria-label="Player controls">
+      <div
+        part="seek"
+        role="slider"
+        tabindex="0"
+        aria-label="Seek"
+        aria-valuemin="0"
+        aria-valuemax=${Math.round(duration)}
+        aria-valuenow=${Math.round(this.currentTime)}
+        aria-valuetext=${`${spokenTime(this.currentTime)} of ${spokenTime(duration)}`}
+        @pointerdown=${this.onSeekPointer}
+        @pointermove=${this.onSeekPointer}
+        @pointerup=${this.onSeekPointer}
+        @pointercancel=${this.onSeekPointer}
+        @pointerleave=${this.onSeekPointer}
+      >
+        <div class="track">
+          <div class="buffered" style="width: ${buffered}%"></div>
+          <div class="played" style="width: ${played}%"></div>
+        </div>
+        ${this.preview ? this.renderPreview(this.preview) : nothing}
+      </div>
+      <button
+        part="button play-button"
+        aria-label=${this.paused ? 'Play' : 'Pause'}
+        @click=${this.togglePlay}
+      >
+        ${this.paused ? playIcon : pauseIcon}
+      </button>
+      <button part="button mute-button" aria-label=${muted ? 'Unmute' : 'Mute'} @click=${this.toggleMute}>
+        ${muted ? mutedIcon : volumeIcon}
+      </button>
+      <input
+        part="volume"
+        type="range"
+        min="0"
+        max="1"
+        step="0.05"
+        aria-label="Volume"
+        aria-valuetext=${`${Math.round((muted ? 0 : this.volume) * 100)}%`}
+        .value=${String(muted ? 0 : this.volume)}
+        @input=${(e: Event) => this.setVolume(Number((e.target as HTMLInputElement).value))}
+      />
+      <span part="time"
+        ><span aria-hidden="true">${formatTime(this.currentTime)} / ${formatTime(duration)}</span
+        ><span class="visually-hidden">${spokenTime(this.currentTime)} of ${spokenTime(duration)}</span></span
+      >
+      <span class="spacer"></span>
+      <div class="menu-anchor">
+        <button
+          part="button speed-button"
+          class="text-button"
+          data-menu-button="speed"
+          aria-label=${`Playback speed: ${this.playbackRate}×`}
+          aria-haspopup="menu"
+          aria-expanded=${this.openMenu === 'speed' ? 'true' : 'false'}
+          @click=${() => this.toggleMenu('speed')}
+        >
+          ${this.playbackRate}×
+        </button>
+        <div
+          part="menu speed-menu"
+          role="menu"
+          aria-label="Playback speed"
+          data-menu="speed"
+          ?hidden=${this.openMenu !== 'speed'}
+        >
+          ${PLAYBACK_RATES.map(
+            (rate) =>
+              html`<button
+                part="menu-item"
+                role="menuitemradio"
+                tabindex="-1"
+                aria-checked=${rate === this.playbackRate ? 'true' : 'false'}
+                @click=${() => this.chooseRate(rate)}
+              >
+                ${rate === 1 ? 'Normal' : `${rate}×`}
+              </button>`,
+          )}
+        </div>
+      </div>
+      ${
+        levels.length > 1
+          ? html`<div class="menu-anchor">
+              <button
+                part="button quality-button"
+                data-menu-button="quality"
+                aria-label=${`Quality: ${qualityLabel ?? 'auto'}`}
+                aria-haspopup="menu"
+                aria-expanded=${this.openMenu === 'quality' ? 'true' : 'false'}
+                @click=${() => this.toggleMenu('quality')}
+              >
+                ${qualityIcon}
+              </button>
+              <div
+                part="menu quality-menu"
+                role="menu"
+                aria-label="Quality"
+                data-menu="quality"
+                ?hidden=${this.openMenu !== 'quality'}
+              >
+                <button
+                  part="menu-item"
+                  role="menuitemradio"
+                  tabindex="-1"
+                  aria-checked=${current === 'auto' ? 'true' : 'false'}
+                  @click=${() => this.chooseLevel('auto')}
+                >
+                  Auto${current === 'auto' && playing ? ` (${playing.name})` : ''}
+                </button>
+                ${[...levels]
+                  .sort((a, b) => b.height - a.height || b.bitrate - a.bitrate)
+                  .map(
+                    (level) =>
+                      html`<button
+                        part="menu-item"
+                        role="menuitemradio"
+                        tabindex="-1"
+                        data-level=${level.index}
+                        aria-checked=${current === level.index ? 'true' : 'false'}
+                        @click=${() => this.chooseLevel(level.index)}
+                      >
+                        ${level.name}
+                      </button>`,
+                  )}
+              </div>
+            </div>`
+          : nothing
+      }
+      ${
+        this.pipSupported
+          ? html`<button part="button pip-button" aria-label="Picture in picture" @click=${this.togglePip}>
+              ${pipIcon}
+            </button>`
+          : nothing
+      }
+      <button
+        part="button fullscreen-button"
+        aria-label=${this.fullscreen ? 'Exit full screen' : 'Full screen'}
+        @click=${this.toggleFullscreen}
+      >
+        ${this.fullscreen ? exitFullscreenIcon : fullscreenIcon}
+      </button>
+    </div>`;
+  }
+
+  private renderPreview(preview: { time: number; x: number }): TemplateResult {
+    const cue = cueAt(this.storyboard, preview.time);
+    return html`<div part="seek-preview" style="left: ${preview.x}px" aria-hidden="true">
+      ${
+        cue
+          ? html`<div
+              part="seek-thumbnail"
+              style="width: ${cue.w}px; height: ${cue.h}px; background-image: url('${cue.url.replace(/'/g, '%27')}'); background-position: -${cue.x}px -${cue.y}px"
+            ></div>`
+          : nothing
+      }
+      <span class="preview-time">${formatTime(preview.time)}</span>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'reelkit-player': ReelkitPlayer;
+  }
+  // Typed listeners: `el.addEventListener('reelkit-ready', (e) => e.detail.levels)`.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging
+  interface HTMLElementEventMap extends ReelkitPlayerEventMap {}
 }
 
 /** Registers the element once, so loading the script twice is harmless. */

@@ -37,6 +37,7 @@ import {
   type VideoLifecycleChange,
 } from './events/index.js';
 import { createWebhooks, type Webhooks } from './webhooks/index.js';
+import { embedRoutes } from './embed/index.js';
 import { createLock } from './redis-lock.js';
 import { userRoutes } from './users/routes.js';
 
@@ -53,6 +54,8 @@ export interface AppDeps {
   storage?: Storage;
   /** Playback token signer/verifier; defaults to one on PLAYBACK_KEYS (benchmarks swap it). */
   playbackTokens?: PlaybackTokens;
+  /** Folder of the built `<reelkit-player>` bundle (default packages/embed/dist). */
+  embedDistDir?: string;
   /** Told about every video change applied by this instance (realtime events, webhooks). */
   onVideoChange?: (change: VideoChange) => void | Promise<void>;
 }
@@ -214,6 +217,16 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
   });
   app.use(videos.routes());
   app.use(videos.allowedMethods({ throw: true }));
+  app.use(
+    embedRoutes({
+      Video,
+      Org: models.Org,
+      playbackTokens,
+      publicUrl: config.PUBLIC_URL,
+      tokenTtlSeconds: config.PLAYBACK_TOKEN_TTL_S,
+      ...(deps.embedDistDir ? { distDir: deps.embedDistDir } : {}),
+    }).routes(),
+  );
 
   const results = createTranscodeResults({
     Video,

@@ -175,8 +175,14 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
    *   an Origin header (not a cross-origin browser request) is allowed too.
    */
   router.get('/v1/videos/:id/playback', async (ctx) => {
-    const id = objectIdOr404(ctx.params.id, 'video_not_found');
     ctx.set('Cache-Control', 'no-store');
+    // Readable refusals for embeds on other sites (404, 403 origin…); a member's credentialed
+    // request is answered by the API's CORS allow-list instead.
+    const credentialed = Boolean(
+      ctx.get('authorization') || ctx.cookies.get('rk_access') || ctx.cookies.get('__Host-rk_access'),
+    );
+    if (!credentialed) deliveryCors(ctx);
+    const id = objectIdOr404(ctx.params.id, 'video_not_found');
     const queryToken = typeof ctx.query.token === 'string' ? ctx.query.token : undefined;
     if (queryToken) {
       const claims = verifyOr403(playbackTokens, queryToken);
@@ -187,7 +193,7 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
       ctx.body = playbackDescriptor(video, queryToken, new Date(claims.exp * 1000), deps.publicUrl);
       return;
     }
-    if (ctx.get('authorization') || ctx.cookies.get('rk_access') || ctx.cookies.get('__Host-rk_access')) {
+    if (credentialed) {
       await deps.authenticate(ctx, async () => {
         const video = await loadVideo(principalOf(ctx).orgId, id);
         const { token, expiresAt } = mint(video);
