@@ -1,20 +1,44 @@
-// `npm start`: install what is missing, start Redis and the database, then the API and a worker,
-// wait until the API is ready and print where everything is. Ctrl-C stops the API and the worker;
-// Redis and the database keep running for the next start (`npm run stop` stops them).
+// `npm start`: install what is missing, start Redis and the database, then the API, a worker and
+// the third-party example site; build the admin dashboard (served by the API at `/`); seed a demo
+// organisation with a sample video; print where everything is and how to log in. Ctrl-C stops
+// what this script started; Redis and the database keep running for the next start (`npm run
+// stop` stops them).
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ok, runOrExit, step } from './lib/log.mjs';
-import { tsEntry, toolEnv } from './lib/run.mjs';
+import { root } from './lib/paths.mjs';
+import { runTool, tsEntry, toolEnv } from './lib/run.mjs';
+import { seedDemo } from './lib/seed-demo.mjs';
 import { prepareStack } from './lib/stack.mjs';
 
 const env = await runOrExit(() => prepareStack({ profile: 'dev' }));
 const apiUrl = `http://127.0.0.1:${env.PORT}`;
+const dashboardDir = join(root, 'examples/admin-dashboard');
+const thirdPartyPort = process.env.THIRD_PARTY_PORT ?? '5174';
+
+/** True when the app or main mounts the dashboard router (then the API serves it at `/`). */
+function apiServesDashboard() {
+  const src = ['packages/server/src/app.ts', 'packages/server/src/main.ts']
+    .map((f) => readFileSync(join(root, f), 'utf8'))
+    .join('\n');
+  return /dashboardRoutes\s*\(/.test(src);
+}
+const servedByApi = apiServesDashboard();
+const dashboardUrl = servedByApi ? `${apiUrl}/` : (process.env.DASHBOARD_URL ?? 'http://127.0.0.1:5173/');
+// Invitation links point at the dashboard.
+const serverEnv = { ...env, DASHBOARD_URL: process.env.DASHBOARD_URL ?? dashboardUrl };
 
 const children = [];
 let stopping = false;
 
-function start(name, file) {
-  const child = spawn(process.execPath, tsEntry(file), { env: toolEnv(env), stdio: 'inherit' });
+function start(name, cmd, args, extraEnv = {}) {
+  const child = spawn(cmd, args, {
+    cwd: root,
+    env: toolEnv({ ...serverEnv, ...extraEnv }),
+    stdio: 'inherit',
+  });
   children.push(child);
   child.on('exit', (code, signal) => {
     if (stopping) return;
@@ -36,9 +60,34 @@ async function shutdown(code) {
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
+/** Newest modification time under a folder (sources of the dashboard and the packages it bundles). */
+function newest(dir) {
+  let t = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === 'dist') continue;
+    const p = join(dir, entry.name);
+    t = Math.max(t, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+const builtIndex = join(dashboardDir, 'dist/index.html');
+const sources = ['examples/admin-dashboard', 'packages/player-sdk/src', 'packages/embed/src'];
+const stale =
+  !existsSync(builtIndex) ||
+  Math.max(...sources.map((s) => newest(join(root, s)))) > statSync(builtIndex).mtimeMs;
+if (stale) {
+  step('building the admin dashboard (vite)');
+  const code = await runTool('vite', ['build', dashboardDir, '--logLevel', 'warn']);
+  if (code !== 0) {
+    console.error('the dashboard did not build; see above');
+    process.exit(1);
+  }
+}
+
 step('starting the API and a transcoder worker');
-start('server', 'packages/server/src/main.ts');
-start('worker', 'packages/transcoder/src/main.ts');
+start('server', process.execPath, tsEntry('packages/server/src/main.ts'));
+start('worker', process.execPath, tsEntry('packages/transcoder/src/main.ts'));
 
 const until = Date.now() + 60_000;
 let ready = false;
@@ -55,13 +104,61 @@ if (!ready) {
   await shutdown(1);
 }
 
+/** Answers 200 at this URL? (The API reference appears once the lead mounts openApiRoutes.) */
+async function serves(url, type = '') {
+  try {
+    const res = await fetch(url);
+    return res.ok && (res.headers.get('content-type') ?? '').includes(type);
+  } catch {
+    return false;
+  }
+}
+
+let shownUrl = dashboardUrl;
+if (!servedByApi || !(await serves(`${apiUrl}/`, 'text/html'))) {
+  // Until the API mounts dashboardRoutes, Vite's preview server serves the build on
+  // DASHBOARD_URL and proxies /v1 and /socket.io to the API (one origin for the browser).
+  shownUrl = servedByApi ? 'http://127.0.0.1:5173/' : dashboardUrl;
+  step(`serving the dashboard with vite preview on ${shownUrl}`);
+  const { port } = new URL(shownUrl);
+  start('dashboard', 'vite', ['preview', dashboardDir, '--port', port || '5173', '--strictPort'], {
+    REELKIT_API: apiUrl,
+  });
+}
+
+step('seeding the demo organisation');
+let demo;
+try {
+  demo = await seedDemo({ apiUrl, stateDir: env.STATE_DIR });
+  for (const what of demo.created) ok(`created ${what}`);
+  if (!demo.created.length) ok('demo data already there');
+} catch (err) {
+  console.error(`seeding failed (the stack keeps running): ${err.message}`);
+}
+
+if (demo) {
+  start('third-party site', process.execPath, [join(root, 'examples/third-party-site/server.mjs')], {
+    PORT: thirdPartyPort,
+    REELKIT_API: apiUrl,
+    REELKIT_API_KEY: demo.apiKey,
+    REELKIT_VIDEO_ID: demo.videoId,
+  });
+}
+
+const reference = (await serves(`${apiUrl}/docs`))
+  ? `reference ${apiUrl}/docs   OpenAPI ${apiUrl}/v1/openapi.json`
+  : '';
+
 ok('Reelkit is running');
 console.log(`
-  API           ${apiUrl}
+  dashboard     ${shownUrl}
+  demo login    ${demo ? `${demo.email} / ${demo.password}` : '(seeding failed; sign up in the dashboard)'}
+  third-party   ${demo ? `http://127.0.0.1:${thirdPartyPort}/  (another origin embedding the sample video)` : '—'}
+  API           ${apiUrl}   ${reference}
   health        ${apiUrl}/healthz   readiness ${apiUrl}/readyz
   Redis         ${env.REDIS_URL}
   MongoDB       ${env.MONGODB_URI} (database ${env.MONGODB_DB})
   state folder  ${env.STATE_DIR}
 
-  Ctrl-C stops the API and the worker; \`npm run stop\` also stops Redis and the database.
+  Ctrl-C stops the API, the worker and the example sites; \`npm run stop\` also stops Redis and the database.
 `);

@@ -14,6 +14,7 @@ const projects = [
   'packages/player-sdk/tsconfig.lib.json',
   'packages/embed/tsconfig.json',
   'packages/embed/tsconfig.lib.json',
+  'examples/admin-dashboard/tsconfig.json',
 ];
 const results = await Promise.all(
   projects.map((p) => runTool('tsc', ['-p', p, '--noEmit']).then((code) => [p, code])),

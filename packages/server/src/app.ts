@@ -38,6 +38,8 @@ import {
 } from './events/index.js';
 import { createWebhooks, type Webhooks } from './webhooks/index.js';
 import { embedRoutes } from './embed/index.js';
+import { openApiRoutes } from './openapi/index.js';
+import { dashboardRoutes } from './dashboard/index.js';
 import { createLock } from './redis-lock.js';
 import { userRoutes } from './users/routes.js';
 
@@ -56,6 +58,8 @@ export interface AppDeps {
   playbackTokens?: PlaybackTokens;
   /** Folder of the built `<reelkit-player>` bundle (default packages/embed/dist). */
   embedDistDir?: string;
+  /** Folder of the built admin dashboard, served at `/` when given (main passes it). */
+  dashboardDir?: string;
   /** Told about every video change applied by this instance (realtime events, webhooks). */
   onVideoChange?: (change: VideoChange) => void | Promise<void>;
 }
@@ -228,6 +232,10 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     }).routes(),
   );
 
+  const allRoutes = [...routes, ...VIDEO_ROUTES, ...PLAYBACK_ROUTE_SPECS];
+  app.use(openApiRoutes({ routes: allRoutes, serverUrl: config.PUBLIC_URL }).routes());
+  if (deps.dashboardDir) app.use(dashboardRoutes({ distDir: deps.dashboardDir }).routes());
+
   const results = createTranscodeResults({
     Video,
     queue,
@@ -245,7 +253,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
   });
   return {
     app,
-    routes: [...routes, ...VIDEO_ROUTES, ...PLAYBACK_ROUTE_SPECS],
+    routes: allRoutes,
     models,
     tokens,
     playbackTokens,

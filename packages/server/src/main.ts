@@ -1,4 +1,5 @@
 // The server process: the only file that reads the environment and listens.
+import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@reelkit/protocol';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
@@ -67,6 +68,7 @@ try {
     db,
     redis,
     searchPath: process.env.PATH ?? '',
+    dashboardDir: fileURLToPath(new URL('../../../examples/admin-dashboard/dist', import.meta.url)),
   }));
   if (!stopping) {
     const running = (started.running = await listen(reelkit.app, config.PORT, config.HOST));

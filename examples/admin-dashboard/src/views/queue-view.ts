@@ -1,0 +1,79 @@
+import { LitElement, html } from 'lit';
+import { Session } from '../session.js';
+import { shared } from '../styles.js';
+
+interface QueueHealth {
+  queue: string;
+  counts: Record<string, number>;
+  workers: number;
+  org: { queued: number; processing: number };
+}
+
+/** Transcode queue health (GET /v1/admin/queue), refreshed every 5 s while shown. */
+export class RkQueueView extends LitElement {
+  static override properties = {
+    session: { attribute: false },
+    health: { state: true },
+    error: { state: true },
+  };
+  static override styles = shared;
+
+  session!: Session;
+  health: QueueHealth | null = null;
+  error = '';
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.load();
+    this.timer = setInterval(() => void this.load(), 5000);
+  }
+
+  override disconnectedCallback(): void {
+    clearInterval(this.timer);
+    super.disconnectedCallback();
+  }
+
+  private async load(): Promise<void> {
+    try {
+      this.health = await this.session.request<QueueHealth>('GET', '/v1/admin/queue');
+      this.error = '';
+    } catch (err) {
+      this.error = Session.messageOf(err);
+    }
+  }
+
+  override render() {
+    const h = this.health;
+    return html`<h1>Queue health</h1>
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
+      ${
+        h
+          ? html`<div class="card">
+                <p>
+                  Queue <code>${h.queue}</code> · workers connected:
+                  <strong data-testid="workers">${h.workers}</strong>
+                  ${h.workers === 0 ? html`<span class="error">— nothing will be transcoded</span>` : ''}
+                </p>
+                <table>
+                  <tr>
+                    ${Object.keys(h.counts).map((k) => html`<th>${k}</th>`)}
+                  </tr>
+                  <tr>
+                    ${Object.values(h.counts).map((n) => html`<td>${n}</td>`)}
+                  </tr>
+                </table>
+              </div>
+              <div class="card">
+                Your organisation: <strong>${h.org.queued}</strong> queued,
+                <strong>${h.org.processing}</strong> processing.
+                <p class="muted">
+                  The queue is shared by every organisation on this server; the counts above are the
+                  operator's view.
+                </p>
+              </div>`
+          : ''
+      }`;
+  }
+}
+customElements.define('rk-queue-view', RkQueueView);

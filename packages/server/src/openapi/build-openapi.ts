@@ -1,0 +1,291 @@
+import { ERROR_CODES, type ErrorCode } from '@reelkit/protocol';
+import { z } from 'zod';
+import type { RouteSpec } from '../http/define-route.js';
+
+/** A JSON value of the generated document (kept loose: the document is data, not a typed model). */
+export type JsonObject = Record<string, unknown>;
+
+/** The generated OpenAPI 3.1 document. */
+export interface OpenApiDocument extends JsonObject {
+  openapi: '3.1.0';
+  info: { title: string; version: string; description?: string };
+  paths: Record<string, Record<string, JsonObject>>;
+  components: JsonObject;
+}
+
+export interface BuildOpenApiOptions {
+  /** `info.version`, default `0.1.0`. */
+  version?: string;
+  /** The API origin, listed under `servers` when given. */
+  serverUrl?: string;
+}
+
+const ROLE_TEXT: Record<RouteSpec['auth'], string> = {
+  public: 'Public: no credentials needed.',
+  viewer: 'Least role: **viewer** (any member of the organisation, or an API key).',
+  editor: 'Least role: **editor** (editors and admins, or an API key with that role).',
+  admin: 'Least role: **admin**.',
+};
+
+/**
+ * Request bodies that are not JSON, so they have no zod schema in the route table: described here
+ * by content type (the server streams them and checks them itself).
+ */
+const RAW_BODIES: Record<string, JsonObject> = {
+  'post /v1/videos': {
+    description: 'The video file as `multipart/form-data` (streamed, magic bytes sniffed, size capped).',
+    required: true,
+    content: {
+      'multipart/form-data': {
+        schema: {
+          type: 'object',
+          required: ['file'],
+          properties: {
+            file: { type: 'string', contentMediaType: 'application/octet-stream' },
+            title: { type: 'string' },
+            description: { type: 'string' },
+            visibility: { type: 'string', enum: ['private', 'unlisted', 'public'] },
+          },
+        },
+      },
+    },
+  },
+  'patch /v1/uploads/{id}': {
+    description: 'tus: bytes from `Upload-Offset` on.',
+    required: true,
+    content: {
+      'application/offset+octet-stream': {
+        schema: { type: 'string', contentMediaType: 'application/octet-stream' },
+      },
+    },
+  },
+};
+
+/** `/v1/users/:id` → `/v1/users/{id}`; `*path` (rest of the path) → `{path}`. */
+export function toOpenApiPath(koaPath: string): {
+  path: string;
+  params: Array<{ name: string; rest: boolean }>;
+} {
+  const params: Array<{ name: string; rest: boolean }> = [];
+  const path = koaPath.replace(/([:*])([A-Za-z_][A-Za-z0-9_]*)/g, (_m, kind: string, name: string) => {
+    params.push({ name, rest: kind === '*' });
+    return `{${name}}`;
+  });
+  return { path, params };
+}
+
+/** `get` + `/v1/users/{id}/sessions` → `getV1UsersByIdSessions`. */
+export function operationIdOf(method: string, path: string): string {
+  const words = path
+    .split('/')
+    .filter(Boolean)
+    .map((seg) => {
+      const param = /^\{(.+)\}$/.exec(seg);
+      const word = param ? `by-${param[1]!}` : seg;
+      return word
+        .split(/[^A-Za-z0-9]+/)
+        .filter(Boolean)
+        .map((w) => w[0]!.toUpperCase() + w.slice(1))
+        .join('');
+    });
+  return method + words.join('');
+}
+
+/** A zod schema as JSON Schema 2020-12 (the dialect of OpenAPI 3.1), describing what a client sends. */
+export function jsonSchemaOf(schema: z.ZodType): JsonObject {
+  const json = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as JsonObject;
+  delete json.$schema;
+  return json;
+}
+
+function queryParameters(schema: z.ZodType): JsonObject[] {
+  const json = jsonSchemaOf(schema);
+  const properties = (json.properties ?? {}) as Record<string, JsonObject>;
+  const required = new Set((json.required as string[] | undefined) ?? []);
+  return Object.entries(properties).map(([name, prop]) => {
+    const { description, ...rest } = prop;
+    return {
+      name,
+      in: 'query',
+      // Fields with a default are optional for the caller even though the output always has them.
+      required: required.has(name) && !('default' in prop),
+      ...(typeof description === 'string' ? { description } : {}),
+      schema: rest,
+    };
+  });
+}
+
+/** Error statuses a route can answer with, from what it declares. */
+function errorStatusesOf(route: RouteSpec, hasPathParams: boolean): number[] {
+  const statuses = new Set<number>([429, 500]);
+  if (
+    route.body ||
+    route.query ||
+    hasPathParams ||
+    RAW_BODIES[`${route.method} ${toOpenApiPath(route.path).path}`]
+  )
+    statuses.add(400);
+  if (route.auth !== 'public') {
+    statuses.add(401);
+    statuses.add(403);
+  }
+  if (hasPathParams) statuses.add(404);
+  if (route.body) statuses.add(415);
+  if (route.body || RAW_BODIES[`${route.method} ${toOpenApiPath(route.path).path}`]) statuses.add(413);
+  return [...statuses].sort((a, b) => a - b);
+}
+
+function codesByStatus(): Map<number, ErrorCode[]> {
+  const map = new Map<number, ErrorCode[]>();
+  for (const [code, { status }] of Object.entries(ERROR_CODES) as Array<[ErrorCode, { status: number }]>) {
+    map.set(status, [...(map.get(status) ?? []), code]);
+  }
+  return map;
+}
+
+function problemComponents(): { schemas: JsonObject; responses: JsonObject } {
+  const responses: JsonObject = {};
+  for (const [status, codes] of codesByStatus()) {
+    responses[`Problem${status}`] = {
+      description: `Error (application/problem+json). \`code\` is one of: ${codes.map((c) => `\`${c}\``).join(', ')}.`,
+      content: {
+        'application/problem+json': {
+          schema: {
+            allOf: [
+              { $ref: '#/components/schemas/Problem' },
+              { type: 'object', properties: { status: { const: status }, code: { enum: codes } } },
+            ],
+          },
+        },
+      },
+    };
+  }
+  return {
+    schemas: {
+      Problem: {
+        type: 'object',
+        description: 'RFC 9457 problem details; `code` is stable and machine-readable.',
+        required: ['type', 'title', 'status', 'code'],
+        properties: {
+          type: { type: 'string' },
+          title: { type: 'string' },
+          status: { type: 'integer' },
+          code: { type: 'string', enum: Object.keys(ERROR_CODES) },
+          detail: { type: 'string' },
+          errors: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['path', 'message'],
+              properties: { path: { type: 'string' }, message: { type: 'string' } },
+            },
+          },
+          requestId: { type: 'string' },
+        },
+      },
+    },
+    responses,
+  };
+}
+
+function operationOf(route: RouteSpec, problemStatuses: Set<number>): { path: string; op: JsonObject } {
+  const { path, params } = toOpenApiPath(route.path);
+  const parameters: JsonObject[] = params.map(({ name, rest }) => ({
+    name,
+    in: 'path',
+    required: true,
+    ...(rest ? { description: 'The rest of the path; may contain `/`.' } : {}),
+    schema: { type: 'string' },
+  }));
+  if (route.query) parameters.push(...queryParameters(route.query));
+
+  const responses: JsonObject = {};
+  responses[String(route.status)] =
+    route.status === 204 || route.method === 'head'
+      ? { description: 'Success, no body.' }
+      : { description: 'Success.', content: { 'application/json': { schema: { type: 'object' } } } };
+  for (const status of errorStatusesOf(route, params.length > 0)) {
+    if (problemStatuses.has(status))
+      responses[String(status)] = { $ref: `#/components/responses/Problem${status}` };
+  }
+
+  const key = `${route.method} ${path}`;
+  const requestBody = route.body
+    ? { required: true, content: { 'application/json': { schema: jsonSchemaOf(route.body) } } }
+    : RAW_BODIES[key];
+
+  const op: JsonObject = {
+    operationId: operationIdOf(route.method, path),
+    summary: route.summary,
+    description: ROLE_TEXT[route.auth],
+    tags: [route.tag],
+    'x-reelkit-role': route.auth,
+    security: route.auth === 'public' ? [] : [{ bearerAuth: [] }, { cookieAuth: [] }],
+    ...(parameters.length ? { parameters } : {}),
+    ...(requestBody ? { requestBody } : {}),
+    responses,
+  };
+  return { path, op };
+}
+
+/**
+ * The OpenAPI 3.1 document of the given routes, built from the route table and the very zod
+ * schemas the server validates with. Pure: the same routes give the same document.
+ */
+export function buildOpenApi(
+  routes: readonly RouteSpec[],
+  options: BuildOpenApiOptions = {},
+): OpenApiDocument {
+  const problems = problemComponents();
+  const problemStatuses = new Set([...codesByStatus().keys()]);
+  const paths: OpenApiDocument['paths'] = {};
+  const sorted = [...routes].sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+  for (const route of sorted) {
+    const { path, op } = operationOf(route, problemStatuses);
+    const item = (paths[path] ??= {});
+    if (item[route.method])
+      throw new Error(`duplicate route in the route table: ${route.method} ${route.path}`);
+    item[route.method] = op;
+  }
+  const tags = [...new Set(sorted.map((r) => r.tag))].sort().map((name) => ({ name }));
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Reelkit API',
+      version: options.version ?? '0.1.0',
+      description:
+        'Every `/v1` route of the Reelkit server, generated from its route table and zod schemas. ' +
+        'Authenticate with `Authorization: Bearer <access token or API key>`, or with the session ' +
+        'cookies set at login (unsafe methods then need `X-CSRF-Token` equal to the `rk_csrf` cookie). ' +
+        'Errors are `application/problem+json` with a stable `code`.',
+    },
+    ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    tags,
+    paths,
+    components: {
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'An access token (JWT, 15 min) from login/refresh, or an API key `rk_<prefix>_<secret>`.',
+        },
+        cookieAuth: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'rk_access',
+          description:
+            'The httpOnly session cookie (`__Host-rk_access` in production). Unsafe methods also need ' +
+            '`X-CSRF-Token` equal to the `rk_csrf` cookie, from an allowed origin.',
+        },
+      },
+      schemas: problems.schemas,
+      responses: problems.responses,
+    },
+  };
+}
