@@ -1,16 +1,20 @@
 // Chromium for browser tests: Debian's /usr/bin/chromium driven by playwright-core (never a
-// downloaded browser), a fresh profile per launch, and a small static server on 127.0.0.1 that
-// serves the built SDK IIFE plus whatever routes a test adds.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// downloaded browser), and small static servers on 127.0.0.1 for test pages. Two shapes:
+// - `launchBrowser` (a persistent context with a fresh profile) + `startStaticServer` (a page with
+//   the built SDK as `window.Reelkit`, plus route handlers);
+// - `launchChromium` (a plain `Browser`) + `serveSite` (pages from memory, files from disk).
+// test/support/chromium.ts re-exports the second shape for older imports.
+import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.REELKIT_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -27,6 +31,21 @@ export const SDK_IIFE = fileURLToPath(
   new URL('../../packages/player-sdk/dist/reelkit.iife.min.js', import.meta.url),
 );
 
+function launchFailed(err: unknown): Error {
+  return new Error(
+    `could not start ${CHROMIUM} (npm test installs Debian's chromium as root): ${(err as Error).message}`,
+  );
+}
+
+/** A plain Chromium browser (pages share nothing unless they share a context). */
+export async function launchChromium(): Promise<Browser> {
+  try {
+    return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  } catch (err) {
+    throw launchFailed(err);
+  }
+}
+
 export interface TestBrowser {
   context: BrowserContext;
   /** Every console message and page error, for failure messages. */
@@ -39,12 +58,18 @@ export interface TestBrowser {
 /** Launches Chromium with a fresh profile (removed on close). */
 export async function launchBrowser(): Promise<TestBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'reelkit-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    timeout: 30_000,
-  });
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      timeout: 30_000,
+    });
+  } catch (err) {
+    rmSync(profile, { recursive: true, force: true });
+    throw launchFailed(err);
+  }
   const logs: string[] = [];
   context.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
   context.on('weberror', (e) => logs.push(`[pageerror] ${e.error().message}`));
@@ -71,6 +96,41 @@ export interface StaticServer {
   /** Every request as `METHOD /path?query`. */
   requests: string[];
   close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css',
+  '.map': 'application/json',
+  '.mp4': 'video/mp4',
+};
+
+/** Streams a file from disk (404 when it is missing). */
+export function sendFile(res: ServerResponse, file: string): void {
+  stat(file).then(
+    (s) => {
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-length': s.size,
+      });
+      createReadStream(file).pipe(res);
+    },
+    () => res.writeHead(404).end(),
+  );
+}
+
+async function listenLocal(server: Server): Promise<{ url: string; close(): Promise<void> }> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>reelkit test</title>
@@ -103,13 +163,33 @@ export async function startStaticServer(handlers: Handler[] = []): Promise<Stati
       res.end(String(err));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { requests, ...(await listenLocal(server)) };
+}
+
+export interface StaticSite {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves pages from memory and files from disk on 127.0.0.1 (a different origin from the API):
+ * `pages` maps a path to HTML, `files` maps a path to a file on disk.
+ */
+export async function serveSite(
+  pages: Record<string, string>,
+  files: Record<string, string> = {},
+): Promise<StaticSite> {
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const page = pages[path];
+    if (page !== undefined) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(page);
+      return;
+    }
+    const file = files[path];
+    if (!file) res.writeHead(404).end();
+    else sendFile(res, file);
+  });
+  return listenLocal(server);
 }
