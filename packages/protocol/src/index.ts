@@ -38,7 +38,12 @@ export {
   videoOutputKey,
 } from './video-output-paths.js';
 export { transcodeCancelChannel } from './transcode-cancel.js';
-export { VIDEO_EVENT_NAMES, VIDEO_LIFECYCLE_STATUSES, WEBHOOK_EVENTS } from './video-events.js';
+export {
+  VIDEO_EVENT_NAMES,
+  VIDEO_LIFECYCLE_STATUSES,
+  WEBHOOK_EVENTS,
+  publicRendition,
+} from './video-events.js';
 export type {
   AuthRefreshAck,
   ClientToServerEvents,

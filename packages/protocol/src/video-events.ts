@@ -10,6 +10,17 @@ export type VideoLifecycleStatus = (typeof VIDEO_LIFECYCLE_STATUSES)[number];
 /** A rendition as clients see it: no storage keys. */
 export type PublicRendition = Pick<Rendition, 'rung' | 'width' | 'height' | 'bandwidth' | 'codecs'>;
 
+/** What clients see of a rendition (storage keys stay on the server): one projection everywhere. */
+export function publicRendition({
+  rung,
+  width,
+  height,
+  bandwidth,
+  codecs,
+}: PublicRendition): PublicRendition {
+  return { rung, width, height, bandwidth, codecs };
+}
+
 /** `video:created`: a video document exists (upload started or finished). */
 export interface VideoCreatedEvent {
   videoId: string;

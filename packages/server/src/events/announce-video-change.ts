@@ -1,3 +1,4 @@
+import { publicRendition } from '@reelkit/protocol';
 import type {
   Rendition,
   TranscodeProgress,
@@ -71,13 +72,7 @@ export function announcementOf(change: VideoLifecycleChange): Announcement {
       const payload = {
         videoId,
         duration: change.result.metadata.duration,
-        renditions: change.result.renditions.map(({ rung, width, height, bandwidth, codecs }) => ({
-          rung,
-          width,
-          height,
-          bandwidth,
-          codecs,
-        })),
+        renditions: change.result.renditions.map(publicRendition),
         poster: Boolean(change.result.posterKey),
       };
       return { realtime: [{ event: 'video:ready', payload }], webhook: { event: 'video.ready', payload } };

@@ -1,3 +1,4 @@
+import { publicRendition } from '@reelkit/protocol';
 import type { VideoLifecycleStatus, VideoSnapshot } from '@reelkit/protocol';
 import type { Video, VideoModel } from '../videos/video-model.js';
 
@@ -34,13 +35,7 @@ export function videoSnapshotOf(v: SnapshotSource): VideoSnapshot {
       v.status === 'ready'
         ? {
             duration: v.metadata?.duration ?? 0,
-            renditions: (v.renditions ?? []).map(({ rung, width, height, bandwidth, codecs }) => ({
-              rung,
-              width,
-              height,
-              bandwidth,
-              codecs,
-            })),
+            renditions: (v.renditions ?? []).map(publicRendition),
             poster: Boolean(v.posterKey),
           }
         : null,

@@ -1,3 +1,4 @@
+import { publicRendition } from '@reelkit/protocol';
 import Router from '@koa/router';
 import type { Storage } from '@reelkit/storage';
 import type { Context, Middleware } from 'koa';
@@ -80,12 +81,7 @@ export function playbackDescriptor(video: Video, token: string, expiresAt: Date,
     duration: video.metadata?.duration ?? null,
     aspectRatio:
       video.metadata?.width && video.metadata.height ? video.metadata.width / video.metadata.height : null,
-    renditions: video.renditions.map((r) => ({
-      rung: r.rung,
-      width: r.width,
-      height: r.height,
-      bandwidth: r.bandwidth,
-    })),
+    renditions: video.renditions.map(publicRendition),
     title: video.title,
   };
 }

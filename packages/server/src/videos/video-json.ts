@@ -1,3 +1,4 @@
+import { publicRendition } from '@reelkit/protocol';
 import type { SensitivityResult, VideoMetadata } from '@reelkit/protocol';
 import type { Video, VideoStatus, Visibility } from './video-model.js';
 
@@ -43,13 +44,7 @@ export function toVideoJson(v: VideoLike): VideoJson {
       : null,
     upload: v.upload ? { length: v.upload.length, offset: v.upload.offset } : null,
     metadata: v.metadata ?? null,
-    renditions: (v.renditions ?? []).map(({ rung, width, height, bandwidth, codecs }) => ({
-      rung,
-      width,
-      height,
-      bandwidth,
-      codecs,
-    })),
+    renditions: (v.renditions ?? []).map(publicRendition),
     hasPoster: Boolean(v.posterKey),
     hasStoryboard: Boolean(v.storyboard?.imageKey),
     hasProgressiveMp4: Boolean(v.mp4?.key),
