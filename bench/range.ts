@@ -282,12 +282,34 @@ end
     const bareUrl = `http://127.0.0.1:${bare.port}/file`;
     for (const url of [nodeUrl, nginxUrl, bareUrl])
       spawnSync('wrk', ['-t1', '-c2', '-d2s', '-s', script, url]);
-    console.log('wrk: reelkit…');
-    const reelkit = runWrk(nodeUrl, { seconds: WRK_SECONDS, connections: WRK_CONNECTIONS, script });
-    console.log('wrk: nginx…');
-    const nginx = runWrk(nginxUrl, { seconds: WRK_SECONDS, connections: WRK_CONNECTIONS, script });
-    console.log('wrk: bare node…');
-    const bareNode = runWrk(bareUrl, { seconds: WRK_SECONDS, connections: WRK_CONNECTIONS, script });
+    // The upload just wrote hundreds of MiB: let the page cache settle before measuring, and
+    // alternate the servers over two rounds so drift on a shared machine hits all of them.
+    spawnSync('sync');
+    const rounds: Array<{ reelkit: WrkResult; nginx: WrkResult; bareNode: WrkResult }> = [];
+    for (let round = 0; round < 2; round++) {
+      console.log(`wrk round ${round + 1}: reelkit, nginx, bare node…`);
+      rounds.push({
+        reelkit: runWrk(nodeUrl, { seconds: WRK_SECONDS, connections: WRK_CONNECTIONS, script }),
+        nginx: runWrk(nginxUrl, { seconds: WRK_SECONDS, connections: WRK_CONNECTIONS, script }),
+        bareNode: runWrk(bareUrl, { seconds: WRK_SECONDS, connections: WRK_CONNECTIONS, script }),
+      });
+    }
+    const mean = (pick: (r: (typeof rounds)[number]) => WrkResult): WrkResult => {
+      const rs = rounds.map(pick);
+      return {
+        ...rs[rs.length - 1]!,
+        requestsPerSec: rs.reduce((a, r) => a + r.requestsPerSec, 0) / rs.length,
+        mibPerSec: rs.reduce((a, r) => a + r.mibPerSec, 0) / rs.length,
+      };
+    };
+    const reelkit = mean((r) => r.reelkit);
+    const nginx = mean((r) => r.nginx);
+    const bareNode = mean((r) => r.bareNode);
+    for (const [i, r] of rounds.entries()) {
+      console.log(
+        `round ${i + 1}: reelkit ${r.reelkit.mibPerSec.toFixed(0)}, nginx ${r.nginx.mibPerSec.toFixed(0)}, bare ${r.bareNode.mibPerSec.toFixed(0)} MiB/s`,
+      );
+    }
     const ratio = reelkit.mibPerSec / nginx.mibPerSec;
     console.log({ reelkit, nginx, bareNode, ratio });
     if (reelkit.non2xx || nginx.non2xx || bareNode.non2xx) throw new Error('non-2xx answers during the run');
@@ -330,7 +352,7 @@ async function writeSection(r: {
 
 Run ${new Date().toISOString().slice(0, 10)} on ${cpu}, ${process.env.BENCH_CORES ?? '2'} cores shared with other work, Node ${process.version}, loopback.
 
-**1 MiB ranges.** \`wrk -t1 -c${WRK_CONNECTIONS} -d${WRK_SECONDS}s\`, each request a random 1 MiB-aligned \`Range: bytes=a-(a+1MiB-1)\`
+**1 MiB ranges.** \`wrk -t1 -c${WRK_CONNECTIONS} -d${WRK_SECONDS}s\` per server, two alternating rounds after a \`sync\` (mean shown), each request a random 1 MiB-aligned \`Range: bytes=a-(a+1MiB-1)\`
 of the same ${UPLOAD_MIB} MiB file (in the page cache): \`GET /v1/videos/:id/file\` (auth middleware, one
 MongoDB \`findOne\` per request, storage read stream with 1 MiB reads) against nginx (\`nginx-light\`,
 \`worker_processes 1\`, \`sendfile on\`) serving the file directly.
