@@ -150,8 +150,14 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
   });
   app.use(health.routes());
   app.use(metricsRoute(metrics, config.METRICS_TOKEN));
+  // Exempt: token-gated delivery, and the embed script, pages and oEmbed, which one CDN or office
+  // address fetches for many viewers.
   app.use(
-    rateLimitByIp(limiter, 'ip', { max: config.RATE_LIMIT_IP_PER_MIN, windowMs: MINUTE }, ['/v1/play/']),
+    rateLimitByIp(limiter, 'ip', { max: config.RATE_LIMIT_IP_PER_MIN, windowMs: MINUTE }, [
+      '/v1/play/',
+      '/embed/',
+      '/oembed',
+    ]),
   );
   app.use(csrfGuard(cookies, allowedOrigins));
 

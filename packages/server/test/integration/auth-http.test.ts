@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger, listen } from '../../src/index.js';
 import { errorHandler } from '../../src/http/error-handler.js';
 import { requestId } from '../../src/http/request-id.js';
+import { stackEnv } from '../../../../test/support/stack-env.js';
 import { PASSWORD, call, signup, startTestApi, uniqueEmail } from '../../../../test/support/api-server.js';
 
 describe('HTTP hardening', () => {
@@ -81,6 +82,23 @@ describe('HTTP hardening', () => {
       // Another user is not affected.
       const other = await signup(api.url);
       expect((await call(api.url, 'GET', '/v1/me', { token: other.accessToken })).status).toBe(200);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('limits each IP, but not signed delivery or the embed script, pages and oEmbed', async () => {
+    const api = await startTestApi({
+      REDIS_PREFIX: `${stackEnv().REDIS_PREFIX}-ipl`,
+      RATE_LIMIT_IP_PER_MIN: '2',
+    });
+    try {
+      const limited = [];
+      for (let i = 0; i < 3; i++) limited.push((await call(api.url, 'GET', '/v1/org')).status);
+      expect(limited).toEqual([401, 401, 429]);
+      for (const path of ['/embed/reelkit-player.js', '/oembed?url=x', '/v1/play/t/0/hls/master.m3u8']) {
+        for (let i = 0; i < 3; i++) expect((await call(api.url, 'GET', path)).status, path).not.toBe(429);
+      }
     } finally {
       await api.close();
     }
