@@ -184,6 +184,16 @@ export class Session {
   }
 
   /** The message of any error, for the UI. */
+  /** Runs an action; answers '' when it succeeds, or its readable error (for a view's `error`). */
+  static async attempt(action: () => Promise<unknown>): Promise<string> {
+    try {
+      await action();
+      return '';
+    } catch (err) {
+      return Session.messageOf(err);
+    }
+  }
+
   static messageOf(err: unknown): string {
     if (err instanceof ApiError || err instanceof ReelkitError) return `${err.message} (${err.code})`;
     return err instanceof Error ? err.message : String(err);

@@ -26,12 +26,7 @@ export class RkUsersView extends LitElement {
   }
 
   private async run(action: () => Promise<unknown>): Promise<void> {
-    try {
-      await action();
-      this.error = '';
-    } catch (err) {
-      this.error = Session.messageOf(err);
-    }
+    this.error = await Session.attempt(action);
     await this.load();
   }
 

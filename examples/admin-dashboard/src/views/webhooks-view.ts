@@ -51,12 +51,7 @@ export class RkWebhooksView extends LitElement {
   }
 
   private async run(action: () => Promise<unknown>): Promise<void> {
-    try {
-      await action();
-      this.error = '';
-    } catch (err) {
-      this.error = Session.messageOf(err);
-    }
+    this.error = await Session.attempt(action);
   }
 
   private load(): Promise<void> {

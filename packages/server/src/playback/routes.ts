@@ -8,6 +8,7 @@ import { principalOf } from '../http/authenticate.js';
 import { defineRoute, type RouteDef, type RouteSpec } from '../http/define-route.js';
 import { objectIdOr404 } from '../http/object-id.js';
 import { ORIGIN_PATTERN, type OrgModel } from '../orgs/org-model.js';
+import { createFileCache } from '../videos/file-cache.js';
 import { playableFile, sendStoredFile } from '../videos/stream-file.js';
 import type { Video, VideoModel } from '../videos/video-model.js';
 import { deliveryBase, parseDeliveryPath } from './delivery-path.js';
@@ -130,6 +131,14 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
     return video;
   }
 
+  /**
+   * The file a progressive request serves, remembered for two seconds as on `/v1/videos/:id/file`:
+   * a `<video src>` reads one file as many range requests in a row.
+   */
+  const fileCache = createFileCache();
+  const playableOf = (orgId: string, videoId: string) =>
+    fileCache.get(`${orgId}:${videoId}`, async () => playableFile(await loadVideo(orgId, videoId)) ?? null);
+
   const defs: RouteDef[] = [
     defineRoute(
       {
@@ -242,8 +251,7 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
     assertOrigin(ctx, claims);
     deliveryCors(ctx, claims);
     if (!file) {
-      const video = await loadVideo(claims.orgId, videoId);
-      const stored = playableFile(video);
+      const stored = await playableOf(claims.orgId, videoId);
       if (!stored) throw new AppError('video_not_ready');
       sendStoredFile(ctx, storage, stored);
       ctx.set('Cache-Control', 'private, max-age=3600');
@@ -276,8 +284,7 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
     if (claims.sub !== id) throw new AppError('playback_video_mismatch');
     assertOrigin(ctx, claims);
     deliveryCors(ctx, claims);
-    const video = await loadVideo(claims.orgId, id);
-    const stored = playableFile(video);
+    const stored = await playableOf(claims.orgId, id);
     if (!stored) throw new AppError('upload_incomplete', 'The upload of this video has not finished');
     sendStoredFile(ctx, storage, stored);
   };
