@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { receiveMultipart } from './upload-multipart.js';
 
@@ -51,8 +51,10 @@ class WatchedStorage extends LocalStorage {
   maxQueued = 0;
 
   override async write(key: string, body: Readable, options?: { signal?: AbortSignal }) {
+    // The upload path hands storage a Transform (the inspector): count both of its sides.
+    const duplex = body as Readable & { writableLength?: number };
     const sample = () =>
-      (this.maxQueued = Math.max(this.maxQueued, body.readableLength + body.writableLength));
+      (this.maxQueued = Math.max(this.maxQueued, duplex.readableLength + (duplex.writableLength ?? 0)));
     const timer = setInterval(sample, 2);
     try {
       return await super.write(key, body, options);
