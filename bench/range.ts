@@ -4,6 +4,10 @@
 //
 // The server under test runs in a child process (this file with `serve`): only the video routes,
 // a fixed bench principal, real MongoDB/FerretDB, Redis and disk.
+//
+// Knobs: BENCH_UPLOAD_MIB (default 2048, the issue's 2 GiB), BENCH_SECONDS per wrk run (10),
+// BENCH_NODE_OPTIONS for the server child (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
+// BENCH_TRACE_MEMORY=1 to print the server's memory every 2 s.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -18,7 +22,7 @@ import { runWrk, writeBenchmarkSection, type WrkResult } from './lib/report.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const MiB = 1024 * 1024;
-const UPLOAD_MIB = Number(process.env.BENCH_UPLOAD_MIB ?? 512);
+const UPLOAD_MIB = Number(process.env.BENCH_UPLOAD_MIB ?? 2048);
 const WRK_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WRK_CONNECTIONS = 8;
 const ORG = '650000000000000000000001';
@@ -78,6 +82,17 @@ async function serve(): Promise<void> {
   app.use(router.routes());
   const http = createServer(app.callback()).listen(0, '127.0.0.1');
   await once(http, 'listening');
+  // Exit cleanly on SIGTERM, so `--cpu-prof` in BENCH_NODE_OPTIONS writes its profile.
+  process.once('SIGTERM', () => process.exit(0));
+  if (process.env.BENCH_TRACE_MEMORY) {
+    setInterval(() => {
+      const m = process.memoryUsage();
+      const f = (n: number) => (n / 1048576).toFixed(0);
+      console.error(
+        `  [serve] rss ${f(m.rss)} heap ${f(m.heapUsed)}/${f(m.heapTotal)} external ${f(m.external)} MiB`,
+      );
+    }, 2000).unref();
+  }
   const address = http.address();
   console.log(`listening ${typeof address === 'object' && address ? address.port : 0}`);
 }
@@ -233,7 +248,14 @@ async function main(): Promise<void> {
     const startChild = async (...args: string[]) => {
       const child = spawn(
         process.execPath,
-        ['--conditions=source', '--import', 'tsx', fileURLToPath(import.meta.url), ...args],
+        [
+          ...(process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []),
+          '--conditions=source',
+          '--import',
+          'tsx',
+          fileURLToPath(import.meta.url),
+          ...args,
+        ],
         { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] },
       );
       children.push(child);
@@ -288,8 +310,10 @@ end
     const rounds: Array<{ reelkit: WrkResult; nginx: WrkResult; bareNode: WrkResult }> = [];
     for (let round = 0; round < 2; round++) {
       console.log(`wrk round ${round + 1}: reelkit, nginx, bare node…`);
+      const reelkitRound = runWrk(nodeUrl, { seconds: WRK_SECONDS, connections: WRK_CONNECTIONS, script });
+      console.log(`  Reelkit RSS after its run: ${rssMiB(server.pid!).toFixed(0)} MiB`);
       rounds.push({
-        reelkit: runWrk(nodeUrl, { seconds: WRK_SECONDS, connections: WRK_CONNECTIONS, script }),
+        reelkit: reelkitRound,
         nginx: runWrk(nginxUrl, { seconds: WRK_SECONDS, connections: WRK_CONNECTIONS, script }),
         bareNode: runWrk(bareUrl, { seconds: WRK_SECONDS, connections: WRK_CONNECTIONS, script }),
       });
@@ -353,8 +377,9 @@ async function writeSection(r: {
 Run ${new Date().toISOString().slice(0, 10)} on ${cpu}, ${process.env.BENCH_CORES ?? '2'} cores shared with other work, Node ${process.version}, loopback.
 
 **1 MiB ranges.** \`wrk -t1 -c${WRK_CONNECTIONS} -d${WRK_SECONDS}s\` per server, two alternating rounds after a \`sync\` (mean shown), each request a random 1 MiB-aligned \`Range: bytes=a-(a+1MiB-1)\`
-of the same ${UPLOAD_MIB} MiB file (in the page cache): \`GET /v1/videos/:id/file\` (auth middleware, one
-MongoDB \`findOne\` per request, storage read stream with 1 MiB reads) against nginx (\`nginx-light\`,
+of the same ${UPLOAD_MIB} MiB file (in the page cache): \`GET /v1/videos/:id/file\` (auth middleware, the
+video document from the 2 s file cache, \`LocalStorage.openReader\`: a descriptor shared for 1 s and
+pooled 1 MiB read buffers written straight to the socket) against nginx (\`nginx-light\`,
 \`worker_processes 1\`, \`sendfile on\`) serving the file directly.
 
 | server | requests/s | MiB/s | p50 | p99 |
@@ -369,7 +394,7 @@ Load average at the end of the run: ${r.load} (the machine was shared).
 **Upload.** One ${UPLOAD_MIB} MiB multipart \`POST /v1/videos\` (streamed from disk by the client; sniffed, hashed with
 sha256 and written to storage on the way): ${r.up.seconds.toFixed(1)} s, **${r.uploadMiBs.toFixed(0)} MiB/s**. Server RSS
 ${r.up.baseline.toFixed(0)} MiB before, ${r.up.peak.toFixed(0)} MiB at peak: **+${(r.up.peak - r.up.baseline).toFixed(0)} MiB** (target < 100 MB).
-${UPLOAD_MIB < 2048 ? `The brief asks for 2 GiB; this run used ${UPLOAD_MIB} MiB to stay short on a shared 2-core machine (\`BENCH_UPLOAD_MIB=2048 npm run bench:range\` for the full size).` : ''}
+${UPLOAD_MIB < 2048 ? `The issue asks for 2 GiB; this run used ${UPLOAD_MIB} MiB (\`BENCH_UPLOAD_MIB\`).` : ''}
 `;
   await writeBenchmarkSection(heading, section.slice(heading.length));
   console.log(`wrote ${path}`);

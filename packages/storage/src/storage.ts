@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 export interface StoredObject {
   key: string;
@@ -12,6 +12,20 @@ export interface ByteRange {
   end: number;
 }
 
+/** An object opened for serving: its size on open, and a way to write ranges of it out. */
+export interface ObjectReader {
+  readonly size: number;
+  readonly mtime: Date;
+  /**
+   * Writes an inclusive range to `out` (an HTTP response, typically) and ends it, then releases
+   * the reader. Resolves when `out` finished or closed early; if the object turns out shorter than
+   * the range, or a read fails, `out` is destroyed and this rejects.
+   */
+  send(range: ByteRange, out: Writable): Promise<void>;
+  /** Releases the reader without sending (call this or `send`, once). */
+  release(): void;
+}
+
 /**
  * Where Reelkit keeps bytes. The server and the transcoder only ever talk to this interface, so a
  * shared directory, NFS or (later) S3 can sit behind it.
@@ -21,6 +35,13 @@ export interface Storage {
   write(key: string, body: Readable, options?: { signal?: AbortSignal }): Promise<{ size: number }>;
   /** A stream of the whole object or of an inclusive byte range of it. */
   read(key: string, range?: ByteRange): Readable;
+  /**
+   * Optional fast path for serving bytes: opens an object so that ranges of it can be written
+   * straight to a response, without a stream and a fresh buffer per read. `null` when there is no
+   * such object. With `expectSize`, a driver that caches open objects reopens one whose size
+   * differs (it was rewritten). Drivers without it are served through `read`.
+   */
+  openReader?(key: string, options?: { expectSize?: number }): Promise<ObjectReader | null>;
   /** Size and modification time, or `null` when there is no such object. */
   stat(key: string): Promise<StoredObject | null>;
   /** Every key below a prefix (e.g. `org/video/`), sorted. */

@@ -253,21 +253,24 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
     if (!file) {
       const stored = await playableOf(claims.orgId, videoId);
       if (!stored) throw new AppError('video_not_ready');
-      sendStoredFile(ctx, storage, stored);
-      ctx.set('Cache-Control', 'private, max-age=3600');
+      await sendStoredFile(ctx, storage, stored, { cacheControl: 'private, max-age=3600' });
       return;
     }
     const key = `${claims.orgId}/${videoId}/${file.path}`;
     const stat = await storage.stat(key);
     if (!stat) throw new AppError('not_found', 'This video has no such file (yet)');
-    sendStoredFile(ctx, storage, {
-      key,
-      size: stat.size,
-      etag: `"${stat.size.toString(36)}-${Math.floor(stat.mtime.getTime()).toString(36)}"`,
-      lastModified: stat.mtime,
-      mimeType: file.contentType,
-    });
-    ctx.set('Cache-Control', file.cacheControl);
+    await sendStoredFile(
+      ctx,
+      storage,
+      {
+        key,
+        size: stat.size,
+        etag: `"${stat.size.toString(36)}-${Math.floor(stat.mtime.getTime()).toString(36)}"`,
+        lastModified: stat.mtime,
+        mimeType: file.contentType,
+      },
+      { cacheControl: file.cacheControl },
+    );
   });
 
   /**
@@ -286,7 +289,7 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
     deliveryCors(ctx, claims);
     const stored = await playableOf(claims.orgId, id);
     if (!stored) throw new AppError('upload_incomplete', 'The upload of this video has not finished');
-    sendStoredFile(ctx, storage, stored);
+    await sendStoredFile(ctx, storage, stored);
   };
 
   return { defs, router, authenticateFile };

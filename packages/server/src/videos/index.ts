@@ -268,7 +268,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
         async () => playableFile(await service.find(orgId, id, ['source', 'mp4'])) ?? null,
       );
       if (!file) throw new AppError('upload_incomplete', 'The upload of this video has not finished');
-      sendStoredFile(ctx, storage, file);
+      await sendStoredFile(ctx, storage, file);
     },
   );
 

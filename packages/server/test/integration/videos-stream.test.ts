@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, truncate } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,6 +139,24 @@ describe('GET /v1/videos/:id/file (progressive streaming)', () => {
     expect(res.status).toBe(206);
     expect(res.headers.get('content-range')).toBe('bytes 4900-4999/5000');
     expect(Buffer.from(await res.arrayBuffer()).equals(rendition.subarray(4900))).toBe(true);
+  });
+
+  it('closes the connection, rather than hang or send short, when the file is shorter than recorded', async () => {
+    const other = t.newOrg();
+    const f = new FormData();
+    f.append('file', new Blob([new Uint8Array(clip)], { type: 'video/mp4' }), 'a.mp4');
+    const v = (await (
+      await fetch(`${t.url}/v1/videos`, { method: 'POST', headers: t.as(other), body: f })
+    ).json()) as { id: string };
+    // Someone truncates the stored file behind the server's back.
+    await truncate(t.storage.localPath(`${other}/${v.id}/source`)!, 1000);
+    const fileUrl = `${t.url}/v1/videos/${v.id}/file`;
+    const head = await fetch(fileUrl, { headers: { ...t.as(other, 'viewer'), range: 'bytes=0-99' } });
+    expect(head.status).toBe(206);
+    expect(Buffer.from(await head.arrayBuffer()).equals(clip.subarray(0, 100))).toBe(true);
+    const whole = await fetch(fileUrl, { headers: t.as(other, 'viewer') });
+    expect(whole.status).toBe(200);
+    await expect(whole.arrayBuffer()).rejects.toThrow();
   });
 
   it('needs a caller', async () => {
