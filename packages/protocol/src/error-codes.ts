@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   upload_type_rejected: { status: 415, title: 'Not a supported video container' },
   upload_incomplete: { status: 409, title: 'Upload not complete' },
   upload_offset_mismatch: { status: 409, title: 'Upload-Offset does not match the stored offset' },
+  upload_expired: { status: 410, title: 'The resumable upload expired and was removed' },
   tus_version_unsupported: { status: 412, title: 'Unsupported Tus-Resumable version' },
   range_not_satisfiable: { status: 416, title: 'Range not satisfiable' },
   // webhooks

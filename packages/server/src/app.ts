@@ -23,6 +23,8 @@ import { orgRoutes } from './orgs/routes.js';
 import { createPlaybackTokens, type PlaybackTokens } from './playback/playback-tokens.js';
 import { PLAYBACK_ROUTE_SPECS, playbackRoutes } from './playback/routes.js';
 import { createVideoModel } from './videos/video-model.js';
+import { createUploadSweeper, type UploadSweeper } from './videos/upload-sweeper.js';
+import { createVideoService } from './videos/video-service.js';
 import { VIDEO_ROUTES, createTranscodeQueue, videoRoutes, type TranscodeQueue } from './videos/index.js';
 import {
   createTranscodeResults,
@@ -76,6 +78,8 @@ export interface ReelkitApp {
   queue: TranscodeQueue;
   /** Applies transcode progress and results; `start()` it once the app serves (main does). */
   results: TranscodeResults;
+  /** Removes expired resumable uploads; `start()` it once the app serves (main does). */
+  uploads: UploadSweeper;
   metrics: Metrics;
   /** Webhook endpoints, their delivery queue and worker (`startWorker()` in main). */
   webhooks: Webhooks;
@@ -223,6 +227,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     authorize,
     authenticatePlayback: playback.authenticateFile,
     logger: deps.logger,
+    now,
     announce,
   });
   app.use(videos.routes());
@@ -257,6 +262,20 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
       await deps.onVideoChange?.(change);
     },
   });
+  const uploads = createUploadSweeper({
+    Video,
+    discard: createVideoService({
+      Video,
+      storage,
+      queue,
+      redis: deps.redis,
+      redisPrefix: config.REDIS_PREFIX,
+      logger: deps.logger,
+    }).discard,
+    announce,
+    logger: deps.logger,
+    now,
+  });
   return {
     app,
     routes: allRoutes,
@@ -266,6 +285,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     storage,
     queue,
     results,
+    uploads,
     metrics,
     webhooks,
     announce,

@@ -28,6 +28,16 @@ const schema = z.object({
     .min(1, 'must be at least 1 byte')
     .max(Number.MAX_SAFE_INTEGER)
     .default(4 * 1024 ** 3),
+  /**
+   * A resumable (tus) upload that receives no bytes for this long expires: further requests get
+   * 410 and a sweeper removes its parts and document.
+   */
+  UPLOAD_EXPIRY_S: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .default(86_400),
   ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(60).max(86_400).default(900),
   REFRESH_TOKEN_TTL_S: z.coerce
     .number()

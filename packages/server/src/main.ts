@@ -50,7 +50,12 @@ async function shutdown(signal: string): Promise<void> {
   await realtime?.close();
   const { forced } = (await running?.close(timeout)) ?? { forced: false };
   if (reelkit)
-    await Promise.allSettled([reelkit.results.close(), reelkit.queue.close(), reelkit.webhooks.close()]);
+    await Promise.allSettled([
+      reelkit.results.close(),
+      reelkit.uploads.close(),
+      reelkit.queue.close(),
+      reelkit.webhooks.close(),
+    ]);
   await Promise.allSettled([db?.close(), redis?.quit()]);
   logger.info({ forced }, 'stopped');
   process.exit(0);
@@ -74,6 +79,7 @@ try {
     const running = (started.running = await listen(reelkit.app, config.PORT, config.HOST));
     started.realtime = attachRealtime({ server: running.server, reelkit, db, redis, config, logger });
     await reelkit.results.start();
+    reelkit.uploads.start();
     reelkit.webhooks.startWorker();
     logger.info({ url: running.url, publicUrl: config.PUBLIC_URL }, 'listening');
   }

@@ -29,6 +29,8 @@ export type { VideoJson } from './video-json.js';
 export { createVideoService } from './video-service.js';
 export type { VideoService, VideoStats } from './video-service.js';
 export { storedFileFromStat } from './stored-file.js';
+export { createUploadSweeper } from './upload-sweeper.js';
+export type { UploadSweeper, UploadSweeperDeps } from './upload-sweeper.js';
 
 export interface VideoRoutesDeps {
   config: ServerConfig;
@@ -48,6 +50,8 @@ export interface VideoRoutesDeps {
    */
   authenticatePlayback?: Middleware;
   logger: Logger;
+  /** Clock of upload expiry (tests control it); defaults to Date.now. */
+  now?: () => number;
   /** Told when a video is created or deleted (realtime events, webhooks). */
   announce?: (change: { type: 'created' | 'deleted'; video: Video }) => Promise<void>;
 }
@@ -279,6 +283,8 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
     authenticate: deps.authenticate,
     authorize: deps.authorize,
     maxBytes: config.MAX_UPLOAD_BYTES,
+    expiryMs: config.UPLOAD_EXPIRY_S * 1000,
+    ...(deps.now ? { now: deps.now } : {}),
     logger,
     announce,
   });

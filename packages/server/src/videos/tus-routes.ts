@@ -9,6 +9,7 @@ import { videoKey, videoPrefix } from '@reelkit/storage';
 import type { Context, Middleware } from 'koa';
 import type { Types } from 'mongoose';
 import { AppError } from '../http/app-error.js';
+import { httpDate } from './conditional-request.js';
 import { parseOr400 } from '../http/validate.js';
 import type { Logger } from '../logger.js';
 import { cleanFileName, titleFromFileName, uploadFields } from './schemas.js';
@@ -19,7 +20,7 @@ import { createdByOf, orgObjectId, principalOf, type VideoService } from './vide
 import type { PendingUpload, Video, VideoModel } from './video-model.js';
 
 export const TUS_VERSION = '1.0.0';
-export const TUS_EXTENSIONS = 'creation,termination';
+export const TUS_EXTENSIONS = 'creation,termination,expiration';
 const OFFSET_STREAM = 'application/offset+octet-stream';
 const DIGITS = /^\d{1,16}$/;
 
@@ -30,6 +31,9 @@ export interface TusDeps {
   authenticate: Middleware;
   authorize: (min: Role) => Middleware;
   maxBytes: number;
+  /** An upload with no new bytes for this long expires (410) and the sweeper removes it. */
+  expiryMs: number;
+  now?: () => number;
   logger: Logger;
   announce?: VideoRoutesDeps['announce'];
 }
@@ -88,14 +92,22 @@ function concatParts(storage: Storage, parts: PendingUpload['parts']): Readable 
 }
 
 /**
- * The tus 1.0 core protocol (plus creation and termination) under `/v1/uploads`, written for Koa
+ * The tus 1.0 core protocol (plus creation, termination and expiration) under `/v1/uploads`, written for Koa
  * over the storage interface: each PATCH is stored as one part (`<org>/<video>/tus/<offset>-<rand>/data`,
  * written atomically, kept even when the connection is cut), the offset lives in the video
  * document and moves with a compare-and-set, and the last part concatenates everything into
  * `source` (hashed and sniffed on the way) and enqueues the transcode job.
  */
 export function mountTusRoutes(router: Router, deps: TusDeps): void {
-  const { Video, storage, service, maxBytes, logger } = deps;
+  const { Video, storage, service, maxBytes, expiryMs, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const expiryFromNow = () => new Date(now() + expiryMs);
+
+  /** 410 once an upload in progress has expired (the sweeper may not have removed it yet). */
+  const assertNotExpired = (upload: PendingUpload) => {
+    if (upload.expiresAt && upload.expiresAt.getTime() <= now())
+      throw new AppError('upload_expired', 'Start a new upload: this one received no bytes for too long');
+  };
   const base = '/v1/uploads';
   const editor = [deps.authenticate, deps.authorize('editor')];
 
@@ -149,7 +161,13 @@ export function mountTusRoutes(router: Router, deps: TusDeps): void {
       visibility: fields.visibility ?? 'private',
       status: 'uploading',
       progress: { stage: 'upload', percent: 0 },
-      upload: { length, offset: 0, parts: [], ...(originalName ? { originalName } : {}) },
+      upload: {
+        length,
+        offset: 0,
+        parts: [],
+        expiresAt: expiryFromNow(),
+        ...(originalName ? { originalName } : {}),
+      },
       createdBy: createdByOf(principal),
     });
     ctx.status = 201;
@@ -157,12 +175,15 @@ export function mountTusRoutes(router: Router, deps: TusDeps): void {
     // The upload URL is not the video's; clients read the video id here.
     ctx.set('Reelkit-Video-Id', video._id.toHexString());
     ctx.set('Upload-Offset', '0');
+    ctx.set('Upload-Expires', httpDate(video.upload!.expiresAt!));
     await deps.announce?.({ type: 'created', video: video.toObject() });
   });
 
   // Offset
   router.head(`${base}/:id`, tusHeaders, ...editor, async (ctx) => {
     const { video } = await loadUpload(ctx);
+    if (video.upload) assertNotExpired(video.upload);
+    if (video.upload?.expiresAt) ctx.set('Upload-Expires', httpDate(video.upload.expiresAt));
     const length = video.upload?.length ?? video.source?.size ?? 0;
     const offset = video.upload ? video.upload.offset : length;
     ctx.set('Upload-Offset', String(offset));
@@ -189,11 +210,20 @@ export function mountTusRoutes(router: Router, deps: TusDeps): void {
       ctx.status = 204;
       return;
     }
+    assertNotExpired(upload);
     if (offset !== upload.offset) {
       throw new AppError('upload_offset_mismatch', `The upload is at ${upload.offset}`, {
         headers: { 'Upload-Offset': String(upload.offset) },
       });
     }
+    // Renewed before the bytes come, so the sweeper leaves an upload alone while a PATCH runs
+    // (unless that one PATCH outlasts the whole expiry).
+    const expiresAt = expiryFromNow();
+    await Video.updateOne(
+      { _id: video._id, orgId, status: 'uploading' },
+      { $set: { 'upload.expiresAt': expiresAt } },
+    );
+    ctx.set('Upload-Expires', httpDate(expiresAt));
     const remaining = upload.length - offset;
     const declared = Number(ctx.get('Content-Length'));
     if (Number.isFinite(declared) && declared > remaining) {

@@ -32,6 +32,8 @@ export interface PendingUpload {
   offset: number;
   /** Parts already received, in order; concatenated into `source` on completion. */
   parts: Array<{ key: string; size: number }>;
+  /** When the upload expires unless more bytes arrive (tus `Upload-Expires`). */
+  expiresAt?: Date;
   /** Set once the first bytes were sniffed. */
   container?: string;
   mimeType?: string;
@@ -101,6 +103,7 @@ const schema = new Schema<Video>(
           length: { type: Number, required: true, min: 0 },
           offset: { type: Number, required: true, min: 0 },
           parts: [new Schema({ key: String, size: Number }, { _id: false })],
+          expiresAt: Date,
           container: String,
           mimeType: String,
           originalName: { type: String, maxlength: 1024 },
@@ -154,6 +157,8 @@ const schema = new Schema<Video>(
 // One index per query path of the catalogue; every query starts with orgId.
 schema.index({ orgId: 1, _id: -1 });
 schema.index({ orgId: 1, status: 1, _id: -1 });
+// The upload sweeper's query: expired resumable uploads.
+schema.index({ status: 1, 'upload.expiresAt': 1 });
 schema.index({ orgId: 1, visibility: 1, _id: -1 });
 
 /** The `Video` model on one connection (never the global mongoose). */

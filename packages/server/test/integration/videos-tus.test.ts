@@ -3,17 +3,25 @@ import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../../../../test/support/clips.js';
+import { createLogger } from '../../src/logger.js';
+import { createUploadSweeper, createVideoService } from '../../src/videos/index.js';
 import { eventually, startVideoTestServer, type VideoTestServer } from '../support/video-test-server.js';
+
+const silent = createLogger({ level: 'silent', name: 'tus-test' });
 
 const TUS = { 'tus-resumable': '1.0.0' };
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const MAX = 8 * 1024 * 1024;
+const DAY = 86_400_000;
 
 describe('tus resumable uploads (/v1/uploads)', () => {
   let t: VideoTestServer;
   let clip: Buffer;
+  // The routes' clock runs a month behind: uploads made here expire in the past, so the sweeper
+  // test (on the real clock) removes only these, never another test file's uploads in progress.
+  let clock = Date.now() - 30 * DAY;
   beforeAll(async () => {
-    t = await startVideoTestServer({ maxUploadBytes: MAX });
+    t = await startVideoTestServer({ maxUploadBytes: MAX, now: () => clock });
     clip = await readFile(await makeClip({ width: 320, height: 180, seconds: 2 }));
   });
   afterAll(() => t.close());
@@ -51,7 +59,7 @@ describe('tus resumable uploads (/v1/uploads)', () => {
     const res = await fetch(`${t.url}/v1/uploads`, { method: 'OPTIONS' });
     expect(res.status).toBe(204);
     expect(res.headers.get('tus-version')).toBe('1.0.0');
-    expect(res.headers.get('tus-extension')).toBe('creation,termination');
+    expect(res.headers.get('tus-extension')).toBe('creation,termination,expiration');
     expect(res.headers.get('tus-max-size')).toBe(String(MAX));
   });
 
@@ -187,4 +195,77 @@ describe('tus resumable uploads (/v1/uploads)', () => {
     expect(await t.filesOf(org)).toEqual([]);
     expect(await t.Video.countDocuments({ orgId: org })).toBe(0);
   });
+
+  describe('expiration', () => {
+    const expiresOf = (res: Response) => Date.parse(res.headers.get('upload-expires') ?? '');
+
+    it('announces Upload-Expires, renews it with every PATCH, and answers 410 once it passed', async () => {
+      const org = t.newOrg();
+      const created = await fetch(`${t.url}/v1/uploads`, {
+        method: 'POST',
+        headers: { ...t.as(org), ...TUS, 'upload-length': String(clip.length) },
+      });
+      const url = `${t.url}${created.headers.get('location')}`;
+      const ttl = t.config.UPLOAD_EXPIRY_S * 1000;
+      expect(Math.abs(expiresOf(created) - (clock + ttl))).toBeLessThan(1000);
+
+      clock += ttl - 60_000; // a minute before it expires
+      const head = await fetch(url, { method: 'HEAD', headers: { ...t.as(org), ...TUS } });
+      expect(head.status).toBe(200);
+      const first = await patch(org, url, 0, clip.subarray(0, 4000));
+      expect(first.status).toBe(204);
+      expect(Math.abs(expiresOf(first) - (clock + ttl))).toBeLessThan(1000);
+
+      clock += ttl + 1000; // now past the renewed expiry
+      const late = await fetch(url, { method: 'HEAD', headers: { ...t.as(org), ...TUS } });
+      expect(late.status).toBe(410);
+      const patched = await patch(org, url, 4000, clip.subarray(4000));
+      expect(patched.status).toBe(410);
+      expect(((await patched.json()) as { code: string }).code).toBe('upload_expired');
+      expect(await offsetOf410(org, url)).toBe(4000); // nothing moved
+    });
+
+    it('sweeps expired uploads away, parts and document, and leaves live ones alone', async () => {
+      const org = t.newOrg();
+      const expired = await create(org, clip.length);
+      expect((await patch(org, expired, 0, clip.subarray(0, 5000))).status).toBe(204);
+      clock = Date.now() + 30 * DAY; // this one will be live on the real clock
+      const live = await create(org, clip.length);
+      expect((await patch(org, live, 0, clip.subarray(0, 5000))).status).toBe(204);
+      clock = Date.now() - 30 * DAY;
+      expect(await t.filesOf(org)).toHaveLength(2);
+
+      const deleted: string[] = [];
+      const sweeper = createUploadSweeper({
+        Video: t.Video,
+        discard: createVideoService({
+          Video: t.Video,
+          storage: t.storage,
+          queue: t.queue,
+          redis: t.redis,
+          redisPrefix: t.config.REDIS_PREFIX,
+          logger: silent,
+        }).discard,
+        announce: async (change) => void deleted.push(change.video._id.toHexString()),
+        logger: silent,
+      });
+      expect(await sweeper.sweep()).toBeGreaterThanOrEqual(1);
+      const expiredId = expired.split('/').at(-1)!;
+      const liveId = live.split('/').at(-1)!;
+      expect(deleted).toContain(expiredId);
+      expect(deleted).not.toContain(liveId);
+      expect(await t.Video.exists({ _id: expiredId })).toBeNull();
+      expect(await t.Video.exists({ _id: liveId })).not.toBeNull();
+      const files = await t.filesOf(org);
+      expect(files).toHaveLength(1);
+      expect(files[0]).toContain(liveId);
+      await sweeper.close();
+    });
+  });
+
+  /** The stored offset, read from the document (HEAD answers 410 once expired). */
+  async function offsetOf410(org: string, url: string): Promise<number | undefined> {
+    const video = await t.Video.findOne({ _id: url.split('/').at(-1), orgId: org }).lean();
+    return video?.upload?.offset;
+  }
 });

@@ -75,7 +75,7 @@ export interface VideoTestServer {
 }
 
 export async function startVideoTestServer(
-  options: { maxUploadBytes?: number } = {},
+  options: { maxUploadBytes?: number; now?: () => number } = {},
 ): Promise<VideoTestServer> {
   const env = stackEnv();
   // A prefix of our own: a transcoder started by another test file must not take these jobs.
@@ -108,6 +108,7 @@ export async function startVideoTestServer(
     authenticate: testAuthenticate,
     authorize: testAuthorize,
     logger,
+    ...(options.now ? { now: options.now } : {}),
   });
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
