@@ -16,13 +16,19 @@ describe('GET /v1/videos/:id/file (progressive streaming)', () => {
     t = await startVideoTestServer();
     clip = await readFile(await makeClip({ width: 160, height: 90, seconds: 2 }));
     org = t.newOrg();
-    const f = new FormData();
-    f.append('file', new Blob([new Uint8Array(clip)], { type: 'video/mp4' }), 'a.mp4');
-    const res = await fetch(`${t.url}/v1/videos`, { method: 'POST', headers: t.as(org), body: f });
-    id = ((await res.json()) as { id: string }).id;
+    id = (await upload(org)).id;
     url = `${t.url}/v1/videos/${id}/file`;
   });
   afterAll(() => t.close());
+
+  /** The clip, uploaded to `owner` as an editor. */
+  async function upload(owner: string): Promise<{ id: string }> {
+    const f = new FormData();
+    f.append('file', new Blob([new Uint8Array(clip)], { type: 'video/mp4' }), 'a.mp4');
+    const res = await fetch(`${t.url}/v1/videos`, { method: 'POST', headers: t.as(owner), body: f });
+    expect(res.status).toBe(201);
+    return (await res.json()) as { id: string };
+  }
 
   const get = (headers: Record<string, string> = {}, method = 'GET') =>
     fetch(url, { method, headers: { ...t.as(org, 'viewer'), ...headers } });
@@ -123,11 +129,7 @@ describe('GET /v1/videos/:id/file (progressive streaming)', () => {
 
   it('serves the progressive MP4 rendition once it is recorded, without asking storage for its size', async () => {
     const other = t.newOrg();
-    const f = new FormData();
-    f.append('file', new Blob([new Uint8Array(clip)], { type: 'video/mp4' }), 'a.mp4');
-    const v = (await (
-      await fetch(`${t.url}/v1/videos`, { method: 'POST', headers: t.as(other), body: f })
-    ).json()) as { id: string };
+    const v = await upload(other);
     const rendition = Buffer.from(clip.subarray(0, 5000));
     const key = `${other}/${v.id}/mp4/360p.mp4`;
     await t.storage.write(key, Readable.from([rendition]));
@@ -143,11 +145,7 @@ describe('GET /v1/videos/:id/file (progressive streaming)', () => {
 
   it('closes the connection, rather than hang or send short, when the file is shorter than recorded', async () => {
     const other = t.newOrg();
-    const f = new FormData();
-    f.append('file', new Blob([new Uint8Array(clip)], { type: 'video/mp4' }), 'a.mp4');
-    const v = (await (
-      await fetch(`${t.url}/v1/videos`, { method: 'POST', headers: t.as(other), body: f })
-    ).json()) as { id: string };
+    const v = await upload(other);
     // Someone truncates the stored file behind the server's back.
     await truncate(t.storage.localPath(`${other}/${v.id}/source`)!, 1000);
     const fileUrl = `${t.url}/v1/videos/${v.id}/file`;
