@@ -10,6 +10,7 @@ import { QueueEvents, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import type { WithLock } from '../redis-lock.js';
+import { enqueueTranscode, type TranscodeQueue } from '../videos/transcode-queue.js';
 import type { Video, VideoModel } from '../videos/video-model.js';
 import { failedUpdate, parseProgress, progressUpdate, readyUpdate } from './apply-result.js';
 
@@ -33,9 +34,17 @@ export interface TranscodeResultsDeps {
   onChange?: (change: VideoChange) => void | Promise<void>;
   /** How often to look for results that finished while no server listened (ms). */
   reconcileEveryMs?: number;
+  /**
+   * An open video with no job that has not changed for this long lost its job (a crash between
+   * the upload's document and its job, or Redis lost it): the job is enqueued again. Default 60 s.
+   */
+  lostJobAfterMs?: number;
+  now?: () => number;
 }
 
 const OPEN = ['queued', 'processing'] as const;
+
+type OpenVideo = Pick<Video, '_id' | 'orgId' | 'status' | 'source' | 'updatedAt'>;
 
 /**
  * Applies transcode progress and results to video documents. The transcoder never touches MongoDB:
@@ -48,6 +57,8 @@ const OPEN = ['queued', 'processing'] as const;
  */
 export function createTranscodeResults(deps: TranscodeResultsDeps) {
   const { Video, queue, storage, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const lostJobAfterMs = deps.lostJobAfterMs ?? 60_000;
   let events: QueueEvents | undefined;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
@@ -87,10 +98,26 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
     logger.info({ videoId, code: failure.code }, 'video failed');
   }
 
-  /** Applies whatever the job of one open video says now. */
-  async function reconcileOne(videoId: string): Promise<void> {
+  /**
+   * Applies whatever the job of one open video says now. With no job at all, once the video has
+   * not changed for `lostJobAfterMs`, the job is enqueued again from the document (same job id, so
+   * this is a no-op if the upload route enqueues it at the same moment).
+   */
+  async function reconcileOne(video: OpenVideo): Promise<void> {
+    const videoId = String(video._id);
     const job = await queue.getJob(videoId);
-    if (!job) return;
+    if (!job) {
+      const changedAt = video.updatedAt.getTime();
+      if (!video.source?.key || changedAt > now() - lostJobAfterMs) return;
+      await enqueueTranscode(queue as TranscodeQueue, {
+        orgId: video.orgId.toHexString(),
+        videoId,
+        sourceKey: video.source.key,
+        ...(video.source.originalName ? { originalName: video.source.originalName } : {}),
+      });
+      logger.warn({ videoId, status: video.status }, 'the transcode job was lost; enqueued it again');
+      return;
+    }
     const state = await job.getState();
     if (state === 'completed' && job.returnvalue) await complete(videoId, job.returnvalue as TranscodeResult);
     else if (state === 'failed') await fail(videoId, job.failedReason);
@@ -98,14 +125,14 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
 
   async function reconcile(): Promise<void> {
     const open = await Video.find({ status: { $in: OPEN } })
-      .select('_id')
+      .select('_id orgId status source updatedAt')
       .sort({ _id: 1 })
       .limit(1000)
-      .lean();
-    for (const { _id } of open) {
+      .lean<OpenVideo[]>();
+    for (const video of open) {
       if (closed) return;
-      await reconcileOne(String(_id)).catch((err: unknown) =>
-        logger.warn({ err, videoId: String(_id) }, 'reconcile failed'),
+      await reconcileOne(video).catch((err: unknown) =>
+        logger.warn({ err, videoId: String(video._id) }, 'reconcile failed'),
       );
     }
   }

@@ -7,6 +7,7 @@ import { call, signup, startTestApi, type TestApi } from '../../../../test/suppo
 import { makeClip } from '../../../../test/support/clips.js';
 import { startTs, type Proc } from '../../../../test/support/processes.js';
 import { stackEnv } from '../../../../test/support/stack-env.js';
+import { createVideoModel } from '../../src/videos/video-model.js';
 
 const WORKER_ENV = {
   X264_PRESET: 'ultrafast',
@@ -112,6 +113,40 @@ describe('upload → transcode → ready', () => {
       await second.reelkit.results.close();
       await second.close();
     }
+  });
+
+  it('a queued video whose job was lost is enqueued again by reconciliation and ends ready', async () => {
+    await api.reelkit.results.start();
+    // The server dies between the video's document and its job: simulated by pausing the queue,
+    // uploading, and removing the job before any worker takes it.
+    await api.reelkit.queue.pause();
+    let id: string;
+    try {
+      const clip = await makeClip({ width: 320, height: 240, seconds: 2, fps: 25 });
+      id = await upload(api, admin.accessToken, clip, 'Lost job');
+      await (await api.reelkit.queue.getJob(id))!.remove();
+      expect(await api.reelkit.queue.getJob(id)).toBeUndefined();
+      // Recently changed: reconciliation leaves it (the upload route may be enqueueing right now).
+      await api.reelkit.results.reconcile();
+      expect(await api.reelkit.queue.getJob(id)).toBeUndefined();
+      // A few minutes later, it is a lost job.
+      const Video = createVideoModel(api.db);
+      await Video.updateOne(
+        { _id: id },
+        { $set: { updatedAt: new Date(Date.now() - 5 * 60_000) } },
+        { timestamps: false },
+      );
+      await api.reelkit.results.reconcile();
+      expect((await api.reelkit.queue.getJob(id))?.data).toMatchObject({
+        videoId: id,
+        sourceKey: `${admin.orgId}/${id}/source`,
+      });
+    } finally {
+      await api.reelkit.queue.resume();
+    }
+    const video = await waitForStatus(api, admin.accessToken, id, ['ready', 'failed']);
+    expect(video.status).toBe('ready');
+    expect(api.logs.some((l) => l.includes('the transcode job was lost'))).toBe(true);
   });
 
   it('a corrupt upload ends failed with a code, without retries', async () => {
