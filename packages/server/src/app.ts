@@ -23,6 +23,7 @@ import { orgRoutes } from './orgs/routes.js';
 import { createPlaybackTokens, type PlaybackTokens } from './playback/playback-tokens.js';
 import { PLAYBACK_ROUTE_SPECS, playbackRoutes } from './playback/routes.js';
 import { createVideoModel } from './videos/video-model.js';
+import { createStorageJanitor, type StorageJanitor } from './videos/storage-janitor.js';
 import { createUploadSweeper, type UploadSweeper } from './videos/upload-sweeper.js';
 import { createVideoService } from './videos/video-service.js';
 import { VIDEO_ROUTES, createTranscodeQueue, videoRoutes, type TranscodeQueue } from './videos/index.js';
@@ -80,6 +81,8 @@ export interface ReelkitApp {
   results: TranscodeResults;
   /** Removes expired resumable uploads; `start()` it once the app serves (main does). */
   uploads: UploadSweeper;
+  /** Removes video folders no document owns (crash leftovers); `start()` it (main does). */
+  janitor: StorageJanitor;
   metrics: Metrics;
   /** Webhook endpoints, their delivery queue and worker (`startWorker()` in main). */
   webhooks: Webhooks;
@@ -276,6 +279,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     logger: deps.logger,
     now,
   });
+  const janitor = createStorageJanitor({ Video, storage, logger: deps.logger, now });
   return {
     app,
     routes: allRoutes,
@@ -286,6 +290,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     queue,
     results,
     uploads,
+    janitor,
     metrics,
     webhooks,
     announce,

@@ -53,6 +53,7 @@ async function shutdown(signal: string): Promise<void> {
     await Promise.allSettled([
       reelkit.results.close(),
       reelkit.uploads.close(),
+      reelkit.janitor.close(),
       reelkit.queue.close(),
       reelkit.webhooks.close(),
     ]);
@@ -80,6 +81,7 @@ try {
     started.realtime = attachRealtime({ server: running.server, reelkit, db, redis, config, logger });
     await reelkit.results.start();
     reelkit.uploads.start();
+    reelkit.janitor.start();
     reelkit.webhooks.startWorker();
     logger.info({ url: running.url, publicUrl: config.PUBLIC_URL }, 'listening');
   }

@@ -127,6 +127,25 @@ export class LocalStorage implements Storage {
     return out.sort();
   }
 
+  async listPrefixes(prefix: string): Promise<string[]> {
+    if (prefix !== '') {
+      assertStorageKey(prefix, { prefix: true });
+      if (!prefix.endsWith('/')) throw new Error(`a prefix ends with "/": ${prefix}`);
+    }
+    try {
+      const entries = await readdir(prefix === '' ? this.root : resolve(this.root, prefix), {
+        withFileTypes: true,
+      });
+      return entries
+        .filter((e) => e.isDirectory())
+        .map((e) => `${prefix}${e.name}/`)
+        .sort();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+  }
+
   async deletePrefix(prefix: string): Promise<void> {
     assertStorageKey(prefix, { prefix: true });
     const dir = resolve(this.root, prefix);

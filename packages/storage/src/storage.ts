@@ -46,6 +46,11 @@ export interface Storage {
   stat(key: string): Promise<StoredObject | null>;
   /** Every key below a prefix (e.g. `org/video/`), sorted. */
   list(prefix: string): Promise<string[]>;
+  /**
+   * The prefixes one level below `prefix` (`''` for the top), each ending in `/`, sorted: the
+   * organisations, or one organisation's videos, without listing their files.
+   */
+  listPrefixes(prefix: string): Promise<string[]>;
   /** Removes every object below a prefix. Missing prefixes are fine. */
   deletePrefix(prefix: string): Promise<void>;
   /**

@@ -11,6 +11,20 @@ const storage = new LocalStorage(root);
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('LocalStorage', () => {
+  it('lists the prefixes one level down without their files', async () => {
+    await storage.write('o1/v1/hls/a.m4s', Readable.from(['a']));
+    await storage.write('o1/v2/source', Readable.from(['b']));
+    await storage.write('o2/v3/source', Readable.from(['c']));
+    expect(await storage.listPrefixes('')).toEqual(expect.arrayContaining(['o1/', 'o2/']));
+    expect(await storage.listPrefixes('o1/')).toEqual(['o1/v1/', 'o1/v2/']);
+    expect(await storage.listPrefixes('o1/v2/')).toEqual([]);
+    expect(await storage.listPrefixes('missing/')).toEqual([]);
+    await expect(storage.listPrefixes('o1')).rejects.toThrow(/ends with/);
+    await expect(storage.listPrefixes('../')).rejects.toThrow();
+    await storage.deletePrefix('o1/');
+    await storage.deletePrefix('o2/');
+  });
+
   it('writes a stream, reads ranges, stats, lists and deletes a prefix', async () => {
     const { size } = await storage.write(
       'org1/vid1/source',

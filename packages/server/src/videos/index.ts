@@ -30,6 +30,8 @@ export { createVideoService } from './video-service.js';
 export type { VideoService, VideoStats } from './video-service.js';
 export { storedFileFromStat } from './stored-file.js';
 export { createUploadSweeper } from './upload-sweeper.js';
+export { createStorageJanitor } from './storage-janitor.js';
+export type { StorageJanitor, StorageJanitorDeps } from './storage-janitor.js';
 export type { UploadSweeper, UploadSweeperDeps } from './upload-sweeper.js';
 
 export interface VideoRoutesDeps {

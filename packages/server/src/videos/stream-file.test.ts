@@ -29,6 +29,7 @@ function streamOnly(storage: LocalStorage): Storage {
     read: (k, r) => storage.read(k, r),
     stat: (k) => storage.stat(k),
     list: (p) => storage.list(p),
+    listPrefixes: (p) => storage.listPrefixes(p),
     deletePrefix: (p) => storage.deletePrefix(p),
     localPath: (k) => storage.localPath(k),
   };

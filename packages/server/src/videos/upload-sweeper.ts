@@ -1,5 +1,6 @@
 import type { Types } from 'mongoose';
 import type { Logger } from '../logger.js';
+import { periodicTask } from '../periodic-task.js';
 import type { Video, VideoModel } from './video-model.js';
 
 export interface UploadSweeperDeps {
@@ -29,8 +30,6 @@ export interface UploadSweeperDeps {
 export function createUploadSweeper(deps: UploadSweeperDeps) {
   const now = deps.now ?? Date.now;
   const graceMs = deps.graceMs ?? 10 * 60_000;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
 
   async function sweepOnce(): Promise<number> {
     const cutoff = new Date(now() - graceMs);
@@ -62,28 +61,13 @@ export function createUploadSweeper(deps: UploadSweeperDeps) {
     return removed;
   }
 
-  return {
-    /** One sweep; resolves with the number of uploads removed. Concurrent calls share one sweep. */
-    sweep(): Promise<number> {
-      running ??= sweepOnce().finally(() => (running = undefined));
-      return running;
-    },
-    /** Sweeps now and then every `everyMs`, until `close()`. */
-    start(): void {
-      if (timer) return;
-      const run = () => {
-        this.sweep().catch((err: unknown) => deps.logger.warn({ err }, 'upload sweep failed'));
-      };
-      run();
-      timer = setInterval(run, deps.everyMs ?? 10 * 60_000);
-      timer.unref();
-    },
-    async close(): Promise<void> {
-      clearInterval(timer);
-      timer = undefined;
-      await running?.catch(() => undefined);
-    },
-  };
+  // `run()` sweeps once and resolves with the number removed.
+  return periodicTask({
+    name: 'upload sweep',
+    everyMs: deps.everyMs ?? 10 * 60_000,
+    logger: deps.logger,
+    run: sweepOnce,
+  });
 }
 
 export type UploadSweeper = ReturnType<typeof createUploadSweeper>;

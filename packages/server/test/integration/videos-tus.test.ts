@@ -249,7 +249,7 @@ describe('tus resumable uploads (/v1/uploads)', () => {
         announce: async (change) => void deleted.push(change.video._id.toHexString()),
         logger: silent,
       });
-      expect(await sweeper.sweep()).toBeGreaterThanOrEqual(1);
+      expect(await sweeper.run()).toBeGreaterThanOrEqual(1);
       const expiredId = expired.split('/').at(-1)!;
       const liveId = live.split('/').at(-1)!;
       expect(deleted).toContain(expiredId);

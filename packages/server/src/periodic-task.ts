@@ -1,0 +1,38 @@
+import type { Logger } from './logger.js';
+
+/**
+ * A background chore that runs at start and then every `everyMs` (sweepers, janitors). Concurrent
+ * runs share one; a failed run is logged and the next one tries again; the timer never keeps the
+ * process alive; `close()` stops it and waits for a run in progress.
+ */
+export function periodicTask<T>(options: {
+  name: string;
+  everyMs: number;
+  logger: Logger;
+  run: () => Promise<T>;
+}) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<T> | undefined;
+  /** One run now (or the one in progress). */
+  const run = (): Promise<T> => {
+    running ??= options.run().finally(() => (running = undefined));
+    return running;
+  };
+  return {
+    run,
+    start(): void {
+      if (timer) return;
+      const tick = () => {
+        run().catch((err: unknown) => options.logger.warn({ err }, `${options.name} failed`));
+      };
+      tick();
+      timer = setInterval(tick, options.everyMs);
+      timer.unref();
+    },
+    async close(): Promise<void> {
+      clearInterval(timer);
+      timer = undefined;
+      await running?.catch(() => undefined);
+    },
+  };
+}
