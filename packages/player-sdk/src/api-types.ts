@@ -89,6 +89,8 @@ export interface PlaybackInfo {
   videoId?: string;
   /** The video's status; the URLs are null until it is `ready`. */
   status?: VideoStatus;
+  /** Processing progress: the current stage and 0–100 within it (servers since 0.1 send it). */
+  progress?: { stage: string; percent: number };
   /** The playback token the URLs carry. */
   token?: string;
   /** HLS master playlist (null until the video is ready). */

@@ -38,7 +38,11 @@ export interface PlayerEvents {
   statechange: { state: PlayerState; previous: PlayerState };
   /** The video is loaded and can play. */
   ready: { engine: PlaybackEngine; duration: number; levels: QualityLevel[] };
-  /** The video is still being processed; sent on every progress update. */
+  /**
+   * The video is still being processed; sent on every progress update. `stage` is the worker's
+   * stage (`probe`, `transcode`, `finalize`…) while it is `processing`; before that, and whenever
+   * no stage is known, it equals `status` (`uploading`, `queued`).
+   */
   processing: { status: string; stage: string; percent: number };
   /** The quality being played changed. `auto` tells whether the player picks it. */
   levelchange: { level: QualityLevel | undefined; auto: boolean };
@@ -295,7 +299,7 @@ class ReelkitPlayer extends Emitter<PlayerEvents> implements Player {
     } catch (err) {
       const e = ReelkitError.from(err);
       if (this.destroyed) return;
-      if (e.code === 'video_not_ready') return this.waitUntilReady('processing');
+      if (e.code === 'video_not_ready') return this.waitUntilReady({ status: 'processing', hls: null });
       if (
         (e.code === 'playback_token_expired' || e.code === 'playback_token_invalid') &&
         this.options.getToken
@@ -309,14 +313,14 @@ class ReelkitPlayer extends Emitter<PlayerEvents> implements Player {
     }
     const urlToken = info.token ?? (info.hls ? playbackTokenOf(info.hls) : undefined);
     if (urlToken) this.keeper.accept({ token: urlToken, expiresAt: info.expiresAt });
-    if (!info.hls && !info.mp4) return this.waitUntilReady(info.status ?? 'processing');
+    if (!info.hls && !info.mp4) return this.waitUntilReady(info);
     await this.attach(info);
   }
 
   /** Follows a processing video (socket events, plus polling as a safety net) until it is ready. */
-  private waitUntilReady(status: string): void {
+  private waitUntilReady(first: PlaybackInfo): void {
     this.setState('processing');
-    this.emit('processing', { status, stage: status, percent: 0 });
+    this.emit('processing', processingOf(first));
     const realtime = this.options.realtime !== false && Boolean(this.keeper.token || this.options.getToken);
     const interval = this.options.pollIntervalMs ?? (realtime ? 10_000 : 3_000);
     const retry = () => {
@@ -333,8 +337,7 @@ class ReelkitPlayer extends Emitter<PlayerEvents> implements Player {
           (info) => {
             if (info.status === 'ready' || info.status === 'failed' || info.hls) retry();
             else {
-              if (info.status)
-                this.emit('processing', { status: info.status, stage: info.status, percent: 0 });
+              if (info.status) this.emit('processing', processingOf(info));
               poll();
             }
           },
@@ -530,4 +533,15 @@ export function createPlayer(video: HTMLVideoElement, options: PlayerOptions): P
     throw new TypeError('createPlayer needs a <video> element');
   if (!options?.videoId || !options.apiBase) throw new TypeError('createPlayer needs videoId and apiBase');
   return new ReelkitPlayer(video, options);
+}
+
+/**
+ * The `processing` event of a playback answer: the server's stage while the video is
+ * `processing`, else (or from a server that sends no progress) the status itself.
+ */
+export function processingOf(info: Pick<PlaybackInfo, 'status' | 'progress'>): PlayerEvents['processing'] {
+  const status = info.status ?? 'processing';
+  return status === 'processing' && info.progress
+    ? { status, stage: info.progress.stage, percent: info.progress.percent }
+    : { status, stage: status, percent: 0 };
 }

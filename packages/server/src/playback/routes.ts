@@ -73,6 +73,7 @@ export function playbackDescriptor(video: Video, token: string, expiresAt: Date,
   return {
     videoId,
     status: video.status,
+    progress: { stage: video.progress.stage, percent: video.progress.percent },
     token,
     expiresAt,
     hls: ready && video.renditions.length ? `${base}hls/master.m3u8` : null,
