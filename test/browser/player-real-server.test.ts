@@ -22,7 +22,7 @@ import {
 import { makeClip } from '../support/clips.js';
 import { startCuttingProxy, type CuttingProxy } from '../support/cutting-proxy.js';
 import { startTs, type Proc } from '../support/processes.js';
-import { stackEnv } from '../support/stack-env.js';
+import { isolatedStack, stackEnv } from '../support/stack-env.js';
 
 const WORKER_ENV = { X264_PRESET: 'ultrafast', HLS_SEGMENT_S: '2', LOCK_DURATION_MS: '4000' };
 
@@ -78,9 +78,9 @@ beforeAll(async () => {
       return true;
     },
   ]);
-  // A Redis prefix of its own (under the run's, so teardown removes it): this file's worker takes
-  // only this file's jobs, and this server's results applier touches no other file's videos.
-  const isolated = { REDIS_PREFIX: `${stackEnv().REDIS_PREFIX}-p` };
+  // A Redis prefix and database of its own (under the run's, so teardown removes them): this
+  // file's worker takes only this file's jobs, and this server touches no other file's videos.
+  const isolated = isolatedStack('p');
   api = await startTestApi(
     { ...isolated, CORS_ORIGINS: site.url },
     { complete: true, now: () => Date.now() + serverClockOffset },

@@ -65,8 +65,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
       if (keys.length) await redis.unlink(...keys);
     } while (cursor !== '0');
     await redis.quit();
+    // The run's database and every isolated one below it (`isolatedStack`).
     const conn = await mongoose.createConnection(stack.MONGODB_URI, { dbName: stack.MONGODB_DB }).asPromise();
-    await conn.dropDatabase();
+    const { databases } = await conn.db!.admin().listDatabases({ nameOnly: true });
+    for (const { name } of databases) {
+      if (name === stack.MONGODB_DB || name.startsWith(`${stack.MONGODB_DB}_`))
+        await conn.useDb(name, { useCache: false }).dropDatabase();
+    }
     await conn.close();
     rmSync(stack.STORAGE_DIR, { recursive: true, force: true });
   };

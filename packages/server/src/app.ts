@@ -124,6 +124,9 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
   const limiter = createRateLimiter(deps.redis, config.REDIS_PREFIX, now);
   const withLock = createLock(deps.redis, config.REDIS_PREFIX);
   const queue = createTranscodeQueue({ connection: deps.redis, prefix: config.REDIS_PREFIX });
+  // Without a listener, a Redis error seen by the queue (e.g. its connection closing while the
+  // server shuts down) would be an unhandled 'error' event and crash the process.
+  queue.on('error', (err) => deps.logger.warn({ err }, 'transcode queue: redis error'));
   const metrics = createMetrics(queue);
   const auth = createAuthService({
     models,

@@ -123,7 +123,14 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
     else if (state === 'failed') await fail(videoId, job.failedReason);
   }
 
-  async function reconcile(): Promise<void> {
+  let reconciling: Promise<void> | undefined;
+  /** One reconciliation at a time; `close()` waits for the one in progress. */
+  function reconcile(): Promise<void> {
+    reconciling ??= reconcileAll().finally(() => (reconciling = undefined));
+    return reconciling;
+  }
+
+  async function reconcileAll(): Promise<void> {
     const open = await Video.find({ status: { $in: OPEN } })
       .select('_id orgId status source updatedAt')
       .sort({ _id: 1 })
@@ -185,6 +192,7 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
       if (events) return;
       closed = false;
       events = new QueueEvents(QUEUES.transcode, { connection: deps.redis.duplicate(), prefix: deps.prefix });
+      events.on('error', (err) => logger.warn({ err: err.message }, 'transcode events: redis error'));
       listen(events);
       await events.waitUntilReady();
       await reconcile();
@@ -197,7 +205,7 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
       clearInterval(timer);
       const q = events;
       events = undefined;
-      await q?.close();
+      await Promise.all([q?.close(), reconciling?.catch(() => undefined)]);
     },
   };
 }

@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection } from 'mongoose';
 import type { ServerConfig } from '../config.js';
 import type { RouteDef } from '../http/define-route.js';
@@ -36,8 +38,11 @@ export function createWebhooks(deps: {
 }): Webhooks {
   const models = createWebhookModels(deps.db);
   const queue = createWebhookQueue({ connection: deps.redis, prefix: deps.config.REDIS_PREFIX });
+  // An unheard 'error' (the shared connection closing during shutdown) would crash the process.
+  queue.on('error', (err) => deps.logger.warn({ err: err.message }, 'webhook queue: redis error'));
   let worker: WebhookWorker | undefined;
   let workerConnection: Redis | undefined;
+  let workerReady: Promise<unknown> | undefined;
   const lookup = deps.lookup ? { lookup: deps.lookup } : {};
   return {
     models,
@@ -58,9 +63,14 @@ export function createWebhooks(deps: {
         logger: deps.logger,
         ...lookup,
       });
+      workerReady ??= once(worker, 'ready').catch(() => undefined);
       return worker;
     },
     async close() {
+      // BullMQ: a worker closed while its blocking connection is still connecting leaves that
+      // connection's failure with no listener, an 'error' event that crashes the process (a
+      // SIGTERM right after start). Give it a moment to connect first.
+      if (worker) await Promise.race([workerReady, sleep(2_000, undefined, { ref: false })]);
       await worker?.close();
       await queue.close();
       workerConnection?.disconnect();

@@ -4,13 +4,13 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, signup, startTestApi, type TestApi } from '../../../../test/support/api-server.js';
 import { makeClip } from '../../../../test/support/clips.js';
-import { stackEnv } from '../../../../test/support/stack-env.js';
+import { isolatedStack } from '../../../../test/support/stack-env.js';
 
 describe('fair queueing across organisations', () => {
   let api: TestApi;
   beforeAll(async () => {
     // No worker runs on this prefix: the order the queue would hand jobs out in is observable.
-    api = await startTestApi({ REDIS_PREFIX: `${stackEnv().REDIS_PREFIX}-fair` });
+    api = await startTestApi(isolatedStack('fair'));
   });
   afterAll(() => api?.close());
 

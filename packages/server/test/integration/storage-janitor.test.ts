@@ -1,6 +1,10 @@
 import { Types } from 'mongoose';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalStorage } from '@reelkit/storage';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { createStorageJanitor } from '../../src/videos/index.js';
 import { startVideoTestServer, type VideoTestServer } from '../support/video-test-server.js';
@@ -17,8 +21,13 @@ describe('storage janitor', () => {
   afterAll(() => t.close());
 
   it('removes old video folders no document owns, and nothing else', async () => {
+    // A storage folder of this test's own: a server process of another test file runs its own
+    // janitor over the run's folder, with another database.
+    const root = await mkdtemp(join(tmpdir(), 'reelkit-janitor-'));
+    onTestFinished(() => rm(root, { recursive: true, force: true }));
+    const storage = new LocalStorage(root);
     const org = t.newOrg();
-    const put = (key: string) => t.storage.write(key, Readable.from([Buffer.from('bytes')]));
+    const put = (key: string) => storage.write(key, Readable.from([Buffer.from('bytes')]));
     // A multipart upload cut by a crash, three days ago: a temp file and no document.
     const crashed = idFrom(72 * HOUR).toHexString();
     await put(`${org}/${crashed}/source.1a2b3c.part`);
@@ -42,12 +51,12 @@ describe('storage janitor', () => {
 
     const janitor = createStorageJanitor({
       Video: t.Video,
-      storage: t.storage,
+      storage,
       logger: createLogger({ level: 'silent', name: 'janitor-test' }),
     });
     expect(await janitor.run()).toBe(2);
     // Folders, not files: `list` leaves out temp `.part` files.
-    const left = (await t.storage.listPrefixes(`${org}/`)).map((p) => p.split('/')[1]);
+    const left = (await storage.listPrefixes(`${org}/`)).map((p) => p.split('/')[1]);
     expect(left).not.toContain(crashed);
     expect(left).not.toContain(deleted);
     expect(left).toContain(streaming);

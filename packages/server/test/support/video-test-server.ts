@@ -28,7 +28,7 @@ import {
   type TranscodeQueue,
   type VideoModel,
 } from '../../src/videos/index.js';
-import { stackEnv } from '../../../../test/support/stack-env.js';
+import { isolatedStack, stackEnv } from '../../../../test/support/stack-env.js';
 
 /** Trusts `x-test-org`, `x-test-role` and `x-test-user`: tests only, never mounted in the app. */
 export const testAuthenticate: Middleware = async (ctx, next) => {
@@ -77,14 +77,15 @@ export interface VideoTestServer {
 export async function startVideoTestServer(
   options: { maxUploadBytes?: number; now?: () => number } = {},
 ): Promise<VideoTestServer> {
-  const env = stackEnv();
-  // A prefix of our own: a transcoder started by another test file must not take these jobs.
-  const prefix = `${env.REDIS_PREFIX}-videos`;
+  // A prefix and database of our own: a transcoder started by another test file must not take
+  // these jobs, and no other server may take these videos' jobs for lost.
+  const isolated = isolatedStack('videos');
+  const prefix = isolated.REDIS_PREFIX;
   const config = loadServerConfig({
-    ...env,
+    ...stackEnv(),
+    ...isolated,
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
-    REDIS_PREFIX: prefix,
     MAX_UPLOAD_BYTES: String(options.maxUploadBytes ?? 64 * 1024 * 1024),
   });
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'videos-test' });
