@@ -172,27 +172,40 @@ describe('the admin dashboard', () => {
     expect(snippet).toContain(`video-id="${videoId}"`);
     expect(snippet).toContain(`<script src="${base}/embed/reelkit-player.js"`);
 
-    // The admin screens render (and take no errors) for review.
-    for (const screen of ['users', 'keys', 'settings', 'webhooks', 'queue']) {
+    // The admin screens load their data (and take no errors); screenshots for review.
+    for (const [screen, loaded] of [
+      ['users', email],
+      ['keys', 'Create key'],
+      ['settings', 'Plan: '],
+      ['webhooks', 'Add endpoint'],
+      ['queue', 'workers connected'],
+    ] as const) {
       await page.goto(`${base}/#/${screen}`);
-      await page.locator('main h1').first().waitFor();
-      await page.waitForTimeout(300);
+      await page.getByText(loaded).first().waitFor();
       await shot(page, `05-${screen}`);
     }
+    expect(await page.locator('p.error').count()).toBe(0);
     expect(errors).toEqual([]);
 
-    // A third-party site on another origin: its backend mints tokens with an API key.
+    // A third-party site on another origin: its backend mints tokens with an API key, made here
+    // in the dashboard and shown once.
     if (!existsSync(SDK_IIFE)) throw new Error('Build the SDK first: npx rollup -c rollup.config.mjs');
-    const login = await call(base, 'POST', '/v1/auth/login', { body: { email, password: PASSWORD } });
-    const key = await call(base, 'POST', '/v1/api-keys', {
-      token: login.body.accessToken,
-      body: { name: 'third-party test', role: 'viewer' },
-    });
-    expect(key.status).toBe(201);
+    await page.goto(`${base}/#/keys`);
+    await page.getByLabel('Key name').fill('third-party test');
+    await page.getByRole('combobox', { name: 'Role' }).selectOption('viewer');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = page.getByTestId('api-key-secret').locator('pre');
+    await secret.waitFor();
+    const apiKey = ((await secret.textContent()) ?? '').trim();
+    expect(apiKey).toMatch(/^rk_/);
+    await page.getByRole('cell', { name: 'third-party test' }).waitFor();
+    expect(await page.getByLabel('Key name').inputValue()).toBe(''); // the form was reset
+    await page.getByRole('button', { name: 'I copied it' }).click();
+    expect(await page.getByTestId('api-key-secret').count()).toBe(0);
     const sitePort = await freePort();
     site = startTs('examples/third-party-site/server.mjs', {
       REELKIT_API: base,
-      REELKIT_API_KEY: key.body.key,
+      REELKIT_API_KEY: apiKey,
       REELKIT_VIDEO_ID: videoId,
       REELKIT_SDK_VIDEO_ID: videoId,
       PORT: String(sitePort),

@@ -1,6 +1,8 @@
 import { LitElement, html } from 'lit';
+import { ApiResource } from '../api-resource.js';
 import { formatDate } from '../format.js';
-import { Session, type Role } from '../session.js';
+import { oneTimeSecret } from '../one-time-secret.js';
+import type { Role, Session } from '../session.js';
 import { shared } from '../styles.js';
 
 interface ApiKey {
@@ -17,56 +19,27 @@ interface ApiKey {
 export class RkKeysView extends LitElement {
   static override properties = {
     session: { attribute: false },
-    keys: { state: true },
     secret: { state: true },
-    error: { state: true },
   };
   static override styles = shared;
 
   session!: Session;
-  keys: ApiKey[] = [];
   secret = '';
-  error = '';
+  private readonly keys = ApiResource.items<ApiKey>(this, '/v1/api-keys');
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
-  }
-
-  private async load(): Promise<void> {
-    try {
-      this.keys = (await this.session.request<{ items: ApiKey[] }>('GET', '/v1/api-keys')).items;
-    } catch (err) {
-      this.error = Session.messageOf(err);
-    }
-  }
-
-  private async create(e: SubmitEvent): Promise<void> {
-    e.preventDefault();
-    const form = e.target as HTMLFormElement;
-    const data = new FormData(form);
-    try {
+  private create(e: SubmitEvent): Promise<void> {
+    return this.keys.submit(e, async (data) => {
       const answer = await this.session.request<{ key: string }>('POST', '/v1/api-keys', {
         name: String(data.get('name')),
         role: String(data.get('role')),
       });
       this.secret = answer.key;
-      this.error = '';
-      form.reset();
-    } catch (err) {
-      this.error = Session.messageOf(err);
-    }
-    await this.load();
+    });
   }
 
-  private async revoke(key: ApiKey): Promise<void> {
-    if (!confirm(`Revoke “${key.name}”? Calls with it fail at once.`)) return;
-    try {
-      await this.session.request('DELETE', `/v1/api-keys/${key.id}`);
-    } catch (err) {
-      this.error = Session.messageOf(err);
-    }
-    await this.load();
+  private revoke(key: ApiKey): Promise<void> {
+    if (!confirm(`Revoke “${key.name}”? Calls with it fail at once.`)) return Promise.resolve();
+    return this.keys.run(() => this.session.request('DELETE', `/v1/api-keys/${key.id}`));
   }
 
   override render() {
@@ -74,7 +47,7 @@ export class RkKeysView extends LitElement {
       <p class="muted">
         For your backends only (minting playback tokens, uploading): never ship a key to a browser.
       </p>
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
+      ${this.keys.error ? html`<p class="error" role="alert">${this.keys.error}</p>` : ''}
       <form class="card row" @submit=${(e: SubmitEvent) => void this.create(e)}>
         <input
           name="name"
@@ -90,15 +63,12 @@ export class RkKeysView extends LitElement {
         </select>
         <button type="submit">Create key</button>
       </form>
-      ${
-        this.secret
-          ? html`<div class="secret card" data-testid="api-key-secret">
-              <strong>Copy this key now — it is not shown again:</strong>
-              <pre>${this.secret}</pre>
-              <button class="secondary" @click=${() => (this.secret = '')}>I copied it</button>
-            </div>`
-          : ''
-      }
+      ${oneTimeSecret({
+        label: 'Copy this key now — it is not shown again:',
+        value: this.secret,
+        onDismiss: () => (this.secret = ''),
+        testId: 'api-key-secret',
+      })}
       <div class="card">
         <table>
           <tr>
@@ -109,7 +79,7 @@ export class RkKeysView extends LitElement {
             <th>Created</th>
             <th></th>
           </tr>
-          ${this.keys.map(
+          ${(this.keys.value ?? []).map(
             (k) =>
               html`<tr>
                 <td>${k.name}</td>

@@ -1,5 +1,6 @@
 import { LitElement, html } from 'lit';
-import { Session } from '../session.js';
+import { ApiResource } from '../api-resource.js';
+import type { Session } from '../session.js';
 import { shared } from '../styles.js';
 
 interface QueueHealth {
@@ -13,40 +14,20 @@ interface QueueHealth {
 export class RkQueueView extends LitElement {
   static override properties = {
     session: { attribute: false },
-    health: { state: true },
-    error: { state: true },
   };
   static override styles = shared;
 
   session!: Session;
-  health: QueueHealth | null = null;
-  error = '';
-  private timer: ReturnType<typeof setInterval> | undefined;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
-    this.timer = setInterval(() => void this.load(), 5000);
-  }
-
-  override disconnectedCallback(): void {
-    clearInterval(this.timer);
-    super.disconnectedCallback();
-  }
-
-  private async load(): Promise<void> {
-    try {
-      this.health = await this.session.request<QueueHealth>('GET', '/v1/admin/queue');
-      this.error = '';
-    } catch (err) {
-      this.error = Session.messageOf(err);
-    }
-  }
+  private readonly health = new ApiResource(
+    this,
+    (session) => session.request<QueueHealth>('GET', '/v1/admin/queue'),
+    { refreshMs: 5000 },
+  );
 
   override render() {
-    const h = this.health;
+    const h = this.health.value;
     return html`<h1>Queue health</h1>
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
+      ${this.health.error ? html`<p class="error" role="alert">${this.health.error}</p>` : ''}
       ${
         h
           ? html`<div class="card">

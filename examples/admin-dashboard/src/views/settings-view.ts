@@ -1,29 +1,19 @@
 import { LitElement, html } from 'lit';
-import { Session, type Org } from '../session.js';
+import { ApiResource } from '../api-resource.js';
+import type { Org, Session } from '../session.js';
 import { shared } from '../styles.js';
 
 /** The organisation's name and embed origins (PATCH /v1/org): the sites allowed to play its videos. */
 export class RkSettingsView extends LitElement {
   static override properties = {
     session: { attribute: false },
-    org: { state: true },
-    error: { state: true },
     saved: { state: true },
   };
   static override styles = shared;
 
   session!: Session;
-  org: Org | null = null;
-  error = '';
   saved = false;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.session.request<Org>('GET', '/v1/org').then(
-      (org) => (this.org = org),
-      (err: unknown) => (this.error = Session.messageOf(err)),
-    );
-  }
+  private readonly org = new ApiResource(this, (session) => session.request<Org>('GET', '/v1/org'));
 
   private async save(e: SubmitEvent): Promise<void> {
     e.preventDefault();
@@ -32,23 +22,26 @@ export class RkSettingsView extends LitElement {
       .split(/[\s,]+/)
       .map((o) => o.trim().replace(/\/+$/, ''))
       .filter(Boolean);
-    try {
-      this.org = await this.session.request<Org>('PATCH', '/v1/org', {
-        name: String(data.get('name')),
-        embedOrigins,
-      });
-      this.error = '';
-      this.saved = true;
-      await this.session.loadMe();
-    } catch (err) {
-      this.error = Session.messageOf(err);
-      this.saved = false;
-    }
+    this.saved = false;
+    await this.org.run(
+      async () => {
+        this.org.set(
+          await this.session.request<Org>('PATCH', '/v1/org', {
+            name: String(data.get('name')),
+            embedOrigins,
+          }),
+        );
+        this.saved = true;
+        await this.session.loadMe();
+      },
+      { reload: false },
+    );
   }
 
   override render() {
-    const org = this.org;
-    if (!org) return html`${this.error ? html`<p class="error">${this.error}</p>` : 'Loading…'}`;
+    const org = this.org.value;
+    const error = this.org.error;
+    if (!org) return html`${error ? html`<p class="error">${error}</p>` : 'Loading…'}`;
     return html`<h1>Organisation and embed origins</h1>
       <form class="card" @submit=${(e: SubmitEvent) => void this.save(e)}>
         <label>Name<input name="name" .value=${org.name} required maxlength="100" /></label>
@@ -57,7 +50,7 @@ export class RkSettingsView extends LitElement {
           videos play anywhere while the list is empty; with entries, only there.
           <textarea name="origins" rows="6" .value=${org.embedOrigins.join('\n')}></textarea>
         </label>
-        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
+        ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
         <div class="row">
           <button type="submit">Save</button>
           ${this.saved ? html`<span class="muted">Saved.</span>` : ''}

@@ -1,6 +1,7 @@
 import { LitElement, html } from 'lit';
+import { ApiResource } from '../api-resource.js';
 import { formatDate } from '../format.js';
-import { Session, type Role, type User } from '../session.js';
+import type { Role, Session, User } from '../session.js';
 import { shared } from '../styles.js';
 
 const ROLES: Role[] = ['viewer', 'editor', 'admin'];
@@ -9,46 +10,25 @@ const ROLES: Role[] = ['viewer', 'editor', 'admin'];
 export class RkUsersView extends LitElement {
   static override properties = {
     session: { attribute: false },
-    users: { state: true },
     inviteUrl: { state: true },
-    error: { state: true },
   };
   static override styles = shared;
 
   session!: Session;
-  users: User[] = [];
   inviteUrl = '';
-  error = '';
+  private readonly users = ApiResource.items<User>(this, '/v1/users?limit=100');
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
-  }
-
-  private async run(action: () => Promise<unknown>): Promise<void> {
-    this.error = await Session.attempt(action);
-    await this.load();
-  }
-
-  private async load(): Promise<void> {
-    try {
-      this.users = (await this.session.request<{ items: User[] }>('GET', '/v1/users?limit=100')).items;
-    } catch (err) {
-      this.error = Session.messageOf(err);
-    }
+  private run(action: () => Promise<unknown>): Promise<void> {
+    return this.users.run(action);
   }
 
   private invite(e: SubmitEvent): Promise<void> {
-    e.preventDefault();
-    const form = e.target as HTMLFormElement;
-    const data = new FormData(form);
-    return this.run(async () => {
+    return this.users.submit(e, async (data) => {
       const answer = await this.session.request<{ inviteUrl: string }>('POST', '/v1/users', {
         email: String(data.get('email')),
         role: String(data.get('role')),
       });
       this.inviteUrl = answer.inviteUrl;
-      form.reset();
     });
   }
 
@@ -66,7 +46,7 @@ export class RkUsersView extends LitElement {
 
   override render() {
     return html`<h1>Users and roles</h1>
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
+      ${this.users.error ? html`<p class="error" role="alert">${this.users.error}</p>` : ''}
       <form class="card row" @submit=${(e: SubmitEvent) => void this.invite(e)}>
         <input name="email" type="email" required placeholder="email@example.com" aria-label="Email" />
         <select name="role" aria-label="Role">
@@ -91,7 +71,7 @@ export class RkUsersView extends LitElement {
             <th>Last login</th>
             <th></th>
           </tr>
-          ${this.users.map(
+          ${(this.users.value ?? []).map(
             (u) =>
               html`<tr>
                 <td>${u.name || '—'}<br /><span class="muted">${u.email}</span></td>

@@ -1,7 +1,9 @@
 import type { WebhookEventType } from '@reelkit/protocol';
 import { LitElement, html } from 'lit';
 import { formatDate } from '../format.js';
-import { Session } from '../session.js';
+import { oneTimeSecret } from '../one-time-secret.js';
+import { ApiResource } from '../api-resource.js';
+import type { Session } from '../session.js';
 import { shared } from '../styles.js';
 
 const EVENTS: readonly WebhookEventType[] = ['video.ready', 'video.failed', 'video.deleted'];
@@ -30,82 +32,65 @@ interface Delivery {
 export class RkWebhooksView extends LitElement {
   static override properties = {
     session: { attribute: false },
-    hooks: { state: true },
     selected: { state: true },
     deliveries: { state: true },
     secret: { state: true },
-    error: { state: true },
   };
   static override styles = shared;
 
   session!: Session;
-  hooks: Webhook[] = [];
   selected: string | null = null;
   deliveries: Delivery[] = [];
   secret = '';
-  error = '';
+  private readonly hooks = ApiResource.items<Webhook>(this, '/v1/webhooks');
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
-  }
-
-  private async run(action: () => Promise<unknown>): Promise<void> {
-    this.error = await Session.attempt(action);
-  }
-
-  private load(): Promise<void> {
-    return this.run(async () => {
-      this.hooks = (await this.session.request<{ items: Webhook[] }>('GET', '/v1/webhooks')).items;
-    });
-  }
-
-  private async create(e: SubmitEvent): Promise<void> {
-    e.preventDefault();
-    const form = e.target as HTMLFormElement;
-    const data = new FormData(form);
-    await this.run(async () => {
+  private create(e: SubmitEvent): Promise<void> {
+    return this.hooks.submit(e, async (data) => {
       const answer = await this.session.request<{ secret: string }>('POST', '/v1/webhooks', {
         url: String(data.get('url')),
         events: data.getAll('events').map(String),
       });
       this.secret = answer.secret;
-      form.reset();
     });
-    await this.load();
   }
 
-  private async toggle(hook: Webhook): Promise<void> {
-    await this.run(() => this.session.request('PATCH', `/v1/webhooks/${hook.id}`, { active: !hook.active }));
-    await this.load();
+  private toggle(hook: Webhook): Promise<void> {
+    return this.hooks.run(() =>
+      this.session.request('PATCH', `/v1/webhooks/${hook.id}`, { active: !hook.active }),
+    );
   }
 
-  private async deleteHook(hook: Webhook): Promise<void> {
-    if (!confirm(`Remove ${hook.url} and its delivery log?`)) return;
-    await this.run(() => this.session.request('DELETE', `/v1/webhooks/${hook.id}`));
-    if (this.selected === hook.id) this.selected = null;
-    await this.load();
+  private deleteHook(hook: Webhook): Promise<void> {
+    if (!confirm(`Remove ${hook.url} and its delivery log?`)) return Promise.resolve();
+    return this.hooks.run(async () => {
+      await this.session.request('DELETE', `/v1/webhooks/${hook.id}`);
+      if (this.selected === hook.id) this.selected = null;
+    });
   }
 
-  private async showDeliveries(hook: Webhook): Promise<void> {
+  private showDeliveries(hook: Webhook): Promise<void> {
     this.selected = hook.id;
-    await this.run(async () => {
-      this.deliveries = (
-        await this.session.request<{ items: Delivery[] }>(
-          'GET',
-          `/v1/webhooks/${hook.id}/deliveries?limit=50`,
-        )
-      ).items;
-    });
+    return this.hooks.run(
+      async () => {
+        this.deliveries = (
+          await this.session.request<{ items: Delivery[] }>(
+            'GET',
+            `/v1/webhooks/${hook.id}/deliveries?limit=50`,
+          )
+        ).items;
+      },
+      { reload: false },
+    );
   }
 
   override render() {
-    const selected = this.hooks.find((h) => h.id === this.selected);
+    const hooks = this.hooks.value ?? [];
+    const selected = hooks.find((h) => h.id === this.selected);
     return html`<h1>Webhooks</h1>
       <p class="muted">
         Reelkit POSTs signed JSON events to your endpoints. See docs/guide-webhooks.md for verifying them.
       </p>
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
+      ${this.hooks.error ? html`<p class="error" role="alert">${this.hooks.error}</p>` : ''}
       <form class="card" @submit=${(e: SubmitEvent) => void this.create(e)}>
         <label
           >Endpoint URL<input name="url" type="url" required placeholder="https://example.com/reelkit-hook"
@@ -115,15 +100,11 @@ export class RkWebhooksView extends LitElement {
           <button type="submit">Add endpoint</button>
         </div>
       </form>
-      ${
-        this.secret
-          ? html`<div class="secret card">
-              <strong>Signing secret — shown once:</strong>
-              <pre>${this.secret}</pre>
-              <button class="secondary" @click=${() => (this.secret = '')}>I copied it</button>
-            </div>`
-          : ''
-      }
+      ${oneTimeSecret({
+        label: 'Signing secret — shown once:',
+        value: this.secret,
+        onDismiss: () => (this.secret = ''),
+      })}
       <div class="card">
         <table>
           <tr>
@@ -132,7 +113,7 @@ export class RkWebhooksView extends LitElement {
             <th>Status</th>
             <th></th>
           </tr>
-          ${this.hooks.map(
+          ${hooks.map(
             (h) =>
               html`<tr>
                 <td><code>${h.url}</code></td>
