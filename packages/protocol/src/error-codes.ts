@@ -49,6 +49,7 @@ export const ERROR_CODES = {
   // webhooks
   webhook_not_found: { status: 404, title: 'Webhook endpoint not found' },
   webhook_target_refused: { status: 400, title: 'Webhook target address refused' },
+  webhook_secret_rotated_meanwhile: { status: 409, title: 'The signing secret was rotated meanwhile' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -6,6 +6,7 @@ import type { ServerConfig } from '../config.js';
 import type { RouteDef } from '../http/define-route.js';
 import type { Logger } from '../logger.js';
 import type { LookupAll } from './resolve-target.js';
+import { periodicTask } from '../periodic-task.js';
 import { webhookRoutes } from './routes.js';
 import { createWebhookModels, type WebhookModels } from './webhook-models.js';
 import {
@@ -22,8 +23,10 @@ export interface Webhooks {
   routes: RouteDef[];
   queue: WebhookQueue;
   enqueueWebhookEvent: EnqueueWebhookEvent;
-  /** Starts the delivery worker in this process (once); `close` stops it. */
+  /** Starts the delivery worker in this process (once), and the hourly delivery-log pruning. */
   startWorker(): WebhookWorker;
+  /** Removes delivery-log entries older than WEBHOOK_LOG_RETENTION_DAYS now; resolves with how many. */
+  pruneDeliveryLog(): Promise<number>;
   /** Closes the worker (waiting for running deliveries) and the queue; leaves `redis` open. */
   close(): Promise<void>;
 }
@@ -35,6 +38,7 @@ export function createWebhooks(deps: {
   config: ServerConfig;
   logger: Logger;
   lookup?: LookupAll;
+  now?: () => number;
 }): Webhooks {
   const models = createWebhookModels(deps.db);
   const queue = createWebhookQueue({ connection: deps.redis, prefix: deps.config.REDIS_PREFIX });
@@ -43,6 +47,17 @@ export function createWebhooks(deps: {
   let worker: WebhookWorker | undefined;
   let workerConnection: Redis | undefined;
   let workerReady: Promise<unknown> | undefined;
+  /** Removes delivery-log entries past the retention, hourly, where a worker runs. */
+  const pruneLog = periodicTask({
+    name: 'webhook delivery-log pruning',
+    everyMs: 3_600_000,
+    logger: deps.logger,
+    run: async () => {
+      const cutoff = new Date((deps.now ?? Date.now)() - deps.config.WEBHOOK_LOG_RETENTION_DAYS * 86_400_000);
+      const { deletedCount } = await models.WebhookDelivery.deleteMany({ createdAt: { $lt: cutoff } });
+      return deletedCount;
+    },
+  });
   const lookup = deps.lookup ? { lookup: deps.lookup } : {};
   return {
     models,
@@ -53,6 +68,7 @@ export function createWebhooks(deps: {
       ...lookup,
     }),
     enqueueWebhookEvent: createWebhookEnqueuer({ models, queue, config: deps.config }),
+    pruneDeliveryLog: pruneLog.run,
     startWorker() {
       // A connection of its own: closing the worker must not touch the server's shared one.
       workerConnection ??= deps.redis.duplicate();
@@ -64,12 +80,14 @@ export function createWebhooks(deps: {
         ...lookup,
       });
       workerReady ??= once(worker, 'ready').catch(() => undefined);
+      pruneLog.start();
       return worker;
     },
     async close() {
       // BullMQ: a worker closed while its blocking connection is still connecting leaves that
       // connection's failure with no listener, an 'error' event that crashes the process (a
       // SIGTERM right after start). Give it a moment to connect first.
+      await pruneLog.close();
       if (worker) await Promise.race([workerReady, sleep(2_000, undefined, { ref: false })]);
       await worker?.close();
       await queue.close();

@@ -21,6 +21,15 @@ const createBody = z.strictObject({ url: urlField, events: eventsField, active: 
 const patchBody = z
   .strictObject({ url: urlField.optional(), events: eventsField.optional(), active: z.boolean().optional() })
   .refine((b) => Object.keys(b).length > 0, { message: 'change at least one of url, events, active' });
+/** How long the secret being replaced keeps signing; 0 ends it at once. Default one day. */
+const rotateBody = z.strictObject({
+  previousSecretTtlSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .default(86_400),
+});
 const deliveriesQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z
@@ -31,6 +40,7 @@ const deliveriesQuery = z.strictObject({
 
 export interface WebhookRouteDeps {
   models: WebhookModels;
+  now?: () => number;
   /** config.WEBHOOK_ALLOW_PRIVATE_TARGETS */
   allowPrivateTargets: boolean;
   lookup?: LookupAll;
@@ -136,6 +146,49 @@ export function webhookRoutes(deps: WebhookRouteDeps): RouteDef[] {
         const updated = await WebhookEndpoint.findOne({ _id: endpoint._id, orgId }).lean();
         if (!updated) throw new AppError('webhook_not_found');
         ctx.body = webhookJson(updated);
+      },
+    ),
+    defineRoute(
+      {
+        method: 'post',
+        path: '/v1/webhooks/:id/rotate-secret',
+        auth: 'admin',
+        status: 200,
+        tag: 'webhooks',
+        summary:
+          'Replace the signing secret (in this answer only); the old one keeps signing for `previousSecretTtlSeconds`',
+        body: rotateBody,
+      },
+      async (ctx, { body }) => {
+        const { orgId } = principalOf(ctx);
+        const endpoint = await WebhookEndpoint.findOne({
+          _id: objectIdOr404(ctx.params.id, 'webhook_not_found'),
+          orgId,
+        })
+          .select('+secret')
+          .lean();
+        if (!endpoint) throw new AppError('webhook_not_found');
+        const secret = newWebhookSecret();
+        const keep = body.previousSecretTtlSeconds > 0;
+        const expiresAt = keep
+          ? new Date((deps.now ?? Date.now)() + body.previousSecretTtlSeconds * 1000)
+          : null;
+        // Conditional on the secret read: two rotations at once cannot both keep "the previous" one.
+        const res = await WebhookEndpoint.updateOne(
+          { _id: endpoint._id, orgId, secret: endpoint.secret },
+          {
+            $set: {
+              secret,
+              previousSecret: keep ? endpoint.secret : null,
+              previousSecretExpiresAt: expiresAt,
+            },
+          },
+        );
+        if (res.modifiedCount !== 1)
+          throw new AppError('webhook_secret_rotated_meanwhile', 'Another rotation won; try again');
+        const updated = await WebhookEndpoint.findOne({ _id: endpoint._id, orgId }).lean();
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = { webhook: webhookJson(updated!), secret, previousSecretExpiresAt: expiresAt };
       },
     ),
     defineRoute(

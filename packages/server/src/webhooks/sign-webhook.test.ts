@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { newWebhookSecret, signatureHeader, verifyWebhookSignature } from './sign-webhook.js';
+import { newWebhookSecret, signatureHeader, signingSecrets, verifyWebhookSignature } from './sign-webhook.js';
 
 const secret = 'whsec_test';
 const body = '{"id":"e1","type":"video.ready"}';
@@ -39,5 +39,26 @@ describe('webhook signatures', () => {
     const [a, b] = [newWebhookSecret(), newWebhookSecret()];
     expect(a).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
     expect(a).not.toBe(b);
+  });
+
+  it('signs with every secret given, so either side of a rotation verifies', () => {
+    const now = 1_700_000_000;
+    const header = signatureHeader(['whsec_new', 'whsec_old'], now, body);
+    expect(header.split(',').filter((p) => p.startsWith('v1='))).toHaveLength(2);
+    expect(verifyWebhookSignature('whsec_new', header, body, { nowS: now })).toBe(true);
+    expect(verifyWebhookSignature('whsec_old', header, body, { nowS: now })).toBe(true);
+    expect(verifyWebhookSignature('whsec_other', header, body, { nowS: now })).toBe(false);
+  });
+
+  it('keeps the previous secret signing only until it expires', () => {
+    const endpoint = {
+      secret: 'whsec_new',
+      previousSecret: 'whsec_old',
+      previousSecretExpiresAt: new Date(2_000),
+    };
+    expect(signingSecrets(endpoint, 1_999)).toEqual(['whsec_new', 'whsec_old']);
+    expect(signingSecrets(endpoint, 2_000)).toEqual(['whsec_new']);
+    expect(signingSecrets({ secret: 'whsec_only' }, 0)).toEqual(['whsec_only']);
+    expect(signingSecrets({ ...endpoint, previousSecretExpiresAt: null }, 0)).toEqual(['whsec_new']);
   });
 });

@@ -16,9 +16,29 @@ export function webhookSignature(secret: string, timestamp: number, body: string
   return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 }
 
-/** The `Reelkit-Signature` header value for a body sent at `timestamp` (Unix seconds). */
-export function signatureHeader(secret: string, timestamp: number, body: string): string {
-  return `t=${timestamp},v1=${webhookSignature(secret, timestamp, body)}`;
+/**
+ * The `Reelkit-Signature` header value for a body sent at `timestamp` (Unix seconds): one `v1`
+ * per secret, so during a rotation a receiver holding either the new or the old secret accepts it.
+ */
+export function signatureHeader(
+  secrets: string | readonly string[],
+  timestamp: number,
+  body: string,
+): string {
+  const list = typeof secrets === 'string' ? [secrets] : secrets;
+  return [`t=${timestamp}`, ...list.map((s) => `v1=${webhookSignature(s, timestamp, body)}`)].join(',');
+}
+
+/** The secrets a delivery is signed with at `now`: the current one, and the previous one until it expires. */
+export function signingSecrets(
+  endpoint: { secret: string; previousSecret?: string | null; previousSecretExpiresAt?: Date | null },
+  now: number,
+): string[] {
+  const previousValid =
+    endpoint.previousSecret &&
+    endpoint.previousSecretExpiresAt &&
+    endpoint.previousSecretExpiresAt.getTime() > now;
+  return previousValid ? [endpoint.secret, endpoint.previousSecret!] : [endpoint.secret];
 }
 
 /**

@@ -10,6 +10,9 @@ export interface WebhookEndpoint {
   active: boolean;
   /** Needed in clear to sign (HMAC); `select: false` keeps it out of every read that does not ask. */
   secret: string;
+  /** The secret before the last rotation, still signing (as a second `v1`) until it expires. */
+  previousSecret?: string | null;
+  previousSecretExpiresAt?: Date | null;
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;
@@ -39,6 +42,8 @@ const endpointSchema = new Schema<WebhookEndpoint>(
     events: { type: [{ type: String, enum: WEBHOOK_EVENTS }], required: true },
     active: { type: Boolean, required: true, default: true },
     secret: { type: String, required: true, select: false },
+    previousSecret: { type: String, default: null, select: false },
+    previousSecretExpiresAt: { type: Date, default: null },
     createdBy: { type: String, required: true },
   },
   { timestamps: true, strict: 'throw', collection: 'webhook_endpoints' },
@@ -63,6 +68,8 @@ const deliverySchema = new Schema<WebhookDelivery>(
 );
 // The delivery log of one endpoint, newest first, paged by _id; and deleting an endpoint's log.
 deliverySchema.index({ orgId: 1, endpointId: 1, _id: -1 });
+// Pruning of old entries (WEBHOOK_LOG_RETENTION_DAYS).
+deliverySchema.index({ createdAt: 1 });
 
 export interface WebhookModels {
   WebhookEndpoint: Model<WebhookEndpoint>;
@@ -82,12 +89,14 @@ export function createWebhookModels(db: Connection): WebhookModels {
 }
 
 /** An endpoint as the API returns it: no secret. */
-export function webhookJson(e: Omit<WebhookEndpoint, 'secret'>) {
+export function webhookJson(e: Omit<WebhookEndpoint, 'secret' | 'previousSecret'>) {
   return {
     id: String(e._id),
     url: e.url,
     events: [...e.events],
     active: e.active,
+    /** Until when the secret replaced by the last rotation still signs deliveries, if it does. */
+    previousSecretExpiresAt: e.previousSecretExpiresAt?.toISOString() ?? null,
     createdAt: e.createdAt.toISOString(),
     updatedAt: e.updatedAt.toISOString(),
   };

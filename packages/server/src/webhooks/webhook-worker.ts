@@ -4,7 +4,7 @@ import type { ServerConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { TargetRefusedError, resolveTarget, type LookupAll } from './resolve-target.js';
 import { sendWebhook } from './send-webhook.js';
-import { SIGNATURE_HEADER, signatureHeader } from './sign-webhook.js';
+import { SIGNATURE_HEADER, signatureHeader, signingSecrets } from './sign-webhook.js';
 import type { WebhookModels } from './webhook-models.js';
 import { WEBHOOK_QUEUE, type WebhookJobData } from './webhook-queue.js';
 
@@ -41,7 +41,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
   ): Promise<{ statusCode: number | null } | { skipped: string }> {
     const { orgId, endpointId, eventId, event, body } = job.data;
     const endpoint = await models.WebhookEndpoint.findOne({ _id: endpointId, orgId })
-      .select('+secret')
+      .select('+secret +previousSecret')
       .lean();
     if (!endpoint || !endpoint.active) return { skipped: endpoint ? 'inactive' : 'deleted' };
     const attempt = job.attemptsMade + 1;
@@ -70,7 +70,7 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): WebhookWorker {
       body,
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,
       headers: {
-        [SIGNATURE_HEADER]: signatureHeader(endpoint.secret, timestamp, body),
+        [SIGNATURE_HEADER]: signatureHeader(signingSecrets(endpoint, now()), timestamp, body),
         'Reelkit-Event': event,
         'Reelkit-Delivery': eventId,
         'Reelkit-Attempt': String(attempt),

@@ -84,6 +84,10 @@ const samples: Record<string, Sample> = {
   'get /v1/webhooks/:id/deliveries': async (fx) => ({
     path: `/v1/webhooks/${await sharedWebhook(fx)}/deliveries`,
   }),
+  'post /v1/webhooks/:id/rotate-secret': async (fx) => ({
+    path: `/v1/webhooks/${await createWebhook(fx)}/rotate-secret`,
+    body: {},
+  }),
   'get /v1/admin/queue': async () => ({ path: '/v1/admin/queue' }),
   'post /v1/videos': async (fx) => {
     const form = new FormData();

@@ -4,6 +4,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   call,
@@ -120,6 +121,80 @@ describe('webhook deliveries', () => {
       },
     );
     expect(next.body.items[0].attempt).toBe(1);
+  });
+
+  it('signs with both secrets after a rotation until the old one expires, then with the new one only', async () => {
+    const { receiver, hooks } = await setup([200, 200]);
+    const created = await call(hooks.url, 'POST', '/v1/webhooks', {
+      token: admin.accessToken,
+      body: { url: receiver.url, events: ['video.deleted'] },
+    });
+    const oldSecret = created.body.secret as string;
+    const id = created.body.webhook.id as string;
+    hooks.webhooks.startWorker();
+
+    const rotated = await call(hooks.url, 'POST', `/v1/webhooks/${id}/rotate-secret`, {
+      token: admin.accessToken,
+      body: { previousSecretTtlSeconds: 3600 },
+    });
+    expect(rotated.status).toBe(200);
+    expect(rotated.headers.get('cache-control')).toBe('no-store');
+    const newSecret = rotated.body.secret as string;
+    expect(newSecret).toMatch(/^whsec_/);
+    expect(newSecret).not.toBe(oldSecret);
+    expect(Date.parse(rotated.body.webhook.previousSecretExpiresAt as string)).toBeGreaterThan(Date.now());
+    const listed = await call(hooks.url, 'GET', '/v1/webhooks', { token: admin.accessToken });
+    expect(JSON.stringify(listed.body)).not.toContain(newSecret);
+    expect(JSON.stringify(listed.body)).not.toContain(oldSecret);
+
+    await hooks.webhooks.enqueueWebhookEvent(admin.orgId, 'video.deleted', { videoId: 'b'.repeat(24) });
+    await receiver.waitForCount(1);
+    const during = receiver.received[0]!;
+    expect(verify(newSecret, during.headers, during.body)).toBe(true);
+    expect(verify(oldSecret, during.headers, during.body)).toBe(true);
+
+    // Rotating again with no grace: only the newest secret signs.
+    const again = await call(hooks.url, 'POST', `/v1/webhooks/${id}/rotate-secret`, {
+      token: admin.accessToken,
+      body: { previousSecretTtlSeconds: 0 },
+    });
+    const newest = again.body.secret as string;
+    expect(again.body.webhook.previousSecretExpiresAt).toBeNull();
+    await hooks.webhooks.enqueueWebhookEvent(admin.orgId, 'video.deleted', { videoId: 'c'.repeat(24) });
+    await receiver.waitForCount(2);
+    const after = receiver.received[1]!;
+    expect(verify(newest, after.headers, after.body)).toBe(true);
+    expect(verify(newSecret, after.headers, after.body)).toBe(false);
+    expect(verify(oldSecret, after.headers, after.body)).toBe(false);
+
+    const bad = await call(hooks.url, 'POST', `/v1/webhooks/${id}/rotate-secret`, {
+      token: admin.accessToken,
+      body: { previousSecretTtlSeconds: -1 },
+    });
+    expect(bad.status).toBe(400);
+    await call(hooks.url, 'DELETE', `/v1/webhooks/${id}`, { token: admin.accessToken });
+  });
+
+  it('prunes delivery-log entries older than WEBHOOK_LOG_RETENTION_DAYS, and only those', async () => {
+    const { hooks } = await setup([], { WEBHOOK_LOG_RETENTION_DAYS: 7 });
+    const { WebhookDelivery } = hooks.webhooks.models;
+    const endpointId = new Types.ObjectId();
+    const entry = (daysAgo: number) => ({
+      orgId: new Types.ObjectId(admin.orgId),
+      endpointId,
+      eventId: `evt-${daysAgo}`,
+      event: 'video.ready',
+      attempt: 1,
+      ok: true,
+      statusCode: 200,
+      durationMs: 3,
+      error: null,
+      createdAt: new Date(Date.now() - daysAgo * 86_400_000),
+    });
+    await WebhookDelivery.collection.insertMany([entry(8), entry(30), entry(6), entry(0)]);
+    expect(await hooks.webhooks.pruneDeliveryLog()).toBeGreaterThanOrEqual(2);
+    const left = await WebhookDelivery.find({ endpointId }).lean();
+    expect(left.map((d) => d.eventId).sort()).toEqual(['evt-0', 'evt-6']);
   });
 
   it('refuses, without connecting or retrying, a host that resolves to an internal address at delivery time', async () => {
