@@ -402,13 +402,26 @@ describe('secrets never leak', () => {
 });
 
 describe('rate limiting', () => {
+  /**
+   * A server clock that stays inside one minute: the limits count per fixed window, and a run
+   * that crossed a minute boundary split its requests over two windows and saw no 429.
+   */
+  const inOneWindow = () => {
+    const t0 = Math.floor(Date.now() / 60_000) * 60_000 + 1_000;
+    let tick = 0;
+    return () => t0 + Math.min(tick++, 50_000);
+  };
+
   it('answers 429 with Retry-After when login is hammered from one IP', async () => {
     // Counters of their own: other tests in this run log in from the same IP.
-    const limited = await startTestApi({
-      REDIS_PREFIX: `${api.config.REDIS_PREFIX}-rl-ip`,
-      RATE_LIMIT_AUTH_IP_PER_MIN: '3',
-      RATE_LIMIT_AUTH_ACCOUNT_PER_MIN: '100',
-    });
+    const limited = await startTestApi(
+      {
+        REDIS_PREFIX: `${api.config.REDIS_PREFIX}-rl-ip`,
+        RATE_LIMIT_AUTH_IP_PER_MIN: '3',
+        RATE_LIMIT_AUTH_ACCOUNT_PER_MIN: '100',
+      },
+      { now: inOneWindow() },
+    );
     try {
       const statuses: number[] = [];
       let last;
@@ -429,11 +442,14 @@ describe('rate limiting', () => {
   });
 
   it('limits attempts per account across IPs', async () => {
-    const limited = await startTestApi({
-      REDIS_PREFIX: `${api.config.REDIS_PREFIX}-rl-acct`,
-      RATE_LIMIT_AUTH_IP_PER_MIN: '100',
-      RATE_LIMIT_AUTH_ACCOUNT_PER_MIN: '2',
-    });
+    const limited = await startTestApi(
+      {
+        REDIS_PREFIX: `${api.config.REDIS_PREFIX}-rl-acct`,
+        RATE_LIMIT_AUTH_IP_PER_MIN: '100',
+        RATE_LIMIT_AUTH_ACCOUNT_PER_MIN: '2',
+      },
+      { now: inOneWindow() },
+    );
     try {
       const email = uniqueEmail('target');
       const statuses: number[] = [];
