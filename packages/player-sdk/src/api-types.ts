@@ -32,11 +32,18 @@ export interface Video {
   renditions: VideoRendition[];
   /** Why processing failed, when `status` is `failed`. */
   error: { code: TranscodeErrorCode | string; message: string } | null;
-  /** Present on newer servers: the uploaded source. */
-  source?: { size: number; sha256: string; mimeType: string; originalName: string | null } | null;
-  sensitivity?: SensitivityResult | null;
-  createdAt?: string;
-  updatedAt?: string;
+  /** The uploaded file; null until the upload is complete. */
+  source: { size: number; sha256: string; mimeType: string; originalName: string | null } | null;
+  /** A resumable (tus) upload in progress: bytes announced and received so far; null otherwise. */
+  upload: { length: number; offset: number } | null;
+  hasPoster: boolean;
+  hasStoryboard: boolean;
+  /** True once the progressive MP4 rendition exists (the file route then serves it). */
+  hasProgressiveMp4: boolean;
+  /** The heuristic sensitivity score of the source, once processed. */
+  sensitivity: SensitivityResult | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
 /** One page of {@link Video}s; pass `nextCursor` back to get the next page (null on the last). */
@@ -53,7 +60,7 @@ export interface ListVideosParams {
   cursor?: string;
   status?: VideoStatus;
   visibility?: Visibility;
-  /** Full-text search in titles and descriptions. */
+  /** Titles containing this text (case-insensitive). */
   q?: string;
 }
 
@@ -69,8 +76,8 @@ export interface PlaybackToken {
   token: string;
   /** ISO 8601 expiry. */
   expiresAt: string;
-  /** The playback descriptor signed with this token, when the server includes it. */
-  playback?: PlaybackInfo;
+  /** The playback descriptor signed with this token. */
+  playback: PlaybackInfo;
 }
 
 /** Options for minting a playback token. */
@@ -87,6 +94,8 @@ export interface PlaybackTokenOptions {
  */
 export interface PlaybackInfo {
   videoId?: string;
+  /** The video's title (for a player's label or a page title). */
+  title?: string;
   /** The video's status; the URLs are null until it is `ready`. */
   status?: VideoStatus;
   /** Processing progress: the current stage and 0–100 within it (servers since 0.1 send it). */

@@ -1,11 +1,15 @@
 import { ROLES } from '@reelkit/protocol';
 import { Schema, type Connection, type InferSchemaType, type Model, type Types } from 'mongoose';
+import { z } from 'zod';
+
+/** The public part of a key, shown in lists: `rk_<prefix>_…`. */
+const PREFIX_PATTERN = /^[A-Za-z0-9]{12}$/;
 
 const apiKeySchema = new Schema(
   {
     orgId: { type: Schema.Types.ObjectId, required: true },
     name: { type: String, required: true, trim: true, minlength: 1, maxlength: 100 },
-    prefix: { type: String, required: true, match: /^[A-Za-z0-9]{12}$/ },
+    prefix: { type: String, required: true, match: PREFIX_PATTERN },
     secretHash: { type: String, required: true, select: false },
     /** The most this key may do; never more than its creator's role at the time of each request. */
     role: { type: String, enum: ROLES, required: true },
@@ -25,15 +29,39 @@ export function createApiKeyModel(db: Connection): ApiKeyModel {
   return db.models.ApiKey ?? db.model('ApiKey', apiKeySchema);
 }
 
-export function apiKeyJson(key: ApiKeyDoc) {
+/** An API key as the API shows it: never its secret or the secret's hash. */
+export const apiKeyJsonSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  prefix: z
+    .string()
+    .regex(PREFIX_PATTERN)
+    .describe('The public part of the key (`rk_<prefix>_…`), to tell keys apart.'),
+  role: z
+    .enum(ROLES)
+    .describe('The most the key may do; never more than its creator’s role at the time of each request.'),
+  createdBy: z.string().describe('The id of the member who created the key.'),
+  lastUsedAt: z.iso
+    .datetime()
+    .nullable()
+    .describe('When the key last authenticated a request (to within a minute); null if never.'),
+  revokedAt: z.iso
+    .datetime()
+    .nullable()
+    .describe('When the key was revoked (or its creator removed); null while it works.'),
+  createdAt: z.iso.datetime(),
+});
+export type ApiKeyJson = z.output<typeof apiKeyJsonSchema>;
+
+export function apiKeyJson(key: ApiKeyDoc): ApiKeyJson {
   return {
     id: String(key._id),
     name: key.name,
     prefix: key.prefix,
     role: key.role,
     createdBy: String(key.createdBy),
-    lastUsedAt: key.lastUsedAt ?? null,
-    revokedAt: key.revokedAt ?? null,
-    createdAt: key.createdAt,
+    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+    revokedAt: key.revokedAt?.toISOString() ?? null,
+    createdAt: key.createdAt.toISOString(),
   };
 }

@@ -5,7 +5,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
  * unique, shown in lists), the 32-byte secret proves it. Only a SHA-256 of the secret is stored:
  * the secret has 256 bits of entropy, so a slow hash would add nothing but latency.
  */
-const FORMAT = /^rk_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+export const API_KEY_FORMAT = /^rk_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 
 export function generateApiKey(): { key: string; prefix: string; secretHash: string } {
   const prefix = randomBytes(9).toString('base64url').replace(/[-_]/g, 'x').slice(0, 12);
@@ -14,7 +14,7 @@ export function generateApiKey(): { key: string; prefix: string; secretHash: str
 }
 
 export function parseApiKey(key: string): { prefix: string; secret: string } | null {
-  const m = FORMAT.exec(key);
+  const m = API_KEY_FORMAT.exec(key);
   return m ? { prefix: m[1]!, secret: m[2]! } : null;
 }
 

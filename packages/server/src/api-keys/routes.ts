@@ -6,10 +6,26 @@ import { principalOf } from '../http/authenticate.js';
 import { defineRoute, type RouteDef } from '../http/define-route.js';
 import { objectIdOr404 } from '../http/object-id.js';
 import type { AccountModels } from '../models.js';
-import { apiKeyJson, type ApiKeyDoc } from './api-key-model.js';
-import { generateApiKey } from './api-key-secret.js';
+import { apiKeyJson, apiKeyJsonSchema, type ApiKeyDoc } from './api-key-model.js';
+import { API_KEY_FORMAT, generateApiKey } from './api-key-secret.js';
 
 const createKeyBody = z.strictObject({ name: nameField, role: z.enum(ROLES).optional() });
+
+/** The creation answer: the only one that carries the key itself. */
+const createdKeyJson = z.strictObject({
+  apiKey: apiKeyJsonSchema,
+  key: z
+    .string()
+    .regex(API_KEY_FORMAT)
+    .describe(
+      'The key to send as `Authorization: Bearer rk_…`. Shown in this answer only: the server keeps just a hash of its secret part.',
+    ),
+});
+
+/** The list answer: no secret, no hash. */
+const keyList = z.strictObject({
+  items: z.array(apiKeyJsonSchema).max(500).describe('Newest first, revoked keys included; at most 500.'),
+});
 
 export function apiKeyRoutes(deps: { models: AccountModels }): RouteDef[] {
   const { ApiKey } = deps.models;
@@ -20,6 +36,7 @@ export function apiKeyRoutes(deps: { models: AccountModels }): RouteDef[] {
         path: '/v1/api-keys',
         auth: 'admin',
         status: 201,
+        response: createdKeyJson,
         tag: 'api-keys',
         summary: 'Create an API key; the secret is shown once',
         body: createKeyBody,
@@ -40,7 +57,10 @@ export function apiKeyRoutes(deps: { models: AccountModels }): RouteDef[] {
         });
         ctx.status = 201;
         ctx.set('Cache-Control', 'no-store');
-        ctx.body = { apiKey: apiKeyJson(doc.toObject() as ApiKeyDoc), key };
+        ctx.body = {
+          apiKey: apiKeyJson(doc.toObject() as ApiKeyDoc),
+          key,
+        } satisfies z.output<typeof createdKeyJson>;
       },
     ),
     defineRoute(
@@ -49,6 +69,7 @@ export function apiKeyRoutes(deps: { models: AccountModels }): RouteDef[] {
         path: '/v1/api-keys',
         auth: 'admin',
         status: 200,
+        response: keyList,
         tag: 'api-keys',
         summary: 'List the organisation’s API keys (never their secrets)',
       },
@@ -57,7 +78,7 @@ export function apiKeyRoutes(deps: { models: AccountModels }): RouteDef[] {
           .sort({ _id: -1 })
           .limit(500)
           .lean()) as ApiKeyDoc[];
-        ctx.body = { items: keys.map(apiKeyJson) };
+        ctx.body = { items: keys.map(apiKeyJson) } satisfies z.output<typeof keyList>;
       },
     ),
     defineRoute(

@@ -122,8 +122,10 @@ export function createAuthService(deps: AuthServiceDeps) {
       const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
       if (!user || !ok || !user.passwordHash) throw new AppError('invalid_credentials');
       if (!user.active) throw new AppError('account_disabled', 'This account has been deactivated');
-      await models.User.updateOne({ _id: user._id }, { $set: { lastLoginAt: new Date(now()) } });
-      return openSession(user as UserDoc, await loadOrg(user.orgId), userAgent);
+      const lastLoginAt = new Date(now());
+      await models.User.updateOne({ _id: user._id }, { $set: { lastLoginAt } });
+      // The answer shows this login, not the one before it.
+      return openSession({ ...user, lastLoginAt } as UserDoc, await loadOrg(user.orgId), userAgent);
     },
 
     /**

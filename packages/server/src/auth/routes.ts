@@ -1,3 +1,4 @@
+import { ROLES } from '@reelkit/protocol';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { AppError } from '../http/app-error.js';
@@ -5,8 +6,9 @@ import { principalOf } from '../http/authenticate.js';
 import { defineRoute, type RouteDef } from '../http/define-route.js';
 import type { Limit, RateLimiter } from '../http/rate-limit.js';
 import type { AccountModels } from '../models.js';
-import { orgJson, type OrgDoc } from '../orgs/org-model.js';
-import { userJson, type UserDoc } from '../users/user-model.js';
+import type { Principal } from '../http/principal.js';
+import { orgJson, orgJsonSchema, type OrgDoc } from '../orgs/org-model.js';
+import { userJson, userJsonSchema, type UserDoc } from '../users/user-model.js';
 import type { AuthService, Session } from './auth-service.js';
 import { clearSessionCookies, setSessionCookies, type CookieNames } from './cookies.js';
 
@@ -37,16 +39,54 @@ export interface AuthRouteDeps {
   limits: { ip: Limit; account: Limit };
 }
 
-function sessionBody(s: Session) {
+/** The answer of sign-up, login, refresh and accept-invite (the same tokens are also set as cookies). */
+export const sessionJsonSchema = z.strictObject({
+  user: userJsonSchema,
+  org: orgJsonSchema,
+  tokenType: z.literal('Bearer'),
+  accessToken: z.string().describe('A short-lived JWT: send it as `Authorization: Bearer …`.'),
+  accessTokenExpiresAt: z.iso.datetime(),
+  refreshToken: z
+    .string()
+    .describe(
+      'Send it to `POST /v1/auth/refresh` for a new session (each answers a new refresh token; replaying a used one ends the session) or to `POST /v1/auth/logout`.',
+    ),
+  refreshTokenExpiresAt: z.iso.datetime(),
+});
+
+function sessionBody(s: Session): z.output<typeof sessionJsonSchema> {
   return {
     user: s.user,
     org: s.org,
     tokenType: 'Bearer',
     accessToken: s.accessToken,
-    accessTokenExpiresAt: s.accessTokenExpiresAt,
+    accessTokenExpiresAt: s.accessTokenExpiresAt.toISOString(),
     refreshToken: s.refreshToken,
-    refreshTokenExpiresAt: s.refreshTokenExpiresAt,
+    refreshTokenExpiresAt: s.refreshTokenExpiresAt.toISOString(),
   };
+}
+
+const meFields = {
+  user: userJsonSchema.describe('The member, or for an API key the member who created it.'),
+  org: orgJsonSchema,
+  role: z.enum(ROLES).describe('What this request may do (for an API key: capped by its creator’s role).'),
+};
+/** `GET /v1/me`: who is calling, and how. */
+export const meJsonSchema = z.discriminatedUnion('via', [
+  z.strictObject({
+    ...meFields,
+    via: z.enum(['bearer', 'cookie']).describe('How the request authenticated: an access token.'),
+  }),
+  z.strictObject({
+    ...meFields,
+    via: z.literal('api_key'),
+    apiKeyId: z.string().describe('The API key that authenticated the request.'),
+  }),
+]);
+
+function meJson(p: Principal, user: UserDoc, org: OrgDoc): z.output<typeof meJsonSchema> {
+  const base = { user: userJson(user), org: orgJson(org), role: p.role };
+  return p.kind === 'api_key' ? { ...base, via: p.via, apiKeyId: p.apiKeyId } : { ...base, via: p.via };
 }
 
 export function authRoutes(deps: AuthRouteDeps): RouteDef[] {
@@ -71,6 +111,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDef[] {
         path: '/v1/auth/signup',
         auth: 'public',
         status: 201,
+        response: sessionJsonSchema,
         tag: 'auth',
         summary: 'Create an organisation and its first admin',
         body: signupBody,
@@ -87,6 +128,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDef[] {
         path: '/v1/auth/login',
         auth: 'public',
         status: 200,
+        response: sessionJsonSchema,
         tag: 'auth',
         summary: 'Log in with email and password',
         body: loginBody,
@@ -103,6 +145,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDef[] {
         path: '/v1/auth/refresh',
         auth: 'public',
         status: 200,
+        response: sessionJsonSchema,
         tag: 'auth',
         summary: 'Rotate the refresh token and get a new access token',
         body: refreshBody,
@@ -142,6 +185,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDef[] {
         path: '/v1/auth/accept-invite',
         auth: 'public',
         status: 200,
+        response: sessionJsonSchema,
         tag: 'auth',
         summary: 'Accept an invitation: set a password and log in',
         body: acceptInviteBody,
@@ -157,6 +201,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDef[] {
         path: '/v1/me',
         auth: 'viewer',
         status: 200,
+        response: meJsonSchema,
         tag: 'auth',
         summary: 'The caller: user (or API key) and organisation',
       },
@@ -167,13 +212,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDef[] {
           deps.models.Org.findById(p.orgId).lean(),
         ]);
         if (!user || !org) throw new AppError('unauthenticated');
-        ctx.body = {
-          user: userJson(user as UserDoc),
-          org: orgJson(org as OrgDoc),
-          role: p.role,
-          via: p.via,
-          ...(p.kind === 'api_key' ? { apiKeyId: p.apiKeyId } : {}),
-        };
+        ctx.body = meJson(p, user as UserDoc, org as OrgDoc);
       },
     ),
   ];

@@ -23,6 +23,12 @@ export interface RouteSpec {
   query?: z.ZodType;
   /** The success status, for docs and tests. */
   status: number;
+  /**
+   * The JSON body of the success answer, as a zod schema: the OpenAPI document describes it and
+   * the route-matrix test checks every real answer against it. Routes that answer 204, HEAD or a
+   * non-JSON body (files, playlists, HTML) have none.
+   */
+  response?: z.ZodType;
 }
 
 export interface RouteInput<B, Q> {

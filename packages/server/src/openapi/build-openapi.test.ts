@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { RouteSpec } from '../http/define-route.js';
-import { buildOpenApi, operationIdOf, toOpenApiPath } from './build-openapi.js';
+import { buildOpenApi, jsonSchemaOf, operationIdOf, toOpenApiPath } from './build-openapi.js';
 
 const routes: RouteSpec[] = [
   {
@@ -67,5 +67,13 @@ describe('buildOpenApi', () => {
 
   it('refuses a route declared twice', () => {
     expect(() => buildOpenApi([routes[0]!, routes[0]!])).toThrow(/duplicate route/);
+  });
+
+  it('describes formats by name, without the regular expression zod checks them with', () => {
+    const json = jsonSchemaOf(z.strictObject({ at: z.iso.datetime(), code: z.string().regex(/^[a-z]+$/) }));
+    const props = json.properties as Record<string, Record<string, unknown>>;
+    expect(props.at).toMatchObject({ type: 'string', format: 'date-time' });
+    expect(props.at).not.toHaveProperty('pattern');
+    expect(props.code).toMatchObject({ pattern: '^[a-z]+$' }); // a pattern of its own stays
   });
 });

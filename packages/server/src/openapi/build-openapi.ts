@@ -91,15 +91,34 @@ export function operationIdOf(method: string, path: string): string {
   return method + words.join('');
 }
 
-/** A zod schema as JSON Schema 2020-12 (the dialect of OpenAPI 3.1), describing what a client sends. */
-export function jsonSchemaOf(schema: z.ZodType): JsonObject {
+/**
+ * A zod schema as JSON Schema 2020-12 (the dialect of OpenAPI 3.1): by default what a client
+ * sends (`input`); `output` for what the server answers.
+ */
+export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonObject {
   const json = z.toJSONSchema(schema, {
-    io: 'input',
+    io,
     unrepresentable: 'any',
     target: 'draft-2020-12',
   }) as JsonObject;
   delete json.$schema;
-  return json;
+  return withoutFormatPatterns(json);
+}
+
+/**
+ * zod writes a `format` (`date-time`, `email`…) together with the long regular expression it
+ * checks with; the format says it for readers and generators, so the pattern is dropped.
+ */
+function withoutFormatPatterns<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(withoutFormatPatterns) as T;
+  if (!node || typeof node !== 'object') return node;
+  const out: JsonObject = {};
+  const obj = node as JsonObject;
+  for (const [key, value] of Object.entries(obj)) {
+    if (key === 'pattern' && typeof obj.format === 'string') continue;
+    out[key] = withoutFormatPatterns(value);
+  }
+  return out as T;
 }
 
 function queryParameters(schema: z.ZodType): JsonObject[] {
@@ -207,7 +226,14 @@ function operationOf(route: RouteSpec, problemStatuses: Set<number>): { path: st
   responses[String(route.status)] =
     route.status === 204 || route.method === 'head'
       ? { description: 'Success, no body.' }
-      : { description: 'Success.', content: { 'application/json': { schema: { type: 'object' } } } };
+      : {
+          description: 'Success.',
+          content: {
+            'application/json': {
+              schema: route.response ? jsonSchemaOf(route.response, 'output') : { type: 'object' },
+            },
+          },
+        };
   for (const status of errorStatusesOf(route, params.length > 0)) {
     if (problemStatuses.has(status))
       responses[String(status)] = { $ref: `#/components/responses/Problem${status}` };

@@ -1,8 +1,26 @@
 import type { Queue } from 'bullmq';
+import { z } from 'zod';
 import { principalOf } from '../http/authenticate.js';
 import { defineRoute, type RouteDef } from '../http/define-route.js';
 import type { VideoModel } from '../videos/video-model.js';
 import { JOB_STATES } from '../metrics/metrics.js';
+
+const jobCount = z.number().int().min(0);
+
+/** `GET /v1/admin/queue`. */
+export const queueHealthSchema = z.strictObject({
+  queue: z.string().describe('The BullMQ queue’s name.'),
+  counts: z
+    .record(z.enum(JOB_STATES), jobCount)
+    .describe('Jobs by state, for the whole queue (every organisation’s jobs: the operator’s view).'),
+  workers: jobCount.describe('Transcode workers connected to the queue.'),
+  org: z
+    .strictObject({
+      queued: jobCount.describe('Your videos waiting for a worker.'),
+      processing: jobCount.describe('Your videos being transcoded.'),
+    })
+    .describe('Your organisation’s share, counted from its videos.'),
+});
 
 /** Queue health for admins. */
 export function adminQueueRoutes(deps: { queue: Queue; Video: VideoModel }): RouteDef[] {
@@ -13,20 +31,31 @@ export function adminQueueRoutes(deps: { queue: Queue; Video: VideoModel }): Rou
         path: '/v1/admin/queue',
         auth: 'admin',
         status: 200,
+        response: queueHealthSchema,
         tag: 'admin',
         summary: 'Transcode queue job counts by state',
       },
       async (ctx) => {
         const orgId = principalOf(ctx).orgId;
-        const [counts, workers, queued, processing] = await Promise.all([
+        const [jobCounts, workers, queued, processing] = await Promise.all([
           deps.queue.getJobCounts(...JOB_STATES),
           deps.queue.getWorkersCount(),
           deps.Video.countDocuments({ orgId, status: 'queued' }),
           deps.Video.countDocuments({ orgId, status: 'processing' }),
         ]);
+        // BullMQ answers one key per state asked for, in that order (`paused` comes with `waiting`).
+        const counts = Object.fromEntries(JOB_STATES.map((s) => [s, jobCounts[s] ?? 0])) as Record<
+          (typeof JOB_STATES)[number],
+          number
+        >;
         ctx.set('Cache-Control', 'no-store');
         // The queue is shared by every organisation: its counts are the operator's view; `org` is yours.
-        ctx.body = { queue: deps.queue.name, counts, workers, org: { queued, processing } };
+        ctx.body = {
+          queue: deps.queue.name,
+          counts,
+          workers,
+          org: { queued, processing },
+        } satisfies z.output<typeof queueHealthSchema>;
       },
     ),
   ];

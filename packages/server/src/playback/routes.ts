@@ -10,7 +10,8 @@ import { objectIdOr404 } from '../http/object-id.js';
 import { ORIGIN_PATTERN, type OrgModel } from '../orgs/org-model.js';
 import { createFileCache } from '../videos/file-cache.js';
 import { playableFile, sendStoredFile } from '../videos/stream-file.js';
-import type { Video, VideoModel } from '../videos/video-model.js';
+import { publicRenditionSchema, videoProgressSchema } from '../videos/video-json.js';
+import { VIDEO_STATUSES, type Video, type VideoModel } from '../videos/video-model.js';
 import { deliveryBase, parseDeliveryPath } from './delivery-path.js';
 import { PlaybackTokenError, type PlaybackClaims, type PlaybackTokens } from './playback-tokens.js';
 
@@ -65,8 +66,47 @@ function deliveryCors(ctx: Context, claims?: PlaybackClaims): void {
   ctx.vary('Origin');
 }
 
+/** A signed delivery URL, or null while the video does not have that file. */
+const signedUrl = (what: string) =>
+  z
+    .url()
+    .nullable()
+    .describe(`${what}: a signed URL below \`/v1/play/{token}/{videoId}/\`, or null while there is none.`);
+
+/** `GET /v1/videos/:id/playback`: where and how a player may play one video. */
+export const playbackDescriptorSchema = z.strictObject({
+  videoId: z.string(),
+  status: z.enum(VIDEO_STATUSES),
+  progress: videoProgressSchema,
+  token: z
+    .string()
+    .describe('The playback token every URL carries; renew it (and the URLs) before `expiresAt`.'),
+  expiresAt: z.iso.datetime().describe('When the token, and so every URL here, expires.'),
+  hls: signedUrl('HLS master playlist (set once the video is `ready`)'),
+  mp4: signedUrl('Progressive MP4'),
+  poster: signedUrl('Poster image (JPEG)'),
+  storyboard: signedUrl('WebVTT index of the thumbnail sprite'),
+  duration: z.number().min(0).nullable().describe('Seconds, once the source was probed.'),
+  aspectRatio: z.number().positive().nullable().describe('Width / height, once the source was probed.'),
+  renditions: z.array(publicRenditionSchema).describe('The HLS ladder, highest rung first.'),
+  title: z.string(),
+});
+export type PlaybackDescriptor = z.output<typeof playbackDescriptorSchema>;
+
+/** `POST /v1/videos/:id/playback-tokens`. */
+export const playbackTokenSchema = z.strictObject({
+  token: z.string().describe('A playback token (JWT) for this one video.'),
+  expiresAt: z.iso.datetime(),
+  playback: playbackDescriptorSchema.describe('The descriptor signed with this token.'),
+});
+
 /** The signed URLs of a video, all below one path that carries the token. */
-export function playbackDescriptor(video: Video, token: string, expiresAt: Date, publicUrl: string) {
+export function playbackDescriptor(
+  video: Video,
+  token: string,
+  expiresAt: Date,
+  publicUrl: string,
+): PlaybackDescriptor {
   const videoId = String(video._id);
   const base = deliveryBase(publicUrl, token, videoId);
   const ready = video.status === 'ready';
@@ -75,7 +115,8 @@ export function playbackDescriptor(video: Video, token: string, expiresAt: Date,
     status: video.status,
     progress: { stage: video.progress.stage, percent: video.progress.percent },
     token,
-    expiresAt,
+    // What JSON.stringify would make of the Date: the schema describes the answer as sent.
+    expiresAt: expiresAt.toISOString(),
     hls: ready && video.renditions.length ? `${base}hls/master.m3u8` : null,
     mp4: video.mp4?.key ? `${base}file` : null,
     poster: video.posterKey ? `${base}poster.jpg` : null,
@@ -96,6 +137,7 @@ export const PLAYBACK_ROUTE_SPECS: readonly RouteSpec[] = [
     summary: 'Signed playback URLs: anonymous for public videos, or with ?token= or credentials',
     tag: 'playback',
     status: 200,
+    response: playbackDescriptorSchema,
   },
   {
     method: 'get',
@@ -147,6 +189,7 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
         path: '/v1/videos/:id/playback-tokens',
         auth: 'viewer',
         status: 201,
+        response: playbackTokenSchema,
         tag: 'playback',
         summary: 'Mint a playback token for one video (members, or an org backend with an API key)',
         body: mintBody,
@@ -163,9 +206,9 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
         ctx.set('Cache-Control', 'no-store');
         ctx.body = {
           token,
-          expiresAt,
+          expiresAt: expiresAt.toISOString(),
           playback: playbackDescriptor(video, token, expiresAt, deps.publicUrl),
-        };
+        } satisfies z.output<typeof playbackTokenSchema>;
       },
     ),
   ];

@@ -8,7 +8,7 @@ import { principalOf } from '../http/authenticate.js';
 import { defineRoute, type RouteDef } from '../http/define-route.js';
 import { objectIdOr404 } from '../http/object-id.js';
 import type { AccountModels } from '../models.js';
-import { userJson, type UserDoc } from './user-model.js';
+import { userJson, userJsonSchema, type UserDoc } from './user-model.js';
 
 const createUserBody = z.strictObject({ email: emailField, name: nameField.optional(), role: z.enum(ROLES) });
 const patchUserBody = z
@@ -24,6 +24,31 @@ const listQuery = z.strictObject({
     .string()
     .regex(/^[0-9a-f]{24}$/, 'must be a cursor from a previous page')
     .optional(),
+});
+
+const userList = z.strictObject({
+  items: z.array(userJsonSchema).describe('Oldest first.'),
+  nextCursor: z
+    .string()
+    .regex(/^[0-9a-f]{24}$/)
+    .nullable()
+    .describe('Pass as `?cursor` to get the next page; null on the last page.'),
+});
+
+/** The invitation answer: the only one that carries the invitation token. */
+const invitation = z.strictObject({
+  user: userJsonSchema,
+  inviteUrl: z
+    .url()
+    .describe(
+      'The dashboard link to give the invitee (no email is sent); the token is in its fragment. Works once.',
+    ),
+  inviteToken: z
+    .string()
+    .describe(
+      'The one-time token of `inviteUrl`, for `POST /v1/auth/accept-invite`. Shown in this answer only.',
+    ),
+  inviteExpiresAt: z.iso.datetime().describe('After this the invitation no longer works.'),
 });
 
 export interface UserRouteDeps {
@@ -67,6 +92,7 @@ export function userRoutes(deps: UserRouteDeps): RouteDef[] {
         path: '/v1/users',
         auth: 'admin',
         status: 200,
+        response: userList,
         tag: 'users',
         summary: 'List the organisation’s members',
         query: listQuery,
@@ -82,7 +108,7 @@ export function userRoutes(deps: UserRouteDeps): RouteDef[] {
         ctx.body = {
           items: page.map(userJson),
           nextCursor: users.length > query.limit ? String(page.at(-1)!._id) : null,
-        };
+        } satisfies z.output<typeof userList>;
       },
     ),
     defineRoute(
@@ -91,6 +117,7 @@ export function userRoutes(deps: UserRouteDeps): RouteDef[] {
         path: '/v1/users',
         auth: 'admin',
         status: 201,
+        response: invitation,
         tag: 'users',
         summary: 'Invite a member with a role; answers a one-time invitation link',
         body: createUserBody,
@@ -125,8 +152,8 @@ export function userRoutes(deps: UserRouteDeps): RouteDef[] {
           user: userJson(user.toObject() as UserDoc),
           inviteUrl: link.toString(),
           inviteToken: token,
-          inviteExpiresAt,
-        };
+          inviteExpiresAt: inviteExpiresAt.toISOString(),
+        } satisfies z.output<typeof invitation>;
       },
     ),
     defineRoute(
@@ -135,6 +162,7 @@ export function userRoutes(deps: UserRouteDeps): RouteDef[] {
         path: '/v1/users/:id',
         auth: 'admin',
         status: 200,
+        response: userJsonSchema,
         tag: 'users',
         summary: 'Change a member’s role, active flag or name (applies on their next request)',
         body: patchUserBody,

@@ -16,18 +16,31 @@ import { playableFile, sendStoredFile } from './stream-file.js';
 import type { TranscodeQueue } from './transcode-queue.js';
 import { mountTusRoutes } from './tus-routes.js';
 import { receiveMultipart } from './upload-multipart.js';
-import { toVideoJson } from './video-json.js';
+import { toVideoJson, videoJsonSchema } from './video-json.js';
 import { createVideoModel, type Video } from './video-model.js';
-import { createVideoService, createdByOf, orgObjectId, principalOf } from './video-service.js';
+import {
+  createVideoService,
+  createdByOf,
+  orgObjectId,
+  principalOf,
+  videoListSchema,
+  videoStatsSchema,
+} from './video-service.js';
 
 export { createVideoModel } from './video-model.js';
 export type { StoredFile, Video, VideoModel, VideoSource, VideoStatus, Visibility } from './video-model.js';
 export { createTranscodeQueue, enqueueTranscode } from './transcode-queue.js';
 export type { TranscodeQueue } from './transcode-queue.js';
-export { toVideoJson } from './video-json.js';
+export {
+  publicRenditionSchema,
+  sensitivitySchema,
+  toVideoJson,
+  videoJsonSchema,
+  videoMetadataSchema,
+} from './video-json.js';
 export type { VideoJson } from './video-json.js';
-export { createVideoService } from './video-service.js';
-export type { VideoService, VideoStats } from './video-service.js';
+export { createVideoService, videoListSchema, videoStatsSchema } from './video-service.js';
+export type { VideoList, VideoService, VideoStats } from './video-service.js';
 export { storedFileFromStat } from './stored-file.js';
 export { createUploadSweeper } from './upload-sweeper.js';
 export { createStorageJanitor } from './storage-janitor.js';
@@ -70,6 +83,7 @@ export const VIDEO_ROUTES: readonly RouteSpec[] = [
     summary: 'Upload a video (multipart/form-data)',
     tag: 'videos',
     status: 201,
+    response: videoJsonSchema,
   },
   {
     method: 'get',
@@ -79,6 +93,7 @@ export const VIDEO_ROUTES: readonly RouteSpec[] = [
     tag: 'videos',
     query: listVideosQuery,
     status: 200,
+    response: videoListSchema,
   },
   {
     method: 'get',
@@ -87,8 +102,17 @@ export const VIDEO_ROUTES: readonly RouteSpec[] = [
     summary: 'Counts, duration and bytes by status',
     tag: 'videos',
     status: 200,
+    response: videoStatsSchema,
   },
-  { method: 'get', path: '/v1/videos/:id', auth: 'viewer', summary: 'One video', tag: 'videos', status: 200 },
+  {
+    method: 'get',
+    path: '/v1/videos/:id',
+    auth: 'viewer',
+    summary: 'One video',
+    tag: 'videos',
+    status: 200,
+    response: videoJsonSchema,
+  },
   {
     method: 'patch',
     path: '/v1/videos/:id',
@@ -97,6 +121,7 @@ export const VIDEO_ROUTES: readonly RouteSpec[] = [
     tag: 'videos',
     body: updateVideoBody,
     status: 200,
+    response: videoJsonSchema,
   },
   {
     method: 'delete',

@@ -7,6 +7,7 @@ import {
 import { videoPrefix, type Storage } from '@reelkit/storage';
 import type { Redis } from 'ioredis';
 import { Types } from 'mongoose';
+import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { createOrgModel } from '../orgs/org-model.js';
 import { AppError } from '../http/app-error.js';
@@ -14,8 +15,8 @@ import type { Principal } from '../http/principal.js';
 import { decodeCursor, encodeCursor, escapeRegExp } from './cursor.js';
 import type { ListVideosQuery, UpdateVideoBody } from './schemas.js';
 import { enqueueTranscode, type TranscodeQueue } from './transcode-queue.js';
-import { toVideoJson, type VideoJson } from './video-json.js';
-import type { Video, VideoModel, VideoStatus } from './video-model.js';
+import { toVideoJson, videoJsonSchema, type VideoJson } from './video-json.js';
+import { VIDEO_STATUSES, type Video, type VideoModel, type VideoStatus } from './video-model.js';
 
 export interface VideoServiceDeps {
   Video: VideoModel;
@@ -26,10 +27,30 @@ export interface VideoServiceDeps {
   logger: Logger;
 }
 
-export interface VideoStats {
-  byStatus: Array<{ status: VideoStatus; count: number; durationSeconds: number; bytes: number }>;
-  total: { count: number; durationSeconds: number; bytes: number };
-}
+/** `GET /v1/videos`: one page, newest first. */
+export const videoListSchema = z.strictObject({
+  items: z.array(videoJsonSchema),
+  nextCursor: z
+    .string()
+    .nullable()
+    .describe('Opaque: pass it back as `?cursor=` for the next page; null on the last page.'),
+});
+export type VideoList = z.output<typeof videoListSchema>;
+
+const statsTotals = {
+  count: z.number().int().min(0).describe('Videos.'),
+  durationSeconds: z.number().min(0).describe('Sum of the probed durations (videos not yet probed count 0).'),
+  bytes: z.number().min(0).describe('Sum of the uploaded source sizes (unfinished uploads count 0).'),
+};
+
+/** `GET /v1/videos/stats`. */
+export const videoStatsSchema = z.strictObject({
+  byStatus: z
+    .array(z.strictObject({ status: z.enum(VIDEO_STATUSES), ...statsTotals }))
+    .describe('One entry per status that has videos, in alphabetical order of status.'),
+  total: z.strictObject(statsTotals).describe('Every video of the organisation.'),
+});
+export type VideoStats = z.output<typeof videoStatsSchema>;
 
 /** A 24-hex id, or null for anything else (which the routes answer with 404). */
 export function toObjectId(id: string): Types.ObjectId | null {
@@ -79,10 +100,7 @@ export function createVideoService(deps: VideoServiceDeps) {
 
   const get = (orgId: Types.ObjectId, id: string): Promise<Video> => find(orgId, id);
 
-  async function list(
-    orgId: Types.ObjectId,
-    q: ListVideosQuery,
-  ): Promise<{ items: VideoJson[]; nextCursor: string | null }> {
+  async function list(orgId: Types.ObjectId, q: ListVideosQuery): Promise<VideoList> {
     const filter: Record<string, unknown> = { orgId };
     if (q.status) filter.status = q.status;
     if (q.visibility) filter.visibility = q.visibility;

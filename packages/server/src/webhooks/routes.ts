@@ -6,7 +6,20 @@ import { defineRoute, type RouteDef } from '../http/define-route.js';
 import { objectIdOr404 } from '../http/object-id.js';
 import { MAX_URL_LENGTH, TargetRefusedError, resolveTarget, type LookupAll } from './resolve-target.js';
 import { newWebhookSecret } from './sign-webhook.js';
-import { deliveryJson, webhookJson, type WebhookDelivery, type WebhookModels } from './webhook-models.js';
+import {
+  deliveryJson,
+  deliveryJsonSchema,
+  webhookJson,
+  webhookJsonSchema,
+  type WebhookDelivery,
+  type WebhookModels,
+} from './webhook-models.js';
+
+/** An answer that carries a signing secret (creation, rotation): the only time it is shown. */
+const withSecret = z.strictObject({
+  webhook: webhookJsonSchema,
+  secret: z.string().describe('`whsec_…`: keep it; it is not shown again.'),
+});
 
 /** Endpoints one organisation may have. */
 export const MAX_ENDPOINTS_PER_ORG = 20;
@@ -80,6 +93,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): RouteDef[] {
         path: '/v1/webhooks',
         auth: 'admin',
         status: 201,
+        response: withSecret,
         tag: 'webhooks',
         summary: 'Add a webhook endpoint; the signing secret is in this answer only',
         body: createBody,
@@ -114,6 +128,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): RouteDef[] {
         path: '/v1/webhooks',
         auth: 'admin',
         status: 200,
+        response: z.strictObject({ items: z.array(webhookJsonSchema) }),
         tag: 'webhooks',
         summary: 'The organisation’s webhook endpoints (without secrets)',
       },
@@ -132,6 +147,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): RouteDef[] {
         path: '/v1/webhooks/:id',
         auth: 'admin',
         status: 200,
+        response: webhookJsonSchema,
         tag: 'webhooks',
         summary: 'Change an endpoint’s url, events or active flag',
         body: patchBody,
@@ -154,6 +170,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): RouteDef[] {
         path: '/v1/webhooks/:id/rotate-secret',
         auth: 'admin',
         status: 200,
+        response: withSecret.extend({ previousSecretExpiresAt: z.string().nullable() }),
         tag: 'webhooks',
         summary:
           'Replace the signing secret (in this answer only); the old one keeps signing for `previousSecretTtlSeconds`',
@@ -214,6 +231,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): RouteDef[] {
         path: '/v1/webhooks/:id/deliveries',
         auth: 'admin',
         status: 200,
+        response: z.strictObject({ items: z.array(deliveryJsonSchema), nextCursor: z.string().nullable() }),
         tag: 'webhooks',
         summary: 'The endpoint’s delivery log, newest first (`?limit`, `?cursor`)',
         query: deliveriesQuery,

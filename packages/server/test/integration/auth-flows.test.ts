@@ -8,6 +8,7 @@ import {
   signup,
   startTestApi,
   uniqueEmail,
+  type CallResult,
   type TestApi,
 } from '../../../../test/support/api-server.js';
 
@@ -57,6 +58,72 @@ describe('sign-up, login and /v1/me', () => {
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('email_taken');
     expect(await api.reelkit.models.Org.countDocuments()).toBe(orgsBefore);
+  });
+});
+
+describe('the documented answers of the public routes', () => {
+  // The route matrix checks the authenticated routes' answers; these routes need no credentials.
+  /** Checks an answer against the response schema its route declares (the API docs' source). */
+  function expectDocumented(method: string, path: string, res: CallResult, status: number) {
+    expect(res.status, `${method} ${path}: ${res.text.slice(0, 200)}`).toBe(status);
+    const route = api.reelkit.routes.find((r) => r.method === method && r.path === path);
+    expect(route?.status).toBe(status);
+    expect(route?.response, `${method} ${path} has no response schema`).toBeDefined();
+    const checked = route!.response!.safeParse(res.body);
+    expect(checked.success, `${method} ${path}: ${checked.error?.message}`).toBe(true);
+  }
+
+  it('sign-up, login, refresh and accept-invite answer what their schemas say', async () => {
+    const email = uniqueEmail('documented');
+    const signedUp = await call(api.url, 'POST', '/v1/auth/signup', {
+      body: { orgName: 'Documented', name: 'Doc Admin', email, password: PASSWORD },
+    });
+    expectDocumented('post', '/v1/auth/signup', signedUp, 201);
+    expect(signedUp.body.user.lastLoginAt).toBeNull();
+
+    const before = Date.now();
+    const first = await login(email);
+    expectDocumented('post', '/v1/auth/login', first, 200);
+    // A login answer shows that very login.
+    expect(Date.parse(first.body.user.lastLoginAt as string)).toBeGreaterThanOrEqual(before - 1000);
+    const second = await login(email);
+    expectDocumented('post', '/v1/auth/login', second, 200);
+    expect(Date.parse(second.body.user.lastLoginAt as string)).toBeGreaterThanOrEqual(
+      Date.parse(first.body.user.lastLoginAt as string),
+    );
+
+    const refreshed = await call(api.url, 'POST', '/v1/auth/refresh', {
+      body: { refreshToken: second.body.refreshToken },
+    });
+    expectDocumented('post', '/v1/auth/refresh', refreshed, 200);
+
+    const invite = await call(api.url, 'POST', '/v1/users', {
+      token: refreshed.body.accessToken,
+      body: { email: uniqueEmail('documented-invitee'), role: 'viewer' },
+    });
+    expect(invite.status).toBe(201);
+    const accepted = await call(api.url, 'POST', '/v1/auth/accept-invite', {
+      body: { token: invite.body.inviteToken, password: PASSWORD, name: 'Invited Viewer' },
+    });
+    expectDocumented('post', '/v1/auth/accept-invite', accepted, 200);
+    expect(accepted.body.user).toMatchObject({ name: 'Invited Viewer', status: 'active' });
+  });
+
+  it('/v1/me answers what its schema says with a session cookie and with an API key', async () => {
+    // The route matrix calls it with bearer access tokens only.
+    const admin = await signup(api.url);
+    const loggedIn = await login(admin.email);
+    const viaCookie = await call(api.url, 'GET', '/v1/me', { cookie: cookieHeader(loggedIn) });
+    expectDocumented('get', '/v1/me', viaCookie, 200);
+    expect(viaCookie.body.via).toBe('cookie');
+
+    const created = await call(api.url, 'POST', '/v1/api-keys', {
+      token: admin.accessToken,
+      body: { name: 'documented', role: 'viewer' },
+    });
+    const viaKey = await call(api.url, 'GET', '/v1/me', { token: created.body.key });
+    expectDocumented('get', '/v1/me', viaKey, 200);
+    expect(viaKey.body).toMatchObject({ via: 'api_key', apiKeyId: created.body.apiKey.id, role: 'viewer' });
   });
 });
 

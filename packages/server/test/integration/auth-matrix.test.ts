@@ -297,6 +297,14 @@ describe('every authenticated route × every auth case', () => {
           failures.push(
             `${route.method} ${route.path} as ${name}: expected ${expected}, got ${res.status} ${res.text.slice(0, 160)}`,
           );
+        else if (res.status === route.status && route.response) {
+          // The documented answer is the real one (the OpenAPI document is generated from it).
+          const checked = route.response.safeParse(res.body);
+          if (!checked.success)
+            failures.push(
+              `${route.method} ${route.path} as ${name}: the answer does not match its response schema: ${checked.error.message.slice(0, 400)}`,
+            );
+        }
       }
     }
     expect(failures).toEqual([]);

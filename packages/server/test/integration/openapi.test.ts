@@ -123,6 +123,24 @@ describe('the OpenAPI document', () => {
       expect(scheme).toHaveProperty('type');
   });
 
+  it('describes the JSON answer of every route that has one', () => {
+    // Answers that are not a JSON document of their own: files, playlists, the tus creation
+    // (headers only) and this document itself.
+    const notJson = new Set([
+      'get /v1/play/:token/:videoId/*path',
+      'get /v1/videos/:id/file',
+      'post /v1/uploads',
+      'get /v1/openapi.json',
+    ]);
+    const undescribed = api.reelkit.routes
+      .filter((r) => r.status !== 204 && r.method !== 'head' && !notJson.has(`${r.method} ${r.path}`))
+      .filter((r) => !r.response)
+      .map((r) => `${r.method} ${r.path}`);
+    expect(undescribed, 'routes without a response schema').toEqual([]);
+    const listed = doc.paths['/v1/videos']?.get?.responses as Record<string, { content: object }>;
+    expect(JSON.stringify(listed['200']!.content)).toContain('nextCursor');
+  });
+
   it('takes request schemas from the zod schemas the server validates with', () => {
     const signup = doc.paths['/v1/auth/signup']?.post;
     const schema = (signup?.requestBody as { content: Record<string, { schema: Record<string, unknown> }> })

@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createVideoModel } from '../../src/videos/video-model.js';
 import { call, signup, startTestApi, type TestApi } from '../../../../test/support/api-server.js';
 import { makeReadyVideo, type ReadyVideo } from '../../../../test/support/hls-fixture.js';
 import { stackEnv } from '../../../../test/support/stack-env.js';
@@ -215,6 +216,48 @@ describe('signed playback delivery', () => {
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe('playback_origin_refused');
     await call(api.url, 'PATCH', '/v1/org', { token: admin.accessToken, body: { embedOrigins: [] } });
+  });
+
+  it('answers exactly what the response schemas of its routes document', async () => {
+    const schemaOf = (method: string, path: string) => {
+      const route = api.reelkit.routes.find((r) => r.method === method && r.path === path);
+      if (!route?.response) throw new Error(`${method} ${path} has no response schema`);
+      return route.response;
+    };
+    const descriptor = schemaOf('get', '/v1/videos/:id/playback');
+    const minted = schemaOf('post', '/v1/videos/:id/playback-tokens');
+    const expectValid = (schema: typeof descriptor, body: unknown, what: string) => {
+      const checked = schema.safeParse(body);
+      expect(checked.success ? [] : checked.error.issues, what).toEqual([]);
+    };
+    // A video still processing: every URL, the duration and the aspect ratio are null.
+    const pending = await createVideoModel(api.db).create({
+      orgId: admin.orgId,
+      title: 'Still processing',
+      status: 'processing',
+      progress: { stage: 'transcode', percent: 40 },
+      createdBy: { kind: 'user', id: admin.id },
+    });
+    const pub = await makeReadyVideo(api.db, stackEnv().STORAGE_DIR, admin.orgId, { visibility: 'public' });
+    for (const id of [video.videoId, String(pending._id)]) {
+      const token = await call(api.url, 'POST', `/v1/videos/${id}/playback-tokens`, {
+        token: admin.accessToken,
+        body: { origins: ['https://shop.example'] },
+      });
+      expect(token.status).toBe(201);
+      expectValid(minted, token.body, `minted token of ${id}`);
+      const member = await call(api.url, 'GET', `/v1/videos/${id}/playback`, { token: admin.accessToken });
+      expect(member.status).toBe(200);
+      expectValid(descriptor, member.body, `member descriptor of ${id}`);
+      const byToken = await call(api.url, 'GET', `/v1/videos/${id}/playback?token=${token.body.token}`);
+      expect(byToken.status).toBe(200);
+      expectValid(descriptor, byToken.body, `descriptor by token of ${id}`);
+    }
+    const anonymous = await call(api.url, 'GET', `/v1/videos/${pub.videoId}/playback`);
+    expect(anonymous.status).toBe(200);
+    expectValid(descriptor, anonymous.body, 'anonymous descriptor of a public video');
+    // Strict: a field the schema does not document is refused.
+    expect(descriptor.safeParse({ ...anonymous.body, extra: 1 }).success).toBe(false);
   });
 
   it('a member gets a descriptor with fresh signed URLs', async () => {

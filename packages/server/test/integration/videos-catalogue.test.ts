@@ -4,6 +4,7 @@ import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../../../../test/support/clips.js';
 import { createRedis } from '../../src/index.js';
+import { VIDEO_ROUTES } from '../../src/videos/index.js';
 import { eventually, startVideoTestServer, type VideoTestServer } from '../support/video-test-server.js';
 
 interface VideoOut {
@@ -195,6 +196,114 @@ describe('the video catalogue', () => {
     await eventually(async () => expect(messages).toEqual([v.id]));
     await sub.quit();
     expect((await get(org, `/v1/videos/${v.id}`)).status).toBe(404);
+  });
+
+  it('answers exactly what the response schemas of VIDEO_ROUTES document, in every state', async () => {
+    const org = t.newOrg();
+    const schemaOf = (method: string, path: string) => {
+      const route = VIDEO_ROUTES.find((r) => r.method === method && r.path === path);
+      if (!route?.response) throw new Error(`${method} ${path} has no response schema`);
+      return route.response;
+    };
+    const expectValid = (method: string, path: string, body: unknown, what: string) => {
+      const checked = schemaOf(method, path).safeParse(body);
+      expect(checked.success ? [] : checked.error.issues, what).toEqual([]);
+    };
+    const common = { orgId: org, createdBy: { kind: 'user', id: 'u1' } } as const;
+    const source = {
+      key: `${org}/x/source`,
+      size: 1234,
+      sha256: 'b'.repeat(64),
+      etag: '"e"',
+      lastModified: new Date(),
+      mimeType: 'video/mp4',
+      container: 'mp4',
+      originalName: 'holiday.mp4',
+    };
+    // Every optional part set, as the pipeline leaves a finished video.
+    const ready = await t.Video.create({
+      ...common,
+      title: 'Ready',
+      status: 'ready',
+      visibility: 'public',
+      progress: { stage: 'finalize', percent: 100 },
+      source,
+      metadata: {
+        duration: 12.5,
+        width: 1280,
+        height: 720,
+        rotation: 0,
+        fps: 29.97,
+        videoCodec: 'h264',
+        audioCodec: null,
+        hasAudio: false,
+        hasVideo: true,
+        bitrate: null,
+        container: 'mov,mp4,m4a,3gp,3g2,mj2',
+        sizeBytes: 1234,
+      },
+      renditions: [
+        {
+          rung: 720,
+          width: 1280,
+          height: 720,
+          bandwidth: 2_000_000,
+          averageBandwidth: 1_500_000,
+          codecs: 'avc1.64001f',
+          frameRate: 29.97,
+          playlistKey: `${org}/x/hls/720p/index.m3u8`,
+        },
+      ],
+      posterKey: `${org}/x/poster.jpg`,
+      storyboard: { imageKey: `${org}/x/storyboard.jpg`, vttKey: `${org}/x/storyboard.vtt` },
+      mp4: {
+        key: `${org}/x/mp4/720p.mp4`,
+        size: 999,
+        etag: '"m"',
+        lastModified: new Date(),
+        mimeType: 'video/mp4',
+      },
+      sensitivity: {
+        score: 75,
+        label: 'safe',
+        reasons: [{ code: 'missing_stream', message: 'No audio stream', penalty: 25 }],
+      },
+    });
+    const failed = await t.Video.create({
+      ...common,
+      title: 'Failed',
+      status: 'failed',
+      source,
+      error: { code: 'source_unreadable', message: 'ffprobe could not read the file as media' },
+    });
+    const uploading = await t.Video.create({
+      ...common,
+      title: 'Uploading',
+      status: 'uploading',
+      upload: { length: 5000, offset: 1000, parts: [{ key: `${org}/y/tus/0-a/data`, size: 1000 }] },
+    });
+    const uploaded = await upload(org, 'queued');
+    for (const id of [String(ready._id), String(failed._id), String(uploading._id), uploaded.id]) {
+      const { status, body } = await get(org, `/v1/videos/${id}`);
+      expect(status).toBe(200);
+      expectValid('get', '/v1/videos/:id', body, `video ${String(body.title)}`);
+    }
+    const one = await get(org, `/v1/videos/${String(ready._id)}`);
+    expect(one.body).toMatchObject({ hasPoster: true, hasStoryboard: true, hasProgressiveMp4: true });
+    expectValid('post', '/v1/videos', uploaded, 'multipart upload answer');
+    const page = await get(org, '/v1/videos?limit=2');
+    expect(page.body.nextCursor).toEqual(expect.any(String));
+    expectValid('get', '/v1/videos', page.body, 'a page with a next one');
+    expectValid('get', '/v1/videos', (await get(org, '/v1/videos?limit=100')).body, 'the last page');
+    expectValid('get', '/v1/videos/stats', (await get(org, '/v1/videos/stats')).body, 'stats');
+    expectValid('get', '/v1/videos/stats', (await get(t.newOrg(), '/v1/videos/stats')).body, 'no videos');
+    const patched = await fetch(`${t.url}/v1/videos/${String(ready._id)}`, {
+      method: 'PATCH',
+      headers: { ...t.as(org), 'content-type': 'application/json' },
+      body: JSON.stringify({ description: 'edited' }),
+    });
+    expect(patched.status).toBe(200);
+    expectValid('patch', '/v1/videos/:id', await patched.json(), 'patched video');
   });
 
   it('sums counts, duration and bytes by status with an aggregation pipeline', async () => {
