@@ -105,7 +105,10 @@ export function connectRealtime(
       tokenRetried = false;
       options.onConnectionChange?.(true);
     } else if (type === '4') {
-      const err = JSON.parse(body || '{}') as { message?: string; data?: { code?: string } };
+      const err = JSON.parse(body || '{}') as {
+        message?: string;
+        data?: { code?: string; retryAfter?: number };
+      };
       const code = err.data?.code;
       const error = new ReelkitError(
         (code ?? 'realtime_error') as ReelkitError['code'],
@@ -113,7 +116,11 @@ export function connectRealtime(
         401,
       );
       if (code && TOKEN_CODES.has(code)) renewAndReconnect(error);
-      else if (!code || code === 'internal_error' || code === 'service_unavailable') schedule();
+      else if (code === 'rate_limited') {
+        // Too many handshakes from this address: say so, and come back once the window has passed.
+        fail(new ReelkitError('rate_limited', error.message, 429));
+        schedule(Math.max(reconnectDelay(attempt++), (err.data?.retryAfter ?? 10) * 1000));
+      } else if (!code || code === 'internal_error' || code === 'service_unavailable') schedule();
       else {
         drop();
         fail(error);

@@ -29,7 +29,11 @@ export interface SubscribeOptions {
   token?: string;
   /** Returns a fresh token; used before the current one expires and when the server refuses it. */
   getToken?: GetToken;
-  /** Called when the connection is refused for good or a token cannot be renewed. */
+  /**
+   * Called when the connection is refused for good or a token cannot be renewed; also, for
+   * information, when the server refuses handshakes for a while (`rate_limited`: the client then
+   * reconnects by itself after the server's `retryAfter`).
+   */
   onError?: (error: ReelkitError) => void;
   /** Called on every connection and disconnection. */
   onConnectionChange?: (connected: boolean) => void;

@@ -77,6 +77,8 @@ const schema = z.object({
   RATE_LIMIT_API_PER_MIN: z.coerce.number().int().min(1).default(1200),
   RATE_LIMIT_AUTH_IP_PER_MIN: z.coerce.number().int().min(1).default(20),
   RATE_LIMIT_AUTH_ACCOUNT_PER_MIN: z.coerce.number().int().min(1).default(10),
+  /** socket.io handshakes per client IP per minute (each verifies a token and reads the user). */
+  RATE_LIMIT_SOCKET_IP_PER_MIN: z.coerce.number().int().min(1).default(600),
   PLAYBACK_KEYS: z.string().optional(),
   PLAYBACK_TOKEN_TTL_S: z.coerce.number().int().min(10).max(86_400).default(3600),
   PLAYBACK_TOKEN_MAX_TTL_S: z.coerce.number().int().min(10).max(86_400).default(86_400),

@@ -82,4 +82,47 @@ describe('subscribe against the real socket.io server', () => {
       sub.close();
     }
   });
+
+  it('waits out a handshake limit, reporting it, then connects', async () => {
+    const limitedApi = await startTestApi({
+      REDIS_PREFIX: `${api.config.REDIS_PREFIX}-ss`,
+      RATE_LIMIT_SOCKET_IP_PER_MIN: '1',
+    });
+    // The server's clock: one second before a minute ends, so the refusal says `retryAfter: 1`.
+    let clock = Math.floor(Date.now() / 60_000) * 60_000 + 59_000;
+    const limited = await startRealtimeTestServer(limitedApi, { now: () => clock });
+    const options = {
+      apiBase: limited.url,
+      token: admin.accessToken,
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+    };
+    try {
+      let firstConnected = false;
+      const first = subscribe('*', () => undefined, {
+        ...options,
+        onConnectionChange: (c) => (firstConnected = c),
+      });
+      await until(() => firstConnected); // the one handshake of this window
+      first.close();
+
+      const errors: ReelkitError[] = [];
+      let connected = false;
+      const sub = subscribe('*', () => undefined, {
+        ...options,
+        onError: (e) => errors.push(e),
+        onConnectionChange: (c) => (connected = c),
+      });
+      try {
+        await until(() => errors.some((e) => e.code === 'rate_limited'));
+        expect(connected).toBe(false);
+        clock += 60_000; // the next window
+        await until(() => connected);
+      } finally {
+        sub.close();
+      }
+    } finally {
+      await limited.close();
+      await limitedApi.close();
+    }
+  });
 });

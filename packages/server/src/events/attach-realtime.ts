@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
 import type { ReelkitApp } from '../app.js';
 import type { ServerConfig } from '../config.js';
+import { createRateLimiter } from '../http/rate-limit.js';
 import type { Logger } from '../logger.js';
 import { createVideoModel } from '../videos/video-model.js';
 import { createRealtime, type Realtime } from './realtime.js';
@@ -19,10 +20,16 @@ export function attachRealtime(deps: {
   reelkit: Pick<ReelkitApp, 'tokens' | 'playbackTokens' | 'models'>;
   db: Connection;
   redis: Redis;
-  config: Pick<ServerConfig, 'REDIS_PREFIX'>;
+  config: Pick<ServerConfig, 'REDIS_PREFIX' | 'RATE_LIMIT_SOCKET_IP_PER_MIN' | 'TRUST_PROXY'>;
   logger: Logger;
+  /** Clock of the handshake limit (tests). */
+  now?: () => number;
 }): Realtime {
+  const limiter = createRateLimiter(deps.redis, deps.config.REDIS_PREFIX, deps.now);
   return createRealtime({
+    limitHandshake: (ip) =>
+      limiter.hit('socket-ip', ip, { max: deps.config.RATE_LIMIT_SOCKET_IP_PER_MIN, windowMs: 60_000 }),
+    trustProxy: deps.config.TRUST_PROXY,
     httpServer: deps.server,
     redis: deps.redis,
     redisPrefix: deps.config.REDIS_PREFIX,

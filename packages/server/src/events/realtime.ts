@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import { isValidObjectId } from 'mongoose';
 import { Server, type Socket } from 'socket.io';
 import type { TokenService } from '../auth/tokens.js';
+import { AppError } from '../http/app-error.js';
 import type { Logger } from '../logger.js';
 import type { AccountModels } from '../models.js';
 import type { PlaybackTokens } from '../playback/playback-tokens.js';
@@ -59,6 +60,13 @@ export interface RealtimeDeps {
   models?: Pick<AccountModels, 'User'>;
   /** Clock for expiry (tests). */
   now?: () => number;
+  /**
+   * Counts a handshake from `ip` and throws an `AppError('rate_limited')` past the limit; a
+   * refused handshake answers `connect_error` with `code: 'rate_limited'` and `retryAfter` (s).
+   */
+  limitHandshake?: (ip: string) => Promise<void>;
+  /** Take the client address from `X-Forwarded-For` (config.TRUST_PROXY). */
+  trustProxy?: boolean;
 }
 
 export interface Realtime extends RealtimePublisher {
@@ -67,8 +75,12 @@ export interface Realtime extends RealtimePublisher {
   close(): Promise<void>;
 }
 
-function connectError(code: string, message: string): Error & { data: { code: string } } {
-  return Object.assign(new Error(message), { data: { code } });
+function connectError(
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): Error & { data: { code: string } } {
+  return Object.assign(new Error(message), { data: { code, ...extra } });
 }
 
 /**
@@ -135,6 +147,33 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
       log.error({ err }, 'realtime token refresh failed');
       return { ok: false, code: 'token_invalid', message: 'Could not verify the token' };
     }
+  }
+
+  /** The client's address, as Koa's `ctx.ip` would say it. */
+  const clientIp = (socket: RealtimeSocket): string => {
+    const forwarded = socket.handshake.headers['x-forwarded-for'];
+    const first = typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim() : undefined;
+    return (deps.trustProxy && first) || socket.handshake.address;
+  };
+
+  // Before anything costly (token verification, a user read): handshakes per client address.
+  if (deps.limitHandshake) {
+    const limit = deps.limitHandshake;
+    io.use((socket, next) => {
+      limit(clientIp(socket)).then(
+        () => next(),
+        (err: unknown) => {
+          if (err instanceof AppError && err.code === 'rate_limited')
+            return next(
+              connectError('rate_limited', err.message, {
+                retryAfter: Number(err.headers?.['Retry-After'] ?? 60),
+              }),
+            );
+          log.warn({ err }, 'realtime handshake limit unavailable; letting the handshake through');
+          next();
+        },
+      );
+    });
   }
 
   io.use((socket, next) => {

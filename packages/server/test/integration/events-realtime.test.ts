@@ -298,3 +298,35 @@ describe('handshake and token lifetime', () => {
 function refresh(c: TestClient, token: string) {
   return c.socket.timeout(5_000).emitWithAck('auth:refresh', token);
 }
+
+describe('handshake limit', () => {
+  it('refuses handshakes past RATE_LIMIT_SOCKET_IP_PER_MIN from one address with rate_limited and retryAfter', async () => {
+    // Counters of their own, and a clock inside one minute (the limit counts per fixed window).
+    const limitedApi = await startTestApi({
+      REDIS_PREFIX: `${api.config.REDIS_PREFIX}-sock`,
+      RATE_LIMIT_SOCKET_IP_PER_MIN: '2',
+    });
+    const t0 = Math.floor(Date.now() / 60_000) * 60_000 + 1_000;
+    const limited = await startRealtimeTestServer(limitedApi, { now: () => t0 });
+    try {
+      const token = orgA.accessToken;
+      const first = await connectClient(limited.url, token);
+      const second = await connectClient(limited.url, token);
+      first.close();
+      second.close();
+      let refused: { data?: { code?: string; retryAfter?: number } } | undefined;
+      await connectClient(limited.url, token).then(
+        (c) => c.close(),
+        (err: unknown) => (refused = err as typeof refused),
+      );
+      expect(refused?.data?.code).toBe('rate_limited');
+      expect(refused?.data?.retryAfter).toBeGreaterThanOrEqual(1);
+      expect(refused?.data?.retryAfter).toBeLessThanOrEqual(60);
+      // Refused before the token is looked at: a bad token gets the same answer.
+      expect(await connectErrorCode(limited.url, 'not-a-token')).toBe('rate_limited');
+    } finally {
+      await limited.close();
+      await limitedApi.close();
+    }
+  });
+});

@@ -12,7 +12,10 @@ export interface RealtimeTestServer {
   close(): Promise<void>;
 }
 
-export async function startRealtimeTestServer(api: TestApi): Promise<RealtimeTestServer> {
+export async function startRealtimeTestServer(
+  api: TestApi,
+  options: { now?: () => number } = {},
+): Promise<RealtimeTestServer> {
   const server = createServer((_req, res) => {
     res.statusCode = 404;
     res.end();
@@ -25,6 +28,7 @@ export async function startRealtimeTestServer(api: TestApi): Promise<RealtimeTes
     redis: api.redis,
     config: api.config,
     logger: pino({ level: 'silent' }),
+    ...(options.now ? { now: options.now } : {}),
   });
   const { port } = server.address() as AddressInfo;
   return {
