@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   // accounts
   email_taken: { status: 409, title: 'Email already registered' },
   last_admin: { status: 409, title: 'An organisation needs an active admin' },
+  invitation_pending: { status: 409, title: 'The member has not accepted the invitation yet' },
   invite_invalid: { status: 400, title: 'Invitation invalid or expired' },
   user_not_found: { status: 404, title: 'User not found' },
   api_key_not_found: { status: 404, title: 'API key not found' },

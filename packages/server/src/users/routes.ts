@@ -170,6 +170,13 @@ export function userRoutes(deps: UserRouteDeps): RouteDef[] {
       async (ctx, { body }) => {
         const { orgId } = principalOf(ctx);
         const target = await loadUser(orgId, ctx.params.id);
+        // A pending invitation has no password: marking it active would show an active member
+        // who cannot log in. It becomes active when the invitation is accepted.
+        if (body.active === true && target.inviteExpiresAt)
+          throw new AppError(
+            'invitation_pending',
+            'This member becomes active by accepting the invitation; invite them again if it expired',
+          );
         await keepAnAdmin(orgId, target, body);
         const deactivating = body.active === false && target.active;
         const update: Record<string, unknown> = { $set: { ...body } };

@@ -302,6 +302,13 @@ describe('members: roles, deactivation and invitations', () => {
     expect(invite.status).toBe(201);
     expect(invite.body.inviteUrl).toMatch(/\/accept-invite#token=/);
     expect(invite.body.user.status).toBe('invited');
+    // An admin cannot switch a pending invitation to active (it has no password yet).
+    const forced = await call(api.url, 'PATCH', `/v1/users/${invite.body.user.id}`, {
+      token: admin.accessToken,
+      body: { active: true },
+    });
+    expect(forced.status).toBe(409);
+    expect(forced.body.code).toBe('invitation_pending');
     const first = await call(api.url, 'POST', '/v1/auth/accept-invite', {
       body: { token: invite.body.inviteToken, password: PASSWORD },
     });
