@@ -346,12 +346,15 @@ describe('API keys', () => {
     const key: string = created.body.key;
     expect(key).toMatch(/^rk_[A-Za-z0-9]{12}_/);
     const list = await call(api.url, 'GET', '/v1/api-keys', { token: admin.accessToken });
-    expect(list.text).not.toContain(key.split('_')[2]);
+    // The secret is base64url and may itself contain `_`: everything after the prefix.
+    const secret = key.slice('rk_'.length + 12 + 1);
+    expect(secret).toHaveLength(43);
+    expect(list.text).not.toContain(secret);
     expect(list.text).not.toContain('secretHash');
     const stored = await api.reelkit.models.ApiKey.findById(created.body.apiKey.id)
       .select('+secretHash')
       .lean();
-    expect(stored?.secretHash).not.toContain(key.split('_')[2]);
+    expect(stored?.secretHash).not.toContain(secret);
 
     const me = await call(api.url, 'GET', '/v1/me', { token: key });
     expect(me.body).toMatchObject({ role: 'admin', via: 'api_key' });
