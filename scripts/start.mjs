@@ -4,7 +4,7 @@
 // what this script started; Redis and the database keep running for the next start (`npm run
 // stop` stops them).
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ok, runOrExit, step } from './lib/log.mjs';
@@ -18,15 +18,8 @@ const apiUrl = `http://127.0.0.1:${env.PORT}`;
 const dashboardDir = join(root, 'examples/admin-dashboard');
 const thirdPartyPort = process.env.THIRD_PARTY_PORT ?? '5174';
 
-/** True when the app or main mounts the dashboard router (then the API serves it at `/`). */
-function apiServesDashboard() {
-  const src = ['packages/server/src/app.ts', 'packages/server/src/main.ts']
-    .map((f) => readFileSync(join(root, f), 'utf8'))
-    .join('\n');
-  return /dashboardRoutes\s*\(/.test(src);
-}
-const servedByApi = apiServesDashboard();
-const dashboardUrl = servedByApi ? `${apiUrl}/` : (process.env.DASHBOARD_URL ?? 'http://127.0.0.1:5173/');
+// The API serves the built dashboard at `/`: one origin, so cookies and CSRF need no CORS.
+const dashboardUrl = `${apiUrl}/`;
 // Invitation links point at the dashboard.
 const serverEnv = { ...env, DASHBOARD_URL: process.env.DASHBOARD_URL ?? dashboardUrl };
 
@@ -104,28 +97,6 @@ if (!ready) {
   await shutdown(1);
 }
 
-/** Answers 200 at this URL? (The API reference appears once the lead mounts openApiRoutes.) */
-async function serves(url, type = '') {
-  try {
-    const res = await fetch(url);
-    return res.ok && (res.headers.get('content-type') ?? '').includes(type);
-  } catch {
-    return false;
-  }
-}
-
-let shownUrl = dashboardUrl;
-if (!servedByApi || !(await serves(`${apiUrl}/`, 'text/html'))) {
-  // Until the API mounts dashboardRoutes, Vite's preview server serves the build on
-  // DASHBOARD_URL and proxies /v1 and /socket.io to the API (one origin for the browser).
-  shownUrl = servedByApi ? 'http://127.0.0.1:5173/' : dashboardUrl;
-  step(`serving the dashboard with vite preview on ${shownUrl}`);
-  const { port } = new URL(shownUrl);
-  start('dashboard', 'vite', ['preview', dashboardDir, '--port', port || '5173', '--strictPort'], {
-    REELKIT_API: apiUrl,
-  });
-}
-
 step('seeding the demo organisation');
 let demo;
 try {
@@ -145,16 +116,12 @@ if (demo) {
   });
 }
 
-const reference = (await serves(`${apiUrl}/docs`))
-  ? `reference ${apiUrl}/docs   OpenAPI ${apiUrl}/v1/openapi.json`
-  : '';
-
 ok('Reelkit is running');
 console.log(`
-  dashboard     ${shownUrl}
+  dashboard     ${dashboardUrl}
   demo login    ${demo ? `${demo.email} / ${demo.password}` : '(seeding failed; sign up in the dashboard)'}
   third-party   ${demo ? `http://127.0.0.1:${thirdPartyPort}/  (another origin embedding the sample video)` : '—'}
-  API           ${apiUrl}   ${reference}
+  API           ${apiUrl}   reference ${apiUrl}/docs   OpenAPI ${apiUrl}/v1/openapi.json
   health        ${apiUrl}/healthz   readiness ${apiUrl}/readyz
   Redis         ${env.REDIS_URL}
   MongoDB       ${env.MONGODB_URI} (database ${env.MONGODB_DB})

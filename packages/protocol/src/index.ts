@@ -16,7 +16,7 @@ export {
 export type { TranscodeErrorCode, TranscodeFailure } from './transcode-errors.js';
 export { MAX_JOB_PRIORITY, transcodePriority } from './job-priority.js';
 export type { Plan } from './job-priority.js';
-export { TRANSCODE_STAGES } from './transcode-result.js';
+export { SENSITIVITY_LABELS, SENSITIVITY_REASON_CODES, TRANSCODE_STAGES } from './transcode-result.js';
 export type {
   Rendition,
   SensitivityLabel,

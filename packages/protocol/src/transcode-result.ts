@@ -30,16 +30,19 @@ export interface Rendition {
   playlistKey: string;
 }
 
-/** Sensitivity label: score ≥ 70 `safe`, 40–69 `review`, < 40 `flagged`. */
-export type SensitivityLabel = 'safe' | 'review' | 'flagged';
+/** Sensitivity labels: score ≥ 70 `safe`, 40–69 `review`, < 40 `flagged`. */
+export const SENSITIVITY_LABELS = ['safe', 'review', 'flagged'] as const;
+export type SensitivityLabel = (typeof SENSITIVITY_LABELS)[number];
 
 /** Why points were taken off the sensitivity score. */
-export type SensitivityReasonCode =
-  | 'filename_keyword'
-  | 'size_out_of_range'
-  | 'missing_stream'
-  | 'duration_out_of_range'
-  | 'nonstandard_format';
+export const SENSITIVITY_REASON_CODES = [
+  'filename_keyword',
+  'size_out_of_range',
+  'missing_stream',
+  'duration_out_of_range',
+  'nonstandard_format',
+] as const;
+export type SensitivityReasonCode = (typeof SENSITIVITY_REASON_CODES)[number];
 
 /** One deduction from the sensitivity score. */
 export interface SensitivityReason {

@@ -6,7 +6,7 @@ import {
   type TranscodeResult,
 } from '@reelkit/protocol';
 import type { Storage } from '@reelkit/storage';
-import { QueueEvents, type Queue } from 'bullmq';
+import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import type { WithLock } from '../redis-lock.js';
@@ -23,7 +23,7 @@ export type VideoChange =
 
 export interface TranscodeResultsDeps {
   Video: VideoModel;
-  queue: Queue;
+  queue: TranscodeQueue;
   /** A connection QueueEvents may block on (it is duplicated, never used for commands). */
   redis: Redis;
   prefix: string;
@@ -109,7 +109,7 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
     if (!job) {
       const changedAt = video.updatedAt.getTime();
       if (!video.source?.key || changedAt > now() - lostJobAfterMs) return;
-      await enqueueTranscode(queue as TranscodeQueue, {
+      await enqueueTranscode(queue, {
         orgId: video.orgId.toHexString(),
         videoId,
         sourceKey: video.source.key,

@@ -1,10 +1,10 @@
-import { TRANSCODE_ERROR_CODES, publicRendition } from '@reelkit/protocol';
-import type {
-  PublicRendition,
-  SensitivityReasonCode,
-  SensitivityResult,
-  VideoMetadata,
+import {
+  SENSITIVITY_LABELS,
+  SENSITIVITY_REASON_CODES,
+  TRANSCODE_ERROR_CODES,
+  publicRendition,
 } from '@reelkit/protocol';
+import type { PublicRendition, SensitivityResult, VideoMetadata } from '@reelkit/protocol';
 import { z } from 'zod';
 import { VIDEO_STATUSES, VISIBILITIES, type Video } from './video-model.js';
 
@@ -52,15 +52,6 @@ export const videoMetadataSchema = describing<VideoMetadata>()(
   }),
 );
 
-/** Every `SensitivityReasonCode`, as a value (the protocol has the type only). */
-const SENSITIVITY_REASON_CODES = [
-  'filename_keyword',
-  'size_out_of_range',
-  'missing_stream',
-  'duration_out_of_range',
-  'nonstandard_format',
-] as const satisfies readonly SensitivityReasonCode[];
-
 /** The heuristic sensitivity score of the source (`SensitivityResult`). */
 export const sensitivitySchema = describing<SensitivityResult>()(
   z.strictObject({
@@ -69,7 +60,7 @@ export const sensitivitySchema = describing<SensitivityResult>()(
       .min(0)
       .max(100)
       .describe('0–100, starting at 100; ≥ 70 `safe`, 40–69 `review`, < 40 `flagged`.'),
-    label: z.enum(['safe', 'review', 'flagged']),
+    label: z.enum(SENSITIVITY_LABELS),
     reasons: z
       .array(
         z.strictObject({
