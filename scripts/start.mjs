@@ -1,5 +1,7 @@
-// `npm start`: install what is missing, start Redis and the database, then the API, a worker and
-// the third-party example site; build the admin dashboard (served by the API at `/`); seed a demo
+// `npm start`: install what is missing, start Redis and the database, build the browser bundles
+// (the SDK and <reelkit-player>, served by the API and the example site) and the admin dashboard
+// (served by the API at `/`) when their sources changed, then start the API, a worker and the
+// third-party example site; seed a demo
 // organisation with a sample video; print where everything is and how to log in. Ctrl-C stops
 // what this script started; Redis and the database keep running for the next start (`npm run
 // stop` stops them).
@@ -7,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ensureBundles } from './lib/bundles.mjs';
 import { ok, runOrExit, step } from './lib/log.mjs';
 import { root } from './lib/paths.mjs';
 import { runTool, tsEntry, toolEnv } from './lib/run.mjs';
@@ -14,6 +17,7 @@ import { seedDemo } from './lib/seed-demo.mjs';
 import { prepareStack } from './lib/stack.mjs';
 
 const env = await runOrExit(() => prepareStack({ profile: 'dev' }));
+await runOrExit(() => ensureBundles());
 const apiUrl = `http://127.0.0.1:${env.PORT}`;
 const dashboardDir = join(root, 'examples/admin-dashboard');
 const thirdPartyPort = process.env.THIRD_PARTY_PORT ?? '5174';

@@ -1,12 +1,15 @@
-// `npm test`: the same set-up as `npm start`, then lint, typecheck, bundles and every test.
+// `npm test`: the same set-up as `npm start` (bundles included), then lint, typecheck and every test.
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureBundles } from './lib/bundles.mjs';
 import { runOrExit, step } from './lib/log.mjs';
 import { stateDir } from './lib/paths.mjs';
 import { runTool } from './lib/run.mjs';
 import { prepareStack } from './lib/stack.mjs';
 
 const env = await runOrExit(() => prepareStack({ profile: 'test', browser: true }));
+// Browser tests load the built bundles; built in production mode whatever NODE_ENV the tests use.
+await runOrExit(() => ensureBundles());
 const testEnv = { ...env, REELKIT_STACK_READY: '1' };
 const report = join(stateDir, 'vitest-report.json');
 const onlyTests = process.argv.includes('--only-tests');
@@ -15,7 +18,6 @@ const steps = [
   ['lint (eslint)', 'eslint', ['.', '--max-warnings=0']],
   ['format (prettier)', 'prettier', ['--check', '.']],
   ['typecheck', 'node', ['scripts/typecheck.mjs']],
-  ['bundles (rollup)', 'rollup', ['-c', 'rollup.config.mjs', '--silent']],
   [
     'tests (vitest)',
     'vitest',

@@ -1,16 +1,23 @@
 // A site on another origin that embeds Reelkit videos, and its tiny backend.
 //
-//   REELKIT_API=http://127.0.0.1:4000 REELKIT_API_KEY=rk_... node examples/third-party-site/server.mjs
+//   REELKIT_API=http://127.0.0.1:4000 REELKIT_API_KEY=rk_... REELKIT_VIDEO_ID=<id> node examples/third-party-site/server.mjs
 //
-// - GET /                         the page: one video with the script tag + <reelkit-player>, one
-//                                 with the npm SDK (its IIFE build, `window.Reelkit.createPlayer`)
+// - GET /                         the page: the video with the script tag + <reelkit-player>, and
+//                                 again with the npm SDK (its IIFE build, `window.Reelkit.createPlayer`)
 // - GET /api/playback-token?videoId=…   the backend: mints a short-lived playback token with the
-//                                 API key (which never reaches the browser), bound to this origin
-// - GET /sdk/reelkit.iife.min.js  the SDK bundle (`npm run build` makes it)
+//                                 API key (which never reaches the browser), bound to this origin,
+//                                 for the videos this site shows and no other
+// - GET /sdk/reelkit.iife.min.js  the SDK bundle (`npm start` builds it)
+// - GET /embed/reelkit-player.js  the element bundle, used only when the API does not serve it
 //
-// Environment: REELKIT_API, REELKIT_API_KEY (required), REELKIT_VIDEO_ID / REELKIT_SDK_VIDEO_ID
-// (default: the newest ready videos), HOST (127.0.0.1), PORT (5174), SITE_ORIGIN (this site's
-// public origin; default http://HOST:PORT).
+// The site shows exactly the videos it is configured with (`npm start` passes the demo sample):
+// an API key can read every video of its organisation, so "the newest upload" could put a private
+// video on a public page.
+//
+// Environment: REELKIT_API, REELKIT_API_KEY, REELKIT_VIDEO_ID (required), REELKIT_SDK_VIDEO_ID
+// (default: REELKIT_VIDEO_ID), HOST (127.0.0.1), PORT (5174), SITE_ORIGIN (this site's public
+// origin; default http://HOST:PORT), REELKIT_SDK_BUNDLE / REELKIT_EMBED_BUNDLE (the built files;
+// default: packages/player-sdk/dist and packages/embed/dist).
 import { createReadStream, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -20,15 +27,24 @@ const API_KEY = process.env.REELKIT_API_KEY ?? '';
 const HOST = process.env.HOST ?? '127.0.0.1';
 const PORT = Number(process.env.PORT ?? 5174);
 const SITE_ORIGIN = process.env.SITE_ORIGIN ?? `http://${HOST}:${PORT}`;
-const SDK_FILE = fileURLToPath(
-  new URL('../../packages/player-sdk/dist/reelkit.iife.min.js', import.meta.url),
-);
-const EMBED_FILE = fileURLToPath(
-  new URL('../../packages/embed/dist/reelkit-player.iife.min.js', import.meta.url),
-);
+const SDK_FILE =
+  process.env.REELKIT_SDK_BUNDLE ??
+  fileURLToPath(new URL('../../packages/player-sdk/dist/reelkit.iife.min.js', import.meta.url));
+const EMBED_FILE =
+  process.env.REELKIT_EMBED_BUNDLE ??
+  fileURLToPath(new URL('../../packages/embed/dist/reelkit-player.iife.min.js', import.meta.url));
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+const ELEMENT_VIDEO = process.env.REELKIT_VIDEO_ID ?? '';
+const SDK_VIDEO = process.env.REELKIT_SDK_VIDEO_ID || ELEMENT_VIDEO;
+/** The only videos this site mints tokens for. */
+const SHOWN = new Set([ELEMENT_VIDEO, SDK_VIDEO]);
 
 if (!API_KEY.startsWith('rk_')) {
   console.error('third-party site: set REELKIT_API_KEY to an API key (rk_…) made in the dashboard');
+  process.exit(1);
+}
+if (![...SHOWN].every((id) => OBJECT_ID.test(id))) {
+  console.error('third-party site: set REELKIT_VIDEO_ID to the id of the video this site shows');
   process.exit(1);
 }
 
@@ -58,18 +74,6 @@ function mintToken(videoId) {
     ttlSeconds: 600,
     origins: [SITE_ORIGIN],
   });
-}
-
-/** The videos to show: from the environment, else the newest ready ones. */
-async function videoIds() {
-  const first = process.env.REELKIT_VIDEO_ID;
-  const second = process.env.REELKIT_SDK_VIDEO_ID;
-  if (first && second) return [first, second];
-  const { items } = await reelkit('GET', '/v1/videos?status=ready&limit=2');
-  const ready = items.map((v) => v.id);
-  const a = first ?? ready[0];
-  const b = second ?? ready.find((id) => id !== a) ?? a;
-  return [a, b];
 }
 
 /** Where the element's script comes from: the API (the normal case), else a local build. */
@@ -132,7 +136,9 @@ function page({ elementVideo, elementToken, sdkVideo }) {
 
 function sendFile(res, file, type) {
   if (!existsSync(file)) {
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not built: run `npm run build`\n');
+    res
+      .writeHead(404, { 'content-type': 'text/plain' })
+      .end('not built: `npm start` builds it (or `npm run build`)\n');
     return;
   }
   res.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' });
@@ -145,20 +151,14 @@ const server = createServer(async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
     } else if (url.pathname === '/') {
-      const [elementVideo, sdkVideo] = await videoIds();
-      if (!elementVideo) {
-        res
-          .writeHead(200, { 'content-type': 'text/plain; charset=utf-8' })
-          .end('No ready video yet: upload one and reload.\n');
-        return;
-      }
-      const { token } = await mintToken(elementVideo);
+      const { token } = await mintToken(ELEMENT_VIDEO);
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(page({ elementVideo, elementToken: token, sdkVideo }));
+      res.end(page({ elementVideo: ELEMENT_VIDEO, elementToken: token, sdkVideo: SDK_VIDEO }));
     } else if (url.pathname === '/api/playback-token') {
       const videoId = url.searchParams.get('videoId') ?? '';
-      if (!/^[0-9a-f]{24}$/.test(videoId)) {
-        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"videoId"}');
+      // Only the videos on this page: the API key could mint for any video of the organisation.
+      if (!SHOWN.has(videoId)) {
+        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"videoId"}');
         return;
       }
       // A real site decides here whether this visitor may watch (paywall, login…).

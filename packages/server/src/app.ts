@@ -245,6 +245,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
       playbackTokens,
       publicUrl: config.PUBLIC_URL,
       tokenTtlSeconds: config.PLAYBACK_TOKEN_TTL_S,
+      requireBundle: production,
       ...(deps.embedDistDir ? { distDir: deps.embedDistDir } : {}),
     }).routes(),
   );

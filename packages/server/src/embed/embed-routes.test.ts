@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, signup, startTestApi, type TestApi } from '../../../../test/support/api-server.js';
 import { listen, type RunningServer } from '../listen.js';
 import { createVideoModel, type VideoModel } from '../videos/video-model.js';
-import { embedRoutes } from './routes.js';
+import { EmbedBundleMissingError, embedRoutes } from './routes.js';
 
 let api: TestApi;
 let server: RunningServer;
@@ -89,6 +89,19 @@ describe('GET /embed/reelkit-player.js', () => {
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(res.body).toMatchObject({ code: 'service_unavailable' });
     expect(res.body.detail).toContain('run npm run build');
+  });
+
+  it('refuses to start in production (requireBundle) when the bundle is missing', () => {
+    const deps = {
+      Video,
+      Org: api.reelkit.models.Org,
+      playbackTokens: api.reelkit.playbackTokens,
+      publicUrl: api.config.PUBLIC_URL,
+      requireBundle: true,
+    };
+    expect(() => embedRoutes({ ...deps, distDir: missingDir })).toThrow(EmbedBundleMissingError);
+    expect(() => embedRoutes({ ...deps, distDir: missingDir })).toThrow(/npm run build/);
+    expect(() => embedRoutes({ ...deps, distDir })).not.toThrow();
   });
 });
 

@@ -1,4 +1,4 @@
-export { embedRoutes, DEFAULT_EMBED_DIST } from './routes.js';
+export { embedRoutes, DEFAULT_EMBED_DIST, EmbedBundleMissingError } from './routes.js';
 export type { EmbedRouteDeps } from './routes.js';
 export { embedCsp, frameAncestors, renderEmbedPage, escapeHtml } from './embed-page.js';
 export type { EmbedPageInput, FrameAncestorsInput } from './embed-page.js';

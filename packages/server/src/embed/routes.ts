@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,17 @@ import type { Video, VideoModel } from '../videos/video-model.js';
 import { embedCsp, frameAncestors, renderEmbedPage, renderMessagePage } from './embed-page.js';
 import { oembedSize, oembedVideo, parseVideoUrl } from './oembed.js';
 
-/** Where `npm run build` puts the element's IIFE bundle. */
+/** Thrown by {@link embedRoutes} when `requireBundle` is set and the bundle is not built. */
+export class EmbedBundleMissingError extends Error {
+  constructor(readonly file: string) {
+    super(
+      `The embed bundle ${file} is missing: build it with npm run build (npm start does) before starting`,
+    );
+    this.name = 'EmbedBundleMissingError';
+  }
+}
+
+/** Where `npm run build` (and `npm start`) puts the element's IIFE bundle. */
 export const DEFAULT_EMBED_DIST = fileURLToPath(new URL('../../../embed/dist', import.meta.url));
 const BUNDLE = 'reelkit-player.iife.min.js';
 const OBJECT_ID = /^[0-9a-f]{24}$/;
@@ -30,6 +40,12 @@ export interface EmbedRouteDeps {
   tokenTtlSeconds?: number;
   /** Folder of the built element (default `packages/embed/dist`). */
   distDir?: string;
+  /**
+   * Refuse to start without the built bundle (production): a missing bundle is a deployment
+   * error to see at start, not a 503 each embedding page meets later.
+   * @defaultValue false
+   */
+  requireBundle?: boolean;
   /** oEmbed `provider_name` (default `Reelkit`). */
   providerName?: string;
 }
@@ -39,7 +55,8 @@ type Visibility = Video['visibility'];
 /**
  * The embed surface, public and unauthenticated:
  *
- * - `GET /embed/reelkit-player.js`: the element's IIFE bundle at a stable URL (503 when not built);
+ * - `GET /embed/reelkit-player.js`: the element's IIFE bundle at a stable URL (503 when not built,
+ *   outside production: with `requireBundle`, a missing bundle throws here, at start);
  * - `GET /embed/:videoId`: an HTML page with `<reelkit-player>` filling the frame, for public and
  *   unlisted videos, or any video with a valid `?token=`; private without token → 404 page. The
  *   page mints the playback token itself for unlisted videos and for public videos of an
@@ -53,6 +70,8 @@ export function embedRoutes(deps: EmbedRouteDeps): Router {
   const distDir = deps.distDir ?? DEFAULT_EMBED_DIST;
   const ttl = deps.tokenTtlSeconds ?? 3600;
   const providerName = deps.providerName ?? 'Reelkit';
+  if (deps.requireBundle && !statSync(join(distDir, BUNDLE), { throwIfNoEntry: false })?.isFile())
+    throw new EmbedBundleMissingError(join(distDir, BUNDLE));
 
   router.get('/embed/reelkit-player.js', async (ctx) => {
     const file = join(distDir, BUNDLE);
