@@ -1,5 +1,7 @@
 export { ERROR_CODES, isErrorCode } from './error-codes.js';
 export type { ErrorCode, ProblemDetails } from './error-codes.js';
+export { ERROR_CODE_DOCS, ERROR_DOCS_PATH, TRANSCODE_ERROR_DOCS, problemTypeUrl } from './error-docs.js';
+export type { ErrorCodeDoc } from './error-docs.js';
 export { ConfigError, parseEnv } from './parse-env.js';
 export type { VideoMetadata } from './video-metadata.js';
 export { QUEUES, TRANSCODE_JOBS, TRANSCODE_JOB_OPTIONS } from './jobs.js';

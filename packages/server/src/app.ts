@@ -13,6 +13,7 @@ import { healthRoutes } from './health/routes.js';
 import { authorize, createAuthenticate } from './http/authenticate.js';
 import { cors } from './http/cors.js';
 import { mountRoutes, type RouteSpec } from './http/define-route.js';
+import { errorDocsRoutes } from './error-docs/index.js';
 import { errorHandler } from './http/error-handler.js';
 import { createRateLimiter, rateLimitByIp } from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
@@ -148,7 +149,13 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
   app.silent = true; // errors are logged by errorHandler, with the request id
   app.use(metrics.httpMiddleware);
   app.use(requestId());
-  app.use(errorHandler({ logger: deps.logger, development: config.NODE_ENV === 'development' }));
+  app.use(
+    errorHandler({
+      logger: deps.logger,
+      development: config.NODE_ENV === 'development',
+      publicUrl: config.PUBLIC_URL,
+    }),
+  );
   app.use(securityHeaders({ production }));
   app.use(cors(allowedOrigins));
 
@@ -252,6 +259,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
 
   const allRoutes = [...routes, ...VIDEO_ROUTES, ...PLAYBACK_ROUTE_SPECS];
   app.use(openApiRoutes({ routes: allRoutes, serverUrl: config.PUBLIC_URL }).routes());
+  app.use(errorDocsRoutes().routes());
   if (deps.dashboardDir) app.use(dashboardRoutes({ distDir: deps.dashboardDir }).routes());
 
   const results = createTranscodeResults({

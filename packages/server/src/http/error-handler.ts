@@ -1,9 +1,7 @@
-import { ERROR_CODES, type ErrorCode, type ProblemDetails } from '@reelkit/protocol';
+import { ERROR_CODES, problemTypeUrl, type ErrorCode, type ProblemDetails } from '@reelkit/protocol';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.js';
 import { AppError } from './app-error.js';
-
-const TYPE_BASE = 'https://reelkit.dev/problems/';
 
 /** Errors from Koa, koa-body or raw-body carry `status`/`expose`; map the common ones to our codes. */
 function fromHttpError(err: {
@@ -33,9 +31,14 @@ function fromHttpError(err: {
 
 /**
  * Every error becomes `application/problem+json` with a stable `code`. Stack traces and internal
- * messages are shown only in development; 5xx are logged with the request id.
+ * messages are shown only in development; 5xx are logged with the request id. The `type` URL is
+ * the code's anchor on the API's own `/docs/errors` page (`publicUrl`, else the request's origin).
  */
-export function errorHandler(options: { logger: Logger; development: boolean }): Middleware {
+export function errorHandler(options: {
+  logger: Logger;
+  development: boolean;
+  publicUrl?: string;
+}): Middleware {
   return async (ctx, next) => {
     try {
       await next();
@@ -50,7 +53,7 @@ export function errorHandler(options: { logger: Logger; development: boolean }):
       if (status >= 500)
         options.logger.error({ err, requestId, method: ctx.method, path: ctx.path }, 'request failed');
       const body: ProblemDetails & { stack?: string } = {
-        type: `${TYPE_BASE}${code}`,
+        type: problemTypeUrl(options.publicUrl ?? ctx.origin, code),
         title: ERROR_CODES[code].title,
         status,
         code,
