@@ -121,7 +121,9 @@ describe('tusUpload', () => {
     expect(result.videoId).toMatch(/^final-vid\d+$/);
     const id = result.uploadUrl.split('/').pop()!;
     expect(stored(id).equals(data)).toBe(true);
-    expect(progress).toEqual([0, 10_000, 20_000, 25_000]);
+    // The server's offset after each chunk, with bytes-on-the-wire reports in between.
+    expect(progress.filter((b) => b % 10_000 === 0 || b === 25_000)).toEqual([0, 10_000, 20_000, 25_000]);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect(uploads.get(id)!.metadata).toBe(encodeUploadMetadata({ title: 'Café ☕' }));
     expect(Buffer.from(uploads.get(id)!.metadata.split(' ')[1]!, 'base64').toString()).toBe('Café ☕');
   });
@@ -163,6 +165,25 @@ describe('tusUpload', () => {
     const resumedAt = log.filter((l) => l.startsWith('PATCH')).map((l) => l.split(' ')[2]);
     expect(resumedAt[resumedAt.length - 2]).toBe('10000');
     expect(store.size).toBe(0);
+  });
+
+  it('reports progress by bytes while a chunk is sent (Node: a counted stream body), not by chunk steps', async () => {
+    const data = bytes(3 * 1024 * 1024);
+    const chunkSize = 1024 * 1024;
+    const progress: Array<{ bytes: number; videoId: string }> = [];
+    const result = await tusUpload(http(), data, {
+      chunkSize,
+      onProgress: (p) => progress.push({ bytes: p.bytesUploaded, videoId: p.videoId }),
+    });
+    expect(stored(result.uploadUrl.split('/').pop()!).equals(data)).toBe(true);
+    const within = progress.filter((p) => p.bytes % chunkSize !== 0);
+    // 64 KiB pieces: 15 reports inside each 1 MiB chunk.
+    expect(within.length).toBeGreaterThanOrEqual(3 * 15);
+    for (const c of [0, 1, 2])
+      expect(within.some((p) => p.bytes > c * chunkSize && p.bytes < (c + 1) * chunkSize)).toBe(true);
+    expect(progress.map((p) => p.bytes)).toEqual(progress.map((p) => p.bytes).sort((a, b) => a - b));
+    expect(progress.at(-1)!.bytes).toBe(data.length);
+    expect(progress.at(-1)!.videoId).toBe(result.videoId);
   });
 
   it('gives up with the API error code when the request is refused', async () => {

@@ -1,5 +1,6 @@
 import { currentCredential, trimBase, type HttpOptions } from './http.js';
 import { isRetryable, ReelkitError } from './reelkit-error.js';
+import { runtimeChunkTransport, countingStream, xhrRequest, type OnBytes } from './send-chunk.js';
 import { sleep } from './sleep.js';
 
 const TUS_VERSION = '1.0.0';
@@ -7,12 +8,17 @@ const TUS_VERSION = '1.0.0';
 /** What a video upload accepts: a browser `File`/`Blob`, or in Node a `Buffer`/`Uint8Array`/`Blob`. */
 export type UploadInput = Blob | ArrayBuffer | ArrayBufferView;
 
-/** Upload progress, reported after every stored chunk. */
+/**
+ * Upload progress, reported as bytes leave during each chunk (browsers: XHR upload events; Node:
+ * as fetch pulls the body) and again with the server's offset after each stored chunk.
+ */
 export interface UploadProgress {
   bytesUploaded: number;
   bytesTotal: number;
   /** 0–100. */
   percent: number;
+  /** The video being uploaded (known once the upload exists). */
+  videoId: string;
 }
 
 /**
@@ -36,7 +42,7 @@ export interface UploadOptions {
   visibility?: 'private' | 'unlisted' | 'public';
   /** File name sent to the API; defaults to `File.name`. */
   filename?: string;
-  /** Called after each chunk the server stored. */
+  /** Called as bytes are sent and after each chunk the server stored. */
   onProgress?: (progress: UploadProgress) => void;
   /** Cancels the upload; it stays resumable. */
   signal?: AbortSignal;
@@ -153,20 +159,41 @@ export async function tusUpload(
   const endpoint = `${trimBase(http.apiBase)}/v1/uploads`;
   let videoIdHeader: string | null = null;
 
-  const send = async (method: string, url: string, headers: Record<string, string>, body?: Blob) => {
+  const transport = runtimeChunkTransport(Boolean(http.fetch));
+  const send = async (
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body?: Blob,
+    onBytes?: OnBytes,
+  ) => {
     const token = await currentCredential(http.credential);
+    const allHeaders = {
+      'Tus-Resumable': TUS_VERSION,
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    };
     let res: Response;
     try {
-      res = await doFetch(url, {
-        method,
-        headers: {
-          'Tus-Resumable': TUS_VERSION,
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...headers,
-        },
-        ...(body ? { body } : {}),
-        ...(signal ? { signal } : {}),
-      });
+      if (body && onBytes && transport === 'xhr') {
+        res = await xhrRequest(url, { method, headers: allHeaders, body, signal }, onBytes);
+      } else if (body && onBytes && transport === 'stream') {
+        // `duplex` is Node's (and the spec's) requirement for a stream body; not in DOM typings.
+        res = await doFetch(url, {
+          method,
+          headers: { ...allHeaders, 'Content-Length': String(body.size) },
+          body: countingStream(body, onBytes),
+          duplex: 'half',
+          ...(signal ? { signal } : {}),
+        } as RequestInit);
+      } else {
+        res = await doFetch(url, {
+          method,
+          headers: allHeaders,
+          ...(body ? { body } : {}),
+          ...(signal ? { signal } : {}),
+        });
+      }
     } catch (err) {
       throw ReelkitError.from(err, signal);
     }
@@ -235,19 +262,28 @@ export async function tusUpload(
   }
   options.onUploadUrl?.(uploadUrl);
   const url = uploadUrl;
-  const report = () =>
-    onProgress?.({ bytesUploaded: offset, bytesTotal: size, percent: size ? (offset / size) * 100 : 100 });
+  const videoId = () => videoIdOf(url, videoIdHeader);
+  const report = (bytes = offset) =>
+    onProgress?.({
+      bytesUploaded: bytes,
+      bytesTotal: size,
+      percent: size ? (bytes / size) * 100 : 100,
+      videoId: videoId(),
+    });
   report();
 
   let attempt = 0;
   while (offset < size || (size === 0 && attempt === 0)) {
     try {
       const end = Math.min(offset + chunkSize, size);
+      const from = offset;
       const res = await send(
         'PATCH',
         url,
         { 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' },
         blob.slice(offset, end),
+        // Bytes on the wire, below the chunk's end: the server's answer confirms the rest.
+        onProgress ? (sent) => report(Math.min(from + sent, end - 1, size)) : undefined,
       );
       const next = offsetOf(res);
       if (next > offset) attempt = 0; // progress resets the retry budget, as tus-js-client does
@@ -265,5 +301,5 @@ export async function tusUpload(
     }
   }
   if (fingerprint) await store?.remove(fingerprint);
-  return { uploadUrl: url, videoId: videoIdOf(url, videoIdHeader) };
+  return { uploadUrl: url, videoId: videoId() };
 }

@@ -6,10 +6,24 @@ import { shared } from '../styles.js';
 import './upload-panel.js';
 
 const FINAL = new Set(['ready', 'failed']);
+/** Videos per page; "Load more" fetches the next page with the list's cursor. */
+export const LIBRARY_PAGE_SIZE = 50;
+/** Quiet time after the last keystroke before the search runs. */
+export const SEARCH_DEBOUNCE_MS = 250;
+/** Poster look-ups at once (each mints a signed URL through `GET /v1/videos/:id/playback`). */
+const POSTER_CONCURRENCY = 4;
+
+/** What the upload panel reports for one upload, as `upload-progress` events. */
+export interface UploadProgressDetail {
+  videoId: string;
+  percent: number;
+}
 
 /**
  * The organisation's videos with live status: a socket.io subscription to every video of the org
- * (`client.subscribe('*')`, with the access token) moves rows forward as events arrive.
+ * (`client.subscribe('*')`, with the access token) moves rows forward as events arrive. Pages of
+ * {@link LIBRARY_PAGE_SIZE} with "Load more"; search runs as you type (debounced); ready videos
+ * show their poster; a row being uploaded follows the upload panel's byte progress.
  */
 export class RkLibraryView extends LitElement {
   static override properties = {
@@ -18,6 +32,10 @@ export class RkLibraryView extends LitElement {
     error: { state: true },
     live: { state: true },
     query: { state: true },
+    nextCursor: { state: true },
+    loadingMore: { state: true },
+    posters: { state: true },
+    uploading: { state: true },
   };
 
   static override styles = [
@@ -44,6 +62,18 @@ export class RkLibraryView extends LitElement {
       .dot.on {
         background: #18a058;
       }
+      .thumb {
+        width: 96px;
+        aspect-ratio: 16 / 9;
+        object-fit: cover;
+        border-radius: 4px;
+        background: #e7eaf2;
+        display: block;
+      }
+      .more {
+        margin-top: 0.8rem;
+        text-align: center;
+      }
     `,
   ];
 
@@ -52,7 +82,19 @@ export class RkLibraryView extends LitElement {
   error = '';
   live = false;
   query = '';
+  /** The cursor of the next page, null when the list is complete. */
+  nextCursor: string | null = null;
+  loadingMore = false;
+  /** Signed poster URL by video id ('' while unknown or when there is none). */
+  posters = new Map<string, string>();
+  /** Upload percent by video id, from the upload panel. */
+  uploading = new Map<string, number>();
   private sub: Subscription | undefined;
+  private searchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Aborts the list request a newer search replaced. */
+  private listing: AbortController | undefined;
+  private posterQueue: string[] = [];
+  private posterWorkers = 0;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -66,20 +108,87 @@ export class RkLibraryView extends LitElement {
 
   override disconnectedCallback(): void {
     this.sub?.close();
+    clearTimeout(this.searchTimer);
+    this.listing?.abort();
     super.disconnectedCallback();
   }
 
+  /** The first page for the current query; a newer call aborts an older one still running. */
   private async load(): Promise<void> {
+    clearTimeout(this.searchTimer);
+    this.listing?.abort();
+    const listing = (this.listing = new AbortController());
     try {
-      const page = await this.session.client.videos.list({
-        limit: 100,
-        ...(this.query ? { q: this.query } : {}),
-      });
+      const page = await this.session.client.videos.list(
+        { limit: LIBRARY_PAGE_SIZE, ...(this.query ? { q: this.query } : {}) },
+        { signal: listing.signal },
+      );
       this.videos = page.items;
+      this.nextCursor = page.nextCursor;
       this.error = '';
+      this.wantPosters(page.items);
     } catch (err) {
-      this.error = Session.messageOf(err);
+      if (!listing.signal.aborted) this.error = Session.messageOf(err);
     }
+  }
+
+  private async loadMore(): Promise<void> {
+    if (!this.nextCursor || this.loadingMore) return;
+    this.loadingMore = true;
+    const listing = this.listing;
+    try {
+      const page = await this.session.client.videos.list(
+        { limit: LIBRARY_PAGE_SIZE, cursor: this.nextCursor, ...(this.query ? { q: this.query } : {}) },
+        listing ? { signal: listing.signal } : {},
+      );
+      const known = new Set(this.videos.map((v) => v.id));
+      this.videos = [...this.videos, ...page.items.filter((v) => !known.has(v.id))];
+      this.nextCursor = page.nextCursor;
+      this.wantPosters(page.items);
+    } catch (err) {
+      if (!listing?.signal.aborted) this.error = Session.messageOf(err);
+    } finally {
+      this.loadingMore = false;
+    }
+  }
+
+  private onSearchInput(value: string): void {
+    this.query = value;
+    clearTimeout(this.searchTimer);
+    this.searchTimer = setTimeout(() => void this.load(), SEARCH_DEBOUNCE_MS);
+  }
+
+  /** Queues poster look-ups for ready videos that have one, a few at a time. */
+  private wantPosters(videos: readonly Video[]): void {
+    for (const v of videos)
+      if (v.status === 'ready' && v.hasPoster && !this.posters.has(v.id)) {
+        this.posters.set(v.id, '');
+        this.posterQueue.push(v.id);
+      }
+    while (this.posterWorkers < POSTER_CONCURRENCY && this.posterQueue.length) {
+      this.posterWorkers++;
+      void this.posterWorker();
+    }
+  }
+
+  private async posterWorker(): Promise<void> {
+    try {
+      for (let id = this.posterQueue.shift(); id; id = this.posterQueue.shift()) {
+        try {
+          const { poster } = await this.session.client.videos.playback(id);
+          if (poster) this.posters = new Map(this.posters).set(id, poster);
+        } catch {
+          // no poster for this one: the row keeps its grey box
+        }
+      }
+    } finally {
+      this.posterWorkers--;
+    }
+  }
+
+  /** The upload panel's progress for one upload (bytes, not chunks). */
+  private onUploadProgress({ videoId, percent }: UploadProgressDetail): void {
+    this.uploading = new Map(this.uploading).set(videoId, percent);
   }
 
   private async refreshOne(id: string): Promise<void> {
@@ -87,6 +196,7 @@ export class RkLibraryView extends LitElement {
       const video = await this.session.client.videos.get(id);
       const i = this.videos.findIndex((v) => v.id === id);
       this.videos = i === -1 ? [video, ...this.videos] : this.videos.map((v) => (v.id === id ? video : v));
+      this.wantPosters([video]);
     } catch {
       // deleted meanwhile, or not visible: the next list shows the truth
     }
@@ -126,7 +236,19 @@ export class RkLibraryView extends LitElement {
 
   private row(v: Video) {
     const busy = !FINAL.has(v.status);
+    const poster = this.posters.get(v.id);
+    // While bytes go up, the panel knows more than the server's last word.
+    const uploadPercent = v.status === 'uploading' ? this.uploading.get(v.id) : undefined;
+    const progress =
+      uploadPercent === undefined ? v.progress : { stage: 'uploading', percent: uploadPercent };
     return html`<tr data-video-id=${v.id} data-status=${v.status}>
+      <td>
+        ${
+          poster
+            ? html`<img class="thumb" src=${poster} alt="" loading="lazy" data-testid="poster" />`
+            : html`<span class="thumb"></span>`
+        }
+      </td>
       <td class="title">
         <a href="#/videos/${v.id}">${v.title}</a><br /><span class="muted">${v.visibility}</span>
       </td>
@@ -134,8 +256,10 @@ export class RkLibraryView extends LitElement {
       <td class="progress">
         ${
           busy
-            ? html`<progress max="100" value=${v.progress.percent}></progress>
-                <span class="muted">${v.progress.stage} ${Math.round(v.progress.percent)}%</span>`
+            ? html`<progress max="100" value=${progress.percent}></progress>
+                <span class="muted" data-testid="row-progress"
+                  >${progress.stage} ${Math.round(progress.percent)}%</span
+                >`
             : v.status === 'failed'
               ? html`<span class="error">${v.error?.code ?? 'failed'}</span>`
               : html`${v.renditions.map((r) => `${r.rung}p`).join(' · ')}`
@@ -164,6 +288,7 @@ export class RkLibraryView extends LitElement {
           ? html`<rk-upload-panel
               .session=${this.session}
               @uploaded=${(e: CustomEvent<Video>) => this.onUploaded(e.detail)}
+              @upload-progress=${(e: CustomEvent<UploadProgressDetail>) => this.onUploadProgress(e.detail)}
             ></rk-upload-panel>`
           : html`<p class="muted">Viewers can watch videos; ask an editor to upload.</p>`
       }
@@ -181,13 +306,14 @@ export class RkLibraryView extends LitElement {
             placeholder="Search titles"
             aria-label="Search titles"
             .value=${this.query}
-            @input=${(e: Event) => (this.query = (e.target as HTMLInputElement).value)}
+            @input=${(e: Event) => this.onSearchInput((e.target as HTMLInputElement).value)}
           />
           <button class="secondary" type="submit">Search</button>
         </form>
         <table>
           <thead>
             <tr>
+              <th aria-label="Poster"></th>
               <th>Title</th>
               <th>Status</th>
               <th>Progress / renditions</th>
@@ -202,11 +328,20 @@ export class RkLibraryView extends LitElement {
               this.videos.length
                 ? this.videos.map((v) => this.row(v))
                 : html`<tr>
-                    <td colspan="7" class="muted">No videos yet.</td>
+                    <td colspan="8" class="muted">${this.query ? 'No video matches.' : 'No videos yet.'}</td>
                   </tr>`
             }
           </tbody>
         </table>
+        ${
+          this.nextCursor
+            ? html`<div class="more">
+                <button class="secondary" ?disabled=${this.loadingMore} @click=${() => void this.loadMore()}>
+                  ${this.loadingMore ? 'Loading…' : 'Load more'}
+                </button>
+              </div>`
+            : ''
+        }
       </div>
     `;
   }

@@ -81,7 +81,17 @@ export class RkUploadPanel extends LitElement {
         title: item.file.name.replace(/\.[^.]+$/, ''),
         signal: controller.signal,
         chunkSize: 4 * 1024 * 1024,
-        onProgress: ({ percent }) => this.patchItem(item, { percent }),
+        // Byte progress (the SDK reports during each chunk); the library row follows it.
+        onProgress: ({ percent, videoId }) => {
+          this.patchItem(item, { percent });
+          this.dispatchEvent(
+            new CustomEvent('upload-progress', {
+              detail: { videoId, percent },
+              bubbles: true,
+              composed: true,
+            }),
+          );
+        },
       });
       this.patchItem(item, { state: 'done', percent: 100, video });
       this.dispatchEvent(
@@ -132,7 +142,7 @@ export class RkUploadPanel extends LitElement {
           ? html`<ul>
               ${this.items.map(
                 (item) =>
-                  html`<li data-upload-state=${item.state}>
+                  html`<li data-upload-state=${item.state} data-percent=${item.percent}>
                     <span
                       >${item.file.name}
                       <span class="muted">${formatBytes(item.file.size)}</span>

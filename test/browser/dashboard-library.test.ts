@@ -1,0 +1,191 @@
+// The dashboard's library in Chromium against a real API (realtime attached, the dashboard built by
+// Vite from source): pages past 100 videos with "Load more", search as you type (debounced), poster
+// thumbnails of ready videos, and an upload whose progress moves by bytes in the upload panel while
+// the library row follows it (the SDK's XHR upload events, with Chromium's upload throttled).
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { appendFile, copyFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Types } from 'mongoose';
+import type { Browser, Page } from 'playwright-core';
+import { pino } from 'pino';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dashboardRoutes } from '../../packages/server/src/dashboard/index.js';
+import { attachRealtime, type Realtime } from '../../packages/server/src/events/index.js';
+import { listen, type RunningServer } from '../../packages/server/src/index.js';
+import { createVideoModel } from '../../packages/server/src/videos/video-model.js';
+import { freePort, PASSWORD, signup, startTestApi, type TestApi } from '../support/api-server.js';
+import { launchChromium } from '../support/browser.js';
+import { makeClip } from '../support/clips.js';
+import { makeReadyVideo, type ReadyVideo } from '../support/hls-fixture.js';
+
+const CHUNK = 4 * 1024 * 1024;
+let distDir: string;
+let work: string;
+let api: TestApi;
+let served: RunningServer;
+let realtime: Realtime;
+let browser: Browser;
+let page: Page;
+let base: string;
+let withPoster: ReadyVideo;
+const SEEDED = 120;
+
+beforeAll(async () => {
+  distDir = mkdtempSync(join(tmpdir(), 'reelkit-dashboard-lib-'));
+  work = mkdtempSync(join(tmpdir(), 'reelkit-dashboard-upload-'));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  [, api, browser] = await Promise.all([
+    build({
+      configFile: join(process.cwd(), 'examples/admin-dashboard/vite.config.ts'),
+      build: { outDir: distDir, emptyOutDir: true, sourcemap: false },
+      logLevel: 'warn',
+    }),
+    startTestApi({ PUBLIC_URL: base, DASHBOARD_URL: `${base}/` }),
+    launchChromium(),
+  ]);
+  api.reelkit.app.use(dashboardRoutes({ distDir }).routes());
+  served = await listen(api.reelkit.app, port, '127.0.0.1');
+  realtime = attachRealtime({
+    server: served.server,
+    reelkit: api.reelkit,
+    db: api.db,
+    redis: api.redis,
+    config: api.config,
+    logger: pino({ level: 'silent' }),
+  });
+  const admin = await signup(base, 'Library Org');
+  const Video = createVideoModel(api.db);
+  const orgId = new Types.ObjectId(admin.orgId);
+  const old = Date.now() - 86_400_000;
+  await Video.insertMany(
+    Array.from({ length: SEEDED }, (_, i) => ({
+      orgId,
+      title: i === 7 ? 'The needle in the haystack' : `Seeded clip ${String(i).padStart(3, '0')}`,
+      visibility: 'private',
+      status: 'failed',
+      progress: { stage: 'probe', percent: 0 },
+      createdBy: { kind: 'user', id: admin.id },
+      createdAt: new Date(old + i * 1000),
+    })),
+  );
+  // The newest: a ready video with a poster, first on page one.
+  withPoster = await makeReadyVideo(api.db, api.config.STORAGE_DIR, admin.orgId, {
+    seconds: 4,
+    title: 'Has a poster',
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${base}/`);
+  await page.fill('input[name=email]', admin.email);
+  await page.fill('input[name=password]', PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: 'Videos' }).waitFor();
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await realtime?.close();
+  await served?.close(1000);
+  await api?.close();
+  if (distDir) rmSync(distDir, { recursive: true, force: true });
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+const rows = () => page.locator('tr[data-video-id]');
+
+describe('the library', () => {
+  it('shows the poster of a ready video as a thumbnail', async () => {
+    const img = page.locator(`tr[data-video-id="${withPoster.videoId}"] img[data-testid=poster]`);
+    await img.waitFor({ timeout: 30_000 });
+    await expect
+      .poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth), { timeout: 30_000 })
+      .toBeGreaterThan(0);
+  });
+
+  it('pages past 100 videos with "Load more"', async () => {
+    await expect.poll(() => rows().count(), { timeout: 30_000 }).toBe(50);
+    const more = page.getByRole('button', { name: 'Load more' });
+    await more.click();
+    await expect.poll(() => rows().count(), { timeout: 30_000 }).toBe(100);
+    await more.click();
+    await expect.poll(() => rows().count(), { timeout: 30_000 }).toBe(SEEDED + 1);
+    await expect.poll(() => more.count()).toBe(0);
+    const ids = await rows().evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-video-id')));
+    expect(new Set(ids).size).toBe(SEEDED + 1);
+  });
+
+  it('searches as you type, once the typing pauses', async () => {
+    const searches: string[] = [];
+    const onRequest = (r: { url(): string }) => {
+      const url = new URL(r.url());
+      if (url.pathname === '/v1/videos' && url.searchParams.has('q'))
+        searches.push(url.searchParams.get('q')!);
+    };
+    page.on('request', onRequest);
+    await page.getByRole('searchbox', { name: 'Search titles' }).pressSequentially('needle', { delay: 40 });
+    await expect.poll(() => rows().count(), { timeout: 30_000 }).toBe(1);
+    expect(await rows().first().textContent()).toContain('The needle in the haystack');
+    page.off('request', onRequest);
+    // Six keystrokes, one request for the whole word (a slow machine may split the pause once).
+    expect(searches.at(-1)).toBe('needle');
+    expect(searches.length).toBeLessThanOrEqual(2);
+    await page.getByRole('searchbox', { name: 'Search titles' }).fill('');
+    await expect.poll(() => rows().count(), { timeout: 30_000 }).toBe(50);
+  });
+
+  it('upload progress moves by bytes, and the library row follows the upload panel', async () => {
+    // 10 MiB: a real clip padded at the end (the server sniffs the first bytes only).
+    const file = join(work, 'big.mp4');
+    await copyFile(await makeClip({ width: 320, height: 180, seconds: 2 }), file);
+    await appendFile(file, Buffer.alloc(10 * 1024 * 1024));
+    // About 2 MiB/s up, so each 4 MiB chunk takes seconds on the wire.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 5,
+      downloadThroughput: -1,
+      uploadThroughput: 2 * 1024 * 1024,
+    });
+    await page.locator('[data-testid=upload-input]').setInputFiles(file);
+    const samples: Array<{ panel: number; row: string | null }> = [];
+    const item = page.locator('li[data-upload-state]').first();
+    await expect
+      .poll(
+        async () => {
+          const state = await item.getAttribute('data-upload-state');
+          const panel = Number(await item.getAttribute('data-percent'));
+          const rowText = await page
+            .locator('tr[data-status=uploading] [data-testid=row-progress]')
+            .first()
+            .textContent({ timeout: 50 })
+            .catch(() => null);
+          samples.push({ panel, row: rowText });
+          return state;
+        },
+        { timeout: 120_000, interval: 100 },
+      )
+      .toBe('done');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+    const size = statSync(file).size;
+    const chunkPercent = (CHUNK / size) * 100;
+    const inFirstChunk = new Set(
+      samples.map((s) => s.panel).filter((p) => p > 0.5 && p < chunkPercent - 0.5),
+    );
+    // By chunk steps there would be none; by bytes, several.
+    expect(inFirstChunk.size, JSON.stringify(samples)).toBeGreaterThanOrEqual(3);
+    // The row says what the panel says (same rounded percent) while both are shown.
+    const both = samples.filter((s) => s.row !== null && s.panel > 0 && s.panel < 100);
+    expect(both.length, JSON.stringify(samples)).toBeGreaterThan(2);
+    const matching = both.filter((s) => s.row!.includes(`uploading ${Math.round(s.panel)}%`));
+    // A sample may straddle an update between its two reads; nearly all must agree.
+    expect(matching.length / both.length).toBeGreaterThan(0.7);
+  });
+});
