@@ -47,6 +47,11 @@ if (![...SHOWN].every((id) => OBJECT_ID.test(id))) {
   console.error('third-party site: set REELKIT_VIDEO_ID to the id of the video this site shows');
   process.exit(1);
 }
+// In production a missing bundle is a start-up error, not a 404 each visitor meets.
+if (process.env.NODE_ENV === 'production' && !existsSync(SDK_FILE)) {
+  console.error(`third-party site: ${SDK_FILE} is missing: build it with npm run build`);
+  process.exit(1);
+}
 
 /** A call to the Reelkit API with the API key (server side only). */
 async function reelkit(method, path, body) {
