@@ -401,7 +401,10 @@ describe('player SDK in Chromium against the real server and worker', () => {
 
       expect(result.progress.at(-1)).toBe(100);
       expect(result.progress.length).toBeGreaterThan(4);
-      expect(result.progress).toEqual([...result.progress].sort((a, b) => a - b));
+      // Progress counts bytes on the wire; after the cut it restarts from what the server kept
+      // (less than was sent): at most that one step back.
+      const stepsBack = result.progress.filter((p, i) => i > 0 && p < result.progress[i - 1]!);
+      expect(stepsBack.length, JSON.stringify(result.progress)).toBeLessThanOrEqual(1);
       // A partial chunk was kept: some progress value is not a multiple of the chunk size.
       const chunkPercent = ((1024 * 1024) / original.length) * 100;
       expect(
