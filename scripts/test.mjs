@@ -32,7 +32,7 @@ for (const [name, cmd, args] of steps) {
   if (code !== 0) failed.push(name);
 }
 
-let summary = '';
+let summary;
 try {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   summary = `${r.numPassedTests} passed, ${r.numFailedTests} failed`;
