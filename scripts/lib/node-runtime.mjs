@@ -68,7 +68,7 @@ export function ensureNode({
   if (platform !== 'linux-x64') {
     throw new SetupError(
       `Node ${running} is older than ${MIN_NODE}, and the scripts fetch Node only for linux-x64 (this is ${platform})`,
-      `install Node ${pin.version.split('.')[0]} LTS (https://nodejs.org) and run the command with it`,
+      `install Node ${pin.version.split('.')[0]} LTS yourself and run the command with it first on PATH`,
     );
   }
 
