@@ -1,9 +1,11 @@
 // ESLint flat config: typescript-eslint with type information, so floating promises are caught.
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
+// ESLint's own defineConfig: typescript-eslint deprecated its `tseslint.config()` helper for it.
+export default defineConfig(
   { ignores: ['**/dist/**', '**/node_modules/**', '.reelkit/**', 'coverage/**', 'docs/api/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -9,15 +9,18 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ensureBundles } from './lib/bundles.mjs';
 import { ok, runOrExit, step } from './lib/log.mjs';
+import { projectNode } from './lib/node-runtime.mjs';
 import { root } from './lib/paths.mjs';
 import { runTool, tsEntry, toolEnv } from './lib/run.mjs';
 import { seedDemo } from './lib/seed-demo.mjs';
 import { prepareStack } from './lib/stack.mjs';
 
 const env = await runOrExit(() => prepareStack({ profile: 'dev' }));
-await runOrExit(() => ensureBundles());
+// The Node that runs the API, the worker and the example site (this script may run on an older one).
+const node = projectNode().execPath;
+// Bundles on the project's Node, before anything that serves them starts.
+if ((await runTool('node', ['scripts/build-bundles.mjs'])) !== 0) process.exit(1);
 const apiUrl = `http://127.0.0.1:${env.PORT}`;
 const dashboardDir = join(root, 'examples/admin-dashboard');
 const thirdPartyPort = process.env.THIRD_PARTY_PORT ?? '5174';
@@ -83,8 +86,8 @@ if (stale) {
 }
 
 step('starting the API and a transcoder worker');
-start('server', process.execPath, tsEntry('packages/server/src/main.ts'));
-start('worker', process.execPath, tsEntry('packages/transcoder/src/main.ts'));
+start('server', node, tsEntry('packages/server/src/main.ts'));
+start('worker', node, tsEntry('packages/transcoder/src/main.ts'));
 
 const until = Date.now() + 60_000;
 let ready = false;
@@ -112,7 +115,7 @@ try {
 }
 
 if (demo) {
-  start('third-party site', process.execPath, [join(root, 'examples/third-party-site/server.mjs')], {
+  start('third-party site', node, [join(root, 'examples/third-party-site/server.mjs')], {
     PORT: thirdPartyPort,
     REELKIT_API: apiUrl,
     REELKIT_API_KEY: demo.apiKey,

@@ -1,7 +1,6 @@
 // `npm test`: the same set-up as `npm start` (bundles included), then lint, typecheck and every test.
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBundles } from './lib/bundles.mjs';
 import { runOrExit, step } from './lib/log.mjs';
 import { stateDir } from './lib/paths.mjs';
 import { runTool } from './lib/run.mjs';
@@ -9,7 +8,7 @@ import { prepareStack } from './lib/stack.mjs';
 
 const env = await runOrExit(() => prepareStack({ profile: 'test', browser: true }));
 // Browser tests load the built bundles; built in production mode whatever NODE_ENV the tests use.
-await runOrExit(() => ensureBundles());
+if ((await runTool('node', ['scripts/build-bundles.mjs'])) !== 0) process.exit(1);
 const testEnv = { ...env, REELKIT_STACK_READY: '1' };
 const report = join(stateDir, 'vitest-report.json');
 const onlyTests = process.argv.includes('--only-tests');
@@ -34,7 +33,7 @@ for (const [name, cmd, args] of steps) {
   if (code !== 0) failed.push(name);
 }
 
-let summary = '';
+let summary;
 try {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   summary = `${r.numPassedTests} passed, ${r.numFailedTests} failed`;

@@ -1,6 +1,7 @@
 // One call that turns a fresh machine into a running stack, and the environment each profile uses.
 import { join } from 'node:path';
 import { ensureDebianPackages, ensureNodeModules } from './install.mjs';
+import { projectNode } from './node-runtime.mjs';
 import { ensureDatabase, ensureRedis } from './services.mjs';
 import { ports, stateDir } from './paths.mjs';
 
@@ -25,6 +26,8 @@ export function profileEnv(profile, { redisUrl, mongoUri }) {
 
 /** Installs what is missing and starts Redis and the database. Returns the profile's environment. */
 export async function prepareStack({ profile, browser = false }) {
+  // First, so npm and everything after it run on the project's Node.
+  projectNode();
   ensureNodeModules();
   const needs = [
     ['ffmpeg', 'ffmpeg'],

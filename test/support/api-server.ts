@@ -149,7 +149,7 @@ export async function call(
     ...(body !== undefined ? { body: body as BodyInit } : {}),
   });
   const text = await res.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {

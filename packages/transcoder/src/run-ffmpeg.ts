@@ -1,5 +1,5 @@
 // Runs ffmpeg for transcodes. We spawn the binary directly with an argument array rather than go
-// through fluent-ffmpeg (archived upstream, used only for ffprobe in probe.ts): we need an
+// through a wrapper library (probe.ts does the same for ffprobe): we need an
 // AbortSignal that kills the process (SIGTERM, then SIGKILL after a grace period), the raw
 // `-progress` lines on stdout and the tail of stderr for the error message.
 import { spawn } from 'node:child_process';

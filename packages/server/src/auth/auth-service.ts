@@ -166,7 +166,7 @@ export function createAuthService(deps: AuthServiceDeps) {
           const rotated = await models.RefreshFamily.findOneAndUpdate(
             { _id: family._id, currentJti: claims.jti, revokedAt: { $exists: false } },
             { $set: { currentJti: next, previousJti: claims.jti, rotatedAt: new Date(now()) } },
-            { new: true },
+            { returnDocument: 'after' },
           ).lean();
           if (rotated) return issue(user as UserDoc, org, String(family._id), next);
           throw new AppError('token_invalid', 'This session changed while refreshing; try again');

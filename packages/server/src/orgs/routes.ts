@@ -54,7 +54,7 @@ export function orgRoutes(deps: { models: AccountModels }): RouteDef[] {
         const org = await Org.findByIdAndUpdate(
           principalOf(ctx).orgId,
           { $set: update },
-          { new: true, runValidators: true },
+          { returnDocument: 'after', runValidators: true },
         ).lean();
         if (!org) throw new AppError('not_found', 'Organisation not found');
         ctx.body = orgJson(org as OrgDoc);

@@ -43,7 +43,7 @@ export function adminQueueRoutes(deps: { queue: Queue; Video: VideoModel }): Rou
           deps.Video.countDocuments({ orgId, status: 'queued' }),
           deps.Video.countDocuments({ orgId, status: 'processing' }),
         ]);
-        // BullMQ answers one key per state asked for, in that order (`paused` comes with `waiting`).
+        // BullMQ answers one key per state asked for, in that order.
         const counts = Object.fromEntries(JOB_STATES.map((s) => [s, jobCounts[s] ?? 0])) as Record<
           (typeof JOB_STATES)[number],
           number

@@ -127,7 +127,7 @@ export function createVideoService(deps: VideoServiceDeps) {
     const video = await Video.findByIdAndUpdate(
       _id,
       { $set: set },
-      { new: true, runValidators: true },
+      { returnDocument: 'after', runValidators: true },
     ).lean<Video>();
     if (!video) throw new AppError('video_not_found', `No video ${id}`); // deleted meanwhile
     return toVideoJson(video);

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { transcodeCancelChannel } from '@reelkit/protocol';
+import { transcodeCancelChannel, type VideoLifecycleStatus } from '@reelkit/protocol';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../../../../test/support/clips.js';
 import { createRedis } from '../../src/index.js';
 import { VIDEO_ROUTES } from '../../src/videos/index.js';
+import type { VISIBILITIES } from '../../src/videos/video-model.js';
 import { eventually, startVideoTestServer, type VideoTestServer } from '../support/video-test-server.js';
 
 interface VideoOut {
@@ -36,7 +37,13 @@ describe('the video catalogue', () => {
   /** Documents straight into the collection, for listing tests that need many. */
   async function seed(
     org: string,
-    rows: Array<{ title: string; status?: string; visibility?: string; duration?: number; size?: number }>,
+    rows: Array<{
+      title: string;
+      status?: VideoLifecycleStatus;
+      visibility?: (typeof VISIBILITIES)[number];
+      duration?: number;
+      size?: number;
+    }>,
   ) {
     for (const r of rows) {
       await t.Video.create({

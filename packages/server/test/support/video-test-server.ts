@@ -142,6 +142,7 @@ export async function startVideoTestServer(
       }
     },
     async jobsOf(videoId) {
+      // BullMQ 6 lists the jobs of a paused queue as `waiting`.
       const jobs = await queue.getJobs([
         'waiting',
         'delayed',
@@ -149,7 +150,6 @@ export async function startVideoTestServer(
         'active',
         'completed',
         'failed',
-        'paused',
       ]);
       return jobs.filter((j) => j.data.videoId === videoId || j.id === videoId);
     },
