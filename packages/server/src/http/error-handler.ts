@@ -53,7 +53,8 @@ export function errorHandler(options: {
       if (status >= 500)
         options.logger.error({ err, requestId, method: ctx.method, path: ctx.path }, 'request failed');
       const body: ProblemDetails & { stack?: string } = {
-        type: problemTypeUrl(options.publicUrl ?? ctx.origin, code),
+        // Not ctx.origin: since Koa 3.1 that is the request's Origin header, null without one.
+        type: problemTypeUrl(options.publicUrl ?? `${ctx.protocol}://${ctx.host}`, code),
         title: ERROR_CODES[code].title,
         status,
         code,
