@@ -22,12 +22,12 @@ import type { Logger } from './logger.js';
 import { createAccountModels, type AccountModels } from './models.js';
 import { orgRoutes } from './orgs/routes.js';
 import { createPlaybackTokens, type PlaybackTokens } from './playback/playback-tokens.js';
-import { PLAYBACK_ROUTE_SPECS, playbackRoutes } from './playback/routes.js';
+import { playbackRoutes } from './playback/routes.js';
 import { createVideoModel } from './videos/video-model.js';
 import { createStorageJanitor, type StorageJanitor } from './videos/storage-janitor.js';
 import { createUploadSweeper, type UploadSweeper } from './videos/upload-sweeper.js';
 import { createVideoService } from './videos/video-service.js';
-import { VIDEO_ROUTES, createTranscodeQueue, videoRoutes, type TranscodeQueue } from './videos/index.js';
+import { createTranscodeQueue, videoRoutes, type TranscodeQueue } from './videos/index.js';
 import {
   createTranscodeResults,
   type TranscodeResults,
@@ -198,7 +198,24 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     enqueueWebhookEvent: webhooks.enqueueWebhookEvent,
   });
 
+  const videos = videoRoutes({
+    config,
+    db: deps.db,
+    redis: deps.redis,
+    storage,
+    queue,
+    authenticate,
+    authorize,
+    authenticatePlayback: playback.authenticateFile,
+    logger: deps.logger,
+    now,
+    announce,
+  });
+
   const api = new Router();
+  // OPTIONS answers (tus capabilities, delivery preflight) first, so allowedMethods does not take them.
+  videos.preflight(api);
+  playback.preflight(api);
   const routes = mountRoutes(
     api,
     [
@@ -221,6 +238,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
       }),
       ...orgRoutes({ models }),
       ...apiKeyRoutes({ models }),
+      ...videos.defs,
       ...playback.defs,
       ...adminQueueRoutes({ queue, Video }),
       ...webhooks.routes,
@@ -229,22 +247,6 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
   );
   app.use(api.routes());
   app.use(api.allowedMethods({ throw: true }));
-  app.use(playback.router.routes());
-  const videos = videoRoutes({
-    config,
-    db: deps.db,
-    redis: deps.redis,
-    storage,
-    queue,
-    authenticate,
-    authorize,
-    authenticatePlayback: playback.authenticateFile,
-    logger: deps.logger,
-    now,
-    announce,
-  });
-  app.use(videos.routes());
-  app.use(videos.allowedMethods({ throw: true }));
   app.use(
     embedRoutes({
       Video,
@@ -257,8 +259,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     }).routes(),
   );
 
-  const allRoutes = [...routes, ...VIDEO_ROUTES, ...PLAYBACK_ROUTE_SPECS];
-  app.use(openApiRoutes({ routes: allRoutes, serverUrl: config.PUBLIC_URL }).routes());
+  app.use(openApiRoutes({ routes, serverUrl: config.PUBLIC_URL }).routes());
   app.use(errorDocsRoutes().routes());
   if (deps.dashboardDir) app.use(dashboardRoutes({ distDir: deps.dashboardDir }).routes());
 
@@ -294,7 +295,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
   const janitor = createStorageJanitor({ Video, storage, logger: deps.logger, now });
   return {
     app,
-    routes: allRoutes,
+    routes,
     models,
     tokens,
     playbackTokens,
