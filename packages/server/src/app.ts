@@ -14,6 +14,7 @@ import { authorize, createAuthenticate } from './http/authenticate.js';
 import { cors } from './http/cors.js';
 import { mountRoutes, type RouteSpec } from './http/define-route.js';
 import { errorDocsRoutes } from './error-docs/index.js';
+import { AppError } from './http/app-error.js';
 import { errorHandler } from './http/error-handler.js';
 import { createRateLimiter, rateLimitByIp } from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
@@ -246,7 +247,15 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     { authenticate, authorize, jsonLimit: config.JSON_BODY_LIMIT },
   );
   app.use(api.routes());
-  app.use(api.allowedMethods({ throw: true }));
+  // A known path with another method is a 405 and an unknown method (TRACE…) a 405 too, each
+  // with a problem code, instead of koa-router's bare 405/501 taken for an internal error.
+  app.use(
+    api.allowedMethods({
+      throw: true,
+      methodNotAllowed: () => new AppError('method_not_allowed'),
+      notImplemented: () => new AppError('method_not_allowed'),
+    }),
+  );
   app.use(
     embedRoutes({
       Video,
