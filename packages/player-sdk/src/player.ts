@@ -3,7 +3,7 @@ import type { HlsConfig } from 'hls.js';
 import type { PlaybackDescriptor } from '@reelkit/protocol';
 
 /** What the processing state is told from: a descriptor, or only a status when the API said `video_not_ready`. */
-type ProcessingState = Pick<PlaybackDescriptor, 'status'> & Partial<Pick<PlaybackDescriptor, 'progress'>>;
+type ProcessingState = Partial<Pick<PlaybackDescriptor, 'status' | 'progress'>>;
 import { chooseEngines, detectCapabilities, type PlaybackEngine } from './choose-engine.js';
 import { Emitter } from './emitter.js';
 import type { startHls as StartHls } from './hls-engine.js';

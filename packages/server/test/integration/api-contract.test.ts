@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error -- a script module without types; its one export used here returns a string
 import { schemathesisBin } from '../../../../scripts/lib/install.mjs';
 import { startTestApi, type TestApi } from '../../../../test/support/api-server.js';
 
