@@ -66,7 +66,7 @@ async function serve(): Promise<void> {
   app.silent = true;
   app.use(requestId());
   app.use(errorHandler({ logger, development: false }));
-  const router = videos.videoRoutes({
+  const { router } = videos.videoRouter({
     config,
     db,
     redis,

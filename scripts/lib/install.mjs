@@ -193,3 +193,46 @@ export function ensureFerretDB() {
   ok(`FerretDB ${FERRETDB_VERSION} built at ${bin}`);
   return bin;
 }
+
+/** The schemathesis release the API tests run (pinned: its checks change between releases). */
+export const SCHEMATHESIS_VERSION = '4.32.5';
+
+/** The schemathesis CLI in its own venv under the cache folder (shared by every clone). */
+export function schemathesisBin() {
+  return join(cacheDir, `schemathesis-${SCHEMATHESIS_VERSION}`, 'bin', 'schemathesis');
+}
+
+/**
+ * Makes sure the pinned schemathesis is installed in a venv under the cache folder, creating it
+ * with `python3 -m venv` and pip when missing (test profile only: `npm start` never needs it).
+ * Returns the CLI's path.
+ */
+export function ensureSchemathesis() {
+  const bin = schemathesisBin();
+  const works = () =>
+    existsSync(bin) &&
+    spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout?.includes(SCHEMATHESIS_VERSION);
+  if (works()) return bin;
+  ensureDebianPackages([['python3', 'python3']]);
+  const venv = join(cacheDir, `schemathesis-${SCHEMATHESIS_VERSION}`);
+  step(`installing schemathesis ${SCHEMATHESIS_VERSION} in ${venv} (once per machine)`);
+  rmSync(venv, { recursive: true, force: true });
+  mkdirSync(cacheDir, { recursive: true });
+  let status = run('python3', ['-m', 'venv', venv]);
+  if (status === 0) {
+    status = run(join(venv, 'bin', 'pip'), [
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      `schemathesis==${SCHEMATHESIS_VERSION}`,
+    ]);
+  }
+  if (status !== 0 || !works()) {
+    throw new SetupError(
+      `could not install schemathesis ${SCHEMATHESIS_VERSION}`,
+      'check that PyPI is reachable and that python3 has the venv module (apt-get install -y python3-venv)',
+    );
+  }
+  ok(`schemathesis ${SCHEMATHESIS_VERSION} installed`);
+  return bin;
+}

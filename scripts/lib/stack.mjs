@@ -1,6 +1,6 @@
 // One call that turns a fresh machine into a running stack, and the environment each profile uses.
 import { join } from 'node:path';
-import { ensureDebianPackages, ensureNodeModules } from './install.mjs';
+import { ensureDebianPackages, ensureNodeModules, ensureSchemathesis } from './install.mjs';
 import { projectNode } from './node-runtime.mjs';
 import { ensureDatabase, ensureRedis } from './services.mjs';
 import { ports, stateDir } from './paths.mjs';
@@ -36,6 +36,8 @@ export async function prepareStack({ profile, browser = false }) {
   if (!process.env.REDIS_URL) needs.push(['redis-server', 'redis-server']);
   if (browser) needs.push(['chromium', 'chromium']);
   ensureDebianPackages(needs);
+  // The API contract test (test/integration/api-contract) runs schemathesis; nothing else needs Python.
+  if (profile === 'test') ensureSchemathesis();
   const redisUrl = process.env.REDIS_URL ?? (await ensureRedis());
   const { uri: mongoUri } = await ensureDatabase();
   return profileEnv(profile, { redisUrl, mongoUri });

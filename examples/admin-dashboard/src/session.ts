@@ -6,41 +6,11 @@
 //   before the access token expires, `POST /v1/auth/refresh` rotates it. That request carries the
 //   cookie and no Authorization header, so it sends `X-CSRF-Token` = the `rk_csrf` cookie.
 import { ReelkitClient, ReelkitError } from '@reelkit/player-sdk';
+import type { Me, Org, Role, Session as SessionAnswer, User } from '@reelkit/protocol';
 
-export type Role = 'viewer' | 'editor' | 'admin';
+// The API's shapes are the protocol's response schemas' types (never re-declared here).
+export type { Me, Org, Role, User };
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
-
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  active: boolean;
-  status: 'invited' | 'active' | 'deactivated';
-  lastLoginAt: string | null;
-  createdAt: string;
-}
-
-export interface Org {
-  id: string;
-  name: string;
-  slug: string;
-  plan: string;
-  embedOrigins: string[];
-}
-
-export interface Me {
-  user: User;
-  org: Org;
-  role: Role;
-}
-
-interface SessionAnswer {
-  user: User;
-  org: Org;
-  accessToken: string;
-  accessTokenExpiresAt: string;
-}
 
 /** The value of a cookie readable by script (`rk_csrf`, `__Host-rk_csrf` in production). */
 function readCookie(...names: string[]): string | undefined {

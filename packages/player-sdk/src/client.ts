@@ -1,12 +1,5 @@
-import type {
-  ListVideosParams,
-  PlaybackInfo,
-  PlaybackToken,
-  PlaybackTokenOptions,
-  Video,
-  VideoList,
-  VideoPatch,
-} from './api-types.js';
+import type { PlaybackDescriptor, PlaybackToken, Video, VideoList } from '@reelkit/protocol';
+import type { ListVideosParams, PlaybackTokenOptions, VideoPatch } from './api-params.js';
 import { requestJson, type Credential, type HttpOptions } from './http.js';
 import { ReelkitError } from './reelkit-error.js';
 import { subscribe, type Subscription, type SubscribeOptions } from './subscribe.js';
@@ -125,8 +118,8 @@ export class VideosApi {
    * Signed playback URLs for a video: anonymous for a public video, else with a playback `token`
    * (or the client's own credential). Rejects with `video_not_ready` while it is processing.
    */
-  playback(id: string, options: CallOptions & { token?: string } = {}): Promise<PlaybackInfo> {
-    return requestJson<PlaybackInfo>(this.http, 'GET', `/v1/videos/${enc(id)}/playback`, {
+  playback(id: string, options: CallOptions & { token?: string } = {}): Promise<PlaybackDescriptor> {
+    return requestJson<PlaybackDescriptor>(this.http, 'GET', `/v1/videos/${enc(id)}/playback`, {
       query: { token: options.token },
       signal: options.signal,
     });

@@ -31,18 +31,21 @@ export type {
   UploadResult,
   UploadUrlStore,
 } from './tus-upload.js';
+export type { ListVideosParams, PlaybackTokenOptions, VideoPatch } from './api-params.js';
 export type {
-  ListVideosParams,
-  PlaybackInfo,
+  PlaybackDescriptor,
   PlaybackToken,
-  PlaybackTokenOptions,
   Video,
   VideoList,
-  VideoPatch,
-  VideoRendition,
+  VideoStats,
   VideoStatus,
   Visibility,
-} from './api-types.js';
+} from '@reelkit/protocol';
+import type { PlaybackDescriptor, PublicRendition } from '@reelkit/protocol';
+/** Where a video can be played from (`GET /v1/videos/:id/playback`): the protocol's `PlaybackDescriptor`. */
+export type PlaybackInfo = PlaybackDescriptor;
+/** One rung of a video's HLS ladder, as the API describes it. */
+export type VideoRendition = PublicRendition;
 
 /** The SDK's version. */
 export const VERSION = '0.1.0';

@@ -1,6 +1,9 @@
 import type Hls from 'hls.js';
 import type { HlsConfig } from 'hls.js';
-import type { PlaybackInfo } from './api-types.js';
+import type { PlaybackDescriptor } from '@reelkit/protocol';
+
+/** What the processing state is told from: a descriptor, or only a status when the API said `video_not_ready`. */
+type ProcessingState = Partial<Pick<PlaybackDescriptor, 'status' | 'progress'>>;
 import { chooseEngines, detectCapabilities, type PlaybackEngine } from './choose-engine.js';
 import { Emitter } from './emitter.js';
 import type { startHls as StartHls } from './hls-engine.js';
@@ -280,8 +283,8 @@ class ReelkitPlayer extends Emitter<PlayerEvents> implements Player {
     this.emit('error', { error, fatal: true });
   }
 
-  private async fetchPlayback(token: string | undefined): Promise<PlaybackInfo> {
-    return requestJson<PlaybackInfo>(
+  private async fetchPlayback(token: string | undefined): Promise<PlaybackDescriptor> {
+    return requestJson<PlaybackDescriptor>(
       this.http,
       'GET',
       `/v1/videos/${encodeURIComponent(this.videoId)}/playback`,
@@ -293,13 +296,13 @@ class ReelkitPlayer extends Emitter<PlayerEvents> implements Player {
 
   /** Asks the API for signed URLs (renewing the token once if it was refused), then plays. */
   private async start(): Promise<void> {
-    let info: PlaybackInfo;
+    let info: PlaybackDescriptor;
     try {
       info = await this.fetchPlayback(await this.keeper.get());
     } catch (err) {
       const e = ReelkitError.from(err);
       if (this.destroyed) return;
-      if (e.code === 'video_not_ready') return this.waitUntilReady({ status: 'processing', hls: null });
+      if (e.code === 'video_not_ready') return this.waitUntilReady({ status: 'processing' });
       if (
         (e.code === 'playback_token_expired' || e.code === 'playback_token_invalid') &&
         this.options.getToken
@@ -318,7 +321,7 @@ class ReelkitPlayer extends Emitter<PlayerEvents> implements Player {
   }
 
   /** Follows a processing video (socket events, plus polling as a safety net) until it is ready. */
-  private waitUntilReady(first: PlaybackInfo): void {
+  private waitUntilReady(first: ProcessingState): void {
     this.setState('processing');
     this.emit('processing', processingOf(first));
     const realtime = this.options.realtime !== false && Boolean(this.keeper.token || this.options.getToken);
@@ -379,7 +382,7 @@ class ReelkitPlayer extends Emitter<PlayerEvents> implements Player {
   }
 
   /** Tries each engine in order until one loads. */
-  private async attach(info: PlaybackInfo): Promise<void> {
+  private async attach(info: PlaybackDescriptor): Promise<void> {
     const caps = detectCapabilities(this.video);
     const planned =
       this.options.engines ?? chooseEngines(caps, { hls: Boolean(info.hls), mp4: Boolean(info.mp4) });
@@ -539,7 +542,7 @@ export function createPlayer(video: HTMLVideoElement, options: PlayerOptions): P
  * The `processing` event of a playback answer: the server's stage while the video is
  * `processing`, else (or from a server that sends no progress) the status itself.
  */
-export function processingOf(info: Pick<PlaybackInfo, 'status' | 'progress'>): PlayerEvents['processing'] {
+export function processingOf(info: ProcessingState): PlayerEvents['processing'] {
   const status = info.status ?? 'processing';
   return status === 'processing' && info.progress
     ? { status, stage: info.progress.stage, percent: info.progress.percent }

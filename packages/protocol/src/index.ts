@@ -67,3 +67,75 @@ export type {
   WebhookEventData,
   WebhookEventType,
 } from './video-events.js';
+export {
+  VIDEO_STATUSES,
+  VISIBILITIES,
+  playbackDescriptorSchema,
+  playbackTokenSchema,
+  renditionSchema,
+  sensitivitySchema,
+  videoListSchema,
+  videoMetadataSchema,
+  videoProgressSchema,
+  videoSchema,
+  videoStatsSchema,
+} from './api-video.js';
+export type {
+  PlaybackDescriptor,
+  PlaybackToken,
+  Video,
+  VideoList,
+  VideoProgress,
+  VideoStats,
+  VideoStatus,
+  Visibility,
+} from './api-video.js';
+export {
+  API_KEY_FORMAT,
+  API_KEY_PREFIX_PATTERN,
+  ORIGIN_PATTERN,
+  PLANS,
+  SLUG_PATTERN,
+  USER_STATUSES,
+  apiKeyListSchema,
+  apiKeySchema,
+  createdApiKeySchema,
+  invitationSchema,
+  meSchema,
+  orgSchema,
+  sessionSchema,
+  userListSchema,
+  userSchema,
+} from './api-accounts.js';
+export type {
+  ApiKey,
+  ApiKeyList,
+  CreatedApiKey,
+  Invitation,
+  Me,
+  Org,
+  Session,
+  User,
+  UserList,
+  UserStatus,
+} from './api-accounts.js';
+export {
+  deliveryListSchema,
+  deliverySchema,
+  rotatedWebhookSecretSchema,
+  webhookListSchema,
+  webhookSchema,
+  webhookWithSecretSchema,
+} from './api-webhooks.js';
+export type {
+  Delivery,
+  DeliveryList,
+  RotatedWebhookSecret,
+  Webhook,
+  WebhookList,
+  WebhookWithSecret,
+} from './api-webhooks.js';
+export { JOB_STATES, queueHealthSchema } from './api-queue.js';
+export type { JobState, QueueHealth } from './api-queue.js';
+export { problemSchema } from './api-problem.js';
+export { describing } from './api-shape-check.js';

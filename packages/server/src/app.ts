@@ -14,6 +14,7 @@ import { authorize, createAuthenticate } from './http/authenticate.js';
 import { cors } from './http/cors.js';
 import { mountRoutes, type RouteSpec } from './http/define-route.js';
 import { errorDocsRoutes } from './error-docs/index.js';
+import { AppError } from './http/app-error.js';
 import { errorHandler } from './http/error-handler.js';
 import { createRateLimiter, rateLimitByIp } from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
@@ -22,12 +23,12 @@ import type { Logger } from './logger.js';
 import { createAccountModels, type AccountModels } from './models.js';
 import { orgRoutes } from './orgs/routes.js';
 import { createPlaybackTokens, type PlaybackTokens } from './playback/playback-tokens.js';
-import { PLAYBACK_ROUTE_SPECS, playbackRoutes } from './playback/routes.js';
+import { playbackRoutes } from './playback/routes.js';
 import { createVideoModel } from './videos/video-model.js';
 import { createStorageJanitor, type StorageJanitor } from './videos/storage-janitor.js';
 import { createUploadSweeper, type UploadSweeper } from './videos/upload-sweeper.js';
 import { createVideoService } from './videos/video-service.js';
-import { VIDEO_ROUTES, createTranscodeQueue, videoRoutes, type TranscodeQueue } from './videos/index.js';
+import { createTranscodeQueue, videoRoutes, type TranscodeQueue } from './videos/index.js';
 import {
   createTranscodeResults,
   type TranscodeResults,
@@ -198,7 +199,24 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     enqueueWebhookEvent: webhooks.enqueueWebhookEvent,
   });
 
+  const videos = videoRoutes({
+    config,
+    db: deps.db,
+    redis: deps.redis,
+    storage,
+    queue,
+    authenticate,
+    authorize,
+    authenticatePlayback: playback.authenticateFile,
+    logger: deps.logger,
+    now,
+    announce,
+  });
+
   const api = new Router();
+  // OPTIONS answers (tus capabilities, delivery preflight) first, so allowedMethods does not take them.
+  videos.preflight(api);
+  playback.preflight(api);
   const routes = mountRoutes(
     api,
     [
@@ -221,6 +239,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
       }),
       ...orgRoutes({ models }),
       ...apiKeyRoutes({ models }),
+      ...videos.defs,
       ...playback.defs,
       ...adminQueueRoutes({ queue, Video }),
       ...webhooks.routes,
@@ -228,23 +247,15 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     { authenticate, authorize, jsonLimit: config.JSON_BODY_LIMIT },
   );
   app.use(api.routes());
-  app.use(api.allowedMethods({ throw: true }));
-  app.use(playback.router.routes());
-  const videos = videoRoutes({
-    config,
-    db: deps.db,
-    redis: deps.redis,
-    storage,
-    queue,
-    authenticate,
-    authorize,
-    authenticatePlayback: playback.authenticateFile,
-    logger: deps.logger,
-    now,
-    announce,
-  });
-  app.use(videos.routes());
-  app.use(videos.allowedMethods({ throw: true }));
+  // A known path with another method is a 405 and an unknown method (TRACE…) a 405 too, each
+  // with a problem code, instead of koa-router's bare 405/501 taken for an internal error.
+  app.use(
+    api.allowedMethods({
+      throw: true,
+      methodNotAllowed: () => new AppError('method_not_allowed'),
+      notImplemented: () => new AppError('method_not_allowed'),
+    }),
+  );
   app.use(
     embedRoutes({
       Video,
@@ -257,8 +268,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     }).routes(),
   );
 
-  const allRoutes = [...routes, ...VIDEO_ROUTES, ...PLAYBACK_ROUTE_SPECS];
-  app.use(openApiRoutes({ routes: allRoutes, serverUrl: config.PUBLIC_URL }).routes());
+  app.use(openApiRoutes({ routes, serverUrl: config.PUBLIC_URL }).routes());
   app.use(errorDocsRoutes().routes());
   if (deps.dashboardDir) app.use(dashboardRoutes({ distDir: deps.dashboardDir }).routes());
 
@@ -294,7 +304,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
   const janitor = createStorageJanitor({ Video, storage, logger: deps.logger, now });
   return {
     app,
-    routes: allRoutes,
+    routes,
     models,
     tokens,
     playbackTokens,

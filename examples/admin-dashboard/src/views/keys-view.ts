@@ -2,18 +2,9 @@ import { LitElement, html } from 'lit';
 import { ApiResource } from '../api-resource.js';
 import { formatDate } from '../format.js';
 import { oneTimeSecret } from '../one-time-secret.js';
-import type { Role, Session } from '../session.js';
+import type { ApiKey } from '@reelkit/protocol';
+import type { Session } from '../session.js';
 import { shared } from '../styles.js';
-
-interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  role: Role;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  createdAt: string;
-}
 
 /** API keys for an organisation's backends: create (the secret is shown once), list, revoke. */
 export class RkKeysView extends LitElement {

@@ -1,14 +1,8 @@
 import { LitElement, html } from 'lit';
 import { ApiResource } from '../api-resource.js';
+import type { QueueHealth } from '@reelkit/protocol';
 import type { Session } from '../session.js';
 import { shared } from '../styles.js';
-
-interface QueueHealth {
-  queue: string;
-  counts: Record<string, number>;
-  workers: number;
-  org: { queued: number; processing: number };
-}
 
 /** Transcode queue health (GET /v1/admin/queue), refreshed every 5 s while shown. */
 export class RkQueueView extends LitElement {

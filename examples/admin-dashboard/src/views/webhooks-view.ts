@@ -1,4 +1,4 @@
-import type { WebhookEventType } from '@reelkit/protocol';
+import type { Delivery, DeliveryList, Webhook, WebhookEventType } from '@reelkit/protocol';
 import { LitElement, html } from 'lit';
 import { formatDate } from '../format.js';
 import { oneTimeSecret } from '../one-time-secret.js';
@@ -7,26 +7,6 @@ import type { Session } from '../session.js';
 import { shared } from '../styles.js';
 
 const EVENTS: readonly WebhookEventType[] = ['video.ready', 'video.failed', 'video.deleted'];
-
-interface Webhook {
-  id: string;
-  url: string;
-  events: WebhookEventType[];
-  active: boolean;
-  createdAt: string;
-}
-
-interface Delivery {
-  id: string;
-  eventId: string;
-  event: WebhookEventType;
-  attempt: number;
-  ok: boolean;
-  statusCode: number | null;
-  durationMs: number;
-  error: string | null;
-  createdAt: string;
-}
 
 /** Webhook endpoints (the signing secret is shown once) and each endpoint's delivery log. */
 export class RkWebhooksView extends LitElement {
@@ -73,10 +53,7 @@ export class RkWebhooksView extends LitElement {
     return this.hooks.run(
       async () => {
         this.deliveries = (
-          await this.session.request<{ items: Delivery[] }>(
-            'GET',
-            `/v1/webhooks/${hook.id}/deliveries?limit=50`,
-          )
+          await this.session.request<DeliveryList>('GET', `/v1/webhooks/${hook.id}/deliveries?limit=50`)
         ).items;
       },
       { reload: false },

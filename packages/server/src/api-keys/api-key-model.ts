@@ -1,9 +1,7 @@
-import { ROLES } from '@reelkit/protocol';
+import { API_KEY_PREFIX_PATTERN, ROLES, type ApiKey as ApiKeyJson } from '@reelkit/protocol';
 import { Schema, type Connection, type InferSchemaType, type Model, type Types } from 'mongoose';
-import { z } from 'zod';
 
-/** The public part of a key, shown in lists: `rk_<prefix>_…`. */
-const PREFIX_PATTERN = /^[A-Za-z0-9]{12}$/;
+const PREFIX_PATTERN = API_KEY_PREFIX_PATTERN;
 
 const apiKeySchema = new Schema(
   {
@@ -29,29 +27,7 @@ export function createApiKeyModel(db: Connection): ApiKeyModel {
   return db.models.ApiKey ?? db.model('ApiKey', apiKeySchema);
 }
 
-/** An API key as the API shows it: never its secret or the secret's hash. */
-export const apiKeyJsonSchema = z.strictObject({
-  id: z.string(),
-  name: z.string(),
-  prefix: z
-    .string()
-    .regex(PREFIX_PATTERN)
-    .describe('The public part of the key (`rk_<prefix>_…`), to tell keys apart.'),
-  role: z
-    .enum(ROLES)
-    .describe('The most the key may do; never more than its creator’s role at the time of each request.'),
-  createdBy: z.string().describe('The id of the member who created the key.'),
-  lastUsedAt: z.iso
-    .datetime()
-    .nullable()
-    .describe('When the key last authenticated a request (to within a minute); null if never.'),
-  revokedAt: z.iso
-    .datetime()
-    .nullable()
-    .describe('When the key was revoked (or its creator removed); null while it works.'),
-  createdAt: z.iso.datetime(),
-});
-export type ApiKeyJson = z.output<typeof apiKeyJsonSchema>;
+export type { ApiKeyJson };
 
 export function apiKeyJson(key: ApiKeyDoc): ApiKeyJson {
   return {

@@ -1,11 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { API_KEY_FORMAT } from '@reelkit/protocol';
 
 /**
  * API keys look like `rk_<prefix>_<secret>`: the 12-character prefix finds the key (indexed,
  * unique, shown in lists), the 32-byte secret proves it. Only a SHA-256 of the secret is stored:
  * the secret has 256 bits of entropy, so a slow hash would add nothing but latency.
  */
-export const API_KEY_FORMAT = /^rk_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+export { API_KEY_FORMAT };
 
 export function generateApiKey(): { key: string; prefix: string; secretHash: string } {
   const prefix = randomBytes(9).toString('base64url').replace(/[-_]/g, 'x').slice(0, 12);

@@ -1,4 +1,11 @@
-import { ROLES, roleAtLeast } from '@reelkit/protocol';
+import {
+  ROLES,
+  apiKeyListSchema,
+  createdApiKeySchema,
+  roleAtLeast,
+  type ApiKeyList,
+  type CreatedApiKey,
+} from '@reelkit/protocol';
 import { z } from 'zod';
 import { nameField } from '../auth/routes.js';
 import { AppError } from '../http/app-error.js';
@@ -6,26 +13,10 @@ import { principalOf } from '../http/authenticate.js';
 import { defineRoute, type RouteDef } from '../http/define-route.js';
 import { objectIdOr404 } from '../http/object-id.js';
 import type { AccountModels } from '../models.js';
-import { apiKeyJson, apiKeyJsonSchema, type ApiKeyDoc } from './api-key-model.js';
-import { API_KEY_FORMAT, generateApiKey } from './api-key-secret.js';
+import { apiKeyJson, type ApiKeyDoc } from './api-key-model.js';
+import { generateApiKey } from './api-key-secret.js';
 
 const createKeyBody = z.strictObject({ name: nameField, role: z.enum(ROLES).optional() });
-
-/** The creation answer: the only one that carries the key itself. */
-const createdKeyJson = z.strictObject({
-  apiKey: apiKeyJsonSchema,
-  key: z
-    .string()
-    .regex(API_KEY_FORMAT)
-    .describe(
-      'The key to send as `Authorization: Bearer rk_…`. Shown in this answer only: the server keeps just a hash of its secret part.',
-    ),
-});
-
-/** The list answer: no secret, no hash. */
-const keyList = z.strictObject({
-  items: z.array(apiKeyJsonSchema).max(500).describe('Newest first, revoked keys included; at most 500.'),
-});
 
 export function apiKeyRoutes(deps: { models: AccountModels }): RouteDef[] {
   const { ApiKey } = deps.models;
@@ -36,7 +27,7 @@ export function apiKeyRoutes(deps: { models: AccountModels }): RouteDef[] {
         path: '/v1/api-keys',
         auth: 'admin',
         status: 201,
-        response: createdKeyJson,
+        response: createdApiKeySchema,
         tag: 'api-keys',
         summary: 'Create an API key; the secret is shown once',
         body: createKeyBody,
@@ -60,7 +51,7 @@ export function apiKeyRoutes(deps: { models: AccountModels }): RouteDef[] {
         ctx.body = {
           apiKey: apiKeyJson(doc.toObject() as ApiKeyDoc),
           key,
-        } satisfies z.output<typeof createdKeyJson>;
+        } satisfies CreatedApiKey;
       },
     ),
     defineRoute(
@@ -69,7 +60,7 @@ export function apiKeyRoutes(deps: { models: AccountModels }): RouteDef[] {
         path: '/v1/api-keys',
         auth: 'admin',
         status: 200,
-        response: keyList,
+        response: apiKeyListSchema,
         tag: 'api-keys',
         summary: 'List the organisation’s API keys (never their secrets)',
       },
@@ -78,7 +69,7 @@ export function apiKeyRoutes(deps: { models: AccountModels }): RouteDef[] {
           .sort({ _id: -1 })
           .limit(500)
           .lean()) as ApiKeyDoc[];
-        ctx.body = { items: keys.map(apiKeyJson) } satisfies z.output<typeof keyList>;
+        ctx.body = { items: keys.map(apiKeyJson) } satisfies ApiKeyList;
       },
     ),
     defineRoute(

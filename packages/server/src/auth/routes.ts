@@ -1,4 +1,4 @@
-import { ROLES } from '@reelkit/protocol';
+import { meSchema, sessionSchema, type Me, type Session as SessionJson } from '@reelkit/protocol';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { AppError } from '../http/app-error.js';
@@ -7,8 +7,8 @@ import { defineRoute, type RouteDef } from '../http/define-route.js';
 import type { Limit, RateLimiter } from '../http/rate-limit.js';
 import type { AccountModels } from '../models.js';
 import type { Principal } from '../http/principal.js';
-import { orgJson, orgJsonSchema, type OrgDoc } from '../orgs/org-model.js';
-import { userJson, userJsonSchema, type UserDoc } from '../users/user-model.js';
+import { orgJson, type OrgDoc } from '../orgs/org-model.js';
+import { userJson, type UserDoc } from '../users/user-model.js';
 import type { AuthService, Session } from './auth-service.js';
 import { clearSessionCookies, setSessionCookies, type CookieNames } from './cookies.js';
 
@@ -39,22 +39,7 @@ export interface AuthRouteDeps {
   limits: { ip: Limit; account: Limit };
 }
 
-/** The answer of sign-up, login, refresh and accept-invite (the same tokens are also set as cookies). */
-export const sessionJsonSchema = z.strictObject({
-  user: userJsonSchema,
-  org: orgJsonSchema,
-  tokenType: z.literal('Bearer'),
-  accessToken: z.string().describe('A short-lived JWT: send it as `Authorization: Bearer …`.'),
-  accessTokenExpiresAt: z.iso.datetime(),
-  refreshToken: z
-    .string()
-    .describe(
-      'Send it to `POST /v1/auth/refresh` for a new session (each answers a new refresh token; replaying a used one ends the session) or to `POST /v1/auth/logout`.',
-    ),
-  refreshTokenExpiresAt: z.iso.datetime(),
-});
-
-function sessionBody(s: Session): z.output<typeof sessionJsonSchema> {
+function sessionBody(s: Session): SessionJson {
   return {
     user: s.user,
     org: s.org,
@@ -66,25 +51,7 @@ function sessionBody(s: Session): z.output<typeof sessionJsonSchema> {
   };
 }
 
-const meFields = {
-  user: userJsonSchema.describe('The member, or for an API key the member who created it.'),
-  org: orgJsonSchema,
-  role: z.enum(ROLES).describe('What this request may do (for an API key: capped by its creator’s role).'),
-};
-/** `GET /v1/me`: who is calling, and how. */
-export const meJsonSchema = z.discriminatedUnion('via', [
-  z.strictObject({
-    ...meFields,
-    via: z.enum(['bearer', 'cookie']).describe('How the request authenticated: an access token.'),
-  }),
-  z.strictObject({
-    ...meFields,
-    via: z.literal('api_key'),
-    apiKeyId: z.string().describe('The API key that authenticated the request.'),
-  }),
-]);
-
-function meJson(p: Principal, user: UserDoc, org: OrgDoc): z.output<typeof meJsonSchema> {
+function meJson(p: Principal, user: UserDoc, org: OrgDoc): Me {
   const base = { user: userJson(user), org: orgJson(org), role: p.role };
   return p.kind === 'api_key' ? { ...base, via: p.via, apiKeyId: p.apiKeyId } : { ...base, via: p.via };
 }
@@ -109,9 +76,12 @@ export function authRoutes(deps: AuthRouteDeps): RouteDef[] {
       {
         method: 'post',
         path: '/v1/auth/signup',
+        answers: {
+          409: 'The email address is registered already (`email_taken`).',
+        },
         auth: 'public',
         status: 201,
-        response: sessionJsonSchema,
+        response: sessionSchema,
         tag: 'auth',
         summary: 'Create an organisation and its first admin',
         body: signupBody,
@@ -126,9 +96,12 @@ export function authRoutes(deps: AuthRouteDeps): RouteDef[] {
       {
         method: 'post',
         path: '/v1/auth/login',
+        answers: {
+          401: 'Wrong email or password (`invalid_credentials`), or the account is deactivated (`account_disabled`).',
+        },
         auth: 'public',
         status: 200,
-        response: sessionJsonSchema,
+        response: sessionSchema,
         tag: 'auth',
         summary: 'Log in with email and password',
         body: loginBody,
@@ -143,9 +116,12 @@ export function authRoutes(deps: AuthRouteDeps): RouteDef[] {
       {
         method: 'post',
         path: '/v1/auth/refresh',
+        answers: {
+          401: 'No refresh token, or it is invalid, expired or already used (`token_invalid`, `refresh_token_reused`, `unauthenticated`).',
+        },
         auth: 'public',
         status: 200,
-        response: sessionJsonSchema,
+        response: sessionSchema,
         tag: 'auth',
         summary: 'Rotate the refresh token and get a new access token',
         body: refreshBody,
@@ -183,9 +159,12 @@ export function authRoutes(deps: AuthRouteDeps): RouteDef[] {
       {
         method: 'post',
         path: '/v1/auth/accept-invite',
+        answers: {
+          409: 'The email address is registered already (`email_taken`).',
+        },
         auth: 'public',
         status: 200,
-        response: sessionJsonSchema,
+        response: sessionSchema,
         tag: 'auth',
         summary: 'Accept an invitation: set a password and log in',
         body: acceptInviteBody,
@@ -201,7 +180,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDef[] {
         path: '/v1/me',
         auth: 'viewer',
         status: 200,
-        response: meJsonSchema,
+        response: meSchema,
         tag: 'auth',
         summary: 'The caller: user (or API key) and organisation',
       },

@@ -29,6 +29,34 @@ export interface RouteSpec {
    * non-JSON body (files, playlists, HTML) have none.
    */
   response?: z.ZodType;
+  /**
+   * Content types of a success body that is not JSON (a file, a playlist): the docs list them
+   * instead of `application/json`.
+   */
+  produces?: readonly string[];
+  /**
+   * Statuses the route answers besides `status` and the errors every route of its kind may give
+   * (400 for bad input, 401/403 for credentials, 404 for a path id, 413/415 for a body, 429, 500),
+   * with what each means: a 2xx/3xx is described as is, a 4xx/5xx as problem+json.
+   */
+  answers?: Readonly<Record<number, string>>;
+  /** Request headers the route reads (tus), documented as header parameters. */
+  requestHeaders?: readonly HeaderSpec[];
+  /** Headers of the success answer, by name, with what they say. */
+  responseHeaders?: Readonly<Record<string, string>>;
+  /** A request body that is not JSON (multipart, tus bytes): the server streams and checks it itself. */
+  rawBody?: { contentType: string; description: string; schema: Record<string, unknown> };
+  /** Limit of the JSON body when it differs from the server's `JSON_BODY_LIMIT`. */
+  bodyLimit?: string;
+}
+
+/** A request header a route reads. */
+export interface HeaderSpec {
+  name: string;
+  required: boolean;
+  description: string;
+  /** JSON Schema of the value; a string when absent. */
+  schema?: Record<string, unknown>;
 }
 
 export interface RouteInput<B, Q> {
@@ -38,6 +66,19 @@ export interface RouteInput<B, Q> {
 
 export interface RouteDef<B = unknown, Q = unknown> extends RouteSpec {
   handler: (ctx: Context, input: RouteInput<B, Q>) => Promise<void> | void;
+  /** Middleware run before validation and authentication (e.g. tus's `Tus-Resumable` check). */
+  before?: Middleware[];
+  /**
+   * Authentication in place of the API's (e.g. a playback token in `?token=` for `<video src>`);
+   * `authorize(auth)` still follows it.
+   */
+  authenticate?: Middleware;
+}
+
+/** How a route is mounted, beyond what it is (not part of the route table). */
+export interface MountOptions {
+  before?: Middleware[];
+  authenticate?: Middleware;
 }
 
 /** Declares a route with typed, validated input. */
@@ -45,7 +86,7 @@ export function defineRoute<
   BS extends z.ZodType | undefined = undefined,
   QS extends z.ZodType | undefined = undefined,
 >(
-  spec: Omit<RouteSpec, 'body' | 'query'> & { body?: BS; query?: QS },
+  spec: Omit<RouteSpec, 'body' | 'query'> & { body?: BS; query?: QS } & MountOptions,
   handler: (
     ctx: Context,
     input: RouteInput<
@@ -70,8 +111,8 @@ export interface MountDeps {
  */
 export function mountRoutes(router: Router, routes: RouteDef[], deps: MountDeps): RouteSpec[] {
   for (const route of routes) {
-    const chain: Middleware[] = [];
-    if (route.body) chain.push(jsonBody(deps.jsonLimit));
+    const chain: Middleware[] = [...(route.before ?? [])];
+    if (route.body) chain.push(jsonBody(route.bodyLimit ?? deps.jsonLimit));
     if (route.body || route.query) {
       chain.push(async (ctx, next) => {
         ctx.state.input = {
@@ -81,7 +122,8 @@ export function mountRoutes(router: Router, routes: RouteDef[], deps: MountDeps)
         await next();
       });
     }
-    if (route.auth !== 'public') chain.push(deps.authenticate, deps.authorize(route.auth));
+    if (route.auth !== 'public')
+      chain.push(route.authenticate ?? deps.authenticate, deps.authorize(route.auth));
     chain.push(async (ctx) => {
       const input = (ctx.state.input as RouteInput<unknown, unknown> | undefined) ?? {
         body: undefined,
@@ -92,5 +134,5 @@ export function mountRoutes(router: Router, routes: RouteDef[], deps: MountDeps)
     });
     router[route.method](route.path, ...chain);
   }
-  return routes.map(({ handler: _handler, ...spec }) => spec);
+  return routes.map(({ handler: _handler, before: _before, authenticate: _authenticate, ...spec }) => spec);
 }

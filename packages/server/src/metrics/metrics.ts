@@ -1,13 +1,9 @@
-import { QUEUES } from '@reelkit/protocol';
+import { JOB_STATES, QUEUES } from '@reelkit/protocol';
 import type { Queue } from 'bullmq';
 import type { Middleware } from 'koa';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/**
- * Job states BullMQ counts, as exported in `reelkit_queue_jobs{state}`. BullMQ 6 has no `paused`
- * state: the jobs of a paused queue count as `waiting`.
- */
-export const JOB_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'] as const;
+export { JOB_STATES };
 
 /**
  * Prometheus metrics of one server process: HTTP request durations, the transcode queue's depth by

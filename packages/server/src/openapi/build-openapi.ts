@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorCode } from '@reelkit/protocol';
+import { ERROR_CODES, problemSchema, type ErrorCode } from '@reelkit/protocol';
 import { z } from 'zod';
 import type { RouteSpec } from '../http/define-route.js';
 
@@ -25,40 +25,6 @@ const ROLE_TEXT: Record<RouteSpec['auth'], string> = {
   viewer: 'Least role: **viewer** (any member of the organisation, or an API key).',
   editor: 'Least role: **editor** (editors and admins, or an API key with that role).',
   admin: 'Least role: **admin**.',
-};
-
-/**
- * Request bodies that are not JSON, so they have no zod schema in the route table: described here
- * by content type (the server streams them and checks them itself).
- */
-const RAW_BODIES: Record<string, JsonObject> = {
-  'post /v1/videos': {
-    description: 'The video file as `multipart/form-data` (streamed, magic bytes sniffed, size capped).',
-    required: true,
-    content: {
-      'multipart/form-data': {
-        schema: {
-          type: 'object',
-          required: ['file'],
-          properties: {
-            file: { type: 'string', contentMediaType: 'application/octet-stream' },
-            title: { type: 'string' },
-            description: { type: 'string' },
-            visibility: { type: 'string', enum: ['private', 'unlisted', 'public'] },
-          },
-        },
-      },
-    },
-  },
-  'patch /v1/uploads/{id}': {
-    description: 'tus: bytes from `Upload-Offset` on.',
-    required: true,
-    content: {
-      'application/offset+octet-stream': {
-        schema: { type: 'string', contentMediaType: 'application/octet-stream' },
-      },
-    },
-  },
 };
 
 /** `/v1/users/:id` → `/v1/users/{id}`; `*path` (rest of the path) → `{path}`. */
@@ -102,7 +68,55 @@ export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output' = 'input'
     target: 'draft-2020-12',
   }) as JsonObject;
   delete json.$schema;
-  return withoutFormatPatterns(json);
+  // A named schema inside (`.meta({ id })`) is a component: point at it instead of local $defs.
+  delete json.$defs;
+  return withoutFormatPatterns(pointingAtComponents(json));
+}
+
+const COMPONENT = '#/components/schemas/';
+
+/** The zod id of a named schema (`.meta({ id })`), which is its component's name. */
+export function componentNameOf(schema: z.ZodType): string | undefined {
+  return z.globalRegistry.get(schema)?.id;
+}
+
+/** `#/$defs/Video` (zod's local definitions) → `#/components/schemas/Video`. */
+function pointingAtComponents<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(pointingAtComponents) as T;
+  if (!node || typeof node !== 'object') return node;
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(node as JsonObject)) {
+    out[key] =
+      key === '$ref' && typeof value === 'string' && value.startsWith('#/$defs/')
+        ? COMPONENT + value.slice('#/$defs/'.length)
+        : pointingAtComponents(value);
+  }
+  return out as T;
+}
+
+/**
+ * Every named response shape of the protocol (`Video`, `PlaybackDescriptor`, `Problem`…) as an
+ * OpenAPI component, referring to each other by `$ref`: what client generators name types after.
+ */
+export function componentSchemas(): Record<string, JsonObject> {
+  const { schemas } = z.toJSONSchema(z.globalRegistry, {
+    io: 'output',
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+    uri: (id) => COMPONENT + id,
+  }) as { schemas: Record<string, JsonObject> };
+  const out: Record<string, JsonObject> = {};
+  for (const name of Object.keys(schemas).sort()) {
+    const { $schema: _s, $id: _id, ...rest } = schemas[name]!;
+    out[name] = withoutFormatPatterns(rest);
+  }
+  return out;
+}
+
+/** A response body's schema: a `$ref` to its component when it is named. */
+function responseSchemaOf(schema: z.ZodType): JsonObject {
+  const name = componentNameOf(schema);
+  return name ? { $ref: COMPONENT + name } : jsonSchemaOf(schema, 'output');
 }
 
 /**
@@ -141,20 +155,16 @@ function queryParameters(schema: z.ZodType): JsonObject[] {
 /** Error statuses a route can answer with, from what it declares. */
 function errorStatusesOf(route: RouteSpec, hasPathParams: boolean): number[] {
   const statuses = new Set<number>([429, 500]);
-  if (
-    route.body ||
-    route.query ||
-    hasPathParams ||
-    RAW_BODIES[`${route.method} ${toOpenApiPath(route.path).path}`]
-  )
-    statuses.add(400);
+  const requiredHeaders = route.requestHeaders?.some((h) => h.required) ?? false;
+  if (route.body || route.query || hasPathParams || route.rawBody || requiredHeaders) statuses.add(400);
   if (route.auth !== 'public') {
     statuses.add(401);
     statuses.add(403);
   }
   if (hasPathParams) statuses.add(404);
   if (route.body) statuses.add(415);
-  if (route.body || RAW_BODIES[`${route.method} ${toOpenApiPath(route.path).path}`]) statuses.add(413);
+  if (route.body || route.rawBody) statuses.add(413);
+  for (const status of Object.keys(route.answers ?? {}).map(Number)) if (status >= 400) statuses.add(status);
   return [...statuses].sort((a, b) => a - b);
 }
 
@@ -166,7 +176,7 @@ function codesByStatus(): Map<number, ErrorCode[]> {
   return map;
 }
 
-function problemComponents(): { schemas: JsonObject; responses: JsonObject } {
+function problemComponents(): { responses: JsonObject } {
   const responses: JsonObject = {};
   for (const [status, codes] of codesByStatus()) {
     responses[`Problem${status}`] = {
@@ -175,7 +185,7 @@ function problemComponents(): { schemas: JsonObject; responses: JsonObject } {
         'application/problem+json': {
           schema: {
             allOf: [
-              { $ref: '#/components/schemas/Problem' },
+              { $ref: COMPONENT + (componentNameOf(problemSchema) ?? 'Problem') },
               { type: 'object', properties: { status: { const: status }, code: { enum: codes } } },
             ],
           },
@@ -183,32 +193,7 @@ function problemComponents(): { schemas: JsonObject; responses: JsonObject } {
       },
     };
   }
-  return {
-    schemas: {
-      Problem: {
-        type: 'object',
-        description: 'RFC 9457 problem details; `code` is stable and machine-readable.',
-        required: ['type', 'title', 'status', 'code'],
-        properties: {
-          type: { type: 'string' },
-          title: { type: 'string' },
-          status: { type: 'integer' },
-          code: { type: 'string', enum: Object.keys(ERROR_CODES) },
-          detail: { type: 'string' },
-          errors: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['path', 'message'],
-              properties: { path: { type: 'string' }, message: { type: 'string' } },
-            },
-          },
-          requestId: { type: 'string' },
-        },
-      },
-    },
-    responses,
-  };
+  return { responses };
 }
 
 function operationOf(route: RouteSpec, problemStatuses: Set<number>): { path: string; op: JsonObject } {
@@ -222,27 +207,63 @@ function operationOf(route: RouteSpec, problemStatuses: Set<number>): { path: st
   }));
   if (route.query) parameters.push(...queryParameters(route.query));
 
+  if (route.requestHeaders) {
+    for (const h of route.requestHeaders) {
+      parameters.push({
+        name: h.name,
+        in: 'header',
+        required: h.required,
+        description: h.description,
+        schema: h.schema ?? { type: 'string' },
+      });
+    }
+  }
+
+  const headers = route.responseHeaders
+    ? {
+        headers: Object.fromEntries(
+          Object.entries(route.responseHeaders).map(([name, description]) => [
+            name,
+            { description, schema: { type: 'string' } },
+          ]),
+        ),
+      }
+    : {};
+  // A success without `response` or `produces` (tus creation) answers headers only.
+  const content = route.produces
+    ? Object.fromEntries(route.produces.map((type) => [type, {}]))
+    : route.response
+      ? { 'application/json': { schema: responseSchemaOf(route.response) } }
+      : undefined;
   const responses: JsonObject = {};
   responses[String(route.status)] =
     route.status === 204 || route.method === 'head'
-      ? { description: 'Success, no body.' }
-      : {
-          description: 'Success.',
-          content: {
-            'application/json': {
-              schema: route.response ? jsonSchemaOf(route.response, 'output') : { type: 'object' },
-            },
-          },
-        };
+      ? { description: 'Success, no body.', ...headers }
+      : { description: 'Success.', ...headers, ...(content ? { content } : {}) };
+  for (const [status, description] of Object.entries(route.answers ?? {})) {
+    if (Number(status) >= 400) continue;
+    responses[status] =
+      Number(status) === 304 || Number(status) === 204
+        ? { description, ...headers }
+        : { description, ...headers, ...(Number(status) === 206 && content ? { content } : {}) };
+  }
   for (const status of errorStatusesOf(route, params.length > 0)) {
-    if (problemStatuses.has(status))
-      responses[String(status)] = { $ref: `#/components/responses/Problem${status}` };
+    if (!problemStatuses.has(status)) continue;
+    const why = route.answers?.[status];
+    responses[String(status)] = why
+      ? { $ref: `#/components/responses/Problem${status}`, description: why }
+      : { $ref: `#/components/responses/Problem${status}` };
   }
 
-  const key = `${route.method} ${path}`;
   const requestBody = route.body
     ? { required: true, content: { 'application/json': { schema: jsonSchemaOf(route.body) } } }
-    : RAW_BODIES[key];
+    : route.rawBody
+      ? {
+          description: route.rawBody.description,
+          required: true,
+          content: { [route.rawBody.contentType]: { schema: route.rawBody.schema } },
+        }
+      : undefined;
 
   const op: JsonObject = {
     operationId: operationIdOf(route.method, path),
@@ -310,7 +331,7 @@ export function buildOpenApi(
             '`X-CSRF-Token` equal to the `rk_csrf` cookie, from an allowed origin.',
         },
       },
-      schemas: problems.schemas,
+      schemas: componentSchemas(),
       responses: problems.responses,
     },
   };

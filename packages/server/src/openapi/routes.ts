@@ -13,6 +13,7 @@ export const OPENAPI_ROUTE_SPECS: readonly RouteSpec[] = [
     summary: 'This OpenAPI 3.1 document',
     tag: 'meta',
     status: 200,
+    produces: ['application/json'],
   },
 ];
 

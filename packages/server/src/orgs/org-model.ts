@@ -1,13 +1,8 @@
 import { Schema, type Connection, type InferSchemaType, type Model, type Types } from 'mongoose';
-import { z } from 'zod';
+import { ORIGIN_PATTERN, PLANS, SLUG_PATTERN, type Org as OrgJson } from '@reelkit/protocol';
 
-export const PLANS = ['free', 'pro', 'enterprise'] as const;
-export type Plan = (typeof PLANS)[number];
-
-/** `scheme://host[:port]`, no path: what a browser sends in `Origin`. */
-export const ORIGIN_PATTERN = /^https?:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
-
-const SLUG_PATTERN = /^[a-z0-9-]{1,60}$/;
+export { ORIGIN_PATTERN, PLANS };
+export type { Plan } from '@reelkit/protocol';
 
 const orgSchema = new Schema(
   {
@@ -32,24 +27,7 @@ export function createOrgModel(db: Connection): OrgModel {
   return db.models.Organization ?? db.model('Organization', orgSchema);
 }
 
-/** An organisation as the API shows it. */
-export const orgJsonSchema = z.strictObject({
-  id: z.string(),
-  name: z.string(),
-  slug: z
-    .string()
-    .regex(SLUG_PATTERN)
-    .describe('Derived from the name at sign-up; unique and never changes.'),
-  plan: z.enum(PLANS),
-  embedOrigins: z
-    .array(z.string().regex(ORIGIN_PATTERN))
-    .describe(
-      'Exact origins (such as `https://blog.example.com`) allowed to embed the organisation’s videos and start anonymous playback of its public ones; an empty list allows every site.',
-    ),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-});
-export type OrgJson = z.output<typeof orgJsonSchema>;
+export type { OrgJson };
 
 export function orgJson(org: OrgDoc): OrgJson {
   return {

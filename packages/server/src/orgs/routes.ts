@@ -4,7 +4,8 @@ import { AppError } from '../http/app-error.js';
 import { principalOf } from '../http/authenticate.js';
 import { defineRoute, type RouteDef } from '../http/define-route.js';
 import type { AccountModels } from '../models.js';
-import { ORIGIN_PATTERN, orgJson, orgJsonSchema, type OrgDoc } from './org-model.js';
+import { orgSchema } from '@reelkit/protocol';
+import { ORIGIN_PATTERN, orgJson, type OrgDoc } from './org-model.js';
 
 const originField = z
   .string()
@@ -25,7 +26,7 @@ export function orgRoutes(deps: { models: AccountModels }): RouteDef[] {
         path: '/v1/org',
         auth: 'viewer',
         status: 200,
-        response: orgJsonSchema,
+        response: orgSchema,
         tag: 'org',
         summary: 'The caller’s organisation',
       },
@@ -41,7 +42,7 @@ export function orgRoutes(deps: { models: AccountModels }): RouteDef[] {
         path: '/v1/org',
         auth: 'admin',
         status: 200,
-        response: orgJsonSchema,
+        response: orgSchema,
         tag: 'org',
         summary: 'Rename the organisation or set its embed-origin allow-list',
         body: patchOrgBody,

@@ -1,26 +1,8 @@
 import type { Queue } from 'bullmq';
-import { z } from 'zod';
+import { JOB_STATES, queueHealthSchema, type QueueHealth } from '@reelkit/protocol';
 import { principalOf } from '../http/authenticate.js';
 import { defineRoute, type RouteDef } from '../http/define-route.js';
 import type { VideoModel } from '../videos/video-model.js';
-import { JOB_STATES } from '../metrics/metrics.js';
-
-const jobCount = z.number().int().min(0);
-
-/** `GET /v1/admin/queue`. */
-export const queueHealthSchema = z.strictObject({
-  queue: z.string().describe('The BullMQ queue’s name.'),
-  counts: z
-    .record(z.enum(JOB_STATES), jobCount)
-    .describe('Jobs by state, for the whole queue (every organisation’s jobs: the operator’s view).'),
-  workers: jobCount.describe('Transcode workers connected to the queue.'),
-  org: z
-    .strictObject({
-      queued: jobCount.describe('Your videos waiting for a worker.'),
-      processing: jobCount.describe('Your videos being transcoded.'),
-    })
-    .describe('Your organisation’s share, counted from its videos.'),
-});
 
 /** Queue health for admins. */
 export function adminQueueRoutes(deps: { queue: Queue; Video: VideoModel }): RouteDef[] {
@@ -55,7 +37,7 @@ export function adminQueueRoutes(deps: { queue: Queue; Video: VideoModel }): Rou
           counts,
           workers,
           org: { queued, processing },
-        } satisfies z.output<typeof queueHealthSchema>;
+        } satisfies QueueHealth;
       },
     ),
   ];

@@ -1,17 +1,23 @@
-import { publicRendition } from '@reelkit/protocol';
-import Router from '@koa/router';
+import {
+  ORIGIN_PATTERN,
+  playbackDescriptorSchema,
+  playbackTokenSchema,
+  publicRendition,
+  type PlaybackDescriptor,
+} from '@reelkit/protocol';
+import type Router from '@koa/router';
 import type { Storage } from '@reelkit/storage';
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import { AppError } from '../http/app-error.js';
 import { principalOf } from '../http/authenticate.js';
-import { defineRoute, type RouteDef, type RouteSpec } from '../http/define-route.js';
+import { defineRoute, type RouteDef } from '../http/define-route.js';
 import { objectIdOr404 } from '../http/object-id.js';
-import { ORIGIN_PATTERN, type OrgModel } from '../orgs/org-model.js';
+import type { OrgModel } from '../orgs/org-model.js';
 import { createFileCache } from '../videos/file-cache.js';
 import { playableFile, sendStoredFile } from '../videos/stream-file.js';
-import { publicRenditionSchema, videoProgressSchema } from '../videos/video-json.js';
-import { VIDEO_STATUSES, type Video, type VideoModel } from '../videos/video-model.js';
+import { FILE_ANSWERS, FILE_HEADERS, RANGE_HEADERS } from '../videos/streaming-docs.js';
+import type { Video, VideoModel } from '../videos/video-model.js';
 import { deliveryBase, parseDeliveryPath } from './delivery-path.js';
 import { PlaybackTokenError, type PlaybackClaims, type PlaybackTokens } from './playback-tokens.js';
 
@@ -40,6 +46,25 @@ const mintBody = z.strictObject({
     .optional(),
 });
 
+/** `GET /v1/videos/:id/playback` query string. */
+const descriptorQuery = z.object({
+  token: z
+    .string()
+    .min(1)
+    .max(4096)
+    .optional()
+    .describe('A playback token for this video: the answer signs its URLs with it.'),
+});
+
+/** What signed delivery serves (see `parseDeliveryPath`). */
+const DELIVERY_TYPES = [
+  'application/vnd.apple.mpegurl',
+  'video/mp4',
+  'video/iso.segment',
+  'image/jpeg',
+  'text/vtt',
+] as const;
+
 function verifyOr403(tokens: PlaybackTokens, token: string): PlaybackClaims {
   try {
     return tokens.verify(token);
@@ -65,40 +90,6 @@ function deliveryCors(ctx: Context, claims?: PlaybackClaims): void {
   ctx.set('Timing-Allow-Origin', '*');
   ctx.vary('Origin');
 }
-
-/** A signed delivery URL, or null while the video does not have that file. */
-const signedUrl = (what: string) =>
-  z
-    .url()
-    .nullable()
-    .describe(`${what}: a signed URL below \`/v1/play/{token}/{videoId}/\`, or null while there is none.`);
-
-/** `GET /v1/videos/:id/playback`: where and how a player may play one video. */
-export const playbackDescriptorSchema = z.strictObject({
-  videoId: z.string(),
-  status: z.enum(VIDEO_STATUSES),
-  progress: videoProgressSchema,
-  token: z
-    .string()
-    .describe('The playback token every URL carries; renew it (and the URLs) before `expiresAt`.'),
-  expiresAt: z.iso.datetime().describe('When the token, and so every URL here, expires.'),
-  hls: signedUrl('HLS master playlist (set once the video is `ready`)'),
-  mp4: signedUrl('Progressive MP4'),
-  poster: signedUrl('Poster image (JPEG)'),
-  storyboard: signedUrl('WebVTT index of the thumbnail sprite'),
-  duration: z.number().min(0).nullable().describe('Seconds, once the source was probed.'),
-  aspectRatio: z.number().positive().nullable().describe('Width / height, once the source was probed.'),
-  renditions: z.array(publicRenditionSchema).describe('The HLS ladder, highest rung first.'),
-  title: z.string(),
-});
-export type PlaybackDescriptor = z.output<typeof playbackDescriptorSchema>;
-
-/** `POST /v1/videos/:id/playback-tokens`. */
-export const playbackTokenSchema = z.strictObject({
-  token: z.string().describe('A playback token (JWT) for this one video.'),
-  expiresAt: z.iso.datetime(),
-  playback: playbackDescriptorSchema.describe('The descriptor signed with this token.'),
-});
 
 /** The signed URLs of a video, all below one path that carries the token. */
 export function playbackDescriptor(
@@ -129,33 +120,14 @@ export function playbackDescriptor(
   };
 }
 
-export const PLAYBACK_ROUTE_SPECS: readonly RouteSpec[] = [
-  {
-    method: 'get',
-    path: '/v1/videos/:id/playback',
-    auth: 'public',
-    summary: 'Signed playback URLs: anonymous for public videos, or with ?token= or credentials',
-    tag: 'playback',
-    status: 200,
-    response: playbackDescriptorSchema,
-  },
-  {
-    method: 'get',
-    path: '/v1/play/:token/:videoId/*path',
-    auth: 'public',
-    summary: 'Signed delivery of playlists, segments, poster, storyboard and MP4 (token in the path)',
-    tag: 'playback',
-    status: 200,
-  },
-];
-
 /**
  * Playback tokens and signed delivery. Tokens are minted by members and API keys, or anonymously
  * for public videos from an allowed origin; every delivered file checks the token.
  */
 export function playbackRoutes(deps: PlaybackRouteDeps): {
   defs: RouteDef[];
-  router: Router;
+  /** Mounts the CORS preflight of delivery, which is not an API operation, on the API router. */
+  preflight: (router: Router) => void;
   authenticateFile: Middleware;
 } {
   const { Video, Org, storage, playbackTokens } = deps;
@@ -213,8 +185,6 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
     ),
   ];
 
-  const router = new Router();
-
   /**
    * `GET /v1/videos/:id/playback`:
    * - with `?token=` (a playback token for this video): the URLs signed with that token;
@@ -223,99 +193,148 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
    *   embed-origin list. An empty list allows every origin (the video is public); a request without
    *   an Origin header (not a cross-origin browser request) is allowed too.
    */
-  router.get('/v1/videos/:id/playback', async (ctx) => {
-    ctx.set('Cache-Control', 'no-store');
-    // Readable refusals for embeds on other sites (404, 403 origin…); a member's credentialed
-    // request is answered by the API's CORS allow-list instead.
-    const credentialed = Boolean(
-      ctx.get('authorization') || ctx.cookies.get('rk_access') || ctx.cookies.get('__Host-rk_access'),
-    );
-    if (!credentialed) deliveryCors(ctx);
-    const id = objectIdOr404(ctx.params.id, 'video_not_found');
-    const queryToken = typeof ctx.query.token === 'string' ? ctx.query.token : undefined;
-    if (queryToken) {
-      const claims = verifyOr403(playbackTokens, queryToken);
-      if (claims.sub !== id) throw new AppError('playback_video_mismatch');
-      assertOrigin(ctx, claims);
-      deliveryCors(ctx, claims);
-      const video = await loadVideo(claims.orgId, id);
-      ctx.body = playbackDescriptor(video, queryToken, new Date(claims.exp * 1000), deps.publicUrl);
-      return;
-    }
-    if (credentialed) {
-      await deps.authenticate(ctx, async () => {
-        const video = await loadVideo(principalOf(ctx).orgId, id);
-        const { token, expiresAt } = mint(video);
+  defs.push(
+    defineRoute(
+      {
+        method: 'get',
+        path: '/v1/videos/:id/playback',
+        auth: 'public',
+        summary: 'Signed playback URLs: anonymous for public videos, or with ?token= or credentials',
+        tag: 'playback',
+        query: descriptorQuery,
+        status: 200,
+        response: playbackDescriptorSchema,
+        answers: {
+          401: 'Credentials were sent and are not valid.',
+          403: 'The playback token is invalid, expired or for another video, or this origin may not play the video.',
+        },
+      },
+      async (ctx) => {
+        ctx.set('Cache-Control', 'no-store');
+        // Readable refusals for embeds on other sites (404, 403 origin…); a member's credentialed
+        // request is answered by the API's CORS allow-list instead.
+        const credentialed = Boolean(
+          ctx.get('authorization') || ctx.cookies.get('rk_access') || ctx.cookies.get('__Host-rk_access'),
+        );
+        if (!credentialed) deliveryCors(ctx);
+        const id = objectIdOr404(ctx.params.id, 'video_not_found');
+        const queryToken = typeof ctx.query.token === 'string' ? ctx.query.token : undefined;
+        if (queryToken) {
+          const claims = verifyOr403(playbackTokens, queryToken);
+          if (claims.sub !== id) throw new AppError('playback_video_mismatch');
+          assertOrigin(ctx, claims);
+          deliveryCors(ctx, claims);
+          const video = await loadVideo(claims.orgId, id);
+          ctx.body = playbackDescriptor(video, queryToken, new Date(claims.exp * 1000), deps.publicUrl);
+          return;
+        }
+        if (credentialed) {
+          await deps.authenticate(ctx, async () => {
+            const video = await loadVideo(principalOf(ctx).orgId, id);
+            const { token, expiresAt } = mint(video);
+            ctx.body = playbackDescriptor(video, token, expiresAt, deps.publicUrl);
+          });
+          return;
+        }
+        const video = await Video.findOne({ _id: id, visibility: 'public' }).lean<Video>();
+        if (!video)
+          throw new AppError(
+            'video_not_found',
+            'No public video with this id; private and unlisted videos need a token',
+          );
+        const org = await Org.findById(video.orgId).select('embedOrigins').lean();
+        const origin = ctx.get('origin');
+        const allowed = org?.embedOrigins ?? [];
+        if (origin && allowed.length > 0 && !allowed.includes(origin)) {
+          throw new AppError(
+            'playback_origin_refused',
+            `${origin} is not in this organisation's embed origins`,
+          );
+        }
+        ctx.set('Access-Control-Allow-Origin', origin && allowed.length > 0 ? origin : '*');
+        ctx.vary('Origin');
+        const { token, expiresAt } = mint(
+          video,
+          undefined,
+          origin && allowed.length > 0 ? [origin] : undefined,
+        );
         ctx.body = playbackDescriptor(video, token, expiresAt, deps.publicUrl);
-      });
-      return;
-    }
-    const video = await Video.findOne({ _id: id, visibility: 'public' }).lean<Video>();
-    if (!video)
-      throw new AppError(
-        'video_not_found',
-        'No public video with this id; private and unlisted videos need a token',
-      );
-    const org = await Org.findById(video.orgId).select('embedOrigins').lean();
-    const origin = ctx.get('origin');
-    const allowed = org?.embedOrigins ?? [];
-    if (origin && allowed.length > 0 && !allowed.includes(origin)) {
-      throw new AppError('playback_origin_refused', `${origin} is not in this organisation's embed origins`);
-    }
-    ctx.set('Access-Control-Allow-Origin', origin && allowed.length > 0 ? origin : '*');
-    ctx.vary('Origin');
-    const { token, expiresAt } = mint(video, undefined, origin && allowed.length > 0 ? [origin] : undefined);
-    ctx.body = playbackDescriptor(video, token, expiresAt, deps.publicUrl);
-  });
+      },
+    ),
+  );
 
-  router.options('/v1/play/:token/:videoId/*path', (ctx) => {
-    ctx.set('Access-Control-Allow-Origin', ctx.get('origin') || '*');
-    ctx.set('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS');
-    ctx.set('Access-Control-Allow-Headers', 'Range');
-    ctx.set('Access-Control-Max-Age', '86400');
-    ctx.status = 204;
-  });
+  const preflight = (router: Router) => {
+    router.options('/v1/play/:token/:videoId/*path', (ctx) => {
+      ctx.set('Access-Control-Allow-Origin', ctx.get('origin') || '*');
+      ctx.set('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS');
+      ctx.set('Access-Control-Allow-Headers', 'Range');
+      ctx.set('Access-Control-Max-Age', '86400');
+      ctx.status = 204;
+    });
+  };
 
   /**
    * Signed delivery. Checks, in order: the path against the allow-list (400), the token's
    * signature, key, audience and expiry (403), its video binding (403) and origins (403). No
    * database read: the token names the organisation, and storage keys are built from ids only.
    */
-  router.get('/v1/play/:token/:videoId/*path', async (ctx) => {
-    // First, so that refusals (403 expired…) are readable by the player on another origin: it
-    // must see the status to renew its token instead of taking it for a network failure.
-    deliveryCors(ctx);
-    const rawPath = ctx.path.split('/').slice(5).join('/');
-    const videoId = ctx.params.videoId ?? '';
-    const file = rawPath === 'file' ? undefined : parseDeliveryPath(rawPath);
-    if (rawPath !== 'file' && !file) throw new AppError('playback_path_invalid', 'No such file in a video');
-    if (!/^[0-9a-f]{24}$/.test(videoId)) throw new AppError('playback_path_invalid', 'Malformed video id');
-    const claims = verifyOr403(playbackTokens, ctx.params.token ?? '');
-    if (claims.sub !== videoId) throw new AppError('playback_video_mismatch');
-    assertOrigin(ctx, claims);
-    deliveryCors(ctx, claims);
-    if (!file) {
-      const stored = await playableOf(claims.orgId, videoId);
-      if (!stored) throw new AppError('video_not_ready');
-      await sendStoredFile(ctx, storage, stored, { cacheControl: 'private, max-age=3600' });
-      return;
-    }
-    const key = `${claims.orgId}/${videoId}/${file.path}`;
-    const stat = await storage.stat(key);
-    if (!stat) throw new AppError('not_found', 'This video has no such file (yet)');
-    await sendStoredFile(
-      ctx,
-      storage,
+  defs.push(
+    defineRoute(
       {
-        key,
-        size: stat.size,
-        etag: `"${stat.size.toString(36)}-${Math.floor(stat.mtime.getTime()).toString(36)}"`,
-        lastModified: stat.mtime,
-        mimeType: file.contentType,
+        method: 'get',
+        path: '/v1/play/:token/:videoId/*path',
+        auth: 'public',
+        summary: 'Signed delivery of playlists, segments, poster, storyboard and MP4 (token in the path)',
+        tag: 'playback',
+        status: 200,
+        produces: DELIVERY_TYPES,
+        answers: {
+          ...FILE_ANSWERS,
+          403: 'The token is invalid, expired or for another video, or this origin may not use it.',
+          409: 'The video has no progressive MP4 yet (`video_not_ready`).',
+        },
+        requestHeaders: RANGE_HEADERS,
+        responseHeaders: FILE_HEADERS,
       },
-      { cacheControl: file.cacheControl },
-    );
-  });
+      async (ctx) => {
+        // First, so that refusals (403 expired…) are readable by the player on another origin: it
+        // must see the status to renew its token instead of taking it for a network failure.
+        deliveryCors(ctx);
+        const rawPath = ctx.path.split('/').slice(5).join('/');
+        const videoId = ctx.params.videoId ?? '';
+        const file = rawPath === 'file' ? undefined : parseDeliveryPath(rawPath);
+        if (rawPath !== 'file' && !file)
+          throw new AppError('playback_path_invalid', 'No such file in a video');
+        if (!/^[0-9a-f]{24}$/.test(videoId))
+          throw new AppError('playback_path_invalid', 'Malformed video id');
+        const claims = verifyOr403(playbackTokens, ctx.params.token ?? '');
+        if (claims.sub !== videoId) throw new AppError('playback_video_mismatch');
+        assertOrigin(ctx, claims);
+        deliveryCors(ctx, claims);
+        if (!file) {
+          const stored = await playableOf(claims.orgId, videoId);
+          if (!stored) throw new AppError('video_not_ready');
+          await sendStoredFile(ctx, storage, stored, { cacheControl: 'private, max-age=3600' });
+          return;
+        }
+        const key = `${claims.orgId}/${videoId}/${file.path}`;
+        const stat = await storage.stat(key);
+        if (!stat) throw new AppError('not_found', 'This video has no such file (yet)');
+        await sendStoredFile(
+          ctx,
+          storage,
+          {
+            key,
+            size: stat.size,
+            etag: `"${stat.size.toString(36)}-${Math.floor(stat.mtime.getTime()).toString(36)}"`,
+            lastModified: stat.mtime,
+            mimeType: file.contentType,
+          },
+          { cacheControl: file.cacheControl },
+        );
+      },
+    ),
+  );
 
   /**
    * For `GET|HEAD /v1/videos/:id/file`: a `<video src>` cannot send headers, so a playback token
@@ -336,5 +355,5 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
     await sendStoredFile(ctx, storage, stored);
   };
 
-  return { defs, router, authenticateFile };
+  return { defs, preflight, authenticateFile };
 }

@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { ROLES, type Role } from '@reelkit/protocol';
+import {
+  ROLES,
+  invitationSchema,
+  userListSchema,
+  userSchema,
+  type Invitation,
+  type Role,
+  type UserList,
+} from '@reelkit/protocol';
 import { z } from 'zod';
 import { emailField, nameField } from '../auth/routes.js';
 import { hashInviteToken, type AuthService } from '../auth/auth-service.js';
@@ -8,7 +16,7 @@ import { principalOf } from '../http/authenticate.js';
 import { defineRoute, type RouteDef } from '../http/define-route.js';
 import { objectIdOr404 } from '../http/object-id.js';
 import type { AccountModels } from '../models.js';
-import { userJson, userJsonSchema, type UserDoc } from './user-model.js';
+import { userJson, type UserDoc } from './user-model.js';
 
 const createUserBody = z.strictObject({ email: emailField, name: nameField.optional(), role: z.enum(ROLES) });
 const patchUserBody = z
@@ -24,31 +32,6 @@ const listQuery = z.strictObject({
     .string()
     .regex(/^[0-9a-f]{24}$/, 'must be a cursor from a previous page')
     .optional(),
-});
-
-const userList = z.strictObject({
-  items: z.array(userJsonSchema).describe('Oldest first.'),
-  nextCursor: z
-    .string()
-    .regex(/^[0-9a-f]{24}$/)
-    .nullable()
-    .describe('Pass as `?cursor` to get the next page; null on the last page.'),
-});
-
-/** The invitation answer: the only one that carries the invitation token. */
-const invitation = z.strictObject({
-  user: userJsonSchema,
-  inviteUrl: z
-    .url()
-    .describe(
-      'The dashboard link to give the invitee (no email is sent); the token is in its fragment. Works once.',
-    ),
-  inviteToken: z
-    .string()
-    .describe(
-      'The one-time token of `inviteUrl`, for `POST /v1/auth/accept-invite`. Shown in this answer only.',
-    ),
-  inviteExpiresAt: z.iso.datetime().describe('After this the invitation no longer works.'),
 });
 
 export interface UserRouteDeps {
@@ -92,7 +75,7 @@ export function userRoutes(deps: UserRouteDeps): RouteDef[] {
         path: '/v1/users',
         auth: 'admin',
         status: 200,
-        response: userList,
+        response: userListSchema,
         tag: 'users',
         summary: 'List the organisation’s members',
         query: listQuery,
@@ -108,16 +91,19 @@ export function userRoutes(deps: UserRouteDeps): RouteDef[] {
         ctx.body = {
           items: page.map(userJson),
           nextCursor: users.length > query.limit ? String(page.at(-1)!._id) : null,
-        } satisfies z.output<typeof userList>;
+        } satisfies UserList;
       },
     ),
     defineRoute(
       {
         method: 'post',
         path: '/v1/users',
+        answers: {
+          409: 'The email address is registered already (`email_taken`).',
+        },
         auth: 'admin',
         status: 201,
-        response: invitation,
+        response: invitationSchema,
         tag: 'users',
         summary: 'Invite a member with a role; answers a one-time invitation link',
         body: createUserBody,
@@ -153,16 +139,19 @@ export function userRoutes(deps: UserRouteDeps): RouteDef[] {
           inviteUrl: link.toString(),
           inviteToken: token,
           inviteExpiresAt: inviteExpiresAt.toISOString(),
-        } satisfies z.output<typeof invitation>;
+        } satisfies Invitation;
       },
     ),
     defineRoute(
       {
         method: 'patch',
         path: '/v1/users/:id',
+        answers: {
+          409: 'The change would leave no active admin (`last_admin`), or the member has not accepted the invitation (`invitation_pending`).',
+        },
         auth: 'admin',
         status: 200,
-        response: userJsonSchema,
+        response: userSchema,
         tag: 'users',
         summary: 'Change a member’s role, active flag or name (applies on their next request)',
         body: patchUserBody,
@@ -194,6 +183,9 @@ export function userRoutes(deps: UserRouteDeps): RouteDef[] {
       {
         method: 'delete',
         path: '/v1/users/:id',
+        answers: {
+          409: 'Removing the member would leave no active admin (`last_admin`).',
+        },
         auth: 'admin',
         status: 204,
         tag: 'users',

@@ -1,6 +1,5 @@
-import { ROLES } from '@reelkit/protocol';
+import { ROLES, type User as UserJson } from '@reelkit/protocol';
 import { Schema, type Connection, type InferSchemaType, type Model, type Types } from 'mongoose';
-import { z } from 'zod';
 
 const userSchema = new Schema(
   {
@@ -35,31 +34,7 @@ export function createUserModel(db: Connection): UserModel {
   return db.models.User ?? db.model('User', userSchema);
 }
 
-export const USER_STATUSES = ['invited', 'active', 'deactivated'] as const;
-
-/** A user as any route shows it: never the password hash or invitation secrets. */
-export const userJsonSchema = z.strictObject({
-  id: z.string(),
-  orgId: z.string().describe('The organisation the user belongs to (one per email address).'),
-  email: z.string().describe('Lowercased; unique across all organisations.'),
-  name: z.string().describe('Empty for an invited member who has not given a name yet.'),
-  role: z.enum(ROLES),
-  active: z
-    .boolean()
-    .describe('false for a deactivated member and for a pending invitation; only active users can log in.'),
-  status: z
-    .enum(USER_STATUSES)
-    .describe(
-      '`invited` until the invitation is accepted, then `active`, or `deactivated` once an admin sets `active: false`.',
-    ),
-  lastLoginAt: z.iso
-    .datetime()
-    .nullable()
-    .describe('The last password login (a login answer shows that very login); null if never.'),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-});
-export type UserJson = z.output<typeof userJsonSchema>;
+export type { UserJson };
 
 /** What any route may show of a user: never the password hash or invitation secrets. */
 export function userJson(user: UserDoc): UserJson {

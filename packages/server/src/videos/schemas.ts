@@ -36,6 +36,14 @@ export const listVideosQuery = z.strictObject({
 export type ListVideosQuery = z.infer<typeof listVideosQuery>;
 
 /**
+ * `GET /v1/videos/:id/file` query string: a `<video src>` cannot send headers, so a playback
+ * token may come here. Other parameters (cache busters) are ignored.
+ */
+export const fileQuery = z.object({
+  token: z.string().min(1).max(4096).optional().describe('A playback token for this video.'),
+});
+
+/**
  * The last segment of a client-given file name, without control characters, at most 255 chars,
  * or undefined. Kept for display and scoring only: storage keys never come from it.
  */

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import type Router from '@koa/router';
-import type { Role } from '@reelkit/protocol';
 import type { VideoRoutesDeps } from './index.js';
 import type { Storage } from '@reelkit/storage';
 import { videoKey, videoPrefix } from '@reelkit/storage';
 import type { Context, Middleware } from 'koa';
 import type { Types } from 'mongoose';
 import { AppError } from '../http/app-error.js';
+import { defineRoute, type HeaderSpec, type RouteDef } from '../http/define-route.js';
 import { httpDate } from './conditional-request.js';
 import { parseOr400 } from '../http/validate.js';
 import type { Logger } from '../logger.js';
@@ -24,12 +24,17 @@ export const TUS_EXTENSIONS = 'creation,termination,expiration';
 const OFFSET_STREAM = 'application/offset+octet-stream';
 const DIGITS = /^\d{1,16}$/;
 
+const TUS_RESUMABLE_HEADER: HeaderSpec = {
+  name: 'Tus-Resumable',
+  required: true,
+  description: 'The tus version the client speaks.',
+  schema: { type: 'string', const: TUS_VERSION },
+};
+
 export interface TusDeps {
   Video: VideoModel;
   storage: Storage;
   service: VideoService;
-  authenticate: Middleware;
-  authorize: (min: Role) => Middleware;
   maxBytes: number;
   /** An upload with no new bytes for this long expires (410) and the sweeper removes it. */
   expiryMs: number;
@@ -98,7 +103,11 @@ function concatParts(storage: Storage, parts: PendingUpload['parts']): Readable 
  * document and moves with a compare-and-set, and the last part concatenates everything into
  * `source` (hashed and sniffed on the way) and enqueues the transcode job.
  */
-export function mountTusRoutes(router: Router, deps: TusDeps): void {
+export function tusRoutes(deps: TusDeps): {
+  defs: RouteDef[];
+  /** Mounts the tus `OPTIONS` answers (capabilities), which are not API operations. */
+  preflight: (router: Router) => void;
+} {
   const { Video, storage, service, maxBytes, expiryMs, logger } = deps;
   const now = deps.now ?? Date.now;
   const expiryFromNow = () => new Date(now() + expiryMs);
@@ -109,7 +118,6 @@ export function mountTusRoutes(router: Router, deps: TusDeps): void {
       throw new AppError('upload_expired', 'Start a new upload: this one received no bytes for too long');
   };
   const base = '/v1/uploads';
-  const editor = [deps.authenticate, deps.authorize('editor')];
 
   const tusHeaders: Middleware = async (ctx, next) => {
     ctx.set('Tus-Resumable', TUS_VERSION);
@@ -127,8 +135,10 @@ export function mountTusRoutes(router: Router, deps: TusDeps): void {
     ctx.set('Tus-Max-Size', String(maxBytes));
     ctx.status = 204;
   };
-  router.options(base, tusHeaders, options);
-  router.options(`${base}/:id`, tusHeaders, options);
+  const preflight = (router: Router) => {
+    router.options(base, tusHeaders, options);
+    router.options(`${base}/:id`, tusHeaders, options);
+  };
 
   async function loadUpload(ctx: Context) {
     const orgId = orgObjectId(principalOf(ctx));
@@ -137,171 +147,294 @@ export function mountTusRoutes(router: Router, deps: TusDeps): void {
   }
 
   // Creation
-  router.post(base, tusHeaders, ...editor, async (ctx) => {
-    if (ctx.get('Upload-Defer-Length'))
-      throw new AppError('validation_failed', 'Upload-Defer-Length is not supported');
-    const length = headerInt(ctx, 'Upload-Length');
-    if (length > maxBytes) throw new AppError('upload_too_large', `The upload exceeds ${maxBytes} bytes`);
-    if (length === 0) throw new AppError('upload_type_rejected', 'An empty file is not a video');
-    const meta = parseUploadMetadata(ctx.get('Upload-Metadata') || undefined);
-    if (!meta) throw new AppError('validation_failed', 'Upload-Metadata is malformed');
-    const fields = parseOr400(
-      uploadFields,
-      Object.fromEntries(
-        (['title', 'description', 'visibility'] as const).filter((k) => k in meta).map((k) => [k, meta[k]]),
-      ),
-      'Upload-Metadata',
-    );
-    const originalName = cleanFileName(meta.filename ?? meta.name);
-    const principal = principalOf(ctx);
-    const video = await Video.create({
-      orgId: orgObjectId(principal),
-      title: fields.title ?? titleFromFileName(originalName),
-      description: fields.description ?? '',
-      visibility: fields.visibility ?? 'private',
-      status: 'uploading',
-      progress: { stage: 'upload', percent: 0 },
-      upload: {
-        length,
-        offset: 0,
-        parts: [],
-        expiresAt: expiryFromNow(),
-        ...(originalName ? { originalName } : {}),
+  const defs: RouteDef[] = [];
+  defs.push(
+    defineRoute(
+      {
+        method: 'post',
+        path: base,
+        auth: 'editor',
+        summary: 'tus: create a resumable upload',
+        tag: 'uploads',
+        status: 201,
+        requestHeaders: [
+          TUS_RESUMABLE_HEADER,
+          {
+            name: 'Upload-Length',
+            required: true,
+            description: 'The size of the whole file in bytes.',
+            schema: { type: 'string', pattern: '^\\d{1,16}$' },
+          },
+          {
+            name: 'Upload-Metadata',
+            required: false,
+            description:
+              'tus metadata: comma-separated `key base64value` pairs; `filename`, `title`, `description`, `visibility` are read.',
+          },
+        ],
+        answers: {
+          412: 'The client speaks another tus version (`tus_version_unsupported`).',
+          413: 'Upload-Length exceeds `MAX_UPLOAD_BYTES` (`upload_too_large`).',
+          415: 'An empty file is not a video (`upload_type_rejected`).',
+        },
+        responseHeaders: {
+          Location: 'The upload URL, `/v1/uploads/{id}`.',
+          'Reelkit-Video-Id': 'The id of the video the upload becomes.',
+          'Upload-Offset': '`0`.',
+          'Upload-Expires': 'When the upload expires without new bytes (HTTP date).',
+          'Tus-Resumable': '`1.0.0`.',
+        },
+        before: [tusHeaders],
       },
-      createdBy: createdByOf(principal),
-    });
-    ctx.status = 201;
-    ctx.set('Location', `${base}/${video._id.toHexString()}`);
-    // The upload URL is not the video's; clients read the video id here.
-    ctx.set('Reelkit-Video-Id', video._id.toHexString());
-    ctx.set('Upload-Offset', '0');
-    ctx.set('Upload-Expires', httpDate(video.upload!.expiresAt!));
-    await deps.announce?.({ type: 'created', video: video.toObject() });
-  });
+      async (ctx) => {
+        if (ctx.get('Upload-Defer-Length'))
+          throw new AppError('validation_failed', 'Upload-Defer-Length is not supported');
+        const length = headerInt(ctx, 'Upload-Length');
+        if (length > maxBytes) throw new AppError('upload_too_large', `The upload exceeds ${maxBytes} bytes`);
+        if (length === 0) throw new AppError('upload_type_rejected', 'An empty file is not a video');
+        const meta = parseUploadMetadata(ctx.get('Upload-Metadata') || undefined);
+        if (!meta) throw new AppError('validation_failed', 'Upload-Metadata is malformed');
+        const fields = parseOr400(
+          uploadFields,
+          Object.fromEntries(
+            (['title', 'description', 'visibility'] as const)
+              .filter((k) => k in meta)
+              .map((k) => [k, meta[k]]),
+          ),
+          'Upload-Metadata',
+        );
+        const originalName = cleanFileName(meta.filename ?? meta.name);
+        const principal = principalOf(ctx);
+        const video = await Video.create({
+          orgId: orgObjectId(principal),
+          title: fields.title ?? titleFromFileName(originalName),
+          description: fields.description ?? '',
+          visibility: fields.visibility ?? 'private',
+          status: 'uploading',
+          progress: { stage: 'upload', percent: 0 },
+          upload: {
+            length,
+            offset: 0,
+            parts: [],
+            expiresAt: expiryFromNow(),
+            ...(originalName ? { originalName } : {}),
+          },
+          createdBy: createdByOf(principal),
+        });
+        ctx.status = 201;
+        ctx.set('Location', `${base}/${video._id.toHexString()}`);
+        // The upload URL is not the video's; clients read the video id here.
+        ctx.set('Reelkit-Video-Id', video._id.toHexString());
+        ctx.set('Upload-Offset', '0');
+        ctx.set('Upload-Expires', httpDate(video.upload!.expiresAt!));
+        await deps.announce?.({ type: 'created', video: video.toObject() });
+      },
+    ),
+  );
 
   // Offset
-  router.head(`${base}/:id`, tusHeaders, ...editor, async (ctx) => {
-    const { video } = await loadUpload(ctx);
-    if (video.upload) assertNotExpired(video.upload);
-    if (video.upload?.expiresAt) ctx.set('Upload-Expires', httpDate(video.upload.expiresAt));
-    const length = video.upload?.length ?? video.source?.size ?? 0;
-    const offset = video.upload ? video.upload.offset : length;
-    ctx.set('Upload-Offset', String(offset));
-    ctx.set('Upload-Length', String(length));
-    ctx.set('Cache-Control', 'no-store');
-    ctx.status = 200;
-  });
+  defs.push(
+    defineRoute(
+      {
+        method: 'head',
+        path: `${base}/:id`,
+        auth: 'editor',
+        summary: 'tus: current offset',
+        tag: 'uploads',
+        status: 200,
+        requestHeaders: [TUS_RESUMABLE_HEADER],
+        answers: {
+          410: 'The upload expired (`upload_expired`).',
+          412: 'The client speaks another tus version (`tus_version_unsupported`).',
+        },
+        responseHeaders: {
+          'Upload-Offset': 'Bytes received so far.',
+          'Upload-Length': 'The size of the whole file.',
+          'Upload-Expires': 'When the upload expires without new bytes (HTTP date).',
+          'Tus-Resumable': '`1.0.0`.',
+        },
+        before: [tusHeaders],
+      },
+      async (ctx) => {
+        const { video } = await loadUpload(ctx);
+        if (video.upload) assertNotExpired(video.upload);
+        if (video.upload?.expiresAt) ctx.set('Upload-Expires', httpDate(video.upload.expiresAt));
+        const length = video.upload?.length ?? video.source?.size ?? 0;
+        const offset = video.upload ? video.upload.offset : length;
+        ctx.set('Upload-Offset', String(offset));
+        ctx.set('Upload-Length', String(length));
+        ctx.set('Cache-Control', 'no-store');
+        ctx.status = 200;
+      },
+    ),
+  );
 
   // Append
-  router.patch(`${base}/:id`, tusHeaders, ...editor, async (ctx) => {
-    if (!ctx.is(OFFSET_STREAM)) throw new AppError('unsupported_media_type', `Send ${OFFSET_STREAM}`);
-    const offset = headerInt(ctx, 'Upload-Offset');
-    const { orgId, video } = await loadUpload(ctx);
-    const videoId = video._id.toHexString();
-    const upload = video.upload;
-    if (!upload || video.status !== 'uploading') {
-      // Already complete: a client repeating its last PATCH learns the final offset.
-      const size = video.source?.size ?? 0;
-      if (offset !== size)
-        throw new AppError('upload_offset_mismatch', undefined, {
-          headers: { 'Upload-Offset': String(size) },
-        });
-      ctx.set('Upload-Offset', String(size));
-      ctx.status = 204;
-      return;
-    }
-    assertNotExpired(upload);
-    if (offset !== upload.offset) {
-      throw new AppError('upload_offset_mismatch', `The upload is at ${upload.offset}`, {
-        headers: { 'Upload-Offset': String(upload.offset) },
-      });
-    }
-    // Renewed before the bytes come, so the sweeper leaves an upload alone while a PATCH runs
-    // (unless that one PATCH outlasts the whole expiry).
-    const expiresAt = expiryFromNow();
-    await Video.updateOne(
-      { _id: video._id, orgId, status: 'uploading' },
-      { $set: { 'upload.expiresAt': expiresAt } },
-    );
-    ctx.set('Upload-Expires', httpDate(expiresAt));
-    const remaining = upload.length - offset;
-    const declared = Number(ctx.get('Content-Length'));
-    if (Number.isFinite(declared) && declared > remaining) {
-      throw new AppError('upload_too_large', `Only ${remaining} more bytes were announced`, {
-        headers: { Connection: 'close' },
-      });
-    }
-
-    let newOffset = offset;
-    if (remaining > 0) {
-      const partDir = videoKey(
-        orgId.toHexString(),
-        videoId,
-        'tus',
-        `${offset}-${randomBytes(4).toString('hex')}`,
-      );
-      const partKey = `${partDir}/data`;
-      const inspector = new UploadInspector({
-        maxBytes: remaining,
-        sniff: !upload.container,
-        ...(offset > 0 && !upload.container ? { priorHead: await storedHead(storage, upload.parts) } : {}),
-        endIsFinal: false,
-        hash: false,
-      });
-      const body = endOnAbort(ctx.req);
-      // Storage may attach its own listeners only after an await (mkdir); until then the
-      // inspector's verdict must not be an unhandled 'error'. The first error is the answer.
-      let failure: unknown;
-      inspector.on('error', (e) => (failure ??= e));
-      body.pipe(inspector);
-      try {
-        await storage.write(partKey, inspector);
-      } catch (caught) {
-        const err = failure ?? caught;
-        body.unpipe(inspector);
-        await storage.deletePrefix(`${partDir}/`);
-        if (err instanceof AppError && err.code === 'upload_type_rejected') {
-          await service.discard(orgId, videoId);
+  defs.push(
+    defineRoute(
+      {
+        method: 'patch',
+        path: `${base}/:id`,
+        auth: 'editor',
+        summary: 'tus: append bytes at Upload-Offset',
+        tag: 'uploads',
+        status: 204,
+        rawBody: {
+          contentType: OFFSET_STREAM,
+          description: 'tus: bytes from `Upload-Offset` on.',
+          schema: { type: 'string', contentMediaType: 'application/octet-stream' },
+        },
+        requestHeaders: [
+          TUS_RESUMABLE_HEADER,
+          {
+            name: 'Upload-Offset',
+            required: true,
+            description: 'Where these bytes start: the offset the server has.',
+            schema: { type: 'string', pattern: '^\\d{1,16}$' },
+          },
+        ],
+        answers: {
+          409: 'Upload-Offset is not the server’s offset (`upload_offset_mismatch`; the answer’s `Upload-Offset` says it).',
+          410: 'The upload expired (`upload_expired`).',
+          412: 'The client speaks another tus version (`tus_version_unsupported`).',
+          413: 'More bytes than announced (`upload_too_large`).',
+          415: 'Not `application/offset+octet-stream`, or the bytes are not a supported video container.',
+        },
+        responseHeaders: {
+          'Upload-Offset': 'Bytes received so far, these included.',
+          'Upload-Expires': 'When the upload expires without new bytes (HTTP date).',
+          'Tus-Resumable': '`1.0.0`.',
+        },
+        before: [tusHeaders],
+      },
+      async (ctx) => {
+        if (!ctx.is(OFFSET_STREAM)) throw new AppError('unsupported_media_type', `Send ${OFFSET_STREAM}`);
+        const offset = headerInt(ctx, 'Upload-Offset');
+        const { orgId, video } = await loadUpload(ctx);
+        const videoId = video._id.toHexString();
+        const upload = video.upload;
+        if (!upload || video.status !== 'uploading') {
+          // Already complete: a client repeating its last PATCH learns the final offset.
+          const size = video.source?.size ?? 0;
+          if (offset !== size)
+            throw new AppError('upload_offset_mismatch', undefined, {
+              headers: { 'Upload-Offset': String(size) },
+            });
+          ctx.set('Upload-Offset', String(size));
+          ctx.status = 204;
+          return;
         }
-        if (err instanceof AppError)
-          throw new AppError(err.code, err.message, { headers: { Connection: 'close' } });
-        throw err;
-      }
-      const size = inspector.size;
-      if (size === 0) {
-        await storage.deletePrefix(`${partDir}/`);
-      } else {
-        const set: Record<string, unknown> = { 'upload.offset': offset + size };
-        if (inspector.type) {
-          set['upload.container'] = inspector.type.container;
-          set['upload.mimeType'] = inspector.type.mimeType;
+        assertNotExpired(upload);
+        if (offset !== upload.offset) {
+          throw new AppError('upload_offset_mismatch', `The upload is at ${upload.offset}`, {
+            headers: { 'Upload-Offset': String(upload.offset) },
+          });
         }
-        const moved = await Video.updateOne(
-          { _id: video._id, orgId, status: 'uploading', 'upload.offset': offset },
-          { $set: set, $push: { 'upload.parts': { key: partKey, size } } },
+        // Renewed before the bytes come, so the sweeper leaves an upload alone while a PATCH runs
+        // (unless that one PATCH outlasts the whole expiry).
+        const expiresAt = expiryFromNow();
+        await Video.updateOne(
+          { _id: video._id, orgId, status: 'uploading' },
+          { $set: { 'upload.expiresAt': expiresAt } },
         );
-        if (moved.modifiedCount !== 1) {
-          // Another PATCH for the same offset won the race; this part is not part of the file.
-          await storage.deletePrefix(`${partDir}/`);
-          throw new AppError('upload_offset_mismatch', 'A concurrent PATCH moved the offset');
+        ctx.set('Upload-Expires', httpDate(expiresAt));
+        const remaining = upload.length - offset;
+        const declared = Number(ctx.get('Content-Length'));
+        if (Number.isFinite(declared) && declared > remaining) {
+          throw new AppError('upload_too_large', `Only ${remaining} more bytes were announced`, {
+            headers: { Connection: 'close' },
+          });
         }
-        newOffset = offset + size;
-      }
-    }
 
-    if (newOffset === upload.length) await finalize(orgId, video._id);
-    ctx.set('Upload-Offset', String(newOffset));
-    ctx.status = 204;
-  });
+        let newOffset = offset;
+        if (remaining > 0) {
+          const partDir = videoKey(
+            orgId.toHexString(),
+            videoId,
+            'tus',
+            `${offset}-${randomBytes(4).toString('hex')}`,
+          );
+          const partKey = `${partDir}/data`;
+          const inspector = new UploadInspector({
+            maxBytes: remaining,
+            sniff: !upload.container,
+            ...(offset > 0 && !upload.container
+              ? { priorHead: await storedHead(storage, upload.parts) }
+              : {}),
+            endIsFinal: false,
+            hash: false,
+          });
+          const body = endOnAbort(ctx.req);
+          // Storage may attach its own listeners only after an await (mkdir); until then the
+          // inspector's verdict must not be an unhandled 'error'. The first error is the answer.
+          let failure: unknown;
+          inspector.on('error', (e) => (failure ??= e));
+          body.pipe(inspector);
+          try {
+            await storage.write(partKey, inspector);
+          } catch (caught) {
+            const err = failure ?? caught;
+            body.unpipe(inspector);
+            await storage.deletePrefix(`${partDir}/`);
+            if (err instanceof AppError && err.code === 'upload_type_rejected') {
+              await service.discard(orgId, videoId);
+            }
+            if (err instanceof AppError)
+              throw new AppError(err.code, err.message, { headers: { Connection: 'close' } });
+            throw err;
+          }
+          const size = inspector.size;
+          if (size === 0) {
+            await storage.deletePrefix(`${partDir}/`);
+          } else {
+            const set: Record<string, unknown> = { 'upload.offset': offset + size };
+            if (inspector.type) {
+              set['upload.container'] = inspector.type.container;
+              set['upload.mimeType'] = inspector.type.mimeType;
+            }
+            const moved = await Video.updateOne(
+              { _id: video._id, orgId, status: 'uploading', 'upload.offset': offset },
+              { $set: set, $push: { 'upload.parts': { key: partKey, size } } },
+            );
+            if (moved.modifiedCount !== 1) {
+              // Another PATCH for the same offset won the race; this part is not part of the file.
+              await storage.deletePrefix(`${partDir}/`);
+              throw new AppError('upload_offset_mismatch', 'A concurrent PATCH moved the offset');
+            }
+            newOffset = offset + size;
+          }
+        }
+
+        if (newOffset === upload.length) await finalize(orgId, video._id);
+        ctx.set('Upload-Offset', String(newOffset));
+        ctx.status = 204;
+      },
+    ),
+  );
 
   // Termination
-  router.delete(`${base}/:id`, tusHeaders, ...editor, async (ctx) => {
-    const { orgId, video } = await loadUpload(ctx);
-    if (video.status !== 'uploading')
-      throw new AppError('video_not_found', 'No upload in progress for this video');
-    await service.discard(orgId, video._id.toHexString());
-    ctx.status = 204;
-  });
+  defs.push(
+    defineRoute(
+      {
+        method: 'delete',
+        path: `${base}/:id`,
+        auth: 'editor',
+        summary: 'tus: abandon an upload',
+        tag: 'uploads',
+        status: 204,
+        requestHeaders: [TUS_RESUMABLE_HEADER],
+        answers: { 412: 'The client speaks another tus version (`tus_version_unsupported`).' },
+        before: [tusHeaders],
+      },
+      async (ctx) => {
+        const { orgId, video } = await loadUpload(ctx);
+        if (video.status !== 'uploading')
+          throw new AppError('video_not_found', 'No upload in progress for this video');
+        await service.discard(orgId, video._id.toHexString());
+        ctx.status = 204;
+      },
+    ),
+  );
 
   /**
    * Concatenates the parts into `source` (sha256 and, when the first part could not tell, the
@@ -372,4 +505,5 @@ export function mountTusRoutes(router: Router, deps: TusDeps): void {
       },
     );
   }
+  return { defs, preflight };
 }

@@ -1,10 +1,9 @@
-import type { Rendition, SensitivityResult, VideoMetadata } from '@reelkit/protocol';
+import { VIDEO_STATUSES, VISIBILITIES } from '@reelkit/protocol';
+import type { Rendition, SensitivityResult, VideoMetadata, VideoStatus, Visibility } from '@reelkit/protocol';
 import { Schema, type Connection, type HydratedDocument, type Model, type Types } from 'mongoose';
 
-export const VIDEO_STATUSES = ['uploading', 'queued', 'processing', 'ready', 'failed'] as const;
-export type VideoStatus = (typeof VIDEO_STATUSES)[number];
-export const VISIBILITIES = ['private', 'unlisted', 'public'] as const;
-export type Visibility = (typeof VISIBILITIES)[number];
+export { VIDEO_STATUSES, VISIBILITIES };
+export type { VideoStatus, Visibility };
 export const TITLE_MAX = 200;
 export const DESCRIPTION_MAX = 5000;
 

@@ -3,11 +3,12 @@ import {
   transcodePriority,
   type Plan,
   type TranscodeJobData,
+  type VideoList,
+  type VideoStats,
 } from '@reelkit/protocol';
 import { videoPrefix, type Storage } from '@reelkit/storage';
 import type { Redis } from 'ioredis';
 import { Types } from 'mongoose';
-import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { createOrgModel } from '../orgs/org-model.js';
 import { AppError } from '../http/app-error.js';
@@ -15,8 +16,8 @@ import type { Principal } from '../http/principal.js';
 import { decodeCursor, encodeCursor, escapeRegExp } from './cursor.js';
 import type { ListVideosQuery, UpdateVideoBody } from './schemas.js';
 import { enqueueTranscode, type TranscodeQueue } from './transcode-queue.js';
-import { toVideoJson, videoJsonSchema, type VideoJson } from './video-json.js';
-import { VIDEO_STATUSES, type Video, type VideoModel, type VideoStatus } from './video-model.js';
+import { toVideoJson, type VideoJson } from './video-json.js';
+import { type Video, type VideoModel, type VideoStatus } from './video-model.js';
 
 export interface VideoServiceDeps {
   Video: VideoModel;
@@ -27,30 +28,7 @@ export interface VideoServiceDeps {
   logger: Logger;
 }
 
-/** `GET /v1/videos`: one page, newest first. */
-export const videoListSchema = z.strictObject({
-  items: z.array(videoJsonSchema),
-  nextCursor: z
-    .string()
-    .nullable()
-    .describe('Opaque: pass it back as `?cursor=` for the next page; null on the last page.'),
-});
-export type VideoList = z.output<typeof videoListSchema>;
-
-const statsTotals = {
-  count: z.number().int().min(0).describe('Videos.'),
-  durationSeconds: z.number().min(0).describe('Sum of the probed durations (videos not yet probed count 0).'),
-  bytes: z.number().min(0).describe('Sum of the uploaded source sizes (unfinished uploads count 0).'),
-};
-
-/** `GET /v1/videos/stats`. */
-export const videoStatsSchema = z.strictObject({
-  byStatus: z
-    .array(z.strictObject({ status: z.enum(VIDEO_STATUSES), ...statsTotals }))
-    .describe('One entry per status that has videos, in alphabetical order of status.'),
-  total: z.strictObject(statsTotals).describe('Every video of the organisation.'),
-});
-export type VideoStats = z.output<typeof videoStatsSchema>;
+export type { VideoList, VideoStats } from '@reelkit/protocol';
 
 /** A 24-hex id, or null for anything else (which the routes answer with 404). */
 export function toObjectId(id: string): Types.ObjectId | null {

@@ -1,4 +1,11 @@
-import { WEBHOOK_EVENTS } from '@reelkit/protocol';
+import {
+  WEBHOOK_EVENTS,
+  deliveryListSchema,
+  rotatedWebhookSecretSchema,
+  webhookListSchema,
+  webhookSchema,
+  webhookWithSecretSchema,
+} from '@reelkit/protocol';
 import { z } from 'zod';
 import { AppError } from '../http/app-error.js';
 import { principalOf } from '../http/authenticate.js';
@@ -6,20 +13,7 @@ import { defineRoute, type RouteDef } from '../http/define-route.js';
 import { objectIdOr404 } from '../http/object-id.js';
 import { MAX_URL_LENGTH, TargetRefusedError, resolveTarget, type LookupAll } from './resolve-target.js';
 import { newWebhookSecret } from './sign-webhook.js';
-import {
-  deliveryJson,
-  deliveryJsonSchema,
-  webhookJson,
-  webhookJsonSchema,
-  type WebhookDelivery,
-  type WebhookModels,
-} from './webhook-models.js';
-
-/** An answer that carries a signing secret (creation, rotation): the only time it is shown. */
-const withSecret = z.strictObject({
-  webhook: webhookJsonSchema,
-  secret: z.string().describe('`whsec_…`: keep it; it is not shown again.'),
-});
+import { deliveryJson, webhookJson, type WebhookDelivery, type WebhookModels } from './webhook-models.js';
 
 /** Endpoints one organisation may have. */
 export const MAX_ENDPOINTS_PER_ORG = 20;
@@ -93,7 +87,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): RouteDef[] {
         path: '/v1/webhooks',
         auth: 'admin',
         status: 201,
-        response: withSecret,
+        response: webhookWithSecretSchema,
         tag: 'webhooks',
         summary: 'Add a webhook endpoint; the signing secret is in this answer only',
         body: createBody,
@@ -128,7 +122,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): RouteDef[] {
         path: '/v1/webhooks',
         auth: 'admin',
         status: 200,
-        response: z.strictObject({ items: z.array(webhookJsonSchema) }),
+        response: webhookListSchema,
         tag: 'webhooks',
         summary: 'The organisation’s webhook endpoints (without secrets)',
       },
@@ -147,7 +141,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): RouteDef[] {
         path: '/v1/webhooks/:id',
         auth: 'admin',
         status: 200,
-        response: webhookJsonSchema,
+        response: webhookSchema,
         tag: 'webhooks',
         summary: 'Change an endpoint’s url, events or active flag',
         body: patchBody,
@@ -168,9 +162,12 @@ export function webhookRoutes(deps: WebhookRouteDeps): RouteDef[] {
       {
         method: 'post',
         path: '/v1/webhooks/:id/rotate-secret',
+        answers: {
+          409: 'Another rotation happened meanwhile (`webhook_secret_rotated_meanwhile`).',
+        },
         auth: 'admin',
         status: 200,
-        response: withSecret.extend({ previousSecretExpiresAt: z.string().nullable() }),
+        response: rotatedWebhookSecretSchema,
         tag: 'webhooks',
         summary:
           'Replace the signing secret (in this answer only); the old one keeps signing for `previousSecretTtlSeconds`',
@@ -231,7 +228,7 @@ export function webhookRoutes(deps: WebhookRouteDeps): RouteDef[] {
         path: '/v1/webhooks/:id/deliveries',
         auth: 'admin',
         status: 200,
-        response: z.strictObject({ items: z.array(deliveryJsonSchema), nextCursor: z.string().nullable() }),
+        response: deliveryListSchema,
         tag: 'webhooks',
         summary: 'The endpoint’s delivery log, newest first (`?limit`, `?cursor`)',
         query: deliveriesQuery,

@@ -1,6 +1,5 @@
-import { WEBHOOK_EVENTS, type WebhookEventType } from '@reelkit/protocol';
+import { WEBHOOK_EVENTS, type Delivery, type Webhook, type WebhookEventType } from '@reelkit/protocol';
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import { z } from 'zod';
 
 /** One organisation's webhook endpoint. The signing secret is never selected unless asked for. */
 export interface WebhookEndpoint {
@@ -89,40 +88,8 @@ export function createWebhookModels(db: Connection): WebhookModels {
   };
 }
 
-/** An endpoint as the API returns it: never a secret. */
-export const webhookJsonSchema = z.strictObject({
-  id: z.string(),
-  url: z.string().describe('Where deliveries are POSTed (normalised).'),
-  events: z.array(z.enum(WEBHOOK_EVENTS)),
-  active: z.boolean().describe('Paused endpoints receive nothing.'),
-  previousSecretExpiresAt: z
-    .string()
-    .nullable()
-    .describe('Until when the secret replaced by the last rotation still signs deliveries, if it does.'),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-
-/** A delivery-log entry as the API returns it: one per attempt. */
-export const deliveryJsonSchema = z.strictObject({
-  id: z.string(),
-  eventId: z.string().describe('The event id, the same on every attempt (`Reelkit-Delivery`).'),
-  event: z.enum(WEBHOOK_EVENTS),
-  attempt: z.number().int().min(1),
-  ok: z.boolean(),
-  statusCode: z.number().int().nullable().describe('null when no response came.'),
-  durationMs: z.number().min(0),
-  error: z
-    .string()
-    .nullable()
-    .describe('`answered 500`, `timed out after …`, a network error, `target refused: …`.'),
-  createdAt: z.string(),
-});
-
 /** An endpoint as the API returns it: no secret. */
-export function webhookJson(
-  e: Omit<WebhookEndpoint, 'secret' | 'previousSecret'>,
-): z.output<typeof webhookJsonSchema> {
+export function webhookJson(e: Omit<WebhookEndpoint, 'secret' | 'previousSecret'>): Webhook {
   return {
     id: String(e._id),
     url: e.url,
@@ -136,7 +103,7 @@ export function webhookJson(
 }
 
 /** A delivery-log entry as the API returns it. */
-export function deliveryJson(d: WebhookDelivery): z.output<typeof deliveryJsonSchema> {
+export function deliveryJson(d: WebhookDelivery): Delivery {
   return {
     id: String(d._id),
     eventId: d.eventId,

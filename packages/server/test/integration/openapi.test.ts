@@ -4,7 +4,12 @@ import type { Middleware } from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestApi, type TestApi } from '../../../../test/support/api-server.js';
 import { listen, type RunningServer } from '../../src/index.js';
-import { openApiRoutes, toOpenApiPath, type OpenApiDocument } from '../../src/openapi/index.js';
+import {
+  openApiRoutes,
+  toOpenApiPath,
+  type JsonObject,
+  type OpenApiDocument,
+} from '../../src/openapi/index.js';
 
 let api: TestApi;
 /** The app served again after mounting (Koa composes its middleware when it starts listening). */
@@ -138,7 +143,65 @@ describe('the OpenAPI document', () => {
       .map((r) => `${r.method} ${r.path}`);
     expect(undescribed, 'routes without a response schema').toEqual([]);
     const listed = doc.paths['/v1/videos']?.get?.responses as Record<string, { content: object }>;
-    expect(JSON.stringify(listed['200']!.content)).toContain('nextCursor');
+    expect(listed['200']!.content).toEqual({
+      'application/json': { schema: { $ref: '#/components/schemas/VideoList' } },
+    });
+    expect(JSON.stringify(doc.components.schemas)).toContain('nextCursor');
+  });
+
+  it('names the response shapes as components, so generated clients get a type per shape', () => {
+    const schemas = doc.components.schemas as Record<string, { properties?: Record<string, unknown> }>;
+    for (const name of ['Video', 'Rendition', 'PlaybackDescriptor', 'Problem', 'User', 'Org', 'ApiKey'])
+      expect(schemas, name).toHaveProperty(name);
+    for (const name of ['Webhook', 'Delivery', 'QueueHealth', 'VideoList', 'Session', 'Me'])
+      expect(schemas, name).toHaveProperty(name);
+    expect(schemas.Video!.properties!.renditions).toEqual({
+      description: expect.any(String),
+      type: 'array',
+      items: { $ref: '#/components/schemas/Rendition' },
+    });
+    const ref = (path: string, method: string, status: string) =>
+      (
+        doc.paths[path]![method]!.responses as Record<
+          string,
+          { content?: Record<string, { schema?: unknown }> }
+        >
+      )[status]!.content?.['application/json']?.schema;
+    expect(ref('/v1/videos/{id}', 'get', '200')).toEqual({ $ref: '#/components/schemas/Video' });
+    expect(ref('/v1/videos/{id}/playback', 'get', '200')).toEqual({
+      $ref: '#/components/schemas/PlaybackDescriptor',
+    });
+  });
+
+  it('lists the statuses each operation really answers, with their content types and headers', () => {
+    const statuses = (path: string, method: string) =>
+      Object.keys(doc.paths[path]![method]!.responses as object).map(Number);
+    const file = doc.paths['/v1/videos/{id}/file']!.get!.responses as Record<string, JsonObject>;
+    expect(Object.keys(file['200']!.content as object)).toContain('video/mp4');
+    expect(Object.keys(file['200']!.content as object)).not.toContain('application/json');
+    expect(statuses('/v1/videos/{id}/file', 'get')).toEqual(expect.arrayContaining([200, 206, 304, 416]));
+    expect(statuses('/v1/play/{token}/{videoId}/{path}', 'get')).toEqual(
+      expect.arrayContaining([200, 206, 304, 400, 403, 416]),
+    );
+    expect(statuses('/v1/users', 'post')).toContain(409);
+    expect(statuses('/v1/auth/signup', 'post')).toContain(409);
+    expect(statuses('/v1/auth/login', 'post')).toContain(401);
+    expect(statuses('/v1/auth/refresh', 'post')).toContain(401);
+    expect(statuses('/v1/videos', 'post')).toEqual(expect.arrayContaining([201, 413, 415]));
+    expect(statuses('/v1/uploads', 'post')).toEqual(expect.arrayContaining([201, 412, 413, 415]));
+    expect(statuses('/v1/uploads/{id}', 'patch')).toEqual(expect.arrayContaining([204, 409, 410, 412, 415]));
+    expect(statuses('/v1/videos/{id}/playback', 'get')).toEqual(expect.arrayContaining([200, 401, 403, 404]));
+    const creation = doc.paths['/v1/uploads']!.post!;
+    expect((creation.responses as Record<string, JsonObject>)['201']).not.toHaveProperty('content');
+    expect(creation.parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'Tus-Resumable', in: 'header', required: true }),
+        expect.objectContaining({ name: 'Upload-Length', in: 'header', required: true }),
+      ]),
+    );
+    expect((creation.responses as Record<string, { headers?: object }>)['201']!.headers).toHaveProperty(
+      'Upload-Offset',
+    );
   });
 
   it('takes request schemas from the zod schemas the server validates with', () => {

@@ -21,10 +21,11 @@ import { AppError } from '../../src/http/app-error.js';
 import { errorHandler } from '../../src/http/error-handler.js';
 import { requestId } from '../../src/http/request-id.js';
 import type { Principal } from '../../src/http/principal.js';
+import type { RouteSpec } from '../../src/http/define-route.js';
 import {
   createTranscodeQueue,
   createVideoModel,
-  videoRoutes,
+  videoRouter,
   type TranscodeQueue,
   type VideoModel,
 } from '../../src/videos/index.js';
@@ -63,6 +64,8 @@ export interface VideoTestServer {
   storage: LocalStorage;
   queue: TranscodeQueue;
   Video: VideoModel;
+  /** The routes mounted, as data. */
+  routes: RouteSpec[];
   /** A new organisation id, so tests never see each other's videos. */
   newOrg(): string;
   /** Headers of a caller in `org` with `role`. */
@@ -100,7 +103,7 @@ export async function startVideoTestServer(
   app.silent = true;
   app.use(requestId());
   app.use(errorHandler({ logger, development: false }));
-  const router = videoRoutes({
+  const { router, routes } = videoRouter({
     config,
     db,
     redis,
@@ -127,6 +130,7 @@ export async function startVideoTestServer(
     storage,
     queue,
     Video,
+    routes,
     newOrg: () => new Types.ObjectId().toHexString(),
     as: (org, role = 'editor') => ({ 'x-test-org': org, 'x-test-role': role }),
     async filesOf(org) {
