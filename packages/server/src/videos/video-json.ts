@@ -1,4 +1,5 @@
 import {
+  HDR_TRANSFERS,
   SENSITIVITY_LABELS,
   SENSITIVITY_REASON_CODES,
   TRANSCODE_ERROR_CODES,
@@ -34,13 +35,22 @@ export const publicRenditionSchema = describing<PublicRendition>()(
   }),
 );
 
-/** What ffprobe found in the source (`VideoMetadata`), rotation applied to width and height. */
+/** What ffprobe found in the source (`VideoMetadata`): display size, rotation, HDR transfer. */
 export const videoMetadataSchema = describing<VideoMetadata>()(
   z.strictObject({
     duration: z.number().min(0).describe('Seconds.'),
-    width: z.number().int().describe('Display width in pixels, after rotation.'),
-    height: z.number().int().describe('Display height in pixels, after rotation.'),
-    rotation: z.number().int().describe('Rotation in degrees found in the stream (0, 90, 180, 270).'),
+    width: z.number().int().describe('Display width in pixels: sample aspect ratio and rotation applied.'),
+    height: z.number().int().describe('Display height in pixels: sample aspect ratio and rotation applied.'),
+    rotation: z
+      .number()
+      .int()
+      .describe('Clockwise rotation in degrees the stream asks for on display (0, 90, 180, 270).'),
+    hdr: z
+      .enum(HDR_TRANSFERS)
+      .nullable()
+      .describe(
+        'HDR transfer of the source (`pq`, `hlg`), or null for SDR; HDR is tonemapped to SDR BT.709.',
+      ),
     fps: z.number().min(0),
     videoCodec: z.string().nullable(),
     audioCodec: z.string().nullable(),
@@ -156,7 +166,8 @@ export function toVideoJson(v: VideoLike): VideoJson {
         }
       : null,
     upload: v.upload ? { length: v.upload.length, offset: v.upload.offset } : null,
-    metadata: v.metadata ?? null,
+    // Videos probed before `hdr` existed were probed as SDR.
+    metadata: v.metadata ? { ...v.metadata, hdr: v.metadata.hdr ?? null } : null,
     renditions: (v.renditions ?? []).map(publicRendition),
     hasPoster: Boolean(v.posterKey),
     hasStoryboard: Boolean(v.storyboard?.imageKey),
