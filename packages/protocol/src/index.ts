@@ -6,7 +6,15 @@ export { ConfigError, parseEnv } from './parse-env.js';
 export { HDR_TRANSFERS } from './video-metadata.js';
 export type { HdrTransfer, VideoMetadata } from './video-metadata.js';
 export { QUEUES, TRANSCODE_JOBS, TRANSCODE_JOB_OPTIONS } from './jobs.js';
-export type { ProbeJobData, ProbeJobResult, TranscodeJobData } from './jobs.js';
+export type {
+  ProbeJobData,
+  ProbeJobResult,
+  TranscodeJobData,
+  TranscodeJobName,
+  TranscodeQueueData,
+  TranscodeQueueJobs,
+  TranscodeQueueResult,
+} from './jobs.js';
 export { booleanField, millisField, portField, sharedEnvShape } from './env-fields.js';
 export { ROLES, roleAtLeast } from './roles.js';
 export type { Role } from './roles.js';
