@@ -20,7 +20,7 @@ export function cleanFfmpegLine(line: string): string {
       .replace(/\[[^\]]*@\s*0x[0-9a-f]+\]\s*/gi, '')
       .replace(/0x[0-9a-f]+/gi, '')
       // Absolute paths (with or without a trailing colon) and relative storage keys a/b/c.
-      .replace(/(?:^|\s|'|")\/[^\s'":]+:?/g, ' ')
+      .replace(/(?:^|\s)['"]?\/[^\s'":]+['"]?:?/g, ' ')
       .replace(/\b[\w.-]+\/[\w.-]+\/[\w./-]+:?/g, ' ')
       .replace(/\s+/g, ' ')
       .replace(/^[\s:,-]+|[\s:,-]+$/g, '')
