@@ -144,7 +144,7 @@ export function createTranscodeWorker(deps: WorkerDeps): TranscodeWorker {
         // Anything else (a full disk, a bug) is retried; its words may name paths, so users get
         // the stock sentence and the log gets the error.
         log.error({ videoId: data.videoId, err }, 'transcode crashed');
-        throw new Error(formatTranscodeFailure('transcode_failed'));
+        throw new Error(formatTranscodeFailure('transcode_failed'), { cause: err });
       } finally {
         clearTimeout(timer);
         bullSignal.removeEventListener('abort', onAbort);
