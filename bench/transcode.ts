@@ -87,7 +87,20 @@ async function main(): Promise<void> {
   const plan = chooseLadder(meta, { segmentSeconds: SEGMENT_S });
   const storyboard: StoryboardPlan = planStoryboard({ durationS: meta.duration, width: 1920, height: 1080 });
   const ladder = (outDir: string, p: LadderPlan) =>
-    buildLadderArgs({ input: clip, outDir, plan: p, storyboard, hasAudio: meta.hasAudio, preset: PRESET });
+    buildLadderArgs({
+      input: clip,
+      outDir,
+      plan: p,
+      storyboard,
+      video: {
+        deinterlace: null,
+        hdr: null,
+        colour: { matrix: null, transfer: null, primaries: null, range: null },
+        codedHeight: meta.height,
+      },
+      audioStream: meta.hasAudio ? 1 : null,
+      preset: PRESET,
+    });
 
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue(QUEUES.transcode, { connection, prefix: PREFIX });

@@ -71,6 +71,7 @@ export async function makeReadyVideo(
       width: 640,
       height: 360,
       rotation: 0,
+      hdr: null,
       fps: 25,
       videoCodec: 'h264',
       audioCodec: 'aac',

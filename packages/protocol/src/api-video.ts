@@ -4,7 +4,7 @@ import { SENSITIVITY_LABELS, SENSITIVITY_REASON_CODES } from './transcode-result
 import type { SensitivityResult } from './transcode-result.js';
 import { TRANSCODE_ERROR_CODES } from './transcode-errors.js';
 import { VIDEO_LIFECYCLE_STATUSES, type PublicRendition } from './video-events.js';
-import type { VideoMetadata } from './video-metadata.js';
+import { HDR_TRANSFERS, type VideoMetadata } from './video-metadata.js';
 
 /**
  * Response shapes of the videos and playback routes. Each named schema (`.meta({ id })`) becomes
@@ -38,14 +38,26 @@ export const renditionSchema = describing<PublicRendition>()(
     .meta({ id: 'Rendition', description: 'One rung of the HLS ladder.' }),
 );
 
-/** What ffprobe found in the source (`VideoMetadata`), rotation applied to width and height. */
+/** What ffprobe found in the source (`VideoMetadata`): display size, rotation, HDR transfer. */
 export const videoMetadataSchema = describing<VideoMetadata>()(
   z
     .strictObject({
       duration: z.number().min(0).describe('Seconds.'),
-      width: z.number().int().describe('Display width in pixels, after rotation.'),
-      height: z.number().int().describe('Display height in pixels, after rotation.'),
-      rotation: z.number().int().describe('Rotation in degrees found in the stream (0, 90, 180, 270).'),
+      width: z.number().int().describe('Display width in pixels: sample aspect ratio and rotation applied.'),
+      height: z
+        .number()
+        .int()
+        .describe('Display height in pixels: sample aspect ratio and rotation applied.'),
+      rotation: z
+        .number()
+        .int()
+        .describe('Clockwise rotation in degrees the stream asks for on display (0, 90, 180, 270).'),
+      hdr: z
+        .enum(HDR_TRANSFERS)
+        .nullable()
+        .describe(
+          'HDR transfer of the source (`pq`, `hlg`), or null for SDR; HDR is tonemapped to SDR BT.709.',
+        ),
       fps: z.number().min(0),
       videoCodec: z.string().nullable(),
       audioCodec: z.string().nullable(),

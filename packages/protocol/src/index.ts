@@ -3,14 +3,24 @@ export type { ErrorCode, ProblemDetails } from './error-codes.js';
 export { ERROR_CODE_DOCS, ERROR_DOCS_PATH, TRANSCODE_ERROR_DOCS, problemTypeUrl } from './error-docs.js';
 export type { ErrorCodeDoc } from './error-docs.js';
 export { ConfigError, parseEnv } from './parse-env.js';
-export type { VideoMetadata } from './video-metadata.js';
+export { HDR_TRANSFERS } from './video-metadata.js';
+export type { HdrTransfer, VideoMetadata } from './video-metadata.js';
 export { QUEUES, TRANSCODE_JOBS, TRANSCODE_JOB_OPTIONS } from './jobs.js';
-export type { ProbeJobData, ProbeJobResult, TranscodeJobData } from './jobs.js';
+export type {
+  ProbeJobData,
+  ProbeJobResult,
+  TranscodeJobData,
+  TranscodeJobName,
+  TranscodeQueueData,
+  TranscodeQueueJobs,
+  TranscodeQueueResult,
+} from './jobs.js';
 export { booleanField, millisField, portField, sharedEnvShape } from './env-fields.js';
 export { ROLES, roleAtLeast } from './roles.js';
 export type { Role } from './roles.js';
 export {
   TRANSCODE_ERROR_CODES,
+  describeTranscodeFailure,
   formatTranscodeFailure,
   isTranscodeErrorCode,
   parseTranscodeFailure,

@@ -1,3 +1,4 @@
+import type { TranscodeResult } from './transcode-result.js';
 import type { VideoMetadata } from './video-metadata.js';
 
 /** BullMQ queue names. Producers and workers import them from here, never spell them. */
@@ -46,3 +47,19 @@ export interface ProbeJobData {
 }
 
 export type ProbeJobResult = VideoMetadata;
+
+/**
+ * Every job of the `transcode` queue by name: its payload and what it returns. Producers and the
+ * worker type `Queue`/`Worker` and the worker's handler map from it.
+ */
+export interface TranscodeQueueJobs {
+  [TRANSCODE_JOBS.probe]: { data: ProbeJobData; result: ProbeJobResult };
+  [TRANSCODE_JOBS.transcode]: { data: TranscodeJobData; result: TranscodeResult };
+}
+
+/** A job name of the `transcode` queue. */
+export type TranscodeJobName = keyof TranscodeQueueJobs;
+/** Any payload of the `transcode` queue. */
+export type TranscodeQueueData = TranscodeQueueJobs[TranscodeJobName]['data'];
+/** Anything a `transcode` queue job returns. */
+export type TranscodeQueueResult = TranscodeQueueJobs[TranscodeJobName]['result'];

@@ -1,13 +1,22 @@
-/** What ffprobe tells us about a source video, normalised (rotation applied to width/height). */
+/** The HDR transfer of a source: SMPTE ST 2084 (`pq`), ARIB STD-B67 (`hlg`). */
+export const HDR_TRANSFERS = ['pq', 'hlg'] as const;
+export type HdrTransfer = (typeof HDR_TRANSFERS)[number];
+
+/**
+ * What ffprobe tells us about a source video, normalised: width and height are the display size
+ * (sample aspect ratio and rotation applied), as every output is square-pixel and upright.
+ */
 export interface VideoMetadata {
   /** Seconds. */
   duration: number;
-  /** Display width in pixels, after rotation. */
+  /** Display width in pixels: sample aspect ratio and rotation applied. */
   width: number;
-  /** Display height in pixels, after rotation. */
+  /** Display height in pixels: sample aspect ratio and rotation applied. */
   height: number;
-  /** Rotation in degrees found in the stream (0, 90, 180, 270). */
+  /** Clockwise rotation in degrees the stream asks for on display (0, 90, 180, 270). */
   rotation: number;
+  /** HDR transfer of the source, or `null` for SDR; HDR sources are tonemapped to SDR BT.709. */
+  hdr: HdrTransfer | null;
   fps: number;
   videoCodec: string | null;
   audioCodec: string | null;

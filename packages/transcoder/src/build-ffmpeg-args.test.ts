@@ -2,11 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { buildLadderArgs, buildPosterArgs, buildSpriteArgs, posterTime } from './build-ffmpeg-args.js';
 import { chooseLadder } from './choose-ladder.js';
 import { planStoryboard } from './plan-storyboard.js';
+import type { VideoFilterInput } from './plan-video-filters.js';
 
 const plan = chooseLadder({ width: 1280, height: 720, fps: 30 }, { segmentSeconds: 4 });
 const storyboard = planStoryboard({ durationS: 6, width: 1280, height: 720 });
-const args = (hasAudio = true) =>
-  buildLadderArgs({ input: '/s/src', outDir: '/w', plan, storyboard, hasAudio, preset: 'veryfast' });
+const sdr: VideoFilterInput = {
+  deinterlace: null,
+  hdr: null,
+  colour: { matrix: 'bt709', transfer: 'bt709', primaries: 'bt709', range: 'tv' },
+  codedHeight: 720,
+};
+const args = (hasAudio = true, video = sdr) =>
+  buildLadderArgs({
+    input: '/s/src',
+    outDir: '/w',
+    plan,
+    storyboard,
+    video,
+    audioStream: hasAudio ? 1 : null,
+    preset: 'veryfast',
+  });
+const scale = (size: string) => `scale=${size}:flags=bicubic,setsar=1`;
 
 /** The values following each occurrence of `flag`. */
 const valuesOf = (list: string[], flag: string) => list.flatMap((a, i) => (a === flag ? [list[i + 1]!] : []));
@@ -27,12 +43,38 @@ describe('buildLadderArgs', () => {
     expect(a).toContain('-nostdin');
   });
 
-  it('splits one decode into a scaled branch per rung plus the storyboard', () => {
+  it('splits one constant-rate decode into a square-pixel BT.709 branch per rung plus the storyboard', () => {
     const graph = valuesOf(args(), '-filter_complex')[0]!;
-    expect(graph).toMatch(/^\[0:v:0\]format=yuv420p,split=5\[s0\]\[s1\]\[s2\]\[s3\]\[ssb\];/);
+    expect(graph).toMatch(
+      /^\[0:v:0\]fps=fps=30:start_time=0,format=yuv420p,split=5\[s0\]\[s1\]\[s2\]\[s3\]\[ssb\];/,
+    );
     for (const [i, size] of ['1280:720', '854:480', '640:360', '426:240'].entries())
-      expect(graph).toContain(`[s${i}]scale=${size}:flags=bicubic,setsar=1[v${i}]`);
-    expect(graph).toContain('[ssb]fps=1/1,scale=160:90,setsar=1[sb]');
+      expect(graph).toContain(`[s${i}]${scale(size)}[v${i}]`);
+    expect(graph).toContain(
+      `[ssb]select='isnan(prev_selected_t)+gte(t-prev_selected_t,1)',${scale('160:90')}[sb]`,
+    );
+    expect(valuesOf(args(), '-colorspace')).toEqual(['bt709', 'bt709', 'bt709', 'bt709']);
+    expect(valuesOf(args(), '-color_trc')).toEqual(['bt709', 'bt709', 'bt709', 'bt709']);
+  });
+
+  it('tags untagged SD as BT.601, tonemaps HDR and deinterlaces before the split', () => {
+    const sd = {
+      ...sdr,
+      colour: { matrix: null, transfer: null, primaries: null, range: null },
+      codedHeight: 480,
+    };
+    expect(valuesOf(args(true, sd), '-colorspace')).toEqual([
+      'smpte170m',
+      'smpte170m',
+      'smpte170m',
+      'smpte170m',
+    ]);
+    expect(valuesOf(args(true, { ...sd, codedHeight: 1080 }), '-color_primaries')[0]).toBe('bt709');
+    expect(valuesOf(args(true, { ...sdr, hdr: 'pq' }), '-color_trc')[0]).toBe('bt709');
+    const hlg = valuesOf(args(true, { ...sdr, hdr: 'hlg', deinterlace: 'tff' }), '-filter_complex')[0]!;
+    expect(hlg).toMatch(
+      /^\[0:v:0\]bwdif=mode=send_frame:parity=tff:deint=all,fps=fps=30:start_time=0,zscale=tin=arib-std-b67:pin=709:min=709:t=linear:npl=100,format=gbrpf32le,zscale=p=709,tonemap=tonemap=hable:desat=0,zscale=t=709:m=709:r=tv,format=yuv420p,split=/,
+    );
   });
 
   it('aligns keyframes: the same fixed GOP, no scene cuts and forced keyframes on every rung', () => {
@@ -48,17 +90,9 @@ describe('buildLadderArgs', () => {
     expect(valuesOf(a, '-level:v')).toEqual(['3.1', '3.1', '3.0', '2.1']);
     expect(valuesOf(a, '-b:v')).toEqual(['2800k', '1400k', '800k', '400k']);
     expect(valuesOf(a, '-c:a')).toEqual(['aac', 'aac', 'aac', 'aac']);
-    expect(valuesOf(a, '-map')).toEqual([
-      '[v0]',
-      '0:a:0',
-      '[v1]',
-      '0:a:0',
-      '[v2]',
-      '0:a:0',
-      '[v3]',
-      '0:a:0',
-      '[sb]',
-    ]);
+    expect(new Set(valuesOf(a, '-af'))).toEqual(new Set(['aresample=48000:async=1000:first_pts=0']));
+    expect(valuesOf(a, '-ac')).toEqual(['2', '2', '2', '2']);
+    expect(valuesOf(a, '-map')).toEqual(['[v0]', '0:1', '[v1]', '0:1', '[v2]', '0:1', '[v3]', '0:1', '[sb]']);
   });
 
   it('writes fMP4 VOD HLS per rung, and the middle rung also as a faststart MP4 through tee', () => {
@@ -81,26 +115,39 @@ describe('buildLadderArgs', () => {
 
   it('maps no audio for a silent source', () => {
     const a = args(false);
-    expect(a).not.toContain('0:a:0');
+    expect(a).not.toContain('0:1');
     expect(a).not.toContain('-c:a');
   });
 
-  it('adds an fps filter when the source is above 60 fps', () => {
-    const fast = chooseLadder({ width: 640, height: 360, fps: 120 }, { segmentSeconds: 4 });
+  it('halves rates above 60 fps, and again on rungs of 480p and below', () => {
+    const fast = chooseLadder({ width: 1280, height: 720, fps: 120 }, { segmentSeconds: 4 });
     const a = buildLadderArgs({
       input: 'x',
       outDir: '/w',
       plan: fast,
       storyboard,
-      hasAudio: false,
+      video: sdr,
+      audioStream: null,
       preset: 'ultrafast',
     });
-    expect(valuesOf(a, '-filter_complex')[0]).toMatch(/^\[0:v:0\]fps=60,format=yuv420p,split=/);
+    const graph = valuesOf(a, '-filter_complex')[0]!;
+    expect(graph).toMatch(/^\[0:v:0\]fps=fps=60:start_time=0,format=yuv420p,split=/);
+    expect(graph).toContain(`[s0]${scale('1280:720')}[v0]`);
+    expect(graph).toContain(`[s1]fps=fps=30,${scale('854:480')}[v1]`);
+    expect(valuesOf(a, '-g')).toEqual(['240', '120', '120', '120']);
   });
 
   it('refuses an output folder the tee muxer would misread', () => {
     expect(() =>
-      buildLadderArgs({ input: 'x', outDir: '/w:x', plan, storyboard, hasAudio: true, preset: 'veryfast' }),
+      buildLadderArgs({
+        input: 'x',
+        outDir: '/w:x',
+        plan,
+        storyboard,
+        video: sdr,
+        audioStream: 1,
+        preset: 'veryfast',
+      }),
     ).toThrow(/tee/);
   });
 });
@@ -119,13 +166,16 @@ describe('buildPosterArgs', () => {
   it('seeks before decoding to 10 % in (at most 10 s) and writes one frame', () => {
     expect(posterTime(6)).toBe(0.6);
     expect(posterTime(3600)).toBe(10);
+    expect(posterTime(0.04)).toBe(0);
     const a = buildPosterArgs({
       input: '/s',
       output: '/w/poster.jpg',
       durationS: 6,
       width: 1280,
       height: 720,
+      video: { ...sdr, hdr: 'pq' },
     });
+    expect(valuesOf(a, '-vf')[0]).toMatch(/^zscale=tin=smpte2084:.*tonemap=.*format=yuv420p,scale=1280:720:/);
     expect(a.indexOf('-ss')).toBeLessThan(a.indexOf('-i'));
     expect(valuesOf(a, '-ss')).toEqual(['0.6']);
     expect(valuesOf(a, '-frames:v')).toEqual(['1']);

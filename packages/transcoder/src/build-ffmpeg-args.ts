@@ -3,6 +3,7 @@ import { progressiveMp4Path, renditionDirPath } from '@reelkit/protocol';
 import type { LadderPlan, Rung } from './choose-ladder.js';
 import { levelName } from './h264-level.js';
 import type { StoryboardPlan } from './plan-storyboard.js';
+import { colourTagArgs, scaleFilter, sourceFilters, type VideoFilterInput } from './plan-video-filters.js';
 import { SAFE_INPUT_OPTIONS } from './safe-input-options.js';
 
 /** Folder of the work directory holding storyboard thumbnails before they are tiled. */
@@ -23,12 +24,15 @@ export interface LadderArgsInput {
   outDir: string;
   plan: LadderPlan;
   storyboard: StoryboardPlan;
-  hasAudio: boolean;
+  /** The source picture: deinterlacing, HDR and colour. */
+  video: VideoFilterInput;
+  /** ffprobe's absolute index of the audio stream to use, or `null` for a silent output. */
+  audioStream: number | null;
   /** x264 preset, e.g. `veryfast`. */
   preset: string;
 }
 
-function videoEncoderArgs(rung: Rung, plan: LadderPlan, preset: string): string[] {
+function videoEncoderArgs(rung: Rung, plan: LadderPlan, preset: string, video: VideoFilterInput): string[] {
   return [
     '-c:v',
     'libx264',
@@ -48,18 +52,41 @@ function videoEncoderArgs(rung: Rung, plan: LadderPlan, preset: string): string[
     // keyframes, and a keyframe forced at every segment boundary (by time, so it holds for
     // fractional frame rates too).
     '-g',
-    String(plan.gop),
+    String(rung.gop),
     '-keyint_min',
-    String(plan.gop),
+    String(rung.gop),
     '-sc_threshold',
     '0',
     '-force_key_frames',
     `expr:gte(t,n_forced*${plan.segmentSeconds})`,
+    ...colourTagArgs(video),
   ];
 }
 
+/**
+ * Audio of every output: resampled to 48 kHz from any rate, its timestamps followed (`async`:
+ * silence inserted or samples dropped where they jump, stretched where they drift) from 0, so audio
+ * that starts late or drifts stays in sync with the video; then stereo, where ffmpeg's rematrixing
+ * downmixes 5.1/7.1 with the ITU-R BS.775 coefficients (centre and surrounds at −3 dB, LFE
+ * dropped, normalised against clipping) and puts mono in both ears.
+ */
+export const AUDIO_FILTER = 'aresample=48000:async=1000:first_pts=0';
+
 function audioEncoderArgs(rung: Rung): string[] {
-  return ['-c:a', 'aac', '-profile:a', 'aac_low', '-b:a', `${rung.audioKbps}k`, '-ac', '2', '-ar', '48000'];
+  return [
+    '-af',
+    AUDIO_FILTER,
+    '-c:a',
+    'aac',
+    '-profile:a',
+    'aac_low',
+    '-b:a',
+    `${rung.audioKbps}k`,
+    '-ac',
+    '2',
+    '-ar',
+    '48000',
+  ];
 }
 
 /** `hls` muxer options for one rung: fMP4 VOD, segments `seg_00001.m4s`…, init `init.mp4`. */
@@ -81,22 +108,27 @@ function hlsOptions(dir: string, segmentSeconds: number): Array<[string, string]
  * the `tee` muxer) and the storyboard thumbnails. Progress goes to stdout (`-progress pipe:1`).
  */
 export function buildLadderArgs(input: LadderArgsInput): string[] {
-  const { plan, storyboard, outDir, hasAudio, preset } = input;
+  const { plan, storyboard, outDir, audioStream, preset, video } = input;
+  const hasAudio = audioStream !== null;
   const n = plan.rungs.length;
-  const pre = [plan.changeFps ? `fps=${plan.fps}` : null, 'format=yuv420p'].filter(Boolean).join(',');
+  const pre = sourceFilters(video, plan.fps).join(',');
   const splits = [...plan.rungs.map((_, i) => `[s${i}]`), '[ssb]'].join('');
+  const rungFps = (r: Rung) => (r.fps === plan.fps ? '' : `fps=fps=${r.fps},`);
+  // The first frame, then the first at or after each interval: at least one thumbnail however
+  // short the clip (the `fps` filter gives none for a clip shorter than its period).
+  const pick = `select='isnan(prev_selected_t)+gte(t-prev_selected_t,${storyboard.interval})'`;
   const graph = [
     `[0:v:0]${pre},split=${n + 1}${splits}`,
-    ...plan.rungs.map((r, i) => `[s${i}]scale=${r.width}:${r.height}:flags=bicubic,setsar=1[v${i}]`),
-    `[ssb]fps=1/${storyboard.interval},scale=${storyboard.tileWidth}:${storyboard.tileHeight},setsar=1[sb]`,
+    ...plan.rungs.map((r, i) => `[s${i}]${rungFps(r)}${scaleFilter(video, r.width, r.height)}[v${i}]`),
+    `[ssb]${pick},${scaleFilter(video, storyboard.tileWidth, storyboard.tileHeight)}[sb]`,
   ].join(';');
 
   const args: string[] = [...COMMON, ...SAFE_INPUT_OPTIONS, '-i', input.input, '-filter_complex', graph];
   plan.rungs.forEach((rung, i) => {
     const dir = join(outDir, renditionDirPath(rung.rung));
     args.push('-map', `[v${i}]`);
-    if (hasAudio) args.push('-map', '0:a:0');
-    args.push(...videoEncoderArgs(rung, plan, preset));
+    if (hasAudio) args.push('-map', `0:${audioStream}`);
+    args.push(...videoEncoderArgs(rung, plan, preset, video));
     if (hasAudio) args.push(...audioEncoderArgs(rung));
     const playlist = join(dir, 'index.m3u8');
     if (rung.rung !== plan.mp4Rung) {
@@ -164,8 +196,12 @@ export function buildSpriteArgs(input: { workDir: string; plan: StoryboardPlan; 
   ];
 }
 
-/** Where the poster frame is taken: 10 % into the video, at most 10 s in. */
+/**
+ * Where the poster frame is taken: 10 % into the video, at most 10 s in; the first frame of a clip
+ * under a second (a seek into a one-frame clip would land past its only frame).
+ */
 export function posterTime(durationS: number): number {
+  if (durationS < 1) return 0;
   return Math.round(Math.min(durationS * 0.1, 10) * 1000) / 1000;
 }
 
@@ -179,7 +215,9 @@ export function buildPosterArgs(input: {
   durationS: number;
   width: number;
   height: number;
+  video: VideoFilterInput;
 }): string[] {
+  const filters = [...sourceFilters(input.video, null), scaleFilter(input.video, input.width, input.height)];
   return [
     ...COMMON,
     ...SAFE_INPUT_OPTIONS,
@@ -190,7 +228,7 @@ export function buildPosterArgs(input: {
     '-map',
     '0:v:0',
     '-vf',
-    `scale=${input.width}:${input.height},setsar=1`,
+    filters.join(','),
     '-frames:v',
     '1',
     '-update',

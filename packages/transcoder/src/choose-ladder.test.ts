@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chooseLadder } from './choose-ladder.js';
+import { chooseLadder, chooseOutputFps } from './choose-ladder.js';
 
 const seg = { segmentSeconds: 4 };
 const dims = (w: number, h: number, fps = 30) =>
@@ -42,12 +42,35 @@ describe('chooseLadder', () => {
     );
   });
 
-  it('uses one GOP of a segment at the output frame rate, and halves rates above 60', () => {
+  it("uses one GOP of a segment at each rung's frame rate, and halves rates above 60", () => {
     const p30 = chooseLadder({ width: 640, height: 360, fps: 30 }, seg);
-    expect([p30.fps, p30.gop, p30.changeFps]).toEqual([30, 120, false]);
-    const p120 = chooseLadder({ width: 640, height: 360, fps: 120 }, seg);
-    expect([p120.fps, p120.gop, p120.changeFps]).toEqual([60, 240, true]);
-    expect(p120.rungs[0]!.videoKbps).toBe(1.5 * 800);
+    expect([p30.fps, p30.rungs[0]!.fps, p30.rungs[0]!.gop]).toEqual([30, 30, 120]);
+    const p120 = chooseLadder({ width: 1280, height: 720, fps: 120 }, seg);
+    expect([p120.fps, p120.rungs[0]!.fps, p120.rungs[0]!.gop]).toEqual([60, 60, 240]);
+    expect(p120.rungs[0]!.videoKbps).toBe(1.5 * 2800);
+  });
+
+  it('keeps 60 fps on the top rungs of a 60 fps source and runs 480p and below at 30', () => {
+    const p = chooseLadder({ width: 1920, height: 1080, fps: 60 }, seg);
+    expect(p.rungs.map((r) => `${r.rung}@${r.fps}`)).toEqual([
+      '1080@60',
+      '720@60',
+      '480@30',
+      '360@30',
+      '240@30',
+    ]);
+    expect(p.rungs.map((r) => r.gop)).toEqual([240, 240, 120, 120, 120]);
+    const p50 = chooseLadder({ width: 1280, height: 720, fps: 50 }, seg);
+    expect(p50.rungs.map((r) => r.fps)).toEqual([50, 25, 25, 25]);
+  });
+
+  it('writes a variable-rate source at its nominal or the next common constant rate', () => {
+    const base = { fps: 30, baseFps: 30, vfr: false, interlaced: false };
+    expect(chooseOutputFps(base)).toBe(30);
+    expect(chooseOutputFps({ ...base, fps: 26.2, vfr: true })).toBe(30);
+    expect(chooseOutputFps({ ...base, fps: 26.2, baseFps: 1000, vfr: true })).toBe(29.97);
+    expect(chooseOutputFps({ ...base, fps: 29.97, baseFps: 59.94, vfr: true, interlaced: true })).toBe(29.97);
+    expect(chooseOutputFps({ ...base, fps: 0, baseFps: 0 })).toBe(30);
   });
 
   it('writes the progressive MP4 from a middle rung', () => {

@@ -8,6 +8,7 @@ const meta: VideoMetadata = {
   width: 1920,
   height: 1080,
   rotation: 0,
+  hdr: null,
   fps: 30,
   videoCodec: 'h264',
   audioCodec: null,

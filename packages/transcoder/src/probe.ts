@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import type { VideoMetadata } from '@reelkit/protocol';
 import { SAFE_INPUT_OPTIONS } from './safe-input-options.js';
-import { toVideoMetadata, type FfprobeData } from './to-video-metadata.js';
+import { toSourceInfo, type FfprobeData, type SourceInfo } from './to-video-metadata.js';
 
 export { SAFE_INPUT_OPTIONS };
 
@@ -55,6 +55,14 @@ export async function probeFile(
   path: string,
   options: { ffprobePath: string; signal?: AbortSignal },
 ): Promise<VideoMetadata> {
+  return (await probeSource(path, options)).metadata;
+}
+
+/** {@link probeFile} with everything the planners read (colour, scan, audio stream choice). */
+export async function probeSource(
+  path: string,
+  options: { ffprobePath: string; signal?: AbortSignal },
+): Promise<SourceInfo> {
   const data = await new Promise<FfprobeData>((resolve, reject) => {
     execFile(
       options.ffprobePath,
@@ -79,5 +87,5 @@ export async function probeFile(
       },
     );
   });
-  return toVideoMetadata(data);
+  return toSourceInfo(data);
 }

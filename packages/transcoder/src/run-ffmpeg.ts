@@ -40,8 +40,11 @@ let useSetpriv: boolean | undefined;
 
 const STDERR_TAIL = 4000;
 
-/** Runs ffmpeg to completion. Resolves on exit 0; rejects with {@link FfmpegError} otherwise. */
-export function runFfmpeg(options: RunFfmpegOptions): Promise<void> {
+/**
+ * Runs ffmpeg to completion. Resolves on exit 0 with the tail of its stderr; rejects with
+ * {@link FfmpegError} otherwise.
+ */
+export function runFfmpeg(options: RunFfmpegOptions): Promise<{ stderr: string }> {
   const { signal, killGraceMs = 1000 } = options;
   if (signal?.aborted) return Promise.reject(signal.reason as Error);
   useSetpriv ??= process.platform === 'linux' && existsSync(SETPRIV);
@@ -49,7 +52,7 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<void> {
     ? [SETPRIV, ['--pdeathsig', 'KILL', '--', options.ffmpegPath, ...options.args]]
     : [options.ffmpegPath, [...options.args]];
 
-  return new Promise<void>((resolve, reject) => {
+  return new Promise<{ stderr: string }>((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let killTimer: NodeJS.Timeout | undefined;
@@ -75,7 +78,7 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<void> {
       clearTimeout(killTimer);
       signal?.removeEventListener('abort', onAbort);
       if (signal?.aborted) reject(signal.reason as Error);
-      else if (code === 0) resolve();
+      else if (code === 0) resolve({ stderr });
       else {
         const tail = stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500);
         const how = sig ? `was killed by ${sig}` : `exited with code ${code}`;

@@ -14,6 +14,7 @@ const meta: VideoMetadata = {
   width: 1280,
   height: 720,
   rotation: 0,
+  hdr: null,
   fps: 30,
   videoCodec: 'h264',
   audioCodec: 'aac',

@@ -26,27 +26,31 @@ import {
   buildPosterArgs,
   buildSpriteArgs,
 } from './build-ffmpeg-args.js';
-import { chooseLadder, type LadderPlan } from './choose-ladder.js';
+import { chooseLadder, chooseOutputFps, type LadderPlan } from './choose-ladder.js';
 import type { TranscoderConfig } from './config.js';
+import { describeFfmpegError } from './describe-ffmpeg-error.js';
+import { buildIdetArgs, parseIdetOutput } from './detect-field-order.js';
 import { guardSource } from './guard-source.js';
 import { AAC_LC_CODEC, avc1CodecFromInitSegment, plannedAvc1Codec } from './h264-level.js';
 import { buildMasterPlaylist, measureBandwidth, parseMediaPlaylist } from './hls-playlists.js';
 import { progressFromLine } from './parse-progress.js';
 import { buildStoryboardVtt, planStoryboard } from './plan-storyboard.js';
-import { ProbeError, probeFile } from './probe.js';
+import type { VideoFilterInput } from './plan-video-filters.js';
+import { ProbeError, probeSource } from './probe.js';
 import { FfmpegError, runFfmpeg } from './run-ffmpeg.js';
 import { scoreSensitivity } from './score-sensitivity.js';
 
 /**
- * A job failure with a {@link TranscodeErrorCode}; its message is `<code>: <detail>`, which BullMQ
- * keeps as the job's `failedReason`.
+ * A job failure with a {@link TranscodeErrorCode}; its message is `<code>: <sentence>` (the code's
+ * sentence and `detail`, which must name no path, key or address), which BullMQ keeps as the job's
+ * `failedReason` and the server shows users.
  */
 export class TranscodeJobError extends Error {
   readonly code: TranscodeErrorCode;
   /** No retry can help (bad input, timeout, cancelled). */
   readonly permanent: boolean;
 
-  constructor(code: TranscodeErrorCode, detail: string) {
+  constructor(code: TranscodeErrorCode, detail?: string) {
     super(formatTranscodeFailure(code, detail));
     this.name = 'TranscodeJobError';
     this.code = code;
@@ -82,6 +86,28 @@ const OUTPUT_ENTRIES = [
   VIDEO_OUTPUT_PATHS.storyboardVtt,
   VIDEO_OUTPUT_PATHS.hlsDir,
 ];
+
+/**
+ * Runs `idet` over the first frames of a source whose container does not say how it is scanned.
+ * A failure here is not the job's: the source is then treated as progressive.
+ */
+async function detectFieldOrder(
+  source: string,
+  ffmpegPath: string,
+  signal: AbortSignal,
+  logger: Logger,
+): Promise<'tff' | 'bff' | null> {
+  try {
+    const { stderr } = await runFfmpeg({ ffmpegPath, signal, args: buildIdetArgs(source) });
+    const order = parseIdetOutput(stderr);
+    logger.info({ fieldOrder: order ?? 'progressive' }, 'scan detected with idet');
+    return order;
+  } catch (err) {
+    if (signal.aborted) throw err;
+    logger.warn({ err: (err as Error).message }, 'idet failed; treating the source as progressive');
+    return null;
+  }
+}
 
 /** Deletes work folders left behind by workers that died mid-job. Best effort. */
 async function sweepStaleWork(tmpRoot: string, maxAgeMs: number, logger: Logger): Promise<void> {
@@ -125,7 +151,7 @@ async function measureRungs(
         height: r.height,
         ...measureBandwidth(segments),
         codecs: hasAudio ? `${video},${AAC_LC_CODEC}` : video,
-        frameRate: plan.fps,
+        frameRate: r.fps,
         playlistKey: videoKey(orgId, videoId, ...renditionPlaylistPath(r.rung).split('/')),
       };
     }),
@@ -173,28 +199,50 @@ export async function transcodeVideo(
   if (!source || !folder)
     throw new TranscodeJobError('source_unreadable', 'this worker needs a storage driver with local paths');
 
-  const { metadata, sizeBytes } = await stage('probe', async () => {
+  const { info, sizeBytes } = await stage('probe', async () => {
     try {
-      const m = await probeFile(source, { ffprobePath: config.FFPROBE_PATH });
+      const i = await probeSource(source, { ffprobePath: config.FFPROBE_PATH });
       const s = await storage.stat(data.sourceKey);
-      return { metadata: m, sizeBytes: s?.size ?? m.sizeBytes };
+      return { info: i, sizeBytes: s?.size ?? i.metadata.sizeBytes };
     } catch (err) {
-      if (err instanceof ProbeError)
-        throw new TranscodeJobError(
-          err.formatRejected ? 'source_format_rejected' : 'source_unreadable',
-          err.message,
-        );
-      throw err;
+      if (!(err instanceof ProbeError)) throw err;
+      logger.warn({ err: err.message }, 'ffprobe could not read the source');
+      if (err.formatRejected) throw new TranscodeJobError('source_format_rejected');
+      // Whatever ffprobe says, a file it cannot open will not open on a retry.
+      throw new TranscodeJobError('source_unreadable', describeFfmpegError(err.message).detail);
     }
   });
+  const { metadata } = info;
   const refusal = guardSource(metadata, {
     maxDurationS: config.MAX_DURATION_S,
     maxPixels: config.MAX_PIXELS,
     maxFps: config.MAX_FPS,
   });
-  if (refusal) throw new TranscodeJobError(refusal.code, refusal.message);
+  if (refusal || !info.video) {
+    const r = refusal ?? { code: 'source_no_video' as const, detail: '' };
+    throw new TranscodeJobError(r.code, r.detail);
+  }
 
-  const plan = chooseLadder(metadata, { segmentSeconds: config.HLS_SEGMENT_S });
+  const { fieldOrder } = info.video;
+  const deinterlace =
+    fieldOrder === 'tff' || fieldOrder === 'bff'
+      ? fieldOrder
+      : fieldOrder === 'unknown'
+        ? await detectFieldOrder(source, config.FFMPEG_PATH, signal, logger)
+        : null;
+  const video: VideoFilterInput = {
+    deinterlace,
+    hdr: metadata.hdr,
+    colour: info.video.colour,
+    codedHeight: info.video.codedHeight,
+  };
+  const fps = chooseOutputFps({
+    fps: metadata.fps,
+    baseFps: info.video.baseFps,
+    vfr: info.video.vfr,
+    interlaced: deinterlace !== null,
+  });
+  const plan = chooseLadder({ ...metadata, fps }, { segmentSeconds: config.HLS_SEGMENT_S });
   const top = plan.rungs[0]!;
   const storyboard = planStoryboard({ durationS: metadata.duration, width: top.width, height: top.height });
   const sensitivity = scoreSensitivity(
@@ -208,7 +256,14 @@ export async function transcodeVideo(
     },
   );
   logger.info(
-    { rungs: plan.rungs.map((r) => r.rung), fps: plan.fps, duration: metadata.duration },
+    {
+      rungs: plan.rungs.map((r) => `${r.width}x${r.height}@${r.fps}`),
+      duration: metadata.duration,
+      rotation: metadata.rotation,
+      hdr: metadata.hdr,
+      deinterlace,
+      audioStream: info.audio?.index ?? null,
+    },
     'ladder chosen',
   );
 
@@ -234,6 +289,7 @@ export async function transcodeVideo(
           durationS: metadata.duration,
           width: top.width,
           height: top.height,
+          video,
         }),
       }),
     );
@@ -246,7 +302,8 @@ export async function transcodeVideo(
           outDir: work,
           plan,
           storyboard,
-          hasAudio: metadata.hasAudio,
+          video,
+          audioStream: info.audio?.index ?? null,
           preset: config.X264_PRESET,
         }),
         onStdoutLine: (line) => {
@@ -322,7 +379,12 @@ export async function transcodeVideo(
     };
   } catch (err) {
     if (signal.aborted && signal.reason instanceof TranscodeJobError) throw signal.reason;
-    if (err instanceof FfmpegError) throw new TranscodeJobError('transcode_failed', err.message);
+    if (err instanceof FfmpegError) {
+      // The raw words (paths, addresses) go to the log only.
+      logger.warn({ err: err.message }, 'ffmpeg failed');
+      const { code, detail } = describeFfmpegError(err.stderr);
+      throw new TranscodeJobError(code, detail);
+    }
     throw err;
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -1,11 +1,12 @@
 import {
   QUEUES,
-  TRANSCODE_JOBS,
-  type ProbeJobData,
-  type ProbeJobResult,
-  type TranscodeJobData,
+  describeTranscodeFailure,
+  formatTranscodeFailure,
+  type TranscodeJobName,
   type TranscodeProgress,
-  type TranscodeResult,
+  type TranscodeQueueData,
+  type TranscodeQueueJobs,
+  type TranscodeQueueResult,
 } from '@reelkit/protocol';
 import type { Storage } from '@reelkit/storage';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
@@ -13,6 +14,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { listenForCancels, type CancelListener } from './cancel-listener.js';
 import type { TranscoderConfig } from './config.js';
+import { describeFfmpegError } from './describe-ffmpeg-error.js';
 import { throttle, type ThrottleState } from './parse-progress.js';
 import { ProbeError, probeFile } from './probe.js';
 import { TranscodeJobError, transcodeVideo } from './transcode-video.js';
@@ -26,8 +28,21 @@ export interface WorkerDeps {
   logger: Logger;
 }
 
+/** A job of the `transcode` queue whose payload and result types follow its name. */
+type QueueJob<K extends TranscodeJobName = TranscodeJobName> = {
+  [N in K]: Job<TranscodeQueueJobs[N]['data'], TranscodeQueueJobs[N]['result'], N>;
+}[K];
+
+/** Runs one kind of job; `signal` is BullMQ's, aborted through `worker.cancelJob`. */
+type Handler<K extends TranscodeJobName> = (
+  job: QueueJob<K>,
+  token: string | undefined,
+  signal: AbortSignal,
+  log: Logger,
+) => Promise<TranscodeQueueJobs[K]['result']>;
+
 /** The BullMQ worker of the `transcode` queue, with its cancel subscription. */
-export type TranscodeWorker = Worker & {
+export type TranscodeWorker = Worker<TranscodeQueueData, TranscodeQueueResult, TranscodeJobName> & {
   /** Resolves once the worker listens on the cancel channel (`<prefix>:cancel`). */
   cancelListenerReady: Promise<void>;
   /**
@@ -35,147 +50,144 @@ export type TranscodeWorker = Worker & {
    * at once, without using up an attempt, for another worker to start again. Used by
    * {@link closeWorker} when running jobs do not finish in time.
    */
-  giveBackRunningJobs(): number;
+  giveBackRunningJobs(): void;
 };
 
-/** Abort reason of a job handed back on shutdown. */
-class GiveBack extends Error {
-  constructor() {
-    super('the worker is shutting down');
-    this.name = 'GiveBack';
-  }
-}
+/**
+ * Why BullMQ's signal of a job was aborted (`worker.cancelJob(id, reason)`): each reason becomes
+ * the job's outcome in the transcode handler.
+ */
+const ABORT_REASONS = {
+  /** The video was deleted (a message on the cancel channel). */
+  cancelled: 'cancelled',
+  /** The job ran longer than JOB_TIMEOUT_MS. */
+  timeout: 'timeout',
+  /** The worker is shutting down and hands the job back. */
+  giveBack: 'give-back',
+} as const;
 
-function sourcePath(storage: Storage, key: string): string {
-  const path = storage.localPath(key);
-  if (!path) throw new UnrecoverableError('this worker needs a storage driver with local paths');
-  return path;
+/** The {@link TranscodeJobError} a job aborted for `reason` fails with. */
+function abortError(reason: unknown, config: TranscoderConfig): TranscodeJobError {
+  return reason === ABORT_REASONS.timeout
+    ? new TranscodeJobError('transcode_timeout', `over ${Math.round(config.JOB_TIMEOUT_MS / 60_000)} min`)
+    : new TranscodeJobError('cancelled');
 }
 
 /**
- * Creates the BullMQ worker of the `transcode` queue. It starts consuming at once, and subscribes
- * (on a duplicate of `connection`) to `<prefix>:cancel`: a published video id aborts that video's
- * running job, killing its ffmpeg, and fails it with `cancelled: …`. A job running longer than
- * JOB_TIMEOUT_MS is killed the same way and fails with `transcode_timeout: …`.
+ * Creates the BullMQ worker of the `transcode` queue: a typed `Worker` with one handler per job
+ * name. It starts consuming at once, and subscribes (on a duplicate of `connection`) to
+ * `<prefix>:cancel`: a published video id cancels that video's running job through BullMQ's own
+ * `cancelJob` (the job id is the video id), killing its ffmpeg, and fails it with `cancelled`. A
+ * job running longer than JOB_TIMEOUT_MS is cancelled the same way and fails with
+ * `transcode_timeout`. Every failure reason is `<code>: <sentence>` without paths or addresses;
+ * the raw error goes to the log.
  */
 export function createTranscodeWorker(deps: WorkerDeps): TranscodeWorker {
   const { config, storage, logger } = deps;
-  // videoId → controllers of the jobs running for it in this process.
-  const running = new Map<string, Set<AbortController>>();
 
-  const runTranscode = async (
-    job: Job,
-    token: string | undefined,
-    log: Logger,
-    bullSignal?: AbortSignal,
-  ): Promise<TranscodeResult> => {
-    const data = job.data as TranscodeJobData;
-    const controller = new AbortController();
-    const onBullAbort = () =>
-      controller.abort(new TranscodeJobError('cancelled', 'the worker cancelled the job'));
-    bullSignal?.addEventListener('abort', onBullAbort, { once: true });
-    const timer = setTimeout(
-      () =>
-        controller.abort(
-          new TranscodeJobError('transcode_timeout', `the job ran longer than ${config.JOB_TIMEOUT_MS} ms`),
-        ),
-      config.JOB_TIMEOUT_MS,
-    );
-    const set = running.get(data.videoId) ?? new Set();
-    set.add(controller);
-    running.set(data.videoId, set);
-    let state: ThrottleState = { lastAt: null, lastValue: null };
-    const onProgress = (p: TranscodeProgress) => {
-      const next = throttle(state, Date.now(), `${p.stage}:${p.percent}`);
-      state = next.state;
-      if (next.emit)
-        job
-          .updateProgress(p)
-          .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'progress not saved'));
-    };
-    try {
-      const result = await transcodeVideo(
-        data,
-        { jobId: job.id ?? data.videoId, signal: controller.signal, onProgress, logger: log },
-        { config, storage },
-      );
-      log.info({ videoId: data.videoId, durations: result.durations }, 'transcoded');
-      return result;
-    } catch (err) {
-      if (controller.signal.reason instanceof GiveBack) {
-        await job.moveToWait(token);
-        log.info({ videoId: data.videoId }, 'job handed back');
-        // Tells BullMQ the job was moved on purpose: not a failure, no attempt used.
-        throw new WaitingError();
+  const handlers: { [K in TranscodeJobName]: Handler<K> } = {
+    async probe(job, _token, _signal, log) {
+      const path = storage.localPath(job.data.sourceKey);
+      if (!path) throw new UnrecoverableError(formatTranscodeFailure('source_unreadable', 'no local path'));
+      try {
+        const metadata = await probeFile(path, { ffprobePath: config.FFPROBE_PATH });
+        log.info({ videoId: job.data.videoId, metadata }, 'probed');
+        return metadata;
+      } catch (err) {
+        // A file ffprobe cannot read will not become readable on a retry.
+        if (!(err instanceof ProbeError)) throw err;
+        log.warn({ videoId: job.data.videoId, err: err.message }, 'probe failed');
+        throw new UnrecoverableError(
+          formatTranscodeFailure('source_unreadable', describeFfmpegError(err.message).detail),
+        );
       }
-      if (err instanceof TranscodeJobError) {
-        log.warn({ videoId: data.videoId, code: err.code, err: err.message }, 'transcode failed');
-        // A bad source, a timeout or a cancel will not go better on a retry.
-        if (err.permanent) throw new UnrecoverableError(err.message);
-      }
-      throw err;
-    } finally {
-      clearTimeout(timer);
-      bullSignal?.removeEventListener('abort', onBullAbort);
-      set.delete(controller);
-      if (set.size === 0) running.delete(data.videoId);
-    }
-  };
+    },
 
-  const processor = async (job: Job, token?: string, signal?: AbortSignal): Promise<unknown> => {
-    const log = logger.child({ jobId: job.id, name: job.name });
-    switch (job.name) {
-      case TRANSCODE_JOBS.probe: {
-        const data = job.data as ProbeJobData;
-        try {
-          const metadata: ProbeJobResult = await probeFile(sourcePath(storage, data.sourceKey), {
-            ffprobePath: config.FFPROBE_PATH,
-          });
-          log.info({ videoId: data.videoId, metadata }, 'probed');
-          return metadata;
-        } catch (err) {
-          // A file ffprobe cannot read will not become readable on a retry.
-          if (err instanceof ProbeError) throw new UnrecoverableError(err.message);
+    async transcode(job, token, bullSignal, log) {
+      const { data } = job;
+      // BullMQ's signal carries a reason string; transcodeVideo wants the error to fail with.
+      const controller = new AbortController();
+      const onAbort = () => controller.abort(abortError(bullSignal.reason, config));
+      if (bullSignal.aborted) onAbort();
+      bullSignal.addEventListener('abort', onAbort, { once: true });
+      const timer = setTimeout(() => worker.cancelJob(job.id!, ABORT_REASONS.timeout), config.JOB_TIMEOUT_MS);
+      let state: ThrottleState = { lastAt: null, lastValue: null };
+      const onProgress = (p: TranscodeProgress) => {
+        const next = throttle(state, Date.now(), `${p.stage}:${p.percent}`);
+        state = next.state;
+        if (next.emit)
+          job
+            .updateProgress(p)
+            .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'progress not saved'));
+      };
+      try {
+        const result = await transcodeVideo(
+          data,
+          { jobId: job.id ?? data.videoId, signal: controller.signal, onProgress, logger: log },
+          { config, storage },
+        );
+        log.info({ videoId: data.videoId, durations: result.durations }, 'transcoded');
+        return result;
+      } catch (err) {
+        if (bullSignal.reason === ABORT_REASONS.giveBack) {
+          await job.moveToWait(token);
+          log.info({ videoId: data.videoId }, 'job handed back');
+          // Tells BullMQ the job was moved on purpose: not a failure, no attempt used.
+          throw new WaitingError();
+        }
+        if (err instanceof TranscodeJobError) {
+          log.warn({ videoId: data.videoId, code: err.code, err: err.message }, 'transcode failed');
+          // A bad source, a timeout or a cancel will not go better on a retry.
+          if (err.permanent) throw new UnrecoverableError(err.message);
           throw err;
         }
+        // Anything else (a full disk, a bug) is retried; its words may name paths, so users get
+        // the stock sentence and the log gets the error.
+        log.error({ videoId: data.videoId, err }, 'transcode crashed');
+        throw new Error(formatTranscodeFailure('transcode_failed'), { cause: err });
+      } finally {
+        clearTimeout(timer);
+        bullSignal.removeEventListener('abort', onAbort);
       }
-      case TRANSCODE_JOBS.transcode:
-        return runTranscode(job, token, log, signal);
-      default:
-        throw new UnrecoverableError(`unknown job name ${job.name}`);
-    }
+    },
   };
 
-  const worker = new Worker(QUEUES.transcode, processor, {
-    connection: deps.connection,
-    prefix: config.REDIS_PREFIX,
-    concurrency: config.WORKER_CONCURRENCY,
-    lockDuration: config.LOCK_DURATION_MS,
-    stalledInterval: config.LOCK_DURATION_MS,
-  }) as TranscodeWorker;
+  /** Calls the job's handler with the job typed by its name. */
+  const dispatch = <K extends TranscodeJobName>(
+    job: QueueJob<K>,
+    token: string | undefined,
+    signal: AbortSignal,
+  ): Promise<TranscodeQueueJobs[K]['result']> => {
+    const handler: Handler<K> | undefined = handlers[job.name];
+    if (!handler) throw new UnrecoverableError(describeTranscodeFailure('transcode_failed', 'unknown job'));
+    return handler(job, token, signal, logger.child({ jobId: job.id, name: job.name }));
+  };
+
+  const worker = new Worker<TranscodeQueueData, TranscodeQueueResult, TranscodeJobName>(
+    QUEUES.transcode,
+    // BullMQ types a job's data, result and name independently; they go together by name
+    // (TranscodeQueueJobs), which is what QueueJob says. Three parameters: BullMQ then passes a
+    // signal that `worker.cancelJob` aborts.
+    (job, token, signal) => dispatch(job as QueueJob, token, signal ?? new AbortController().signal),
+    {
+      connection: deps.connection,
+      prefix: config.REDIS_PREFIX,
+      concurrency: config.WORKER_CONCURRENCY,
+      lockDuration: config.LOCK_DURATION_MS,
+      stalledInterval: config.LOCK_DURATION_MS,
+    },
+  ) as TranscodeWorker;
 
   const cancels: CancelListener = listenForCancels(
     deps.connection.duplicate(),
     config.REDIS_PREFIX,
     (videoId) => {
-      const controllers = running.get(videoId);
-      if (!controllers) return;
-      logger.info({ videoId, jobs: controllers.size }, 'cancelling');
-      for (const c of controllers)
-        c.abort(new TranscodeJobError('cancelled', `video ${videoId} was cancelled`));
+      if (worker.cancelJob(videoId, ABORT_REASONS.cancelled)) logger.info({ videoId }, 'cancelling');
     },
     logger,
   );
   worker.cancelListenerReady = cancels.ready;
-  worker.giveBackRunningJobs = () => {
-    let n = 0;
-    for (const controllers of running.values())
-      for (const c of controllers) {
-        c.abort(new GiveBack());
-        n++;
-      }
-    return n;
-  };
+  worker.giveBackRunningJobs = () => worker.cancelAllJobs(ABORT_REASONS.giveBack);
   worker.on('closed', () => void cancels.close());
   return worker;
 }
@@ -189,11 +201,14 @@ const GIVE_BACK_WAIT_MS = 5_000;
  * list for another worker (no attempt used); any other job is left to its lock expiring
  * (LOCK_DURATION_MS), after which another worker picks it up as stalled.
  */
-export async function closeWorker(worker: Worker, timeoutMs: number): Promise<{ forced: boolean }> {
+export async function closeWorker<D, R, N extends string>(
+  worker: Worker<D, R, N> | TranscodeWorker,
+  timeoutMs: number,
+): Promise<{ forced: boolean }> {
   const graceful = worker.close().then(() => false);
   const forced = await Promise.race([graceful, delay(timeoutMs, true)]);
   if (forced) {
-    if ('giveBackRunningJobs' in worker) (worker as TranscodeWorker).giveBackRunningJobs();
+    if ('giveBackRunningJobs' in worker) worker.giveBackRunningJobs();
     await Promise.race([graceful, delay(GIVE_BACK_WAIT_MS, true)]);
   }
   return { forced };

@@ -23,7 +23,8 @@ export function toVideoJson(v: VideoLike): VideoJson {
         }
       : null,
     upload: v.upload ? { length: v.upload.length, offset: v.upload.offset } : null,
-    metadata: v.metadata ?? null,
+    // Videos probed before `hdr` existed were probed as SDR.
+    metadata: v.metadata ? { ...v.metadata, hdr: v.metadata.hdr ?? null } : null,
     renditions: (v.renditions ?? []).map(publicRendition),
     hasPoster: Boolean(v.posterKey),
     hasStoryboard: Boolean(v.storyboard?.imageKey),

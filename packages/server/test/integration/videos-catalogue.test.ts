@@ -239,6 +239,7 @@ describe('the video catalogue', () => {
         width: 1280,
         height: 720,
         rotation: 0,
+        hdr: null,
         fps: 29.97,
         videoCodec: 'h264',
         audioCodec: null,

@@ -244,6 +244,16 @@ describe('the transcode job', () => {
     await expectFailedOnce('vid-corrupt', 'source_unreadable');
   });
 
+  it('fails a truncated MP4 once, with a sentence that names no path or address', async () => {
+    // ffmpeg writes moov at the end unless told otherwise: half the file is an upload cut short.
+    const clip = await readFile(await makeClip({ width: 640, height: 360, seconds: 4, fps: 25 }));
+    await transcode('vid-truncated', clip.subarray(0, Math.floor(clip.length / 2)));
+    const failure = await expectFailedOnce('vid-truncated', 'source_unreadable');
+    expect(failure.message).toBe('The file is incomplete or damaged (moov atom not found).');
+    const job = await queue.getJob('vid-truncated');
+    expect(job!.failedReason).not.toMatch(/\/|0x[0-9a-f]|org-t/);
+  });
+
   it("refuses a source key outside the video's own folder", async () => {
     const clip = await makeClip({ width: 640, height: 360, seconds: 4, fps: 25, audio: false });
     await putSource(storage, 'org-other', 'vid-theirs', clip);
@@ -266,7 +276,7 @@ describe('the transcode job', () => {
     await runFfmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-c:a', 'aac', audio]);
     await transcode('vid-audio-only', audio);
     const failure = await expectFailedOnce('vid-audio-only', 'source_no_video');
-    expect(failure.message).toBe('the file has no video stream');
+    expect(failure.message).toBe('The file has no video in it (only sound, or nothing playable).');
   });
 
   it('cancels a running job when its video id is published on the cancel channel', async () => {
@@ -334,7 +344,10 @@ describe('the transcode job', () => {
     const passwdBefore = (await stat('/etc/passwd')).atimeMs;
     await transcode('vid-disguised', Buffer.from(playlist.replace('#EXTINF:1,\n/etc/passwd\n', '')));
     const failure = await expectFailedOnce('vid-disguised', 'source_format_rejected');
-    expect(failure.message).toMatch(/not on whitelist/i);
+    // ffmpeg's words ("Format not on whitelist", with the path) go to the log, not to users.
+    expect(failure.message).toBe(
+      'The file is not in a format we accept (MP4/MOV, MKV/WebM, MPEG-TS, MPEG-PS or AVI).',
+    );
     expect(await atime()).toBe(0);
     // The same with /etc/passwd in the list (hls itself would refuse its extension; we refuse first).
     await transcode('vid-passwd', Buffer.from(playlist));

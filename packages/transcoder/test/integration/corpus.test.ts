@@ -1,0 +1,343 @@
+// The real-world corpus through the real worker process: each output is read back with ffprobe for
+// its size, pixel aspect, colour tags, frame rate, audio and A/V start times.
+import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  QUEUES,
+  TRANSCODE_JOBS,
+  TRANSCODE_JOB_OPTIONS,
+  type TranscodeJobData,
+  type TranscodeResult,
+} from '@reelkit/protocol';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseIdetOutput } from '../../src/detect-field-order.js';
+import { startTs, type Proc } from '../../../../test/support/processes.js';
+import { stackEnv } from '../../../../test/support/stack-env.js';
+import { CORPUS, makeCorpusClip } from './corpus-clips.js';
+import { ffprobeJson, playlistSegments, putSource } from './transcode-helpers.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+
+interface ProbedStream {
+  codec_type: string;
+  width?: number;
+  height?: number;
+  sample_aspect_ratio?: string;
+  pix_fmt?: string;
+  color_space?: string;
+  color_transfer?: string;
+  color_primaries?: string;
+  r_frame_rate?: string;
+  avg_frame_rate?: string;
+  channels?: number;
+  sample_rate?: string;
+  start_time?: string;
+}
+
+/** One rung's init segment and media segments joined into one fMP4 file ffprobe reads directly. */
+async function rungFile(storage: string, playlistKey: string): Promise<string> {
+  const dir = join(storage, playlistKey, '..');
+  const segments = playlistSegments(await readFile(join(storage, playlistKey), 'utf8'));
+  const parts = [await readFile(join(dir, 'init.mp4'))];
+  for (const s of segments) parts.push(await readFile(join(dir, s.uri)));
+  const file = join(
+    tmpdir(),
+    `reelkit-corpus-rung-${process.pid}-${Math.random().toString(36).slice(2)}.mp4`,
+  );
+  await writeFile(file, Buffer.concat(parts));
+  return file;
+}
+
+async function probeStreams(file: string): Promise<{ video: ProbedStream; audio?: ProbedStream }> {
+  const { streams } = (await ffprobeJson(['-show_streams', file])) as { streams: ProbedStream[] };
+  return {
+    video: streams.find((s) => s.codec_type === 'video')!,
+    audio: streams.find((s) => s.codec_type === 'audio'),
+  };
+}
+
+/** Peak level (dBFS) of each channel of the first audio stream. */
+async function channelPeaks(file: string): Promise<number[]> {
+  const { stderr } = await exec('ffmpeg', [
+    '-hide_banner',
+    '-nostdin',
+    '-i',
+    file,
+    '-map',
+    '0:a:0',
+    '-af',
+    'astats=measure_overall=none:measure_perchannel=Peak_level',
+    '-f',
+    'null',
+    '-',
+  ]);
+  return [...stderr.matchAll(/Peak level dB: (-?[\d.]+|-inf)/g)].map((m) =>
+    m[1] === '-inf' ? -Infinity : Number(m[1]),
+  );
+}
+
+/** The native AAC encoder's priming: 1024 samples at 48 kHz. */
+const AAC_PRIMING_S = 1024 / 48_000;
+
+const rate = (r: string | undefined) => {
+  const [a, b] = (r ?? '0/1').split('/').map(Number);
+  return a! / (b || 1);
+};
+
+// Generous budgets: the machine is shared, and one clip can wait minutes for a core.
+describe('real-world sources come out right', { timeout: 300_000 }, () => {
+  const env = stackEnv();
+  const prefix = `${env.REDIS_PREFIX}-corpus`;
+  const storage = join(env.STORAGE_DIR, 'corpus');
+  let worker: Proc;
+  let connection: Redis;
+  let queue: Queue;
+  let events: QueueEvents;
+  /** Measured values per clip, printed as the corpus table. */
+  const table: Array<{ input: string; expected: string; got: string }> = [];
+
+  beforeAll(async () => {
+    worker = startTs('packages/transcoder/src/main.ts', {
+      ...env,
+      REDIS_PREFIX: prefix,
+      STORAGE_DIR: storage,
+      WORKER_CONCURRENCY: '1',
+      X264_PRESET: 'ultrafast',
+      HLS_SEGMENT_S: '2',
+    });
+    connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+    queue = new Queue(QUEUES.transcode, { connection, prefix });
+    events = new QueueEvents(QUEUES.transcode, { connection: connection.duplicate(), prefix });
+    await Promise.all([worker.waitFor(/worker ready/), events.waitUntilReady()]);
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await events?.close();
+    await queue?.close();
+    connection?.disconnect();
+    if (table.length > 0)
+      process.stdout.write(
+        `\n| input | expected | got |\n|---|---|---|\n${table
+          .map((r) => `| ${r.input} | ${r.expected} | ${r.got} |`)
+          .join('\n')}\n`,
+      );
+  });
+
+  async function transcode(name: string): Promise<TranscodeResult> {
+    const clip = CORPUS.find((c) => c.name === name)!;
+    const path = await makeCorpusClip(clip);
+    const videoId = `c-${name.replace(/[^a-z0-9]/gi, '')}`;
+    const data: TranscodeJobData = {
+      orgId: 'org-c',
+      videoId,
+      sourceKey: await putSource(storage, 'org-c', videoId, path),
+    };
+    const job = await queue.add(TRANSCODE_JOBS.transcode, data, { ...TRANSCODE_JOB_OPTIONS, jobId: videoId });
+    return (await job.waitUntilFinished(events, 240_000)) as TranscodeResult;
+  }
+
+  /**
+   * Every rung: square pixels, 8-bit 4:2:0 tagged BT.709 (BT.601 for untagged SD sources), a
+   * constant frame rate equal to its FRAME-RATE, stereo 48 kHz audio starting within one frame of
+   * the video. Returns what was measured on each rung.
+   */
+  async function expectRungs(result: TranscodeResult) {
+    // Untagged SD sources are tagged BT.601, everything else BT.709 (HDR after tonemapping).
+    const sd = result.metadata.hdr === null && Math.min(result.metadata.width, result.metadata.height) <= 576;
+    const master = await readFile(join(storage, result.masterKey), 'utf8');
+    const measured = [];
+    for (const r of result.renditions) {
+      const file = await rungFile(storage, r.playlistKey);
+      const { video, audio } = await probeStreams(file);
+      expect([video.width, video.height]).toEqual([r.width, r.height]);
+      expect(video.sample_aspect_ratio ?? '1:1').toBe('1:1');
+      expect(video.pix_fmt).toBe('yuv420p');
+      expect([video.color_space, video.color_transfer, video.color_primaries]).toEqual(
+        sd ? ['smpte170m', 'smpte170m', 'smpte170m'] : ['bt709', 'bt709', 'bt709'],
+      );
+      expect(rate(video.r_frame_rate)).toBeCloseTo(r.frameRate, 2);
+      expect(master).toContain(`RESOLUTION=${r.width}x${r.height},`);
+      expect(master).toMatch(
+        new RegExp(`RESOLUTION=${r.width}x${r.height},[^\\n]*FRAME-RATE=${r.frameRate.toFixed(3)}`),
+      );
+      if (audio) {
+        expect(audio.channels).toBe(2);
+        expect(audio.sample_rate).toBe('48000');
+        // The AAC encoder's priming samples come before the first real sample (the muxer shifts
+        // them to 0), so the first heard sample is at start + priming.
+        const heard = Number(audio.start_time) + AAC_PRIMING_S;
+        expect(Math.abs(heard - Number(video.start_time))).toBeLessThanOrEqual(1 / r.frameRate + 1e-3);
+      }
+      measured.push({ r, video, audio, file });
+    }
+    return measured;
+  }
+
+  const describeRungs = (result: TranscodeResult) =>
+    result.renditions.map((r) => `${r.width}x${r.height}@${r.frameRate}`).join(', ');
+
+  const record = (name: string, got: string) =>
+    table.push({ input: name, expected: CORPUS.find((c) => c.name === name)!.expected, got });
+
+  it.each([
+    ['rotate-90', 270],
+    ['rotate-180', 180],
+    ['rotate-270', 90],
+  ] as const)(
+    '%s: the display matrix is applied once, and the outputs are upright',
+    async (name, rotation) => {
+      const result = await transcode(name);
+      const portrait = rotation !== 180;
+      expect(result.metadata.rotation).toBe(rotation);
+      expect([result.metadata.width, result.metadata.height]).toEqual(portrait ? [180, 320] : [320, 180]);
+      expect([result.renditions[0]!.width, result.renditions[0]!.height]).toEqual(
+        portrait ? [180, 320] : [320, 180],
+      );
+      const [top] = await expectRungs(result);
+      // No display matrix left on the outputs: players must not turn them again.
+      const side = (await ffprobeJson(['-show_streams', top!.file])) as {
+        streams: Array<{ side_data_list?: unknown[] }>;
+      };
+      expect(side.streams.every((s) => !s.side_data_list)).toBe(true);
+      const mp4 = await probeStreams(join(storage, result.mp4Key));
+      const poster = await probeStreams(join(storage, result.posterKey));
+      expect(mp4.video.height! > mp4.video.width!).toBe(portrait);
+      expect(poster.video.height! > poster.video.width!).toBe(portrait);
+      expect(result.storyboard.tileHeight > result.storyboard.tileWidth).toBe(portrait);
+      record(
+        name,
+        `rotation ${result.metadata.rotation}, ${result.metadata.width}×${result.metadata.height}; rungs ${describeRungs(result)}; mp4 ${mp4.video.width}×${mp4.video.height}, poster ${poster.video.width}×${poster.video.height}`,
+      );
+    },
+  );
+
+  it.each([
+    ['hlg-hevc-10bit', 'hlg'],
+    ['pq-hevc-10bit', 'pq'],
+  ] as const)('%s: tonemapped to 8-bit SDR tagged BT.709', async (name, hdr) => {
+    const result = await transcode(name);
+    expect(result.metadata.hdr).toBe(hdr);
+    const [top] = await expectRungs(result);
+    const mp4 = await probeStreams(join(storage, result.mp4Key));
+    expect([mp4.video.pix_fmt, mp4.video.color_transfer, mp4.video.color_primaries]).toEqual([
+      'yuv420p',
+      'bt709',
+      'bt709',
+    ]);
+    record(
+      name,
+      `hdr ${result.metadata.hdr}; rungs ${top!.video.pix_fmt} ${top!.video.color_primaries}/${top!.video.color_transfer}/${top!.video.color_space}; mp4 ${mp4.video.color_transfer}`,
+    );
+  });
+
+  it('anamorphic 720×480 at SAR 32:27 becomes square pixels at 16:9', async () => {
+    const result = await transcode('anamorphic-720x480-sar32-27');
+    expect([result.metadata.width, result.metadata.height]).toEqual([854, 480]);
+    expect(result.renditions.map((r) => `${r.width}x${r.height}`)).toEqual(['854x480', '640x360', '428x240']);
+    await expectRungs(result);
+    const mp4 = await probeStreams(join(storage, result.mp4Key));
+    expect(mp4.video.sample_aspect_ratio ?? '1:1').toBe('1:1');
+    record('anamorphic-720x480-sar32-27', `${describeRungs(result)}, SAR 1:1 on every rung`);
+  });
+
+  it.each(['interlaced-mpeg2-ts', 'interlaced-unflagged-avi'])(
+    '%s: deinterlaced with bwdif (idet sees no combing in the output)',
+    async (name) => {
+      const result = await transcode(name);
+      const [top] = await expectRungs(result);
+      const { stderr } = await exec('ffmpeg', [
+        '-hide_banner',
+        '-nostdin',
+        '-i',
+        top!.file,
+        '-vf',
+        'idet',
+        '-f',
+        'null',
+        '-',
+      ]);
+      expect(parseIdetOutput(stderr)).toBeNull();
+      const counts = /Multi frame detection:([^\n]*)/.exec(stderr)?.[1]?.trim() ?? '';
+      record(name, `${describeRungs(result)}; idet on output: ${counts.replace(/\s+/g, ' ')}`);
+    },
+  );
+
+  it('a variable-rate source is written at a constant rate that FRAME-RATE states', async () => {
+    const result = await transcode('vfr');
+    expect(result.metadata.fps).toBeLessThan(29);
+    expect(result.renditions.map((r) => r.frameRate)).toEqual([30]);
+    const [top] = await expectRungs(result);
+    expect(rate(top!.video.avg_frame_rate)).toBeCloseTo(30, 1);
+    const master = await readFile(join(storage, result.masterKey), 'utf8');
+    record(
+      'vfr',
+      `source avg ${result.metadata.fps} fps; output r=${top!.video.r_frame_rate} avg=${top!.video.avg_frame_rate}; master ${/FRAME-RATE=[\d.]+/.exec(master)?.[0]}`,
+    );
+  });
+
+  it.each(['one-frame', '0.3s'])('%s becomes ready with a storyboard of one tile', async (name) => {
+    const result = await transcode(name);
+    expect(result.storyboard.columns * result.storyboard.rows).toBe(1);
+    const vtt = await readFile(join(storage, result.storyboard.vttKey), 'utf8');
+    expect(vtt.match(/-->/g)).toHaveLength(1);
+    await expectRungs(result);
+    record(
+      name,
+      `ready in ${result.durations.total} ms; duration ${result.metadata.duration} s; ${describeRungs(result)}; storyboard ${result.storyboard.columns}×${result.storyboard.rows}`,
+    );
+  });
+
+  it('5.1 is downmixed to stereo with the centre in both channels', async () => {
+    const result = await transcode('surround-5.1');
+    const [top] = await expectRungs(result);
+    const peaks = await channelPeaks(top!.file);
+    expect(peaks).toHaveLength(2);
+    for (const p of peaks) expect(p).toBeGreaterThan(-20);
+    expect(Math.abs(peaks[0]! - peaks[1]!)).toBeLessThan(1);
+    record(
+      'surround-5.1',
+      `${top!.audio!.channels} ch ${top!.audio!.sample_rate} Hz; peaks ${peaks.join(' / ')} dBFS`,
+    );
+  });
+
+  it('of two audio streams the default one is used, its mono in both ears at 48 kHz', async () => {
+    const result = await transcode('two-audio-streams-mono-22k-default');
+    const [top] = await expectRungs(result);
+    const peaks = await channelPeaks(top!.file);
+    // The first stream is silence: sound in the output means the default stream was chosen.
+    for (const p of peaks) expect(p).toBeGreaterThan(-20);
+    expect(Math.abs(peaks[0]! - peaks[1]!)).toBeLessThan(1);
+    record(
+      'two-audio-streams-mono-22k-default',
+      `${top!.audio!.channels} ch ${top!.audio!.sample_rate} Hz; peaks ${peaks.join(' / ')} dBFS`,
+    );
+  });
+
+  it('audio that starts late stays in sync: first audio and video within one frame', async () => {
+    const result = await transcode('audio-starts-late');
+    const measured = await expectRungs(result);
+    const top = measured[0]!;
+    record(
+      'audio-starts-late',
+      `video start ${top.video.start_time} s, audio start ${top.audio!.start_time} s + ${AAC_PRIMING_S.toFixed(4)} s AAC priming (1 frame = ${(1 / top.r.frameRate).toFixed(3)} s)`,
+    );
+  });
+
+  it('60 fps keeps its rate on 720p and runs 480p and below at 30', async () => {
+    const result = await transcode('60fps-720p');
+    expect(result.renditions.map((r) => `${r.rung}@${r.frameRate}`)).toEqual([
+      '720@60',
+      '480@30',
+      '360@30',
+      '240@30',
+    ]);
+    await expectRungs(result);
+    record('60fps-720p', describeRungs(result));
+  });
+});
