@@ -193,8 +193,9 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
   });
 
   const webhooks = createWebhooks({ db: deps.db, redis: deps.redis, config, logger: deps.logger });
+  const publisher = createRealtimePublisher({ redis: deps.redis, redisPrefix: config.REDIS_PREFIX });
   const announce = createVideoChangeAnnouncer({
-    publisher: createRealtimePublisher({ redis: deps.redis, redisPrefix: config.REDIS_PREFIX }),
+    publisher,
     enqueueWebhookEvent: webhooks.enqueueWebhookEvent,
   });
 
@@ -218,6 +219,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
         auth,
         dashboardUrl: config.DASHBOARD_URL,
         inviteTtlSeconds: config.INVITE_TTL_S,
+        disconnectUser: publisher.disconnectUser,
       }),
       ...orgRoutes({ models }),
       ...apiKeyRoutes({ models }),

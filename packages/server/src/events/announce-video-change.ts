@@ -95,7 +95,7 @@ export function announcementOf(change: VideoLifecycleChange): Announcement {
  * announced twice is delivered once while its job is kept.
  */
 export function createVideoChangeAnnouncer(deps: {
-  publisher: RealtimePublisher;
+  publisher: Pick<RealtimePublisher, 'publish'>;
   enqueueWebhookEvent?: <T extends WebhookEventType>(
     orgId: string,
     event: T,
