@@ -130,6 +130,15 @@ export function mountTusRoutes(router: Router, deps: TusDeps): void {
   router.options(base, tusHeaders, options);
   router.options(`${base}/:id`, tusHeaders, options);
 
+  /**
+   * Removes an upload whose creation was announced (`video:created`), and says so: live clients
+   * drop the video instead of keeping an "uploading" ghost.
+   */
+  async function discardAnnounced(video: Video): Promise<void> {
+    await service.discard(video.orgId, video._id.toHexString());
+    await deps.announce?.({ type: 'deleted', video });
+  }
+
   async function loadUpload(ctx: Context) {
     const orgId = orgObjectId(principalOf(ctx));
     const video = await service.find(orgId, ctx.params.id ?? '');
@@ -260,9 +269,7 @@ export function mountTusRoutes(router: Router, deps: TusDeps): void {
         const err = failure ?? caught;
         body.unpipe(inspector);
         await storage.deletePrefix(`${partDir}/`);
-        if (err instanceof AppError && err.code === 'upload_type_rejected') {
-          await service.discard(orgId, videoId);
-        }
+        if (err instanceof AppError && err.code === 'upload_type_rejected') await discardAnnounced(video);
         if (err instanceof AppError)
           throw new AppError(err.code, err.message, { headers: { Connection: 'close' } });
         throw err;
@@ -296,10 +303,10 @@ export function mountTusRoutes(router: Router, deps: TusDeps): void {
 
   // Termination
   router.delete(`${base}/:id`, tusHeaders, ...editor, async (ctx) => {
-    const { orgId, video } = await loadUpload(ctx);
+    const { video } = await loadUpload(ctx);
     if (video.status !== 'uploading')
       throw new AppError('video_not_found', 'No upload in progress for this video');
-    await service.discard(orgId, video._id.toHexString());
+    await discardAnnounced(video);
     ctx.status = 204;
   });
 
@@ -331,8 +338,7 @@ export function mountTusRoutes(router: Router, deps: TusDeps): void {
       await storage.write(sourceKey, inspector);
     } catch (caught) {
       const err = failure ?? caught;
-      if (err instanceof AppError && err.code === 'upload_type_rejected')
-        await service.discard(orgId, videoId);
+      if (err instanceof AppError && err.code === 'upload_type_rejected') await discardAnnounced(video);
       throw err;
     }
     if (inspector.size !== upload.length || !inspector.type) {
@@ -362,14 +368,20 @@ export function mountTusRoutes(router: Router, deps: TusDeps): void {
     );
     if (done.modifiedCount !== 1) return; // finalized concurrently
     await storage.deletePrefix(`${videoPrefix(org, videoId)}tus/`);
-    await service.enqueueOrDiscard(
-      { _id, orgId },
-      {
-        orgId: org,
-        videoId,
-        sourceKey,
-        ...(upload.originalName ? { originalName: upload.originalName } : {}),
-      },
-    );
+    try {
+      await service.enqueueOrDiscard(
+        { _id, orgId },
+        {
+          orgId: org,
+          videoId,
+          sourceKey,
+          ...(upload.originalName ? { originalName: upload.originalName } : {}),
+        },
+      );
+    } catch (err) {
+      // enqueueOrDiscard removed the video; its creation was announced, so is its end.
+      await deps.announce?.({ type: 'deleted', video });
+      throw err;
+    }
   }
 }
