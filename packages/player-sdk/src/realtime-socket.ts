@@ -1,5 +1,5 @@
 import type { AuthRefreshAck, VideoStateEvent } from '@reelkit/protocol';
-import { ReelkitError } from './reelkit-error.js';
+import { ReelkitError, isReelkitErrorCode } from './reelkit-error.js';
 import { TokenKeeper } from './token-keeper.js';
 import type { SubscribeOptions, Subscription, WebSocketConstructor, WebSocketLike } from './subscribe.js';
 import { SOCKET_EVENTS, type VideoEvent } from './video-events.js';
@@ -111,7 +111,7 @@ export function connectRealtime(
       };
       const code = err.data?.code;
       const error = new ReelkitError(
-        (code ?? 'realtime_error') as ReelkitError['code'],
+        isReelkitErrorCode(code) ? code : 'realtime_error',
         err.message ?? 'Connection refused',
         401,
       );

@@ -1,6 +1,7 @@
 import { publicRendition } from '@reelkit/protocol';
 import type {
   Rendition,
+  TranscodeFailure,
   TranscodeProgress,
   VideoEventName,
   VideoEventPayloads,
@@ -30,7 +31,7 @@ export type VideoLifecycleChange =
       video: VideoRef;
       result: { renditions: Rendition[]; posterKey?: string; metadata: { duration: number } };
     }
-  | { type: 'failed'; video: VideoRef; failure: { code: string; message: string } }
+  | { type: 'failed'; video: VideoRef; failure: TranscodeFailure }
   | { type: 'deleted'; video: VideoRef };
 
 /** What one change announces: realtime events, and at most one webhook event. */
