@@ -229,10 +229,12 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     },
     async close() {
       for (const socket of io.of('/').sockets.values()) clearTimeout(socket.data.expiryTimer);
-      // Only this instance's sockets: `io.disconnectSockets` would reach every server through Redis.
-      io.local.disconnectSockets(true);
-      await io.of('/').adapter.close();
+      // Only this instance's connections, and as a lost connection ("transport close"), not a
+      // socket.io disconnect: clients (socket.io-client, the SDK) then reconnect with backoff, to
+      // another instance or to this one restarted. After a disconnect packet socket.io-client
+      // would not reconnect at all.
       io.engine.close();
+      await io.of('/').adapter.close();
       await subscriber.quit().catch(() => undefined);
     },
   };
