@@ -96,7 +96,7 @@ describe('processing progress', () => {
         mimeType: 'video/mp4',
         container: 'mp4',
       },
-      createdBy: { kind: 'user', id: new Types.ObjectId(admin.id) },
+      createdBy: { kind: 'user', id: admin.id },
     });
     // A stand-in for the transcoder that reports what transcodeVideo reports as it starts.
     const worker = new Worker<TranscodeJobData>(
