@@ -1,4 +1,5 @@
 import type { PlaybackEngine, PlayerState, QualityLevel } from '@reelkit/player-sdk';
+import type { EmbedErrorCode } from './error-message.js';
 
 /** `detail` of `reelkit-statechange`. */
 export interface StateChangeDetail {
@@ -24,7 +25,8 @@ export interface TimeDetail {
 }
 /** `detail` of `reelkit-error`: the stable code, the viewer-facing message, and whether playback stopped. */
 export interface ErrorDetail {
-  code: string;
+  /** Stable machine-readable code; every one has a sentence in `ERROR_MESSAGES`. */
+  code: EmbedErrorCode;
   /** The sentence shown to the viewer. */
   message: string;
   /** HTTP status, or 0 when there was no HTTP answer. */

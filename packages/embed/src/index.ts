@@ -26,4 +26,5 @@ export type {
 export { parseStoryboardVtt, cueAt, parseVttTime } from './storyboard.js';
 export type { StoryboardCue } from './storyboard.js';
 export { formatTime, spokenTime } from './format-time.js';
-export { errorMessage } from './error-message.js';
+export { ERROR_MESSAGES, errorMessage } from './error-message.js';
+export type { EmbedErrorCode } from './error-message.js';

@@ -8,6 +8,7 @@ import {
   type QualityLevel,
 } from '@reelkit/player-sdk';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { EmbedErrorCode } from './error-message.js';
 
 /** What the controller needs to start a player: the element's attributes, read on every update. */
 export interface PlayerSource {
@@ -55,7 +56,7 @@ export class SdkPlayerController implements ReactiveController {
   playingLevel: QualityLevel | undefined;
   processing: PlayerEvents['processing'] | undefined;
   /** The fatal error, in the `error` state. */
-  error: { code: string; message: string; status: number } | undefined;
+  error: { code: EmbedErrorCode; message: string; status: number } | undefined;
   /** The latest playback descriptor the API sent. */
   info: PlaybackDescriptor | undefined;
 

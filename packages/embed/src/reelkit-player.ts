@@ -1,6 +1,6 @@
 import type { GetToken, Player, PlayerEvents, QualityLevel } from '@reelkit/player-sdk';
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
-import { errorMessage } from './error-message.js';
+import { errorMessage, type EmbedErrorCode } from './error-message.js';
 import type { ErrorDetail, ReelkitPlayerEventMap } from './events.js';
 import { formatTime, spokenTime } from './format-time.js';
 import {
@@ -278,10 +278,10 @@ export class ReelkitPlayer extends LitElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  private fireError(error: { code: string; message: string; status: number }, fatal: boolean): void {
+  private fireError(error: { code: EmbedErrorCode; message: string; status: number }, fatal: boolean): void {
     const detail: ErrorDetail = {
       code: error.code,
-      message: errorMessage(error.code, error.message),
+      message: errorMessage(error.code),
       status: error.status,
       fatal,
     };
@@ -637,7 +637,7 @@ export class ReelkitPlayer extends LitElement {
     if (s === 'error') {
       const err = this.controller.error ?? { code: 'internal_error', message: '', status: 0 };
       return html`<div part="overlay error" class="overlay" role="alert">
-        <p part="error-message">${errorMessage(err.code, err.message)}</p>
+        <p part="error-message">${errorMessage(err.code)}</p>
         <p part="error-code">Error code: <code>${err.code}</code></p>
       </div>`;
     }

@@ -8,6 +8,7 @@
  */
 export { ReelkitError, isRetryable } from './reelkit-error.js';
 export type { ReelkitErrorCode, SdkErrorCode } from './reelkit-error.js';
+export { SDK_ERROR_CODES, isReelkitErrorCode } from './reelkit-error.js';
 export type { ErrorCode, ProblemDetails, TranscodeErrorCode } from '@reelkit/protocol';
 export { Emitter } from './emitter.js';
 export type { Unsubscribe } from './emitter.js';

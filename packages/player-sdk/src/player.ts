@@ -362,15 +362,12 @@ class ReelkitPlayer extends Emitter<PlayerEvents> implements Player {
         if (e.status === 'ready') retry();
         else if (e.status === 'failed')
           this.fail(
-            new ReelkitError(
-              (e.error?.code ?? 'transcode_failed') as ReelkitError['code'],
-              e.error?.message ?? 'Processing failed',
-            ),
+            new ReelkitError(e.error?.code ?? 'transcode_failed', e.error?.message ?? 'Processing failed'),
           );
         else
           this.emit('processing', { status: e.status, stage: e.progress.stage, percent: e.progress.percent });
       } else if (e.type === 'ready') retry();
-      else if (e.type === 'failed') this.fail(new ReelkitError(e.code as ReelkitError['code'], e.message));
+      else if (e.type === 'failed') this.fail(new ReelkitError(e.code, e.message));
       else if (e.type === 'deleted')
         this.fail(new ReelkitError('video_not_found', 'The video was deleted', 404));
     };

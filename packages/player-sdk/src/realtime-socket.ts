@@ -1,5 +1,5 @@
 import type { AuthRefreshAck, VideoStateEvent } from '@reelkit/protocol';
-import { ReelkitError } from './reelkit-error.js';
+import { ReelkitError, isReelkitErrorCode } from './reelkit-error.js';
 import { TokenKeeper } from './token-keeper.js';
 import type { SubscribeOptions, Subscription, WebSocketConstructor, WebSocketLike } from './subscribe.js';
 import { SOCKET_EVENTS, type VideoEvent } from './video-events.js';
@@ -43,6 +43,9 @@ export function connectRealtime(
   let tokenRetried = false;
   let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   let heartbeat: ReturnType<typeof setTimeout> | undefined;
+  let connectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The server said `auth:expired`: the disconnect that follows is about the token. */
+  let expired: ReelkitError['code'] | undefined;
   let heartbeatMs = 45_000;
   let nextAck = 0;
   const acks = new Map<number, (ack: AuthRefreshAck) => void>();
@@ -53,10 +56,14 @@ export function connectRealtime(
 
   const drop = () => {
     clearTimeout(heartbeat);
+    clearTimeout(connectTimer);
+    expired = undefined;
     const socket = ws;
     ws = undefined;
     if (socket) {
-      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
+      socket.onopen = socket.onmessage = socket.onclose = null;
+      // Closing one still connecting makes `ws` emit an error; it must have a listener.
+      socket.onerror = () => undefined;
       try {
         socket.close();
       } catch {
@@ -100,6 +107,7 @@ export function connectRealtime(
 
   const onSocketIo = (type: string, body: string) => {
     if (type === '0') {
+      clearTimeout(connectTimer);
       connected = true;
       attempt = 0;
       tokenRetried = false;
@@ -111,7 +119,7 @@ export function connectRealtime(
       };
       const code = err.data?.code;
       const error = new ReelkitError(
-        (code ?? 'realtime_error') as ReelkitError['code'],
+        isReelkitErrorCode(code) ? code : 'realtime_error',
         err.message ?? 'Connection refused',
         401,
       );
@@ -126,8 +134,11 @@ export function connectRealtime(
         fail(error);
       }
     } else if (type === '1') {
-      // The server ended the socket: its token expired (it said so with `auth:expired`).
-      renewAndReconnect(new ReelkitError('token_expired', 'The server closed the connection', 401));
+      // The server ended the socket. Only after `auth:expired` is that about the token; otherwise
+      // (a server shutting down, a member whose role changed) reconnect with backoff and let the
+      // handshake decide, whatever kind of token this is.
+      if (expired) renewAndReconnect(new ReelkitError(expired, 'The token expired', 401));
+      else schedule();
     } else if (type === '2' || type === '3') {
       const m = /^(\d*)([\s\S]*)$/.exec(body)!;
       const data = JSON.parse(m[2] || '[]') as unknown[];
@@ -138,7 +149,10 @@ export function connectRealtime(
         return;
       }
       const [name, payload] = data as [string, unknown];
-      if (name === 'video:state') {
+      if (name === 'auth:expired') {
+        const code = (payload as { code?: unknown } | undefined)?.code;
+        expired = code === 'playback_token_expired' ? code : 'token_expired';
+      } else if (name === 'video:state') {
         for (const snap of (payload as VideoStateEvent).videos ?? []) deliver({ type: 'state', ...snap });
       } else if (name in SOCKET_EVENTS) {
         deliver({
@@ -189,6 +203,10 @@ export function connectRealtime(
     if (closed) return;
     const socket = new WS(socketUrl(options.apiBase, options.path));
     ws = socket;
+    // An attempt that hangs (no upgrade answer, no open packet, no connect ack) is abandoned.
+    connectTimer = setTimeout(() => {
+      if (ws === socket && !connected) schedule();
+    }, options.connectTimeoutMs ?? 10_000);
     socket.onmessage = (ev) => {
       if (ws === socket) onPacket(String(ev.data), token);
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRetryable, ReelkitError } from './reelkit-error.js';
+import { isReelkitErrorCode, isRetryable, ReelkitError } from './reelkit-error.js';
 
 const problem = (status: number, body: unknown, type = 'application/problem+json') =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });
@@ -64,5 +64,23 @@ describe('ReelkitError', () => {
     expect(isRetryable(new ReelkitError('aborted', 'x'))).toBe(false);
     expect(isRetryable(new ReelkitError('video_not_found', 'x', 404))).toBe(false);
     expect(isRetryable(new ReelkitError('forbidden', 'x', 403))).toBe(false);
+  });
+});
+
+describe('error codes', () => {
+  it('knows the API’s, the transcoder’s and its own codes, and nothing else', () => {
+    for (const code of ['video_not_found', 'source_no_video', 'transcode_failed', 'network_error'])
+      expect(isReelkitErrorCode(code)).toBe(true);
+    for (const code of ['probe_failed', 'source_invalid', '', 'toString', 42])
+      expect(isReelkitErrorCode(code)).toBe(false);
+  });
+
+  it('classifies a code this version does not know by status, keeping the detail', async () => {
+    const err = await ReelkitError.fromResponse(
+      problem(404, { type: 'x', title: 'Gone', status: 404, code: 'brand_new_code', detail: 'It left' }),
+    );
+    expect(err.code).toBe('not_found');
+    expect(err.message).toBe('It left');
+    expect(err.status).toBe(404);
   });
 });

@@ -1,23 +1,26 @@
-import type { ErrorCode, ProblemDetails, TranscodeErrorCode } from '@reelkit/protocol';
+import {
+  isErrorCode,
+  isTranscodeErrorCode,
+  type ErrorCode,
+  type ProblemDetails,
+  type TranscodeErrorCode,
+} from '@reelkit/protocol';
 
 /**
  * Codes the SDK itself reports, for failures that never reached the API or happened in the
- * browser:
- *
- * - `network_error`: the request got no HTTP answer (offline, DNS, CORS, connection cut).
- * - `aborted`: the caller's `AbortSignal` fired.
- * - `invalid_response`: the API answered something the SDK cannot read.
- * - `media_error`: the browser could not decode the media.
- * - `playback_unsupported`: this browser can play none of the video's sources.
- * - `realtime_error`: the realtime connection was refused.
+ * browser, as data (like hls.js's `ErrorDetails`): code → what it means.
  */
-export type SdkErrorCode =
-  | 'network_error'
-  | 'aborted'
-  | 'invalid_response'
-  | 'media_error'
-  | 'playback_unsupported'
-  | 'realtime_error';
+export const SDK_ERROR_CODES = {
+  network_error: 'The request got no HTTP answer (offline, DNS, CORS, connection cut).',
+  aborted: "The caller's AbortSignal fired.",
+  invalid_response: 'The API answered something the SDK cannot read.',
+  media_error: 'The browser could not decode the media.',
+  playback_unsupported: "This browser can play none of the video's sources.",
+  realtime_error: 'The realtime connection was refused or lost.',
+} as const satisfies Record<string, string>;
+
+/** One of {@link SDK_ERROR_CODES}. */
+export type SdkErrorCode = keyof typeof SDK_ERROR_CODES;
 
 /**
  * Every code a {@link ReelkitError} can carry: the API's codes (`@reelkit/protocol`'s `ERROR_CODES`),
@@ -25,6 +28,15 @@ export type SdkErrorCode =
  * A newer server may send a code this version does not list; treat unknown codes by `status`.
  */
 export type ReelkitErrorCode = ErrorCode | TranscodeErrorCode | SdkErrorCode;
+
+/** Type guard for {@link ReelkitErrorCode}: true for every code this version of the SDK knows. */
+export function isReelkitErrorCode(value: unknown): value is ReelkitErrorCode {
+  return (
+    isErrorCode(value) ||
+    isTranscodeErrorCode(value) ||
+    (typeof value === 'string' && Object.hasOwn(SDK_ERROR_CODES, value))
+  );
+}
 
 /** Fallback codes for error answers that carry no problem+json body. */
 function codeForStatus(status: number): ErrorCode {
@@ -105,7 +117,9 @@ export class ReelkitError extends Error {
       body = undefined;
     }
     const problem = body as Partial<ProblemDetails> | undefined;
-    if (problem && typeof problem === 'object' && typeof problem.code === 'string') {
+    // A code this version does not know (a newer server) is classified by status, so `code` is
+    // always one of the union's members.
+    if (problem && typeof problem === 'object' && isErrorCode(problem.code)) {
       return ReelkitError.fromProblem({
         type: problem.type ?? 'about:blank',
         title: problem.title ?? res.statusText,
@@ -116,9 +130,10 @@ export class ReelkitError extends Error {
         ...(problem.requestId !== undefined ? { requestId: problem.requestId } : {}),
       });
     }
+    const detail = problem && typeof problem === 'object' ? problem.detail : undefined;
     return new ReelkitError(
       codeForStatus(res.status),
-      `HTTP ${res.status} ${res.statusText}`.trim(),
+      typeof detail === 'string' ? detail : `HTTP ${res.status} ${res.statusText}`.trim(),
       res.status,
     );
   }

@@ -37,6 +37,13 @@ export interface SubscribeOptions {
   onError?: (error: ReelkitError) => void;
   /** Called on every connection and disconnection. */
   onConnectionChange?: (connected: boolean) => void;
+  /**
+   * How long one connection attempt may take, from opening the WebSocket to socket.io's connect
+   * acknowledgement, before it is abandoned and retried with backoff (as socket.io-client's
+   * `timeout`).
+   * @defaultValue 10000
+   */
+  connectTimeoutMs?: number;
   /** socket.io path (default `/socket.io/`). */
   path?: string;
   /** Closes the subscription. */

@@ -1,4 +1,5 @@
 import type { ErrorCode } from './error-codes.js';
+import type { TranscodeErrorCode } from './transcode-errors.js';
 import type { Rendition, TranscodeStage } from './transcode-result.js';
 
 /** A video's lifecycle, in order; `ready` and `failed` are final. */
@@ -50,10 +51,11 @@ export interface VideoReadyEvent extends VideoReadyResult {
   videoId: string;
 }
 
-/** `video:failed`: processing stopped for good; `code` is a transcode error code. */
+/** `video:failed`: processing stopped for good. */
 export interface VideoFailedEvent {
   videoId: string;
-  code: string;
+  /** Why: one of `TRANSCODE_ERROR_CODES`. */
+  code: TranscodeErrorCode;
   message: string;
 }
 
@@ -71,7 +73,7 @@ export interface VideoSnapshot {
   /** Set once `status` is `ready`. */
   result: VideoReadyResult | null;
   /** Set once `status` is `failed`. */
-  error: { code: string; message: string } | null;
+  error: { code: TranscodeErrorCode; message: string } | null;
 }
 
 /**

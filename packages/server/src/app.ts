@@ -6,6 +6,7 @@ import type { Connection } from 'mongoose';
 import { apiKeyRoutes } from './api-keys/routes.js';
 import { createAuthService } from './auth/auth-service.js';
 import { cookieNames, csrfGuard } from './auth/cookies.js';
+import { createSessionRevocations } from './auth/session-revocations.js';
 import { authRoutes } from './auth/routes.js';
 import { createTokenService, type TokenService } from './auth/tokens.js';
 import type { ServerConfig } from './config.js';
@@ -65,6 +66,11 @@ export interface AppDeps {
   embedDistDir?: string;
   /** Folder of the built admin dashboard, served at `/` when given (main passes it). */
   dashboardDir?: string;
+  /**
+   * Refuse access tokens of ended sessions (default true). `false` only for the benchmark that
+   * measures what the check costs (bench/auth-session.ts).
+   */
+  checkSessionRevocation?: boolean;
   /** Told about every video change applied by this instance (realtime events, webhooks). */
   onVideoChange?: (change: VideoChange) => void | Promise<void>;
 }
@@ -130,9 +136,16 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
   // server shuts down) would be an unhandled 'error' event and crash the process.
   queue.on('error', (err) => deps.logger.warn({ err }, 'transcode queue: redis error'));
   const metrics = createMetrics(queue);
+  const revocations = createSessionRevocations({
+    redis: deps.redis,
+    redisPrefix: config.REDIS_PREFIX,
+    accessTtlSeconds: config.ACCESS_TOKEN_TTL_S,
+    now,
+  });
   const auth = createAuthService({
     models,
     tokens,
+    revocations,
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_S,
     reuseGraceSeconds: config.REFRESH_REUSE_GRACE_S,
     withLock,
@@ -144,6 +157,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     cookies,
     limiter,
     limit: { max: config.RATE_LIMIT_API_PER_MIN, windowMs: MINUTE },
+    ...(deps.checkSessionRevocation === false ? {} : { revocations }),
   });
 
   const app = new Koa({ proxy: config.TRUST_PROXY });
@@ -194,8 +208,9 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
   });
 
   const webhooks = createWebhooks({ db: deps.db, redis: deps.redis, config, logger: deps.logger });
+  const publisher = createRealtimePublisher({ redis: deps.redis, redisPrefix: config.REDIS_PREFIX });
   const announce = createVideoChangeAnnouncer({
-    publisher: createRealtimePublisher({ redis: deps.redis, redisPrefix: config.REDIS_PREFIX }),
+    publisher,
     enqueueWebhookEvent: webhooks.enqueueWebhookEvent,
   });
 
@@ -236,6 +251,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
         auth,
         dashboardUrl: config.DASHBOARD_URL,
         inviteTtlSeconds: config.INVITE_TTL_S,
+        disconnectUser: publisher.disconnectUser,
       }),
       ...orgRoutes({ models }),
       ...apiKeyRoutes({ models }),

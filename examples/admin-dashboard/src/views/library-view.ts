@@ -95,6 +95,8 @@ export class RkLibraryView extends LitElement {
   private listing: AbortController | undefined;
   private posterQueue: string[] = [];
   private posterWorkers = 0;
+  /** Videos announced deleted: a lookup that was already on its way must not bring one back. */
+  private readonly deleted = new Set<string>();
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -194,6 +196,7 @@ export class RkLibraryView extends LitElement {
   private async refreshOne(id: string): Promise<void> {
     try {
       const video = await this.session.client.videos.get(id);
+      if (this.deleted.has(id)) return;
       const i = this.videos.findIndex((v) => v.id === id);
       this.videos = i === -1 ? [video, ...this.videos] : this.videos.map((v) => (v.id === id ? video : v));
       this.wantPosters([video]);
@@ -209,6 +212,7 @@ export class RkLibraryView extends LitElement {
       return;
     }
     if (e.type === 'deleted') {
+      this.deleted.add(e.videoId);
       this.videos = this.videos.filter((v) => v.id !== e.videoId);
       return;
     }

@@ -1,10 +1,12 @@
 // The SDK's realtime client against the real socket.io server (packages/server's realtime, attached
 // next to a real test API with its database and Redis), over the `ws` package as Node 20 has no
 // global WebSocket.
+import { createServer, type Socket as NetSocket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { signup, startTestApi, type TestApi } from '../../../../test/support/api-server.js';
+import { freePort, signup, startTestApi, type TestApi } from '../../../../test/support/api-server.js';
 import {
   startRealtimeTestServer,
   type RealtimeTestServer,
@@ -123,6 +125,85 @@ describe('subscribe against the real socket.io server', () => {
     } finally {
       await limited.close();
       await limitedApi.close();
+    }
+  });
+});
+
+describe('reconnection, as socket.io-client reconnects', () => {
+  const ws = WebSocket as unknown as WebSocketConstructor;
+
+  it('reconnects with backoff after the server is stopped and started again, with a static token', async () => {
+    const port = await freePort();
+    let server = await startRealtimeTestServer(api, { port });
+    const changes: boolean[] = [];
+    const errors: ReelkitError[] = [];
+    const sub = subscribe('*', () => undefined, {
+      apiBase: server.url,
+      token: admin.accessToken,
+      WebSocket: ws,
+      onError: (e) => errors.push(e),
+      onConnectionChange: (c) => changes.push(c),
+    });
+    try {
+      await until(() => changes.includes(true));
+      await server.close();
+      await until(() => changes.at(-1) === false);
+      server = await startRealtimeTestServer(api, { port });
+      await until(() => changes.filter(Boolean).length === 2, 30_000);
+      expect(errors).toEqual([]);
+    } finally {
+      sub.close();
+      await server.close();
+    }
+  });
+
+  it('takes a server-initiated disconnect for what it is, not a token expiry: no renewal, a reconnection', async () => {
+    let renewals = 0;
+    const changes: boolean[] = [];
+    const errors: ReelkitError[] = [];
+    const sub = subscribe('*', () => undefined, {
+      apiBase: rt.url,
+      token: admin.accessToken,
+      getToken: () => {
+        renewals++;
+        return Promise.resolve(admin.accessToken);
+      },
+      WebSocket: ws,
+      onError: (e) => errors.push(e),
+      onConnectionChange: (c) => changes.push(c),
+    });
+    try {
+      await until(() => changes.includes(true));
+      // What the server does when an admin changes the member's role.
+      rt.realtime.disconnectUser({ orgId: admin.orgId, userId: admin.id });
+      await until(() => changes.filter(Boolean).length === 2, 30_000);
+      expect(changes).toEqual([true, false, true]);
+      expect(renewals).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      sub.close();
+    }
+  });
+
+  it('abandons a connection attempt that hangs and tries again', async () => {
+    // Accepts TCP connections and never answers the WebSocket upgrade.
+    const held: NetSocket[] = [];
+    const silent = createServer((socket) => void held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const sub = subscribe('*', () => undefined, {
+      apiBase: `http://127.0.0.1:${port}`,
+      token: admin.accessToken,
+      WebSocket: ws,
+      connectTimeoutMs: 300,
+    });
+    try {
+      // 300 ms per attempt plus the 0.5–1 s and 1–2 s backoffs: a third attempt within seconds.
+      await until(() => held.length >= 3, 30_000);
+    } finally {
+      sub.close();
+      for (const s of held) s.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
   });
 });

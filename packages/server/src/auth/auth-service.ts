@@ -8,6 +8,7 @@ import { userJson, type UserDoc } from '../users/user-model.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
 import type { WithLock } from '../redis-lock.js';
 import type { SessionTokens } from './cookies.js';
+import type { SessionRevocations } from './session-revocations.js';
 import { TokenError, type TokenService } from './tokens.js';
 
 export interface AuthServiceDeps {
@@ -17,6 +18,8 @@ export interface AuthServiceDeps {
   reuseGraceSeconds: number;
   /** Serialises rotations of one family (see redis-lock.ts). */
   withLock: WithLock;
+  /** Where ended sessions are recorded, so their access tokens stop at once. */
+  revocations?: SessionRevocations;
   now?: () => number;
 }
 
@@ -62,7 +65,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       role: user.role as Role,
       ver: user.tokenVersion,
     };
-    const access = tokens.signAccess(claims);
+    const access = tokens.signAccess({ ...claims, sid: familyId });
     const refresh = tokens.signRefresh({ ...claims, fam: familyId, jti });
     return {
       user: userJson(user),
@@ -85,6 +88,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       { _id: id, revokedAt: { $exists: false } },
       { $set: { revokedAt: new Date(now()), revokedReason: reason } },
     );
+    await deps.revocations?.revoke(String(id));
   }
 
   return {
@@ -226,10 +230,14 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
 
     revokeFamiliesOf: async (userId: Types.ObjectId | string, reason: 'user_changed') => {
+      const open = await models.RefreshFamily.find({ userId, revokedAt: { $exists: false } })
+        .select('_id')
+        .lean();
       await models.RefreshFamily.updateMany(
         { userId, revokedAt: { $exists: false } },
         { $set: { revokedAt: new Date(now()), revokedReason: reason } },
       );
+      for (const family of open) await deps.revocations?.revoke(String(family._id));
     },
   };
 }

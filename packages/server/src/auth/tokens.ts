@@ -21,6 +21,11 @@ export interface AccessClaims {
   role: Role;
   /** The user's token version when this was issued; bumping it invalidates older tokens. */
   ver: number;
+  /**
+   * The session (refresh-token family) this token belongs to; ending the session (logout, reuse)
+   * ends its access tokens too (session-revocations.ts). Absent on tokens minted outside a session.
+   */
+  sid?: string;
   jti: string;
   iat: number;
   exp: number;
@@ -50,7 +55,7 @@ export class TokenError extends Error {
 }
 
 export interface TokenService {
-  signAccess(claims: Pick<AccessClaims, 'sub' | 'orgId' | 'role' | 'ver'>): {
+  signAccess(claims: Pick<AccessClaims, 'sub' | 'orgId' | 'role' | 'ver' | 'sid'>): {
     token: string;
     expiresAt: Date;
   };
@@ -97,7 +102,7 @@ export function createTokenService(options: {
   return {
     signAccess: (c) =>
       sign(
-        { sub: c.sub, orgId: c.orgId, role: c.role, ver: c.ver },
+        { sub: c.sub, orgId: c.orgId, role: c.role, ver: c.ver, ...(c.sid ? { sid: c.sid } : {}) },
         AUDIENCES.access,
         options.accessTtlSeconds,
         randomUUID(),

@@ -1,6 +1,7 @@
 import { publicRendition } from '@reelkit/protocol';
 import type {
   Rendition,
+  TranscodeFailure,
   TranscodeProgress,
   VideoEventName,
   VideoEventPayloads,
@@ -30,7 +31,7 @@ export type VideoLifecycleChange =
       video: VideoRef;
       result: { renditions: Rendition[]; posterKey?: string; metadata: { duration: number } };
     }
-  | { type: 'failed'; video: VideoRef; failure: { code: string; message: string } }
+  | { type: 'failed'; video: VideoRef; failure: TranscodeFailure }
   | { type: 'deleted'; video: VideoRef };
 
 /** What one change announces: realtime events, and at most one webhook event. */
@@ -95,7 +96,7 @@ export function announcementOf(change: VideoLifecycleChange): Announcement {
  * announced twice is delivered once while its job is kept.
  */
 export function createVideoChangeAnnouncer(deps: {
-  publisher: RealtimePublisher;
+  publisher: Pick<RealtimePublisher, 'publish'>;
   enqueueWebhookEvent?: <T extends WebhookEventType>(
     orgId: string,
     event: T,

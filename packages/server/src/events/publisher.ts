@@ -1,7 +1,7 @@
 import type { ServerToClientEvents, VideoEventName, VideoEventPayloads } from '@reelkit/protocol';
 import { Emitter } from '@socket.io/redis-emitter';
 import type { Redis } from 'ioredis';
-import { adapterKey, roomsFor } from './rooms.js';
+import { adapterKey, roomsFor, userRoom } from './rooms.js';
 
 /** Where an event goes: the organisation's sockets and, with `videoId`, that video's sockets. */
 export interface EventTarget {
@@ -13,6 +13,11 @@ export interface EventTarget {
 /** Publishes live video events to every socket that may see them, on any server instance. */
 export interface RealtimePublisher {
   publish<K extends VideoEventName>(event: K, payload: VideoEventPayloads[K], target: EventTarget): void;
+  /**
+   * Disconnects every open socket of one member, on every server instance, at once. Their client
+   * may reconnect: the handshake then re-reads the member (active, token version, membership).
+   */
+  disconnectUser(target: { orgId: string; userId: string }): void;
 }
 
 /**
@@ -28,6 +33,9 @@ export function createRealtimePublisher(options: { redis: Redis; redisPrefix: st
       const rooms = roomsFor({ orgId: target.orgId, videoId: target.videoId ?? payload.videoId });
       // The emitter's typed signature cannot follow a generic event name; the map guarantees it.
       (emitter.to(rooms).emit as (ev: string, data: unknown) => boolean)(event, payload);
+    },
+    disconnectUser({ orgId, userId }) {
+      emitter.in(userRoom(orgId, userId)).disconnectSockets(true);
     },
   };
 }

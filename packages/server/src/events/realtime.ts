@@ -15,7 +15,7 @@ import type { Logger } from '../logger.js';
 import type { AccountModels } from '../models.js';
 import type { PlaybackTokens } from '../playback/playback-tokens.js';
 import type { RealtimePublisher } from './publisher.js';
-import { adapterKey, roomsFor } from './rooms.js';
+import { adapterKey, roomsFor, userRoom } from './rooms.js';
 import {
   RealtimeAuthError,
   checkRefresh,
@@ -138,7 +138,14 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   async function refresh(socket: RealtimeSocket, token: unknown): Promise<AuthRefreshAck> {
     try {
       const next = await verify(token, socket.handshake.headers.origin);
-      checkRefresh(socket.data.grant, next);
+      const current = socket.data.grant;
+      checkRefresh(current, next);
+      // Same organisation, maybe another member: the socket moves to that member's own room, so
+      // disconnecting a member reaches exactly the sockets that act for them.
+      if (current.kind === 'org' && next.kind === 'org' && current.userId !== next.userId) {
+        await socket.leave(userRoom(current.orgId, current.userId));
+        await socket.join(userRoom(next.orgId, next.userId));
+      }
       socket.data.grant = next;
       scheduleExpiry(socket);
       return { ok: true, exp: next.exp };
@@ -217,12 +224,17 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
       const rooms = roomsFor({ orgId: target.orgId, videoId: target.videoId ?? payload.videoId });
       (io.to(rooms).emit as (ev: string, data: unknown) => boolean)(event, payload);
     },
+    disconnectUser({ orgId, userId }) {
+      io.in(userRoom(orgId, userId)).disconnectSockets(true);
+    },
     async close() {
       for (const socket of io.of('/').sockets.values()) clearTimeout(socket.data.expiryTimer);
-      // Only this instance's sockets: `io.disconnectSockets` would reach every server through Redis.
-      io.local.disconnectSockets(true);
-      await io.of('/').adapter.close();
+      // Only this instance's connections, and as a lost connection ("transport close"), not a
+      // socket.io disconnect: clients (socket.io-client, the SDK) then reconnect with backoff, to
+      // another instance or to this one restarted. After a disconnect packet socket.io-client
+      // would not reconnect at all.
       io.engine.close();
+      await io.of('/').adapter.close();
       await subscriber.quit().catch(() => undefined);
     },
   };

@@ -11,6 +11,14 @@ export function videoRoom(orgId: string, videoId: string): string {
   return `org:${orgId}:video:${videoId}`;
 }
 
+/**
+ * A member's own room, beside the organisation's: the server disconnects every socket in it at once
+ * (on every instance, through the adapter) when the member is deactivated, deleted or changes role.
+ */
+export function userRoom(orgId: string, userId: string): string {
+  return `org:${orgId}:user:${userId}`;
+}
+
 /** Every room an event about `videoId` of `orgId` goes to: the org's sockets and the video's. */
 export function roomsFor(target: { orgId: string; videoId?: string | undefined }): string[] {
   return target.videoId

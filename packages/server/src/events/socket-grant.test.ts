@@ -34,7 +34,7 @@ describe('grantFromToken', () => {
     const { token } = tokens.signAccess({ sub: 'u1', orgId: ORG, role: 'viewer', ver: 0 });
     const grant = grantFromToken(token, undefined, deps);
     expect(grant).toMatchObject({ kind: 'org', orgId: ORG, userId: 'u1', ver: 0 });
-    expect(roomsOfGrant(grant)).toEqual([`org:${ORG}`]);
+    expect(roomsOfGrant(grant)).toEqual([`org:${ORG}`, `org:${ORG}:user:u1`]);
   });
 
   it('grants only its video to a playback token', () => {

@@ -2,7 +2,7 @@ import type { RealtimeErrorCode } from '@reelkit/protocol';
 import jwt from 'jsonwebtoken';
 import { AUDIENCES, TokenError, type TokenService } from '../auth/tokens.js';
 import { PlaybackTokenError, type PlaybackTokens } from '../playback/playback-tokens.js';
-import { orgRoom, videoRoom } from './rooms.js';
+import { orgRoom, userRoom, videoRoom } from './rooms.js';
 
 /** What a socket may receive, decided once from its verified token. */
 export type SocketGrant =
@@ -70,9 +70,11 @@ export function grantFromToken(token: unknown, origin: string | undefined, deps:
   }
 }
 
-/** The rooms a grant joins: the org's room, or the one video's. */
+/** The rooms a grant joins: the org's room and the member's own, or the one video's. */
 export function roomsOfGrant(grant: SocketGrant): string[] {
-  return grant.kind === 'org' ? [orgRoom(grant.orgId)] : [videoRoom(grant.orgId, grant.videoId)];
+  return grant.kind === 'org'
+    ? [orgRoom(grant.orgId), userRoom(grant.orgId, grant.userId)]
+    : [videoRoom(grant.orgId, grant.videoId)];
 }
 
 /**

@@ -1,4 +1,4 @@
-import { publicRendition } from '@reelkit/protocol';
+import { isTranscodeErrorCode, publicRendition } from '@reelkit/protocol';
 import type { VideoLifecycleStatus, VideoSnapshot } from '@reelkit/protocol';
 import type { Video, VideoModel } from '../videos/video-model.js';
 
@@ -39,7 +39,14 @@ export function videoSnapshotOf(v: SnapshotSource): VideoSnapshot {
             poster: Boolean(v.posterKey),
           }
         : null,
-    error: v.status === 'failed' && v.error?.code ? { code: v.error.code, message: v.error.message } : null,
+    error:
+      v.status === 'failed' && v.error?.code
+        ? {
+            // Stored codes come from parseTranscodeFailure; an older document's unknown one reads as the catch-all.
+            code: isTranscodeErrorCode(v.error.code) ? v.error.code : 'transcode_failed',
+            message: v.error.message,
+          }
+        : null,
   };
 }
 

@@ -3,6 +3,7 @@ import type { Middleware } from 'koa';
 import { isValidObjectId } from 'mongoose';
 import { looksLikeApiKey, parseApiKey, secretMatches } from '../api-keys/api-key-secret.js';
 import type { CookieNames } from '../auth/cookies.js';
+import type { SessionRevocations } from '../auth/session-revocations.js';
 import { TokenError, type TokenService } from '../auth/tokens.js';
 import type { AccountModels } from '../models.js';
 import { AppError } from './app-error.js';
@@ -16,6 +17,8 @@ export interface AuthenticateDeps {
   limiter: RateLimiter;
   /** The general per-user / per-key limit. */
   limit: Limit;
+  /** Ended sessions: an access token whose `sid` is listed is refused (auth/session-revocations.ts). */
+  revocations?: Pick<SessionRevocations, 'isRevoked'>;
 }
 
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -39,6 +42,8 @@ export function createAuthenticate(deps: AuthenticateDeps): Middleware {
       throw err;
     }
     if (!isValidObjectId(claims.sub)) throw new AppError('token_invalid');
+    if (claims.sid && (await deps.revocations?.isRevoked(claims.sid)))
+      throw new AppError('token_invalid', 'This session has ended (logged out or revoked)');
     const user = await models.User.findById(claims.sub).select('orgId role active tokenVersion').lean();
     if (!user || String(user.orgId) !== claims.orgId)
       throw new AppError('token_invalid', 'The token’s user no longer exists');

@@ -44,6 +44,14 @@ export interface TranscodeResultsDeps {
 
 const OPEN = ['queued', 'processing'] as const;
 
+/** Where a job starts: the `processing` change announces it (as `video:progress`), once. */
+const START_PROGRESS = { stage: 'probe', percent: 0 } as const satisfies TranscodeProgress;
+
+/** Pure: true for the worker's first progress report, which the job's `active` event already covered. */
+export function isStartProgress(progress: TranscodeProgress): boolean {
+  return progress.stage === START_PROGRESS.stage && Math.round(progress.percent) === START_PROGRESS.percent;
+}
+
 type OpenVideo = Pick<Video, '_id' | 'orgId' | 'status' | 'source' | 'updatedAt'>;
 
 /**
@@ -151,14 +159,15 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
   function listen(q: QueueEvents): void {
     q.on('active', ({ jobId }) =>
       guard('job start', () =>
-        applyOpen(jobId, { $set: { status: 'processing' } }, (video) =>
+        applyOpen(jobId, { $set: { status: 'processing', progress: START_PROGRESS } }, (video) =>
           video.status === 'processing' ? { type: 'processing', video } : null,
         ),
       ),
     );
     q.on('progress', ({ jobId, data }) => {
       const progress = parseProgress(data);
-      if (!progress) return;
+      // The worker reports {probe, 0} as it starts, right after `active`, which announced just that.
+      if (!progress || isStartProgress(progress)) return;
       guard('progress', async () => {
         if (!/^[0-9a-f]{24}$/.test(jobId)) return;
         // Progress is frequent and not worth a lock; last writer wins, and it is only a hint.

@@ -39,6 +39,8 @@ export interface UserRouteDeps {
   auth: AuthService;
   dashboardUrl: string;
   inviteTtlSeconds: number;
+  /** Ends the member's open realtime sockets on every server instance (events/publisher.ts). */
+  disconnectUser?: (target: { orgId: string; userId: string }) => void;
 }
 
 export function userRoutes(deps: UserRouteDeps): RouteDef[] {
@@ -176,6 +178,10 @@ export function userRoutes(deps: UserRouteDeps): RouteDef[] {
         const updated = res.matchedCount === 1 ? await models.User.findById(target._id).lean() : null;
         if (!updated) throw new AppError('user_not_found');
         if (deactivating) await deps.auth.revokeFamiliesOf(target._id, 'user_changed');
+        // A deactivated member, or one whose role changed, must not keep receiving the org's
+        // events on a socket authorised before: it reconnects (or not) through a fresh handshake.
+        if (deactivating || (body.role !== undefined && body.role !== target.role))
+          deps.disconnectUser?.({ orgId, userId: String(target._id) });
         ctx.body = userJson(updated as UserDoc);
       },
     ),
@@ -201,6 +207,7 @@ export function userRoutes(deps: UserRouteDeps): RouteDef[] {
           { orgId, createdBy: target._id, revokedAt: { $exists: false } },
           { $set: { revokedAt: new Date() } },
         );
+        deps.disconnectUser?.({ orgId, userId: String(target._id) });
         ctx.status = 204;
       },
     ),

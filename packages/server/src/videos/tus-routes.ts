@@ -140,6 +140,15 @@ export function tusRoutes(deps: TusDeps): {
     router.options(`${base}/:id`, tusHeaders, options);
   };
 
+  /**
+   * Removes an upload whose creation was announced (`video:created`), and says so: live clients
+   * drop the video instead of keeping an "uploading" ghost.
+   */
+  async function discardAnnounced(video: Video): Promise<void> {
+    await service.discard(video.orgId, video._id.toHexString());
+    await deps.announce?.({ type: 'deleted', video });
+  }
+
   async function loadUpload(ctx: Context) {
     const orgId = orgObjectId(principalOf(ctx));
     const video = await service.find(orgId, ctx.params.id ?? '');
@@ -376,9 +385,7 @@ export function tusRoutes(deps: TusDeps): {
             const err = failure ?? caught;
             body.unpipe(inspector);
             await storage.deletePrefix(`${partDir}/`);
-            if (err instanceof AppError && err.code === 'upload_type_rejected') {
-              await service.discard(orgId, videoId);
-            }
+            if (err instanceof AppError && err.code === 'upload_type_rejected') await discardAnnounced(video);
             if (err instanceof AppError)
               throw new AppError(err.code, err.message, { headers: { Connection: 'close' } });
             throw err;
@@ -427,10 +434,10 @@ export function tusRoutes(deps: TusDeps): {
         before: [tusHeaders],
       },
       async (ctx) => {
-        const { orgId, video } = await loadUpload(ctx);
+        const { video } = await loadUpload(ctx);
         if (video.status !== 'uploading')
           throw new AppError('video_not_found', 'No upload in progress for this video');
-        await service.discard(orgId, video._id.toHexString());
+        await discardAnnounced(video);
         ctx.status = 204;
       },
     ),
@@ -464,8 +471,7 @@ export function tusRoutes(deps: TusDeps): {
       await storage.write(sourceKey, inspector);
     } catch (caught) {
       const err = failure ?? caught;
-      if (err instanceof AppError && err.code === 'upload_type_rejected')
-        await service.discard(orgId, videoId);
+      if (err instanceof AppError && err.code === 'upload_type_rejected') await discardAnnounced(video);
       throw err;
     }
     if (inspector.size !== upload.length || !inspector.type) {
@@ -495,15 +501,21 @@ export function tusRoutes(deps: TusDeps): {
     );
     if (done.modifiedCount !== 1) return; // finalized concurrently
     await storage.deletePrefix(`${videoPrefix(org, videoId)}tus/`);
-    await service.enqueueOrDiscard(
-      { _id, orgId },
-      {
-        orgId: org,
-        videoId,
-        sourceKey,
-        ...(upload.originalName ? { originalName: upload.originalName } : {}),
-      },
-    );
+    try {
+      await service.enqueueOrDiscard(
+        { _id, orgId },
+        {
+          orgId: org,
+          videoId,
+          sourceKey,
+          ...(upload.originalName ? { originalName: upload.originalName } : {}),
+        },
+      );
+    } catch (err) {
+      // enqueueOrDiscard removed the video; its creation was announced, so is its end.
+      await deps.announce?.({ type: 'deleted', video });
+      throw err;
+    }
   }
   return { defs, preflight };
 }

@@ -2,7 +2,14 @@
 // either server receives every event of its organisation and none of another's.
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signup, startTestApi, type Member, type TestApi } from '../../../../test/support/api-server.js';
+import {
+  addMember,
+  call,
+  signup,
+  startTestApi,
+  type Member,
+  type TestApi,
+} from '../../../../test/support/api-server.js';
 import { startTs, type Proc } from '../../../../test/support/processes.js';
 import { stackEnv } from '../../../../test/support/stack-env.js';
 import { connectClient, type TestClient } from '../support/realtime-client.js';
@@ -88,5 +95,49 @@ describe('several server instances', () => {
         a.events.every((e) => e.event === 'video:state' || (e.payload as { videoId: string }).videoId === va),
       ).toBe(true);
     }
+  });
+
+  it('disconnects a member’s sockets on every instance at once when they are deactivated, demoted or deleted', async () => {
+    const connect = async (url: string, token: string) => {
+      const c = await connectClient(url, token);
+      clients.push(c);
+      return c;
+    };
+    const dropped = (c: TestClient) =>
+      new Promise<string>((resolve) => c.socket.once('disconnect', (reason) => resolve(reason)));
+    const [deactivated, demoted, deleted] = await Promise.all([
+      addMember(api.url, orgA.accessToken, 'viewer'),
+      addMember(api.url, orgA.accessToken, 'editor'),
+      addMember(api.url, orgA.accessToken, 'viewer'),
+    ]);
+    const admin = await connect(urls[0]!, orgA.accessToken);
+    const changes: Array<[Member, () => Promise<unknown>]> = [
+      [
+        deactivated,
+        () =>
+          call(api.url, 'PATCH', `/v1/users/${deactivated.id}`, {
+            token: orgA.accessToken,
+            body: { active: false },
+          }),
+      ],
+      [
+        demoted,
+        () =>
+          call(api.url, 'PATCH', `/v1/users/${demoted.id}`, {
+            token: orgA.accessToken,
+            body: { role: 'viewer' },
+          }),
+      ],
+      [deleted, () => call(api.url, 'DELETE', `/v1/users/${deleted.id}`, { token: orgA.accessToken })],
+    ];
+    for (const [member, change] of changes) {
+      const sockets = await Promise.all(urls.map((url) => connect(url, member.accessToken)));
+      const reasons = Promise.all(sockets.map(dropped));
+      const res = (await change()) as { status: number };
+      expect(res.status).toBeLessThan(300);
+      // Long before the 15-minute token would have expired, on both instances.
+      expect(await reasons).toEqual(['io server disconnect', 'io server disconnect']);
+    }
+    expect(admin.socket.connected).toBe(true);
   });
 });

@@ -58,7 +58,11 @@ describe('who receives which event', () => {
     const worker = createRealtimePublisher({ redis: api.redis, redisPrefix: api.config.REDIS_PREFIX });
     const [va, vb] = [newId(), newId()];
     worker.publish('video:progress', { videoId: vb, stage: 'transcode', percent: 10 }, { orgId: orgB.orgId });
-    rt.realtime.publish('video:failed', { videoId: vb, code: 'x', message: 'y' }, { orgId: orgB.orgId });
+    rt.realtime.publish(
+      'video:failed',
+      { videoId: vb, code: 'transcode_failed', message: 'y' },
+      { orgId: orgB.orgId },
+    );
     worker.publish('video:progress', { videoId: va, stage: 'transcode', percent: 20 }, { orgId: orgA.orgId });
     rt.realtime.publish('video:deleted', { videoId: va }, { orgId: orgA.orgId });
     // Sentinels last, from the publisher whose messages travel through Redis in order: once they

@@ -74,7 +74,7 @@ describe('webhook deliveries', () => {
     expect(
       await hooks.webhooks.enqueueWebhookEvent(admin.orgId, 'video.failed', {
         videoId: 'v',
-        code: 'c',
+        code: 'transcode_failed',
         message: 'm',
       }),
     ).toBe(0);

@@ -14,13 +14,16 @@ export interface RealtimeTestServer {
 
 export async function startRealtimeTestServer(
   api: TestApi,
-  options: { now?: () => number } = {},
+  options: {
+    now?: () => number;
+    /** Listen here (to restart a server on the same address); default a free port. */ port?: number;
+  } = {},
 ): Promise<RealtimeTestServer> {
   const server = createServer((_req, res) => {
     res.statusCode = 404;
     res.end();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const realtime = attachRealtime({
     server,
     reelkit: api.reelkit,
