@@ -164,7 +164,11 @@ export async function startVideoTestServer(
 }
 
 /** Polls until `check` passes (cleanup after an aborted request runs after the socket closes). */
-export async function eventually(check: () => Promise<void>, timeoutMs = 5000): Promise<void> {
+export async function eventually(
+  check: () => Promise<void>,
+  timeoutMs = 5000,
+  intervalMs = 50,
+): Promise<void> {
   const start = Date.now();
   for (;;) {
     try {
@@ -172,7 +176,7 @@ export async function eventually(check: () => Promise<void>, timeoutMs = 5000): 
       return;
     } catch (err) {
       if (Date.now() - start > timeoutMs) throw err;
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, intervalMs));
     }
   }
 }
