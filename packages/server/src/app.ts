@@ -46,6 +46,7 @@ import { openApiRoutes } from './openapi/index.js';
 import { dashboardRoutes } from './dashboard/index.js';
 import { createLock } from './redis-lock.js';
 import { userRoutes } from './users/routes.js';
+import { allowedMethods } from './http/allowed-methods.js';
 
 export interface AppDeps {
   config: ServerConfig;
@@ -228,8 +229,9 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     { authenticate, authorize, jsonLimit: config.JSON_BODY_LIMIT },
   );
   app.use(api.routes());
-  app.use(api.allowedMethods({ throw: true }));
+  app.use(allowedMethods(api));
   app.use(playback.router.routes());
+  app.use(allowedMethods(playback.router));
   const videos = videoRoutes({
     config,
     db: deps.db,
@@ -244,7 +246,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     announce,
   });
   app.use(videos.routes());
-  app.use(videos.allowedMethods({ throw: true }));
+  app.use(allowedMethods(videos));
   app.use(
     embedRoutes({
       Video,

@@ -29,6 +29,7 @@ import {
   type VideoModel,
 } from '../../src/videos/index.js';
 import { isolatedStack, stackEnv } from '../../../../test/support/stack-env.js';
+import { allowedMethods } from '../../src/http/allowed-methods.js';
 
 /** Trusts `x-test-org`, `x-test-role` and `x-test-user`: tests only, never mounted in the app. */
 export const testAuthenticate: Middleware = async (ctx, next) => {
@@ -112,7 +113,7 @@ export async function startVideoTestServer(
     ...(options.now ? { now: options.now } : {}),
   });
   app.use(router.routes());
-  app.use(router.allowedMethods({ throw: true }));
+  app.use(allowedMethods(router));
   const server: Server = createServer(app.callback());
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
