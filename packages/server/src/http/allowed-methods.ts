@@ -8,7 +8,8 @@ import { AppError } from './app-error.js';
  * resource exists and says which methods it takes; nothing failed on our side.
  */
 export function allowedMethods(router: Router): Middleware {
-  const inner = router.allowedMethods();
+  // Koa's own Middleware type: app.use() gives it the plain context, as it does the router's.
+  const inner = router.allowedMethods() as unknown as Middleware;
   return async (ctx, next) => {
     await inner(ctx, next);
     if ((ctx.status === 405 || ctx.status === 501) && ctx.body == null) {
