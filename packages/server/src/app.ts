@@ -47,6 +47,7 @@ import { dashboardRoutes } from './dashboard/index.js';
 import { createLock } from './redis-lock.js';
 import { userRoutes } from './users/routes.js';
 import { allowedMethods } from './http/allowed-methods.js';
+import { tusMethodOverride } from './videos/tus-routes.js';
 
 export interface AppDeps {
   config: ServerConfig;
@@ -228,6 +229,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     ],
     { authenticate, authorize, jsonLimit: config.JSON_BODY_LIMIT },
   );
+  app.use(tusMethodOverride());
   app.use(api.routes());
   app.use(allowedMethods(api));
   app.use(playback.router.routes());

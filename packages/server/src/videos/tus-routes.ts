@@ -20,9 +20,26 @@ import { createdByOf, orgObjectId, principalOf, type VideoService } from './vide
 import type { PendingUpload, Video, VideoModel } from './video-model.js';
 
 export const TUS_VERSION = '1.0.0';
-export const TUS_EXTENSIONS = 'creation,termination,expiration';
+export const TUS_EXTENSIONS = 'creation,creation-with-upload,termination,expiration';
 const OFFSET_STREAM = 'application/offset+octet-stream';
 const DIGITS = /^\d{1,16}$/;
+const METADATA_MAX = 16 * 1024;
+const OVERRIDABLE = new Set(['PATCH', 'DELETE', 'HEAD']);
+
+/**
+ * tus core: a client whose environment cannot send PATCH or DELETE sends POST with
+ * `X-HTTP-Method-Override`, and the server MUST take it as that method. Mounted before the
+ * routers, so the request is routed as the method it stands for.
+ */
+export function tusMethodOverride(base = '/v1/uploads/'): Middleware {
+  return async (ctx, next) => {
+    const override = ctx.get('X-HTTP-Method-Override').toUpperCase();
+    if (override && ctx.method === 'POST' && ctx.path.startsWith(base) && OVERRIDABLE.has(override)) {
+      ctx.method = override;
+    }
+    await next();
+  };
+}
 
 export interface TusDeps {
   Video: VideoModel;
@@ -143,7 +160,10 @@ export function mountTusRoutes(router: Router, deps: TusDeps): void {
     const length = headerInt(ctx, 'Upload-Length');
     if (length > maxBytes) throw new AppError('upload_too_large', `The upload exceeds ${maxBytes} bytes`);
     if (length === 0) throw new AppError('upload_type_rejected', 'An empty file is not a video');
-    const meta = parseUploadMetadata(ctx.get('Upload-Metadata') || undefined);
+    const rawMetadata = ctx.get('Upload-Metadata');
+    if (rawMetadata.length > METADATA_MAX)
+      throw new AppError('validation_failed', `Upload-Metadata: at most ${METADATA_MAX} characters`);
+    const meta = parseUploadMetadata(rawMetadata || undefined);
     if (!meta) throw new AppError('validation_failed', 'Upload-Metadata is malformed');
     const fields = parseOr400(
       uploadFields,
@@ -167,6 +187,7 @@ export function mountTusRoutes(router: Router, deps: TusDeps): void {
         parts: [],
         expiresAt: expiryFromNow(),
         ...(originalName ? { originalName } : {}),
+        ...(rawMetadata ? { metadata: rawMetadata } : {}),
       },
       createdBy: createdByOf(principal),
     });
@@ -188,6 +209,7 @@ export function mountTusRoutes(router: Router, deps: TusDeps): void {
     const offset = video.upload ? video.upload.offset : length;
     ctx.set('Upload-Offset', String(offset));
     ctx.set('Upload-Length', String(length));
+    if (video.upload?.metadata) ctx.set('Upload-Metadata', video.upload.metadata);
     ctx.set('Cache-Control', 'no-store');
     ctx.status = 200;
   });
@@ -196,10 +218,8 @@ export function mountTusRoutes(router: Router, deps: TusDeps): void {
   router.patch(`${base}/:id`, tusHeaders, ...editor, async (ctx) => {
     if (!ctx.is(OFFSET_STREAM)) throw new AppError('unsupported_media_type', `Send ${OFFSET_STREAM}`);
     const offset = headerInt(ctx, 'Upload-Offset');
-    const { orgId, video } = await loadUpload(ctx);
-    const videoId = video._id.toHexString();
-    const upload = video.upload;
-    if (!upload || video.status !== 'uploading') {
+    const { video } = await loadUpload(ctx);
+    if (!video.upload || video.status !== 'uploading') {
       // Already complete: a client repeating its last PATCH learns the final offset.
       const size = video.source?.size ?? 0;
       if (offset !== size)
@@ -210,6 +230,28 @@ export function mountTusRoutes(router: Router, deps: TusDeps): void {
       ctx.status = 204;
       return;
     }
+    ctx.set('Upload-Offset', String(await receivePart(ctx, video, offset)));
+    ctx.status = 204;
+  });
+
+  // Termination
+  router.delete(`${base}/:id`, tusHeaders, ...editor, async (ctx) => {
+    const { orgId, video } = await loadUpload(ctx);
+    if (video.status !== 'uploading')
+      throw new AppError('video_not_found', 'No upload in progress for this video');
+    await service.discard(orgId, video._id.toHexString());
+    ctx.status = 204;
+  });
+
+  /**
+   * Stores the request body as the part at `offset` of an upload in progress (a PATCH, or the body
+   * of a creation-with-upload POST), finalizes the upload when it is complete, and returns the new
+   * offset. Sets `Upload-Expires`.
+   */
+  async function receivePart(ctx: Context, video: Video, offset: number): Promise<number> {
+    const upload = video.upload!;
+    const orgId = video.orgId;
+    const videoId = video._id.toHexString();
     assertNotExpired(upload);
     if (offset !== upload.offset) {
       throw new AppError('upload_offset_mismatch', `The upload is at ${upload.offset}`, {
@@ -290,18 +332,8 @@ export function mountTusRoutes(router: Router, deps: TusDeps): void {
     }
 
     if (newOffset === upload.length) await finalize(orgId, video._id);
-    ctx.set('Upload-Offset', String(newOffset));
-    ctx.status = 204;
-  });
-
-  // Termination
-  router.delete(`${base}/:id`, tusHeaders, ...editor, async (ctx) => {
-    const { orgId, video } = await loadUpload(ctx);
-    if (video.status !== 'uploading')
-      throw new AppError('video_not_found', 'No upload in progress for this video');
-    await service.discard(orgId, video._id.toHexString());
-    ctx.status = 204;
-  });
+    return newOffset;
+  }
 
   /**
    * Concatenates the parts into `source` (sha256 and, when the first part could not tell, the

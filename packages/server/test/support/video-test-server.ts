@@ -30,6 +30,7 @@ import {
 } from '../../src/videos/index.js';
 import { isolatedStack, stackEnv } from '../../../../test/support/stack-env.js';
 import { allowedMethods } from '../../src/http/allowed-methods.js';
+import { tusMethodOverride } from '../../src/videos/tus-routes.js';
 
 /** Trusts `x-test-org`, `x-test-role` and `x-test-user`: tests only, never mounted in the app. */
 export const testAuthenticate: Middleware = async (ctx, next) => {
@@ -112,6 +113,7 @@ export async function startVideoTestServer(
     logger,
     ...(options.now ? { now: options.now } : {}),
   });
+  app.use(tusMethodOverride());
   app.use(router.routes());
   app.use(allowedMethods(router));
   const server: Server = createServer(app.callback());
