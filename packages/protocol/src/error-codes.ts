@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   // generic
   internal_error: { status: 500, title: 'Internal server error' },
   not_found: { status: 404, title: 'Not found' },
+  /** The path exists but not with this method (TRACE, PROPFIND, …); the answer's `Allow` lists those it takes. */
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   validation_failed: { status: 400, title: 'Validation failed' },
   invalid_json: { status: 400, title: 'Malformed JSON body' },

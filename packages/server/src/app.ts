@@ -15,7 +15,6 @@ import { authorize, createAuthenticate } from './http/authenticate.js';
 import { cors } from './http/cors.js';
 import { mountRoutes, type RouteSpec } from './http/define-route.js';
 import { errorDocsRoutes } from './error-docs/index.js';
-import { AppError } from './http/app-error.js';
 import { errorHandler } from './http/error-handler.js';
 import { createRateLimiter, rateLimitByIp } from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
@@ -48,6 +47,8 @@ import { openApiRoutes } from './openapi/index.js';
 import { dashboardRoutes } from './dashboard/index.js';
 import { createLock } from './redis-lock.js';
 import { userRoutes } from './users/routes.js';
+import { allowedMethods } from './http/allowed-methods.js';
+import { tusMethodOverride } from './videos/tus-routes.js';
 
 export interface AppDeps {
   config: ServerConfig;
@@ -262,16 +263,11 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     ],
     { authenticate, authorize, jsonLimit: config.JSON_BODY_LIMIT },
   );
+  app.use(tusMethodOverride());
   app.use(api.routes());
-  // A known path with another method is a 405 and an unknown method (TRACE…) a 405 too, each
-  // with a problem code, instead of koa-router's bare 405/501 taken for an internal error.
-  app.use(
-    api.allowedMethods({
-      throw: true,
-      methodNotAllowed: () => new AppError('method_not_allowed'),
-      notImplemented: () => new AppError('method_not_allowed'),
-    }),
-  );
+  // A known path with another method, or a method nobody knows (TRACE…), is a 405 with `Allow`
+  // and a problem code, instead of koa-router's bare 405/501 taken for an internal error.
+  app.use(allowedMethods(api));
   app.use(
     embedRoutes({
       Video,

@@ -1,9 +1,9 @@
 import type { Middleware } from 'koa';
 
 const ALLOWED_HEADERS =
-  'Authorization, Content-Type, X-CSRF-Token, X-Request-Id, Tus-Resumable, Upload-Length, Upload-Offset, Upload-Metadata, Upload-Defer-Length, Upload-Concat';
+  'Authorization, Content-Type, X-CSRF-Token, X-Request-Id, Tus-Resumable, Upload-Length, Upload-Offset, Upload-Metadata, Upload-Defer-Length, Upload-Concat, X-HTTP-Method-Override';
 const EXPOSED_HEADERS =
-  'X-Request-Id, Retry-After, Location, Upload-Offset, Upload-Length, Tus-Resumable, Tus-Version, Tus-Max-Size, Tus-Extension, Content-Range, Accept-Ranges, ETag, Reelkit-Video-Id';
+  'X-Request-Id, Retry-After, Location, Upload-Offset, Upload-Length, Upload-Metadata, Upload-Expires, Tus-Resumable, Tus-Version, Tus-Max-Size, Tus-Extension, Content-Range, Accept-Ranges, ETag, Reelkit-Video-Id';
 
 /**
  * CORS for the API: only origins in the allow-list get CORS headers, with credentials (cookies).

@@ -20,9 +20,26 @@ import { createdByOf, orgObjectId, principalOf, type VideoService } from './vide
 import type { PendingUpload, Video, VideoModel } from './video-model.js';
 
 export const TUS_VERSION = '1.0.0';
-export const TUS_EXTENSIONS = 'creation,termination,expiration';
+export const TUS_EXTENSIONS = 'creation,creation-with-upload,termination,expiration';
 const OFFSET_STREAM = 'application/offset+octet-stream';
 const DIGITS = /^\d{1,16}$/;
+const METADATA_MAX = 16 * 1024;
+const OVERRIDABLE = new Set(['PATCH', 'DELETE', 'HEAD']);
+
+/**
+ * tus core: a client whose environment cannot send PATCH or DELETE sends POST with
+ * `X-HTTP-Method-Override`, and the server MUST take it as that method. Mounted before the
+ * routers, so the request is routed as the method it stands for.
+ */
+export function tusMethodOverride(base = '/v1/uploads/'): Middleware {
+  return async (ctx, next) => {
+    const override = ctx.get('X-HTTP-Method-Override').toUpperCase();
+    if (override && ctx.method === 'POST' && ctx.path.startsWith(base) && OVERRIDABLE.has(override)) {
+      ctx.method = override;
+    }
+    await next();
+  };
+}
 
 const TUS_RESUMABLE_HEADER: HeaderSpec = {
   name: 'Tus-Resumable',
@@ -201,7 +218,10 @@ export function tusRoutes(deps: TusDeps): {
         const length = headerInt(ctx, 'Upload-Length');
         if (length > maxBytes) throw new AppError('upload_too_large', `The upload exceeds ${maxBytes} bytes`);
         if (length === 0) throw new AppError('upload_type_rejected', 'An empty file is not a video');
-        const meta = parseUploadMetadata(ctx.get('Upload-Metadata') || undefined);
+        const rawMetadata = ctx.get('Upload-Metadata');
+        if (rawMetadata.length > METADATA_MAX)
+          throw new AppError('validation_failed', `Upload-Metadata: at most ${METADATA_MAX} characters`);
+        const meta = parseUploadMetadata(rawMetadata || undefined);
         if (!meta) throw new AppError('validation_failed', 'Upload-Metadata is malformed');
         const fields = parseOr400(
           uploadFields,
@@ -227,6 +247,7 @@ export function tusRoutes(deps: TusDeps): {
             parts: [],
             expiresAt: expiryFromNow(),
             ...(originalName ? { originalName } : {}),
+            ...(rawMetadata ? { metadata: rawMetadata } : {}),
           },
           createdBy: createdByOf(principal),
         });
@@ -272,6 +293,7 @@ export function tusRoutes(deps: TusDeps): {
         const offset = video.upload ? video.upload.offset : length;
         ctx.set('Upload-Offset', String(offset));
         ctx.set('Upload-Length', String(length));
+        if (video.upload?.metadata) ctx.set('Upload-Metadata', video.upload.metadata);
         ctx.set('Cache-Control', 'no-store');
         ctx.status = 200;
       },

@@ -110,8 +110,8 @@ describe('receiveMultipart', () => {
     expect(size).toBe(file.length);
     const stored = await readFile(join(dir, orgId.toHexString(), videoId.toHexString(), 'source'));
     expect(stored.equals(file)).toBe(true);
-    // Stream buffers (1 MiB on each side of the inspector) plus a few chunks in flight; without the
-    // drain hold, formidable let tens of MiB queue here.
+    // Stream buffers (1 MiB on each side of the inspector) plus a few chunks in flight; a parser
+    // that resumes the request on each write callback lets tens of MiB queue here.
     expect(storage.maxQueued).toBeLessThan(4 * MiB);
   });
 });

@@ -1,8 +1,8 @@
 import type { Storage } from '@reelkit/storage';
 import { videoKey } from '@reelkit/storage';
-import formidable, { errors as formidableErrors } from 'formidable';
+import busboy from 'busboy';
 import type { IncomingMessage } from 'node:http';
-import type { Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Types } from 'mongoose';
 import { AppError } from '../http/app-error.js';
 import { parseOr400 } from '../http/validate.js';
@@ -12,7 +12,10 @@ import type { SniffedContainer } from './sniff-container.js';
 
 /** Multipart overhead (boundaries, part headers, text fields) allowed on top of the file itself. */
 const MULTIPART_SLACK = 256 * 1024;
-const FIELDS_MAX_BYTES = 64 * 1024;
+/** Text fields: at most this many, each at most this long (a description is ≤ 5000 characters). */
+const FIELDS_MAX = 10;
+const FIELD_MAX_BYTES = 32 * 1024;
+const FIELD_NAMES = new Set(['title', 'description', 'visibility']);
 
 export interface ReceivedUpload {
   key: string;
@@ -26,63 +29,34 @@ export interface ReceivedUpload {
 /** Close the connection after an error answer, so the rest of a big body is not read for nothing. */
 const closeAfter = { Connection: 'close' };
 
-function tooLarge(max: number): AppError {
-  return new AppError('upload_too_large', `The upload exceeds ${max} bytes`, { headers: closeAfter });
-}
-
-function toAppError(err: unknown, max: number): unknown {
-  if (err instanceof AppError) {
-    return new AppError(err.code, err.message, { headers: { ...err.headers, ...closeAfter } });
-  }
-  const e = err as { code?: number; httpCode?: number; message?: string };
-  if (
-    e.code === formidableErrors.biggerThanMaxFileSize ||
-    e.code === formidableErrors.biggerThanTotalMaxFileSize
-  )
-    return tooLarge(max);
-  if (e.code === formidableErrors.aborted) return new AppError('validation_failed', 'The upload was aborted');
-  if (typeof e.httpCode === 'number' && e.httpCode >= 400 && e.httpCode < 500) {
-    return new AppError('validation_failed', e.message ?? 'Malformed multipart body', {
-      headers: closeAfter,
-    });
-  }
-  return err;
-}
-
-type WriteCallback = (err?: Error | null) => void;
-
-/**
- * formidable pauses the request before each write to the file stream and resumes it in that
- * write's callback, however much is still queued behind it. When the disk is slower than the
- * client, each resume lets in a little more than one chunk, and the queue grows with the file
- * (measured: +650 MiB of RSS for a 2 GiB upload). This holds the callback of a write that hit the
- * high-water mark until the stream drains, so the request stays paused while the queue is full.
- */
-export function callbacksAfterDrain<T extends Writable>(stream: T): T {
-  const write = stream.write.bind(stream) as (chunk: unknown, cb: WriteCallback) => boolean;
-  let held: WriteCallback[] = [];
-  stream.on('drain', () => {
-    const release = held;
-    held = [];
-    for (const cb of release) cb();
+function malformed(path: string, message: string): AppError {
+  return new AppError('validation_failed', `${path}: ${message}`, {
+    errors: [{ path, message }],
+    headers: closeAfter,
   });
-  stream.write = ((chunk: unknown, encodingOrCb?: unknown, maybeCb?: unknown): boolean => {
-    const cb = (typeof encodingOrCb === 'function' ? encodingOrCb : maybeCb) as WriteCallback | undefined;
-    let full = false;
-    full = !write(chunk, (err) => {
-      if (err || !full || !stream.writableNeedDrain) cb?.(err);
-      else if (cb) held.push(cb);
+}
+
+function withClose(err: unknown): AppError {
+  if (err instanceof AppError) {
+    return new AppError(err.code, err.message, {
+      headers: { ...err.headers, ...closeAfter },
+      ...(err.errors ? { errors: err.errors } : {}),
     });
-    return !full;
-  }) as T['write'];
-  return stream;
+  }
+  // busboy's own errors: a malformed body ("Unexpected end of form", "Malformed part header", …).
+  return malformed('body', (err as Error).message || 'malformed multipart body');
 }
 
 /**
  * Streams the `file` part of a `multipart/form-data` request to `<org>/<video>/source` through the
  * inspector (sniff, size cap, sha256): at no point is the file held in memory. Text fields
- * (title, description, visibility) may come before or after the file. On any failure — too big,
- * not a video, invalid fields, client gone — the stored bytes are removed before this rejects.
+ * (title, description, visibility) may come before or after the file. A part with a `filename` is
+ * a file whatever its Content-Type, as RFC 7578 §4.2/§4.4 say (Python `requests` sends none).
+ *
+ * On any failure — a second file, a stray part, too many or too long fields, too big, not a video,
+ * a malformed body, the client gone — parsing stops at once: the request is unpiped, every stream
+ * this opened is destroyed, the stored bytes (temp file included) are removed, and then this
+ * rejects, without waiting for the rest of the body (the answer closes the connection).
  */
 export async function receiveMultipart(
   req: IncomingMessage,
@@ -94,51 +68,98 @@ export async function receiveMultipart(
 
   const key = videoKey(options.orgId.toHexString(), options.videoId.toHexString(), 'source');
   let inspector: UploadInspector | undefined;
+  let fileStream: Readable | undefined;
   let write: Promise<{ size: number }> | undefined;
   let originalName: string | undefined;
-  const form = formidable({
-    maxFiles: 1,
-    // The inspector enforces the cap precisely; formidable's own check is a second line.
-    maxFileSize: maxBytes + 1,
-    maxTotalFileSize: maxBytes + 1,
-    allowEmptyFiles: true,
-    minFileSize: 0,
-    maxFields: 10,
-    maxFieldsSize: FIELDS_MAX_BYTES,
-    filter: (part) => part.name === 'file',
-    fileWriteStreamHandler: (file) => {
-      originalName = cleanFileName(
-        (file as unknown as { originalFilename?: string | null }).originalFilename,
-      );
+  const fields: Record<string, string> = {};
+
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: req.headers,
+      limits: {
+        fields: FIELDS_MAX,
+        fieldSize: FIELD_MAX_BYTES,
+        parts: FIELDS_MAX + 1,
+        headerPairs: 20,
+        // No `fileSize`: the inspector enforces the cap (busboy's limit event cannot stop it safely).
+      },
+    });
+  } catch (err) {
+    throw malformed('content-type', (err as Error).message);
+  }
+
+  const outcome = new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      req.unpipe(parser);
+      parser.removeAllListeners();
+      parser.on('error', () => undefined);
+      parser.destroy();
+      fileStream?.destroy();
+      // Fails the storage write, which removes its temp file.
+      inspector?.destroy(err instanceof Error ? err : new Error(String(err)));
+      reject(err);
+    };
+    const onClose = () => {
+      if (!req.complete) fail(new AppError('validation_failed', 'The upload was aborted'));
+    };
+    req.once('close', onClose);
+    req.once('error', fail);
+
+    parser.on('file', (name, stream, info) => {
+      // busboy destroys an unfinished part's stream when it is destroyed: never an unhandled error.
+      stream.on('error', fail);
+      if (name !== 'file') {
+        stream.resume();
+        return fail(malformed(name, 'unexpected file part (send one part named `file`)'));
+      }
+      if (inspector) {
+        stream.resume();
+        return fail(malformed('file', 'give it once'));
+      }
+      fileStream = stream;
+      originalName = cleanFileName(info.filename);
       inspector = new UploadInspector({ maxBytes, sniff: true, endIsFinal: true, hash: true });
-      write = storage.write(key, inspector);
-      write.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
-      return callbacksAfterDrain(inspector);
-    },
+      inspector.on('error', fail);
+      write = storage.write(key, stream.pipe(inspector));
+      write.catch(fail);
+    });
+    parser.on('field', (name, value, info) => {
+      if (!FIELD_NAMES.has(name)) return fail(malformed(name, 'unknown field'));
+      if (info.valueTruncated) return fail(malformed(name, 'too long'));
+      if (name in fields) return fail(malformed(name, 'give it once'));
+      fields[name] = value;
+    });
+    parser.on('fieldsLimit', () => fail(malformed('body', `at most ${FIELDS_MAX} text fields`)));
+    parser.on('partsLimit', () => fail(malformed('body', `at most ${FIELDS_MAX + 1} parts`)));
+    parser.on('filesLimit', () => fail(malformed('file', 'give it once')));
+    parser.on('error', fail);
+    parser.on('close', () => {
+      req.off('close', onClose);
+      if (settled) return;
+      settled = true;
+      resolve();
+    });
+    req.pipe(parser);
   });
 
   try {
-    const [rawFields] = await form.parse(req);
-    const single: Record<string, string> = {};
-    for (const [name, values] of Object.entries(rawFields)) {
-      if (!values || values.length !== 1 || values[0] === undefined)
-        throw new AppError('validation_failed', `${name}: give it once`, {
-          errors: [{ path: name, message: 'give it once' }],
-        });
-      single[name] = values[0];
-    }
-    const fields = parseOr400(uploadFields, single, 'form fields');
-    if (!write || !inspector) {
-      throw new AppError('validation_failed', 'file: a `file` part is required', {
-        errors: [{ path: 'file', message: 'required' }],
-      });
-    }
+    await outcome;
+    const parsed = parseOr400(uploadFields, fields, 'form fields');
+    if (!write || !inspector) throw malformed('file', 'a `file` part is required');
     const { size } = await write;
     if (!inspector.type) throw new AppError('upload_type_rejected');
-    return { key, size, sha256: inspector.sha256, type: inspector.type, originalName, fields };
+    return { key, size, sha256: inspector.sha256, type: inspector.type, originalName, fields: parsed };
   } catch (err) {
     await write?.catch(() => undefined); // let the storage write settle (it removes its temp file)
     await storage.deletePrefix(key.slice(0, key.lastIndexOf('/') + 1));
-    throw toAppError(err, maxBytes);
+    throw withClose(err);
   }
+}
+
+function tooLarge(max: number): AppError {
+  return new AppError('upload_too_large', `The upload exceeds ${max} bytes`, { headers: closeAfter });
 }

@@ -37,6 +37,8 @@ export interface PendingUpload {
   container?: string;
   mimeType?: string;
   originalName?: string;
+  /** The `Upload-Metadata` header as given at creation, returned by HEAD (tus creation). */
+  metadata?: string;
 }
 
 export interface Video {
@@ -106,6 +108,7 @@ const schema = new Schema<Video>(
           container: String,
           mimeType: String,
           originalName: { type: String, maxlength: 1024 },
+          metadata: { type: String, maxlength: 16384 },
         },
         { _id: false },
       ),

@@ -24,17 +24,17 @@ describe('resolveTarget (the SSRF guard)', () => {
     expect(await refusal('http://017700000001/')).toMatch(/loopback/);
     expect(await refusal('http://[::ffff:a9fe:a9fe]/')).toMatch(/link-local/);
     expect(await refusal('http://[fd00::1]:8443/')).toMatch(/unique-local/);
-    expect(await refusal('https://203.0.113.10/')).toBeNull();
+    expect(await refusal('https://93.184.215.10/')).toBeNull();
   });
 
   it('refuses a name when any of its addresses is internal, and pins the checked address', async () => {
-    expect(await refusal('https://hooks.example/', answers('203.0.113.10', '10.1.2.3'))).toMatch(/private/);
-    expect(await refusal('https://hooks.example/', answers('2001:db8::1', '::1'))).toMatch(/loopback/);
+    expect(await refusal('https://hooks.example/', answers('93.184.215.10', '10.1.2.3'))).toMatch(/private/);
+    expect(await refusal('https://hooks.example/', answers('2606:4700::1111', '::1'))).toMatch(/loopback/);
     const target = await resolveTarget('https://hooks.example:8443/x#frag', {
       allowPrivate: false,
-      lookup: answers('203.0.113.7'),
+      lookup: answers('93.184.215.7'),
     });
-    expect(target).toMatchObject({ address: '203.0.113.7', family: 4 });
+    expect(target).toMatchObject({ address: '93.184.215.7', family: 4 });
     expect(target.url.toString()).toBe('https://hooks.example:8443/x');
   });
 
@@ -42,8 +42,8 @@ describe('resolveTarget (the SSRF guard)', () => {
     expect(await refusal('https://nowhere.example/', answers())).toMatch(/does not resolve/);
     expect(await refusal('https://nowhere.example/', never)).toMatch(/does not resolve/);
     expect(await refusal('file:///etc/passwd')).toMatch(/http or https/);
-    expect(await refusal('gopher://203.0.113.10/')).toMatch(/http or https/);
-    expect(await refusal('https://a:b@203.0.113.10/')).toMatch(/Credentials/);
+    expect(await refusal('gopher://93.184.215.10/')).toMatch(/http or https/);
+    expect(await refusal('https://a:b@93.184.215.10/')).toMatch(/Credentials/);
     expect(await refusal('not a url')).toMatch(/absolute URL/);
   });
 

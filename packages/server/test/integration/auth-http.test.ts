@@ -1,4 +1,5 @@
 import Koa from 'koa';
+import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { createLogger, listen } from '../../src/index.js';
 import { errorHandler } from '../../src/http/error-handler.js';
@@ -99,6 +100,51 @@ describe('HTTP hardening', () => {
       for (const path of ['/embed/reelkit-player.js', '/oembed?url=x', '/v1/play/t/0/hls/master.m3u8']) {
         for (let i = 0; i < 3; i++) expect((await call(api.url, 'GET', path)).status, path).not.toBe(429);
       }
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('answers a method the server does not implement (TRACE, PROPFIND) with 405 and Allow, logged below error', async () => {
+    const api = await startTestApi();
+    // fetch refuses TRACE itself; node:http sends any method.
+    const send = (method: string, path: string) =>
+      new Promise<{ status: number; allow: string | undefined; body: Record<string, unknown> }>(
+        (resolve, reject) => {
+          const url = new URL(path, api.url);
+          const req = request({ host: url.hostname, port: url.port, path: url.pathname, method }, (res) => {
+            let text = '';
+            res.setEncoding('utf8').on('data', (d: string) => (text += d));
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                allow: res.headers.allow,
+                body: JSON.parse(text) as Record<string, unknown>,
+              }),
+            );
+          });
+          req.on('error', reject);
+          req.end();
+        },
+      );
+    try {
+      const cases: Array<[string, string, string[]]> = [
+        ['TRACE', '/v1/videos', ['GET', 'POST']],
+        ['PROPFIND', '/v1/videos', ['GET', 'POST']],
+        ['TRACE', '/v1/me', ['GET']],
+        ['PROPFIND', '/v1/play/t/0/hls/master.m3u8', ['GET', 'HEAD']],
+        ['DELETE', '/v1/auth/login', ['POST']],
+      ];
+      for (const [method, path, allowed] of cases) {
+        const res = await send(method, path);
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.body).toMatchObject({ code: 'method_not_allowed', status: 405 });
+        const allow = (res.allow ?? '').split(/,\s*/);
+        for (const m of allowed) expect(allow, `${method} ${path}`).toContain(m);
+        expect(allow).not.toContain(method);
+      }
+      const errors = api.logs.filter((l) => (JSON.parse(l) as { level: number }).level >= 50);
+      expect(errors).toEqual([]);
     } finally {
       await api.close();
     }

@@ -111,8 +111,8 @@ const samples: Record<string, Sample> = {
   'delete /v1/uploads/:id': async (fx) => ({ path: await fx.newUpload(), headers: TUS }),
 };
 
-/** A documentation address (TEST-NET-3): public to the SSRF guard, and no event is ever sent to it here. */
-const WEBHOOK_SAMPLE_URL = 'https://203.0.113.10/reelkit-hooks';
+/** A public address (example.com's): the SSRF guard takes it, and no event is ever sent to it here. */
+const WEBHOOK_SAMPLE_URL = 'https://93.184.215.14/reelkit-hooks';
 
 async function createWebhook(fx: Fixture): Promise<string> {
   const res = await call(fx.api.url, 'POST', '/v1/webhooks', {

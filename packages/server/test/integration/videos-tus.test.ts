@@ -59,7 +59,7 @@ describe('tus resumable uploads (/v1/uploads)', () => {
     const res = await fetch(`${t.url}/v1/uploads`, { method: 'OPTIONS' });
     expect(res.status).toBe(204);
     expect(res.headers.get('tus-version')).toBe('1.0.0');
-    expect(res.headers.get('tus-extension')).toBe('creation,termination,expiration');
+    expect(res.headers.get('tus-extension')).toBe('creation,creation-with-upload,termination,expiration');
     expect(res.headers.get('tus-max-size')).toBe(String(MAX));
   });
 

@@ -1,12 +1,33 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { basename } from 'node:path';
 import { TRANSCODE_JOBS, TRANSCODE_JOB_OPTIONS } from '@reelkit/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../../../../test/support/clips.js';
 import { eventually, startVideoTestServer, type VideoTestServer } from '../support/video-test-server.js';
 
 const MAX = 2 * 1024 * 1024;
+
+/** Python `requests` is how many backends upload; CI must have it (a silent skip proves nothing). */
+const hasPythonRequests = spawnSync('python3', ['-c', 'import requests'], { stdio: 'ignore' }).status === 0;
+if (!hasPythonRequests && process.env.CI === 'true') {
+  throw new Error(
+    'CI needs python3 with `requests` for the upload client test (apt-get install python3-requests)',
+  );
+}
+
+/** `requests.post(url, files={'file': f}, data=fields)`, its default multipart; prints status and body. */
+const PYTHON_UPLOAD = `
+import json, sys, requests
+url, path, headers, fields = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), json.loads(sys.argv[4])
+with open(path, 'rb') as f:
+    r = requests.post(url, files={'file': f}, data=fields, headers=headers)
+print(r.status_code)
+print(r.text)
+`;
 
 function form(file: Buffer, name: string, fields: Record<string, string> = {}, type = 'video/mp4'): FormData {
   const f = new FormData();
@@ -76,6 +97,65 @@ describe('POST /v1/videos (multipart upload)', () => {
     expect(job.opts.attempts).toBe(TRANSCODE_JOB_OPTIONS.attempts);
     expect(job.opts.backoff).toEqual(TRANSCODE_JOB_OPTIONS.backoff);
   });
+
+  it('takes a file part with a filename and no Content-Type as the file (RFC 7578 §4.2, §4.4)', async () => {
+    const org = t.newOrg();
+    const boundary = 'noContentTypeBoundary';
+    const body = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nBare part\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="clip.mp4"\r\n\r\n`,
+      ),
+      clip,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const res = await fetch(`${t.url}/v1/videos`, {
+      method: 'POST',
+      headers: { ...t.as(org), 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body,
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    expect(await res.json()).toMatchObject({
+      title: 'Bare part',
+      source: { size: clip.length, sha256: createHash('sha256').update(clip).digest('hex') },
+    });
+  });
+
+  it.skipIf(!hasPythonRequests)(
+    'takes an upload from Python `requests` with its default multipart',
+    async () => {
+      const org = t.newOrg();
+      const path = await makeClip({ width: 160, height: 90, seconds: 1 });
+      const child = spawn(
+        'python3',
+        [
+          '-c',
+          PYTHON_UPLOAD,
+          `${t.url}/v1/videos`,
+          path,
+          JSON.stringify(t.as(org)),
+          JSON.stringify({ title: 'From Python' }),
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      const [code] = (await once(child, 'exit')) as [number];
+      expect(code).toBe(0);
+      const [status, ...rest] = out.split('\n');
+      expect(status, out).toBe('201');
+      const video = JSON.parse(rest.join('\n')) as { id: string };
+      expect(video).toMatchObject({
+        title: 'From Python',
+        source: {
+          size: clip.length,
+          sha256: createHash('sha256').update(clip).digest('hex'),
+          originalName: basename(path),
+        },
+      });
+      expect(await t.jobsOf(video.id)).toHaveLength(1);
+    },
+  );
 
   it('refuses an HTML page named .mp4 with 415 and keeps nothing', async () => {
     const org = t.newOrg();

@@ -206,7 +206,7 @@ describe('webhook deliveries', () => {
       api,
       { WEBHOOK_ALLOW_PRIVATE_TARGETS: false },
       {
-        lookup: async () => [{ address: '203.0.113.10', family: 4 }],
+        lookup: async () => [{ address: '93.184.215.10', family: 4 }],
       },
     );
     const delivering = await startWebhookTestApi(

@@ -114,6 +114,14 @@ describe('SSRF guard at creation', () => {
     'http://[::1]:8080/hook',
     'http://127.0.0.1/hook',
     'http://[::ffff:127.0.0.1]/hook',
+    'http://[::ffff:0:127.0.0.1]/hook',
+    'http://[::127.0.0.1]/hook',
+    'http://[64:ff9b::a9fe:a9fe]/latest/meta-data/',
+    'http://[2002:7f00:1::]/hook',
+    'http://[2001:0:7f00:1::]/hook',
+    'http://100.64.0.1/hook',
+    'http://198.18.0.1/hook',
+    'https://203.0.113.10/hook',
     'http://0.0.0.0:4000/hook',
     'http://localhost:4000/hook',
   ])('refuses %s unless private targets are allowed', async (url) => {
@@ -129,7 +137,7 @@ describe('SSRF guard at creation', () => {
   it('accepts a public address (checked without connecting) and refuses changing it to an internal one', async () => {
     const created = await call(strict.url, 'POST', '/v1/webhooks', {
       token: admin.accessToken,
-      body: { url: 'https://203.0.113.10/reelkit', events: ['video.ready'] },
+      body: { url: 'https://93.184.215.10/reelkit', events: ['video.ready'] },
     });
     expect(created.status).toBe(201);
     const res = await call(strict.url, 'PATCH', `/v1/webhooks/${created.body.webhook.id}`, {

@@ -30,6 +30,8 @@ import {
   type VideoModel,
 } from '../../src/videos/index.js';
 import { isolatedStack, stackEnv } from '../../../../test/support/stack-env.js';
+import { allowedMethods } from '../../src/http/allowed-methods.js';
+import { tusMethodOverride } from '../../src/videos/tus-routes.js';
 
 /** Trusts `x-test-org`, `x-test-role` and `x-test-user`: tests only, never mounted in the app. */
 export const testAuthenticate: Middleware = async (ctx, next) => {
@@ -114,8 +116,9 @@ export async function startVideoTestServer(
     logger,
     ...(options.now ? { now: options.now } : {}),
   });
+  app.use(tusMethodOverride());
   app.use(router.routes());
-  app.use(router.allowedMethods({ throw: true }));
+  app.use(allowedMethods(router));
   const server: Server = createServer(app.callback());
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -168,7 +171,11 @@ export async function startVideoTestServer(
 }
 
 /** Polls until `check` passes (cleanup after an aborted request runs after the socket closes). */
-export async function eventually(check: () => Promise<void>, timeoutMs = 5000): Promise<void> {
+export async function eventually(
+  check: () => Promise<void>,
+  timeoutMs = 5000,
+  intervalMs = 50,
+): Promise<void> {
   const start = Date.now();
   for (;;) {
     try {
@@ -176,7 +183,7 @@ export async function eventually(check: () => Promise<void>, timeoutMs = 5000): 
       return;
     } catch (err) {
       if (Date.now() - start > timeoutMs) throw err;
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, intervalMs));
     }
   }
 }

@@ -17,6 +17,7 @@ import { requestId } from '../../src/http/request-id.js';
 import { listen } from '../../src/listen.js';
 import { createWebhooks, type LookupAll, type Webhooks } from '../../src/webhooks/index.js';
 import type { TestApi } from '../../../../test/support/api-server.js';
+import { allowedMethods } from '../../src/http/allowed-methods.js';
 
 export interface WebhookTestApi {
   url: string;
@@ -60,7 +61,7 @@ export async function startWebhookTestApi(
     jsonLimit: config.JSON_BODY_LIMIT,
   });
   app.use(router.routes());
-  app.use(router.allowedMethods({ throw: true }));
+  app.use(allowedMethods(router));
   const running = await listen(app, 0, '127.0.0.1');
   return {
     url: running.url,
