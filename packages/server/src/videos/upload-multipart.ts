@@ -128,7 +128,8 @@ export async function receiveMultipart(
       write.catch(fail);
     });
     parser.on('field', (name, value, info) => {
-      if (!FIELD_NAMES.has(name)) return fail(malformed(name, 'unknown field'));
+      // busboy gives a part without a name (`name=""`) as undefined.
+      if (!FIELD_NAMES.has(name)) return fail(malformed(name || '(unnamed part)', 'unknown field'));
       if (info.valueTruncated) return fail(malformed(name, 'too long'));
       if (name in fields) return fail(malformed(name, 'give it once'));
       fields[name] = value;

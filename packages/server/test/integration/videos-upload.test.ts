@@ -230,6 +230,22 @@ describe('POST /v1/videos (multipart upload)', () => {
     await nothingLeft(org);
   });
 
+  it('names a part sent without a name in its 400 (found by schemathesis)', async () => {
+    const org = t.newOrg();
+    const boundary = 'unnamedPartBoundary';
+    const res = await fetch(`${t.url}/v1/videos`, {
+      method: 'POST',
+      headers: { ...t.as(org), 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body: `--${boundary}\r\nContent-Disposition: form-data; name=""\r\n\r\nx\r\n--${boundary}--\r\n`,
+    });
+    expect(res.status).toBe(400);
+    const problem = (await res.json()) as { code: string; detail: string; errors: unknown[] };
+    expect(problem.code).toBe('validation_failed');
+    expect(problem.errors).toEqual([{ path: '(unnamed part)', message: 'unknown field' }]);
+    expect(problem.detail).not.toContain('undefined');
+    await nothingLeft(org);
+  });
+
   it('needs an editor, and a multipart body', async () => {
     const org = t.newOrg();
     const asViewer = await fetch(`${t.url}/v1/videos`, {
