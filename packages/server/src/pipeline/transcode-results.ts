@@ -156,9 +156,25 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
     fn().catch((err: unknown) => logger.warn({ err }, `could not apply ${what}`));
   };
 
+  /**
+   * A job's events are applied one after another, in the order QueueEvents delivered them: each
+   * is a database write then an announcement, so run side by side a fast worker's `progress`
+   * could be announced before the `active` that came first.
+   */
+  const chains = new Map<string, Promise<void>>();
+  const inOrder = (jobId: string, what: string, fn: () => Promise<void>) => {
+    const next = (chains.get(jobId) ?? Promise.resolve())
+      .then(fn)
+      .catch((err: unknown) => logger.warn({ err, jobId }, `could not apply ${what}`));
+    chains.set(jobId, next);
+    void next.then(() => {
+      if (chains.get(jobId) === next) chains.delete(jobId);
+    });
+  };
+
   function listen(q: QueueEvents): void {
     q.on('active', ({ jobId }) =>
-      guard('job start', () =>
+      inOrder(jobId, 'job start', () =>
         applyOpen(jobId, { $set: { status: 'processing', progress: START_PROGRESS } }, (video) =>
           video.status === 'processing' ? { type: 'processing', video } : null,
         ),
@@ -168,7 +184,7 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
       const progress = parseProgress(data);
       // The worker reports {probe, 0} as it starts, right after `active`, which announced just that.
       if (!progress || isStartProgress(progress)) return;
-      guard('progress', async () => {
+      inOrder(jobId, 'progress', async () => {
         if (!/^[0-9a-f]{24}$/.test(jobId)) return;
         // Progress is frequent and not worth a lock; last writer wins, and it is only a hint.
         const res = await Video.updateOne({ _id: jobId, status: { $in: OPEN } }, progressUpdate(progress));
@@ -178,7 +194,7 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
       });
     });
     q.on('completed', ({ jobId, returnvalue }) =>
-      guard('a result', async () => {
+      inOrder(jobId, 'a result', async () => {
         const result = (
           typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue
         ) as TranscodeResult;
@@ -186,7 +202,7 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
       }),
     );
     q.on('failed', ({ jobId, failedReason }) =>
-      guard('a failure', async () => {
+      inOrder(jobId, 'a failure', async () => {
         // `failed` fires for every attempt; only the last one (no retry scheduled) is final.
         const job = await queue.getJob(jobId);
         if (job && (await job.getState()) === 'failed') await fail(jobId, failedReason);
