@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ERROR_CODES, type ErrorCode, type ProblemDetails } from './error-codes.js';
+import { ERROR_CODE_NAMES } from './code-names.js';
+import type { ProblemDetails } from './error-codes.js';
 import { describing } from './api-shape-check.js';
 
 /** Every error answer: RFC 9457 problem details with a stable `code`. */
@@ -9,7 +10,7 @@ export const problemSchema = describing<ProblemDetails>()(
       type: z.string().describe('A URL of the page that explains the code.'),
       title: z.string(),
       status: z.number().int(),
-      code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
+      code: z.enum(ERROR_CODE_NAMES),
       detail: z.string().optional(),
       errors: z
         .array(z.strictObject({ path: z.string(), message: z.string() }))

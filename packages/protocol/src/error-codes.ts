@@ -1,3 +1,6 @@
+import type { ErrorCode } from './code-names.js';
+
+export type { ErrorCode } from './code-names.js';
 /**
  * Every error the API can answer with, by stable machine-readable code. The HTTP layer turns an
  * `AppError` into `application/problem+json` with one of these codes; the SDK re-creates them as
@@ -52,9 +55,7 @@ export const ERROR_CODES = {
   webhook_not_found: { status: 404, title: 'Webhook endpoint not found' },
   webhook_target_refused: { status: 400, title: 'Webhook target address refused' },
   webhook_secret_rotated_meanwhile: { status: 409, title: 'The signing secret was rotated meanwhile' },
-} as const satisfies Record<string, { status: number; title: string }>;
-
-export type ErrorCode = keyof typeof ERROR_CODES;
+} as const satisfies Record<ErrorCode, { status: number; title: string }>;
 
 /** RFC 9457 problem details, as every error response carries them. */
 export interface ProblemDetails {
@@ -66,8 +67,4 @@ export interface ProblemDetails {
   /** Field-level validation errors: path → messages. */
   errors?: Array<{ path: string; message: string }>;
   requestId?: string;
-}
-
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
 }

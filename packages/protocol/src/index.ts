@@ -1,4 +1,10 @@
-export { ERROR_CODES, isErrorCode } from './error-codes.js';
+export { ERROR_CODES } from './error-codes.js';
+export {
+  ERROR_CODE_NAMES,
+  TRANSCODE_ERROR_CODE_NAMES,
+  isErrorCode,
+  isTranscodeErrorCode,
+} from './code-names.js';
 export type { ErrorCode, ProblemDetails } from './error-codes.js';
 export { ERROR_CODE_DOCS, ERROR_DOCS_PATH, TRANSCODE_ERROR_DOCS, problemTypeUrl } from './error-docs.js';
 export type { ErrorCodeDoc } from './error-docs.js';
@@ -22,7 +28,6 @@ export {
   TRANSCODE_ERROR_CODES,
   describeTranscodeFailure,
   formatTranscodeFailure,
-  isTranscodeErrorCode,
   parseTranscodeFailure,
 } from './transcode-errors.js';
 export type { TranscodeErrorCode, TranscodeFailure } from './transcode-errors.js';

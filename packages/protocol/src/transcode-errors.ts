@@ -1,3 +1,7 @@
+import { isTranscodeErrorCode, type TranscodeErrorCode } from './code-names.js';
+
+export type { TranscodeErrorCode } from './code-names.js';
+
 /**
  * Why a `transcode` job failed, by stable machine-readable code, with the sentence users read
  * (`message`). The worker fails a job with an error whose message is `<code>: <sentence>`; BullMQ stores that message as the job's
@@ -51,20 +55,12 @@ export const TRANSCODE_ERROR_CODES = {
     title: 'ffmpeg failed; the job is retried',
     message: 'The video could not be converted',
   },
-} as const satisfies Record<string, { permanent: boolean; title: string; message: string }>;
-
-/** One of {@link TRANSCODE_ERROR_CODES}. */
-export type TranscodeErrorCode = keyof typeof TRANSCODE_ERROR_CODES;
+} as const satisfies Record<TranscodeErrorCode, { permanent: boolean; title: string; message: string }>;
 
 /** A failure read back from a job. */
 export interface TranscodeFailure {
   code: TranscodeErrorCode;
   message: string;
-}
-
-/** Type guard for {@link TranscodeErrorCode}. */
-export function isTranscodeErrorCode(value: unknown): value is TranscodeErrorCode {
-  return typeof value === 'string' && Object.hasOwn(TRANSCODE_ERROR_CODES, value);
 }
 
 /**
