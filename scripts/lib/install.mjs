@@ -68,14 +68,9 @@ export function ensureNodeModules() {
   if (previous === digest) return;
   const fresh = !existsSync(join(root, 'node_modules')) && existsSync(join(root, 'package-lock.json'));
   step(fresh ? 'installing npm packages (npm ci)' : 'installing npm packages (npm install)');
-  let status = run('npm', [fresh ? 'ci' : 'install', '--no-audit', '--no-fund'], { cwd: root });
-  if (status !== 0 && fresh) {
-    // npm ci refuses a lockfile written with omit-lockfile-registry-resolved (as on this
-    // project's machines): it lacks other platforms' optional packages. npm install accepts it
-    // and installs the same versions.
-    step('npm ci refused the lockfile; installing with npm install instead');
-    status = run('npm', ['install', '--no-audit', '--no-fund'], { cwd: root });
-  }
+  // The lockfile is kept in sync with every manifest (test/scripts/lockfile.test.ts), so a fresh
+  // clone gets exactly the locked versions.
+  const status = run('npm', [fresh ? 'ci' : 'install', '--no-audit', '--no-fund'], { cwd: root });
   if (status !== 0) {
     throw new SetupError(
       'npm could not install the packages',
