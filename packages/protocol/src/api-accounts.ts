@@ -46,7 +46,7 @@ export const userSchema = z
   })
   .meta({ id: 'User', description: 'A member of an organisation.' });
 /** A member of an organisation. */
-export type User = z.output<typeof userSchema>;
+export interface User extends z.output<typeof userSchema> {}
 
 /** `GET /v1/users`. */
 export const userListSchema = z
@@ -60,7 +60,7 @@ export const userListSchema = z
   })
   .meta({ id: 'UserList', description: 'One page of members, oldest first.' });
 /** One page of members. */
-export type UserList = z.output<typeof userListSchema>;
+export interface UserList extends z.output<typeof userListSchema> {}
 
 /** `POST /v1/users`: the only answer that carries the invitation token. */
 export const invitationSchema = z
@@ -80,7 +80,7 @@ export const invitationSchema = z
   })
   .meta({ id: 'Invitation', description: 'A new member’s invitation.' });
 /** A new member's invitation. */
-export type Invitation = z.output<typeof invitationSchema>;
+export interface Invitation extends z.output<typeof invitationSchema> {}
 
 /** An organisation as the API shows it. */
 export const orgSchema = z
@@ -102,7 +102,7 @@ export const orgSchema = z
   })
   .meta({ id: 'Org', description: 'An organisation.' });
 /** An organisation. */
-export type Org = z.output<typeof orgSchema>;
+export interface Org extends z.output<typeof orgSchema> {}
 
 /** The answer of sign-up, login, refresh and accept-invite (the same tokens are also set as cookies). */
 export const sessionSchema = z
@@ -121,7 +121,7 @@ export const sessionSchema = z
   })
   .meta({ id: 'Session', description: 'A signed-in session: who, and its tokens.' });
 /** A signed-in session. */
-export type Session = z.output<typeof sessionSchema>;
+export interface Session extends z.output<typeof sessionSchema> {}
 
 const meFields = {
   user: userSchema.describe('The member, or for an API key the member who created it.'),
@@ -170,7 +170,7 @@ export const apiKeySchema = z
   })
   .meta({ id: 'ApiKey', description: 'An API key, without its secret.' });
 /** An API key, without its secret. */
-export type ApiKey = z.output<typeof apiKeySchema>;
+export interface ApiKey extends z.output<typeof apiKeySchema> {}
 
 /** `POST /v1/api-keys`: the only answer that carries the key itself. */
 export const createdApiKeySchema = z
@@ -185,7 +185,7 @@ export const createdApiKeySchema = z
   })
   .meta({ id: 'CreatedApiKey', description: 'A new API key, with its secret (shown once).' });
 /** A new API key, with its secret. */
-export type CreatedApiKey = z.output<typeof createdApiKeySchema>;
+export interface CreatedApiKey extends z.output<typeof createdApiKeySchema> {}
 
 /** `GET /v1/api-keys`: no secret, no hash. */
 export const apiKeyListSchema = z
@@ -194,4 +194,4 @@ export const apiKeyListSchema = z
   })
   .meta({ id: 'ApiKeyList', description: 'The organisation’s API keys.' });
 /** The organisation's API keys. */
-export type ApiKeyList = z.output<typeof apiKeyListSchema>;
+export interface ApiKeyList extends z.output<typeof apiKeyListSchema> {}

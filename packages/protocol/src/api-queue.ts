@@ -27,4 +27,4 @@ export const queueHealthSchema = z
   })
   .meta({ id: 'QueueHealth', description: 'The transcode queue’s depth and workers.' });
 /** The transcode queue's depth and workers. */
-export type QueueHealth = z.output<typeof queueHealthSchema>;
+export interface QueueHealth extends z.output<typeof queueHealthSchema> {}

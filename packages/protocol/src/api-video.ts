@@ -105,7 +105,7 @@ export const videoProgressSchema = z
   })
   .meta({ id: 'VideoProgress', description: 'Processing progress: the current stage and 0–100 within it.' });
 /** Processing progress: the current stage and 0–100 within it. */
-export type VideoProgress = z.output<typeof videoProgressSchema>;
+export interface VideoProgress extends z.output<typeof videoProgressSchema> {}
 
 /** A video as the API returns it: `id`, never `_id`; no storage keys. */
 export const videoSchema = z
@@ -156,7 +156,7 @@ export const videoSchema = z
   })
   .meta({ id: 'Video', description: 'A video as the API returns it.' });
 /** A video as the API returns it. */
-export type Video = z.output<typeof videoSchema>;
+export interface Video extends z.output<typeof videoSchema> {}
 
 /** `GET /v1/videos`: one page, newest first. */
 export const videoListSchema = z
@@ -169,7 +169,7 @@ export const videoListSchema = z
   })
   .meta({ id: 'VideoList', description: 'One page of videos, newest first.' });
 /** One page of {@link Video}s; pass `nextCursor` back to get the next page (null on the last). */
-export type VideoList = z.output<typeof videoListSchema>;
+export interface VideoList extends z.output<typeof videoListSchema> {}
 
 const statsTotals = {
   count: z.number().int().min(0).describe('Videos.'),
@@ -187,7 +187,7 @@ export const videoStatsSchema = z
   })
   .meta({ id: 'VideoStats', description: 'Counts, duration and bytes by status.' });
 /** Counts, duration and bytes by status. */
-export type VideoStats = z.output<typeof videoStatsSchema>;
+export interface VideoStats extends z.output<typeof videoStatsSchema> {}
 
 /** A signed delivery URL, or null while the video does not have that file. */
 const signedUrl = (what: string) =>
@@ -221,7 +221,7 @@ export const playbackDescriptorSchema = z
       'Where a video can be played from. Every URL is signed: the token is in the path (`/v1/play/{token}/{videoId}/…`) so relative URIs inherit it.',
   });
 /** Where a video can be played from, as answered by `GET /v1/videos/:id/playback`. */
-export type PlaybackDescriptor = z.output<typeof playbackDescriptorSchema>;
+export interface PlaybackDescriptor extends z.output<typeof playbackDescriptorSchema> {}
 
 /** `POST /v1/videos/:id/playback-tokens`. */
 export const playbackTokenSchema = z
@@ -232,4 +232,4 @@ export const playbackTokenSchema = z
   })
   .meta({ id: 'PlaybackToken', description: 'A playback token for one video, and the descriptor it signs.' });
 /** A playback token for one video, as minted by `POST /v1/videos/:id/playback-tokens`. */
-export type PlaybackToken = z.output<typeof playbackTokenSchema>;
+export interface PlaybackToken extends z.output<typeof playbackTokenSchema> {}

@@ -19,14 +19,14 @@ export const webhookSchema = z
   })
   .meta({ id: 'Webhook', description: 'A webhook endpoint, without its secret.' });
 /** A webhook endpoint. */
-export type Webhook = z.output<typeof webhookSchema>;
+export interface Webhook extends z.output<typeof webhookSchema> {}
 
 /** `GET /v1/webhooks`. */
 export const webhookListSchema = z
   .strictObject({ items: z.array(webhookSchema) })
   .meta({ id: 'WebhookList', description: 'The organisation’s webhook endpoints.' });
 /** The organisation's webhook endpoints. */
-export type WebhookList = z.output<typeof webhookListSchema>;
+export interface WebhookList extends z.output<typeof webhookListSchema> {}
 
 /** `POST /v1/webhooks`: the only answer that carries the signing secret. */
 export const webhookWithSecretSchema = z
@@ -36,7 +36,7 @@ export const webhookWithSecretSchema = z
   })
   .meta({ id: 'WebhookWithSecret', description: 'A webhook endpoint and its signing secret (shown once).' });
 /** A webhook endpoint and its signing secret. */
-export type WebhookWithSecret = z.output<typeof webhookWithSecretSchema>;
+export interface WebhookWithSecret extends z.output<typeof webhookWithSecretSchema> {}
 
 /** `POST /v1/webhooks/:id/rotate-secret`. */
 export const rotatedWebhookSecretSchema = webhookWithSecretSchema
@@ -51,7 +51,7 @@ export const rotatedWebhookSecretSchema = webhookWithSecretSchema
     description: 'The new signing secret, and how long the old one lives.',
   });
 /** The new signing secret, and how long the old one lives. */
-export type RotatedWebhookSecret = z.output<typeof rotatedWebhookSecretSchema>;
+export interface RotatedWebhookSecret extends z.output<typeof rotatedWebhookSecretSchema> {}
 
 /** A delivery-log entry as the API returns it: one per attempt. */
 export const deliverySchema = z
@@ -71,7 +71,7 @@ export const deliverySchema = z
   })
   .meta({ id: 'Delivery', description: 'One delivery attempt of a webhook event.' });
 /** One delivery attempt of a webhook event. */
-export type Delivery = z.output<typeof deliverySchema>;
+export interface Delivery extends z.output<typeof deliverySchema> {}
 
 /** `GET /v1/webhooks/:id/deliveries`. */
 export const deliveryListSchema = z
@@ -81,4 +81,4 @@ export const deliveryListSchema = z
   })
   .meta({ id: 'DeliveryList', description: 'One page of delivery attempts, newest first.' });
 /** One page of delivery attempts. */
-export type DeliveryList = z.output<typeof deliveryListSchema>;
+export interface DeliveryList extends z.output<typeof deliveryListSchema> {}
