@@ -1,7 +1,7 @@
 import type { Storage } from '@reelkit/storage';
 import type { Context } from 'koa';
 import { AppError } from '../http/app-error.js';
-import { httpDate, ifRangeAllows, isNotModified } from './conditional-request.js';
+import { evaluatePreconditions, httpDate, ifRangeAllows } from './conditional-request.js';
 import { contentRange, parseRange, unsatisfiedContentRange } from './parse-range.js';
 import type { StoredFile, Video } from './video-model.js';
 
@@ -14,8 +14,10 @@ export function playableFile(video: Pick<Video, 'mp4' | 'source'>): StoredFile |
 }
 
 /**
- * Answers GET/HEAD of a stored file with RFC 9110 range and conditional semantics. Everything it
- * needs (size, entity tag, date, type) comes from the document: no stat per request.
+ * Answers GET/HEAD of a stored file with RFC 9110 range and conditional semantics: `If-Match` /
+ * `If-Unmodified-Since` (412), then `If-None-Match` / `If-Modified-Since` (304), then `Range` with
+ * `If-Range` (206, 416) for GET only. Everything it needs (size, entity tag, date, type) comes from
+ * the caller: no stat per request.
  *
  * When the storage can open objects for sending (`openReader`, the local driver), the bytes go
  * straight to the socket through pooled 1 MiB buffers and a cached descriptor, and this resolves
@@ -35,17 +37,25 @@ export async function sendStoredFile(
   ctx.set('Last-Modified', httpDate(file.lastModified));
   ctx.set('Cache-Control', options.cacheControl ?? FILE_CACHE_CONTROL);
 
-  if (
-    isNotModified(
-      { ifNoneMatch: ctx.get('If-None-Match'), ifModifiedSince: ctx.get('If-Modified-Since') },
-      validators,
-    )
-  ) {
+  const precondition = evaluatePreconditions(
+    {
+      ifMatch: ctx.get('If-Match'),
+      ifUnmodifiedSince: ctx.get('If-Unmodified-Since'),
+      ifNoneMatch: ctx.get('If-None-Match'),
+      ifModifiedSince: ctx.get('If-Modified-Since'),
+    },
+    validators,
+  );
+  if (precondition === 'precondition_failed') {
+    throw new AppError('precondition_failed', 'The file is not the version the request is conditional on');
+  }
+  if (precondition === 'not_modified') {
     ctx.status = 304;
     return;
   }
 
-  const header = ctx.get('Range');
+  // RFC 9110 §14.2: range handling is defined for GET only; HEAD answers as a plain GET would.
+  const header = ctx.method === 'GET' ? ctx.get('Range') : '';
   const decision =
     header && ifRangeAllows(ctx.get('If-Range') || undefined, validators)
       ? parseRange(header, file.size)
