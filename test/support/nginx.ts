@@ -2,7 +2,7 @@
 // configuration, stopped by the caller. Shared by the tests and the benchmarks.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -44,14 +44,15 @@ const accepts = (port: number) =>
   });
 
 /**
- * Starts one nginx master and worker in the foreground. `servers` is the body of the `http`
- * block's `server { … }` after its `listen` line, e.g. `location / { root /srv; }`. The rest is
+ * Starts one nginx master and worker in the foreground. `server` is the body of the `http`
+ * block's `server { … }` after its `listen` line, e.g. `location / { root /srv; }`, or a function
+ * of the port that returns the rest of the `http` block, `server` included. The rest is
  * what a production static server has: `sendfile on`, `tcp_nopush on`, long keep-alive, no
  * access log.
  */
 export async function startNginx(
-  server: string,
-  options: { workers?: number; http?: string; timeoutMs?: number } = {},
+  server: string | ((port: number) => { http: string }),
+  options: { workers?: number; timeoutMs?: number } = {},
 ): Promise<RunningNginx> {
   const bin = nginxBinary();
   if (!bin) throw new Error('nginx is missing: apt-get install nginx-light (npm test installs it when root)');
@@ -75,11 +76,7 @@ http {
   keepalive_requests 1000000;
   client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi;
   uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
-  ${options.http ?? ''}
-  server {
-    listen 127.0.0.1:${port};
-    ${server}
-  }
+${typeof server === 'string' ? `  server {\n    listen 127.0.0.1:${port};\n    ${server}\n  }` : server(port).http}
 }
 `,
   );
@@ -112,4 +109,28 @@ http {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * deploy/nginx/reelkit.conf.template with its `${REELKIT_*}` values filled in, as envsubst would:
+ * what the x-accel tests and benchmarks run, so the shipped file is the tested one.
+ */
+export function reelkitNginxConfig(values: {
+  listen: string;
+  upstream: string;
+  storageDir: string;
+  accelPrefix: string;
+}): string {
+  const template = readFileSync(new URL('../../deploy/nginx/reelkit.conf.template', import.meta.url), 'utf8');
+  const vars: Record<string, string> = {
+    REELKIT_LISTEN: values.listen,
+    REELKIT_UPSTREAM: values.upstream,
+    REELKIT_STORAGE_DIR: values.storageDir.replace(/\/$/, ''),
+    REELKIT_ACCEL_PREFIX: values.accelPrefix,
+  };
+  return template
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('#'))
+    .join('\n')
+    .replace(/\$\{(REELKIT_[A-Z_]+)\}/g, (all, name: string) => vars[name] ?? all);
 }

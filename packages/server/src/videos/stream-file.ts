@@ -21,6 +21,19 @@ export function playableFile(video: Pick<Video, 'mp4' | 'source'>): StoredFile |
  */
 export type FileToSend = StoredFile | { key: string; mimeType: string };
 
+/**
+ * With nginx in front (`DELIVERY_OFFLOAD=x-accel`): the `internal` location that serves storage
+ * keys as files. `undefined`: Reelkit sends the bytes.
+ */
+export type DeliveryOffload = { accelPrefix: string } | undefined;
+
+export function deliveryOffloadOf(config: {
+  DELIVERY_OFFLOAD: 'none' | 'x-accel';
+  DELIVERY_ACCEL_PREFIX: string;
+}): DeliveryOffload {
+  return config.DELIVERY_OFFLOAD === 'x-accel' ? { accelPrefix: config.DELIVERY_ACCEL_PREFIX } : undefined;
+}
+
 const isKnown = (file: FileToSend): file is StoredFile => 'etag' in file;
 
 /** Opens the file for sending and says what it is; `null` reader for drivers without `openReader`. */
@@ -45,6 +58,32 @@ async function open(
   return { file: storedFileFromStat(stat, target.mimeType), reader: null };
 }
 
+/** One range as every client sends it: `bytes=a-b`, `bytes=a-` or `bytes=-n`, no spaces, no list. */
+const PLAIN_RANGE = /^bytes=(?:\d{1,15}-\d{0,15}|-\d{1,15})$/;
+
+/**
+ * Whether nginx, sent this request by X-Accel-Redirect, answers it as this module would: no
+ * `Range`, or one plain satisfiable range on a GET. Every other `Range` — unsatisfiable, invalid,
+ * several, or on a HEAD — nginx answers with 416 or multipart (see the differences listed in
+ * test/integration/delivery-vs-nginx.test.ts), and on a 416 it would keep the headers it had added
+ * for the 200 (a year of caching), so Reelkit answers those few itself. The size comes from the
+ * document or the shared descriptor (no `stat`); requests without `Range`, every segment a player
+ * fetches, open nothing.
+ */
+async function nginxAnswersAlike(ctx: Context, storage: Storage, target: FileToSend): Promise<boolean> {
+  const header = ctx.get('Range');
+  if (!header) return true;
+  if (ctx.method !== 'GET' || !PLAIN_RANGE.test(header)) return false;
+  let size: number;
+  if (isKnown(target)) size = target.size;
+  else {
+    const { file, reader } = await open(storage, target);
+    reader?.release();
+    size = file.size;
+  }
+  return parseRange(header, size).kind === 'partial';
+}
+
 /**
  * The one read path of every delivered file — segments, init segments, playlists, poster,
  * storyboard and `/file`. Answers GET/HEAD with RFC 9110 semantics: `If-Match` /
@@ -56,14 +95,28 @@ async function open(
  * of files no document describes: no `stat` per request), and the bytes go straight to the socket
  * through pooled 1 MiB buffers; this resolves once they are sent, and Koa is told not to respond
  * (every header is set before the first byte). Otherwise the body is the storage read stream,
- * piped by Koa. Either way the read stops when the client goes away.
+ * piped by Koa. Either way the read stops when the client goes away. With `offload`, nginx
+ * sends the file instead (`X-Accel-Redirect`), and nothing is opened here.
  */
 export async function sendStoredFile(
   ctx: Context,
   storage: Storage,
   target: FileToSend,
-  options: { cacheControl?: string } = {},
+  options: { cacheControl?: string; offload?: DeliveryOffload } = {},
 ): Promise<void> {
+  if (options.offload && (await nginxAnswersAlike(ctx, storage, target))) {
+    // nginx serves the file from storage with sendfile, and answers Range and conditionals itself
+    // from the file (its ETag is `etagOf`'s). It keeps this answer's Content-Type; the rest (CORS)
+    // its internal location adds from $upstream_http_*. The caching policy travels in a header of
+    // our own, not Cache-Control, which nginx would also put on its 404/412/416: the location sets
+    // Cache-Control from it on 200/206/304 only, and `no-store` on anything else.
+    ctx.set('X-Accel-Redirect', `${options.offload.accelPrefix}/${target.key}`);
+    ctx.set('X-Reelkit-Cache-Control', options.cacheControl ?? FILE_CACHE_CONTROL);
+    ctx.type = target.mimeType;
+    ctx.status = 200;
+    ctx.body = '';
+    return;
+  }
   const opened = await open(storage, target);
   let reader = opened.reader;
   try {
