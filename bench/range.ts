@@ -14,10 +14,10 @@ import { once } from 'node:events';
 import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startNginx } from '../test/support/nginx.js';
 import { runWrk, writeBenchmarkSection, type WrkResult } from './lib/report.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -97,15 +97,6 @@ async function serve(): Promise<void> {
   console.log(`listening ${typeof address === 'object' && address ? address.port : 0}`);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 function rssMiB(pid: number): number {
   const status = spawnSync('cat', [`/proc/${pid}/status`], { encoding: 'utf8' }).stdout;
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
@@ -179,42 +170,6 @@ async function upload(port: number, file: string, size: number, pid: number) {
   return { id: (JSON.parse(body) as { id: string }).id, seconds, baseline, peak };
 }
 
-async function startNginx(dir: string, port: number, file: string): Promise<ChildProcess> {
-  const conf = join(dir, 'nginx.conf');
-  await writeFile(
-    conf,
-    `worker_processes 1;
-daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/nginx-error.log warn;
-user root;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi;
-  uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
-  server {
-    listen 127.0.0.1:${port};
-    location = /file { default_type video/mp4; alias ${file}; }
-  }
-}
-`,
-  );
-  const child = spawn('nginx', ['-p', dir, '-c', conf, '-e', `${dir}/nginx-error.log`], { stdio: 'inherit' });
-  for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/file`, { method: 'HEAD' }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return child;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('nginx did not start');
-}
-
 async function main(): Promise<void> {
   const services = spawnSync(process.execPath, ['scripts/services.mjs', 'up', '--profile', 'dev', '--json'], {
     cwd: root,
@@ -239,6 +194,7 @@ async function main(): Promise<void> {
   };
   await mkdir(storageDir, { recursive: true });
   const children: ChildProcess[] = [];
+  let stopNginx = async () => {};
   try {
     const source = join(work, 'source.mp4');
     console.log(`making a ${UPLOAD_MIB} MiB source…`);
@@ -281,8 +237,8 @@ async function main(): Promise<void> {
 
     const stored = join(storageDir, ORG, up.id, 'source');
     if (!existsSync(stored)) throw new Error('the upload is not in storage');
-    const nginxPort = await freePort();
-    children.push(await startNginx(work, nginxPort, stored));
+    const nginxServer = await startNginx(`location = /file { default_type video/mp4; alias ${stored}; }`);
+    stopNginx = () => nginxServer.stop();
     const bare = await startChild('bare', stored);
 
     const ranges = Math.floor(size / MiB);
@@ -300,7 +256,7 @@ end
     // Warm the page cache and both servers, then measure each in turn.
     spawnSync('cat', [stored], { stdio: ['ignore', 'ignore', 'ignore'] });
     const nodeUrl = `http://127.0.0.1:${port}/v1/videos/${up.id}/file`;
-    const nginxUrl = `http://127.0.0.1:${nginxPort}/file`;
+    const nginxUrl = `${nginxServer.url}/file`;
     const bareUrl = `http://127.0.0.1:${bare.port}/file`;
     for (const url of [nodeUrl, nginxUrl, bareUrl])
       spawnSync('wrk', ['-t1', '-c2', '-d2s', '-s', script, url]);
@@ -341,6 +297,7 @@ end
 
     await writeSection({ up, uploadMiBs, reelkit, nginx, bareNode, ratio, load });
   } finally {
+    await stopNginx();
     for (const c of children.reverse()) {
       c.kill('SIGTERM');
       if (c.exitCode === null) await once(c, 'exit');

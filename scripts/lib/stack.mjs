@@ -1,4 +1,5 @@
 // One call that turns a fresh machine into a running stack, and the environment each profile uses.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDebianPackages, ensureNodeModules, ensureSchemathesis } from './install.mjs';
 import { projectNode } from './node-runtime.mjs';
@@ -35,6 +36,9 @@ export async function prepareStack({ profile, browser = false }) {
   ];
   if (!process.env.REDIS_URL) needs.push(['redis-server', 'redis-server']);
   if (browser) needs.push(['chromium', 'chromium']);
+  // The delivery tests compare Reelkit with nginx and run it in front (X-Accel-Redirect). Debian
+  // puts nginx in /usr/sbin, which is not on every user's PATH.
+  if (profile === 'test' && !existsSync('/usr/sbin/nginx')) needs.push(['nginx', 'nginx-light']);
   ensureDebianPackages(needs);
   // The API contract test (test/integration/api-contract) runs schemathesis; nothing else needs Python.
   if (profile === 'test') ensureSchemathesis();

@@ -34,6 +34,7 @@ export const ERROR_MESSAGES: Readonly<Record<EmbedErrorCode, string>> = {
   playback_path_invalid: BAD_LINK,
   playback_origin_refused: 'This video may not be played on this site.',
   range_not_satisfiable: 'The video could not be loaded. Reload the page to try again.',
+  precondition_failed: 'The video changed while it was loading. Reload the page to try again.',
   rate_limited: 'Too many requests. Try again in a minute.',
   service_unavailable: UNAVAILABLE,
   internal_error: GENERIC,

@@ -51,6 +51,7 @@ export const ERROR_CODES = {
   upload_expired: { status: 410, title: 'The resumable upload expired and was removed' },
   tus_version_unsupported: { status: 412, title: 'Unsupported Tus-Resumable version' },
   range_not_satisfiable: { status: 416, title: 'Range not satisfiable' },
+  precondition_failed: { status: 412, title: 'Precondition failed' },
   // webhooks
   webhook_not_found: { status: 404, title: 'Webhook endpoint not found' },
   webhook_target_refused: { status: 400, title: 'Webhook target address refused' },

@@ -172,6 +172,11 @@ export const ERROR_CODE_DOCS: Record<ErrorCode, ErrorCodeDoc> = {
     meaning: 'No requested byte range starts inside the file.',
     action: 'Ask for a range within `Content-Range: bytes */<size>` of the answer.',
   },
+  precondition_failed: {
+    meaning:
+      'The file is not the version named by `If-Match` (strong comparison) or changed after `If-Unmodified-Since`.',
+    action: 'Fetch the file again without the condition, or with the `ETag` it answers with now.',
+  },
   webhook_not_found: {
     meaning: 'No such webhook endpoint in the caller’s organisation.',
     action: 'Check the id; list the endpoints with `GET /v1/webhooks`.',

@@ -28,6 +28,7 @@ import { createVideoModel } from './videos/video-model.js';
 import { createStorageJanitor, type StorageJanitor } from './videos/storage-janitor.js';
 import { createUploadSweeper, type UploadSweeper } from './videos/upload-sweeper.js';
 import { createVideoService } from './videos/video-service.js';
+import { deliveryOffloadOf } from './videos/stream-file.js';
 import { createTranscodeQueue, videoRoutes, type TranscodeQueue } from './videos/index.js';
 import {
   createTranscodeResults,
@@ -206,6 +207,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     defaultTtlSeconds: config.PLAYBACK_TOKEN_TTL_S,
     maxTtlSeconds: config.PLAYBACK_TOKEN_MAX_TTL_S,
     authenticate,
+    offload: deliveryOffloadOf(config),
   });
 
   const webhooks = createWebhooks({ db: deps.db, redis: deps.redis, config, logger: deps.logger });

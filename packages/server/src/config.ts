@@ -79,6 +79,22 @@ const schema = z.object({
   RATE_LIMIT_AUTH_ACCOUNT_PER_MIN: z.coerce.number().int().min(1).default(10),
   /** socket.io handshakes per client IP per minute (each verifies a token and reads the user). */
   RATE_LIMIT_SOCKET_IP_PER_MIN: z.coerce.number().int().min(1).default(600),
+  /**
+   * Who sends the bytes of delivered files (segments, playlists, poster, storyboard, `/file`):
+   * `none`, Reelkit itself; `x-accel`, nginx in front: Reelkit checks the token, path and origin,
+   * then answers with `X-Accel-Redirect: <DELIVERY_ACCEL_PREFIX>/<storage key>` and nginx serves
+   * the file from its `internal` location (docs/guide-scaling.md).
+   * @defaultValue `none`
+   */
+  DELIVERY_OFFLOAD: z.enum(['none', 'x-accel']).default('none'),
+  /**
+   * The nginx `internal` location that maps storage keys to files, for `DELIVERY_OFFLOAD=x-accel`.
+   * @defaultValue `/_reelkit_storage`
+   */
+  DELIVERY_ACCEL_PREFIX: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9_-]+)+$/, 'must be a path such as /_reelkit_storage')
+    .default('/_reelkit_storage'),
   PLAYBACK_KEYS: z.string().optional(),
   PLAYBACK_TOKEN_TTL_S: z.coerce.number().int().min(10).max(86_400).default(3600),
   PLAYBACK_TOKEN_MAX_TTL_S: z.coerce.number().int().min(10).max(86_400).default(86_400),

@@ -8,6 +8,7 @@ import { AppError } from '../http/app-error.js';
 import type { OrgModel } from '../orgs/org-model.js';
 import { PlaybackTokenError, type PlaybackClaims, type PlaybackTokens } from '../playback/playback-tokens.js';
 import type { Video, VideoModel } from '../videos/video-model.js';
+import { etagOf } from '../videos/stored-file.js';
 import { embedCsp, frameAncestors, renderEmbedPage, renderMessagePage } from './embed-page.js';
 import { oembedSize, oembedVideo, parseVideoUrl } from './oembed.js';
 
@@ -86,7 +87,7 @@ export function embedRoutes(deps: EmbedRouteDeps): Router {
     ctx.set('Access-Control-Allow-Origin', '*');
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.type = 'text/javascript; charset=utf-8';
-    ctx.etag = `"${info.size.toString(36)}-${Math.floor(info.mtimeMs).toString(36)}"`;
+    ctx.etag = etagOf(info);
     ctx.lastModified = info.mtime;
     ctx.status = 200;
     if (ctx.fresh) {

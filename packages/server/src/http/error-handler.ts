@@ -3,6 +3,15 @@ import type { Middleware } from 'koa';
 import type { Logger } from '../logger.js';
 import { AppError } from './app-error.js';
 
+/** Headers about a representation the route was about to send, dropped from an error answer. */
+const REPRESENTATION_HEADERS = [
+  'Cache-Control',
+  'ETag',
+  'Last-Modified',
+  'Content-Range',
+  'Content-Disposition',
+];
+
 /** Errors from Koa, koa-body or raw-body carry `status`/`expose`; map the common ones to our codes. */
 function fromHttpError(err: {
   status?: number;
@@ -64,6 +73,10 @@ export function errorHandler(options: {
       else if (options.development) body.detail = err.message;
       if (appError?.errors) body.errors = appError.errors;
       if (options.development && status >= 500 && err.stack) body.stack = err.stack;
+      // The route may have described the file it meant to send (validators, a year of caching):
+      // none of that is true of this problem document, which no cache should keep.
+      for (const name of REPRESENTATION_HEADERS) ctx.remove(name);
+      ctx.set('Cache-Control', 'no-store');
       for (const [k, v] of Object.entries(appError?.headers ?? {})) ctx.set(k, v);
       ctx.status = status;
       ctx.type = 'application/problem+json';

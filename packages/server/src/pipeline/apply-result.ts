@@ -1,5 +1,6 @@
 import type { TranscodeFailure, TranscodeProgress, TranscodeResult } from '@reelkit/protocol';
 import type { StoredObject } from '@reelkit/storage';
+import { storedFileFromStat } from '../videos/stored-file.js';
 
 /**
  * The document update for a finished job. Pure: the caller supplies the stat of the progressive
@@ -17,13 +18,7 @@ export function readyUpdate(result: TranscodeResult, mp4: StoredObject | null) {
       sensitivity: result.sensitivity,
       ...(mp4
         ? {
-            mp4: {
-              key: result.mp4Key,
-              size: mp4.size,
-              etag: `"${mp4.size.toString(36)}-${Math.floor(mp4.mtime.getTime()).toString(36)}"`,
-              lastModified: mp4.mtime,
-              mimeType: 'video/mp4',
-            },
+            mp4: storedFileFromStat({ ...mp4, key: result.mp4Key }),
           }
         : {}),
     },

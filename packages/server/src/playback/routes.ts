@@ -15,7 +15,7 @@ import { defineRoute, type RouteDef } from '../http/define-route.js';
 import { objectIdOr404 } from '../http/object-id.js';
 import type { OrgModel } from '../orgs/org-model.js';
 import { createFileCache } from '../videos/file-cache.js';
-import { playableFile, sendStoredFile } from '../videos/stream-file.js';
+import { playableFile, sendStoredFile, type DeliveryOffload } from '../videos/stream-file.js';
 import { FILE_ANSWERS, FILE_HEADERS, RANGE_HEADERS } from '../videos/streaming-docs.js';
 import type { Video, VideoModel } from '../videos/video-model.js';
 import { deliveryBase, parseDeliveryPath } from './delivery-path.js';
@@ -31,6 +31,8 @@ export interface PlaybackRouteDeps {
   maxTtlSeconds: number;
   /** The API's authenticate middleware (access token, API key or cookie). */
   authenticate: Middleware;
+  /** nginx sends the bytes (`DELIVERY_OFFLOAD=x-accel`); default: Reelkit does. */
+  offload?: DeliveryOffload;
 }
 
 const mintBody = z.strictObject({
@@ -130,7 +132,7 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
   preflight: (router: Router) => void;
   authenticateFile: Middleware;
 } {
-  const { Video, Org, storage, playbackTokens } = deps;
+  const { Video, Org, storage, playbackTokens, offload } = deps;
 
   const mint = (video: Video, ttlSeconds?: number, origins?: string[]) =>
     playbackTokens.sign({
@@ -314,23 +316,14 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
         if (!file) {
           const stored = await playableOf(claims.orgId, videoId);
           if (!stored) throw new AppError('video_not_ready');
-          await sendStoredFile(ctx, storage, stored, { cacheControl: 'private, max-age=3600' });
+          await sendStoredFile(ctx, storage, stored, { cacheControl: 'private, max-age=3600', offload });
           return;
         }
-        const key = `${claims.orgId}/${videoId}/${file.path}`;
-        const stat = await storage.stat(key);
-        if (!stat) throw new AppError('not_found', 'This video has no such file (yet)');
         await sendStoredFile(
           ctx,
           storage,
-          {
-            key,
-            size: stat.size,
-            etag: `"${stat.size.toString(36)}-${Math.floor(stat.mtime.getTime()).toString(36)}"`,
-            lastModified: stat.mtime,
-            mimeType: file.contentType,
-          },
-          { cacheControl: file.cacheControl },
+          { key: `${claims.orgId}/${videoId}/${file.path}`, mimeType: file.contentType },
+          { cacheControl: file.cacheControl, offload },
         );
       },
     ),
@@ -352,7 +345,7 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
     deliveryCors(ctx, claims);
     const stored = await playableOf(claims.orgId, id);
     if (!stored) throw new AppError('upload_incomplete', 'The upload of this video has not finished');
-    await sendStoredFile(ctx, storage, stored);
+    await sendStoredFile(ctx, storage, stored, { offload });
   };
 
   return { defs, preflight, authenticateFile };

@@ -11,7 +11,7 @@ import type { Logger } from '../logger.js';
 import { fileQuery, listVideosQuery, titleFromFileName, updateVideoBody } from './schemas.js';
 import { createFileCache } from './file-cache.js';
 import { FILE_ANSWERS, FILE_HEADERS, RANGE_HEADERS } from './streaming-docs.js';
-import { playableFile, sendStoredFile } from './stream-file.js';
+import { deliveryOffloadOf, playableFile, sendStoredFile } from './stream-file.js';
 import type { TranscodeQueue } from './transcode-queue.js';
 import { tusRoutes } from './tus-routes.js';
 import { receiveMultipart } from './upload-multipart.js';
@@ -302,7 +302,7 @@ export function videoRoutes(deps: VideoRoutesDeps): {
           async () => playableFile(await service.find(orgId, id, ['source', 'mp4'])) ?? null,
         );
         if (!file) throw new AppError('upload_incomplete', 'The upload of this video has not finished');
-        await sendStoredFile(ctx, storage, file);
+        await sendStoredFile(ctx, storage, file, { offload: deliveryOffloadOf(config) });
       },
     ),
   );

@@ -1,16 +1,20 @@
-import { createHash } from 'node:crypto';
 import type { StoredObject } from '@reelkit/storage';
 import type { StoredFile } from './video-model.js';
 
 /**
- * What the file route needs about a file written by the transcoder (the progressive MP4), from one
- * `storage.stat` when its result is applied: size, date and a strong entity tag derived from key,
- * size and mtime, so a rewritten file gets a new tag.
+ * The strong entity tag of a stored file from its size and modification time, in nginx's format
+ * (`"<mtime seconds, hex>-<size, hex>"`): output files are written once and renamed into place, so
+ * a rewritten file has a new date or size, and a cache filled through Reelkit's own read path stays
+ * valid when nginx serves the same file (`DELIVERY_OFFLOAD=x-accel`).
+ */
+export function etagOf(object: Pick<StoredObject, 'size' | 'mtime'>): string {
+  return `"${Math.floor(object.mtime.getTime() / 1000).toString(16)}-${object.size.toString(16)}"`;
+}
+
+/**
+ * What the file routes need about a file written by the transcoder, from one `stat` (or an open
+ * descriptor's `fstat`): size, date and a strong entity tag.
  */
 export function storedFileFromStat(object: StoredObject, mimeType = 'video/mp4'): StoredFile {
-  const tag = createHash('sha256')
-    .update(`${object.key}\n${object.size}\n${object.mtime.getTime()}`)
-    .digest('base64url')
-    .slice(0, 27);
-  return { key: object.key, size: object.size, etag: `"${tag}"`, lastModified: object.mtime, mimeType };
+  return { key: object.key, size: object.size, etag: etagOf(object), lastModified: object.mtime, mimeType };
 }

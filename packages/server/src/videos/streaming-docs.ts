@@ -13,6 +13,16 @@ export const RANGE_HEADERS: readonly HeaderSpec[] = [
     required: false,
     description: 'An ETag or HTTP date: the range applies only while the file is that version.',
   },
+  {
+    name: 'If-Match',
+    required: false,
+    description: 'ETags (strong comparison) or `*`: 412 unless the file is one of them.',
+  },
+  {
+    name: 'If-Unmodified-Since',
+    required: false,
+    description: 'An HTTP date: 412 when the file changed after it.',
+  },
   { name: 'If-None-Match', required: false, description: 'ETags the client has: 304 when one matches.' },
   { name: 'If-Modified-Since', required: false, description: 'An HTTP date: 304 when not modified since.' },
 ];
@@ -21,6 +31,7 @@ export const RANGE_HEADERS: readonly HeaderSpec[] = [
 export const FILE_ANSWERS: Readonly<Record<number, string>> = {
   206: 'Partial content: the requested range (`Content-Range` says which).',
   304: 'Not modified: the client’s copy (`If-None-Match` / `If-Modified-Since`) is current.',
+  412: 'A precondition failed (`precondition_failed`): `If-Match` or `If-Unmodified-Since` is false.',
   416: 'The range lies beyond the end of the file (`range_not_satisfiable`; `Content-Range: bytes */size`).',
 };
 

@@ -77,6 +77,7 @@ describe('GET /v1/videos/:id/file (progressive streaming)', () => {
     expect(res.status).toBe(416);
     expect(res.headers.get('content-range')).toBe(`bytes */${size()}`);
     expect((await res.json()).code).toBe('range_not_satisfiable');
+    expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
   it.each([
@@ -97,15 +98,46 @@ describe('GET /v1/videos/:id/file (progressive streaming)', () => {
     expect(res.headers.get('content-range')).toBe(`bytes 0-199/${size()}`);
   });
 
-  it('answers HEAD with the headers of GET and no body', async () => {
+  it('answers HEAD with the headers of a GET and no body, ignoring Range (RFC 9110 §14.2)', async () => {
     const res = await get({ range: 'bytes=10-19' }, 'HEAD');
-    expect(res.status).toBe(206);
-    expect(res.headers.get('content-length')).toBe('10');
-    expect(res.headers.get('content-range')).toBe(`bytes 10-19/${size()}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-length')).toBe(String(size()));
+    expect(res.headers.get('content-range')).toBeNull();
     expect((await res.arrayBuffer()).byteLength).toBe(0);
     const full = await get({}, 'HEAD');
     expect(full.status).toBe(200);
     expect(full.headers.get('content-length')).toBe(String(size()));
+  });
+
+  it('answers 412 to a false If-Match or If-Unmodified-Since before looking at Range, uncached', async () => {
+    const { headers } = await get({}, 'HEAD');
+    const etag = headers.get('etag')!;
+    for (const conditions of <Array<Record<string, string>>>[
+      { 'if-match': '"other"' },
+      { 'if-match': `W/${etag}` },
+      { 'if-unmodified-since': 'Thu, 01 Jan 1970 00:00:00 GMT' },
+    ]) {
+      const res = await get({ ...conditions, range: 'bytes=0-9' });
+      expect(res.status, JSON.stringify(conditions)).toBe(412);
+      expect((await res.json()).code).toBe('precondition_failed');
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('content-range')).toBeNull();
+    }
+    for (const ifMatch of [etag, '*', `"a", ${etag}`]) {
+      const res = await get({ 'if-match': ifMatch, range: 'bytes=0-9' });
+      expect(res.status, ifMatch).toBe(206);
+      await res.arrayBuffer();
+    }
+  });
+
+  it('takes only HTTP-dates as dates: an ISO If-Range means the whole file, an ISO If-Modified-Since nothing', async () => {
+    const iso = new Date(Date.now() + 86_400_000).toISOString();
+    const ranged = await get({ range: 'bytes=0-9', 'if-range': iso });
+    expect(ranged.status).toBe(200);
+    expect(Buffer.from(await ranged.arrayBuffer()).length).toBe(size());
+    const modified = await get({ 'if-modified-since': iso });
+    expect(modified.status).toBe(200);
+    await modified.arrayBuffer();
   });
 
   it('answers 304 to If-None-Match and If-Modified-Since, and honours If-Range', async () => {

@@ -1,0 +1,209 @@
+// DELIVERY_OFFLOAD=x-accel end to end: Debian's nginx-light on loopback with the shipped
+// deploy/nginx/reelkit.conf.template in front of a real API, serving the bytes from storage after
+// Reelkit's checks; hls.js in Chromium plays through it from another origin.
+import { createRequire } from 'node:module';
+import { readFile, stat } from 'node:fs/promises';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { etagOf } from '../../packages/server/src/videos/stored-file.js';
+import { call, signup, startTestApi, type TestApi } from '../support/api-server.js';
+import { launchBrowser, serveSite, type StaticSite, type TestBrowser } from '../support/browser.js';
+import { makeReadyVideo, type ReadyVideo } from '../support/hls-fixture.js';
+import { reelkitNginxConfig, startNginx, type RunningNginx } from '../support/nginx.js';
+import { stackEnv } from '../support/stack-env.js';
+
+const ACCEL_PREFIX = '/_reelkit_storage';
+let clockOffset = 0;
+
+/** A GET whose path is sent exactly as written (fetch would normalise it). */
+function rawGet(base: string, path: string): Promise<{ status: number; body: Buffer }> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('nginx in front, serving the bytes (DELIVERY_OFFLOAD=x-accel)', () => {
+  let api: TestApi;
+  let nginx: RunningNginx;
+  let video: ReadyVideo;
+  let admin: Awaited<ReturnType<typeof signup>>;
+  let site: StaticSite | undefined;
+  let browser: TestBrowser | undefined;
+
+  beforeAll(async () => {
+    api = await startTestApi(
+      { DELIVERY_OFFLOAD: 'x-accel', DELIVERY_ACCEL_PREFIX: ACCEL_PREFIX, TRUST_PROXY: 'true' },
+      { now: () => Date.now() + clockOffset },
+    );
+    admin = await signup(api.url);
+    video = await makeReadyVideo(api.db, stackEnv().STORAGE_DIR, admin.orgId, { seconds: 6 });
+    const conf = (port: number) =>
+      reelkitNginxConfig({
+        listen: `127.0.0.1:${port}`,
+        upstream: new URL(api.url).host,
+        storageDir: stackEnv().STORAGE_DIR,
+        accelPrefix: ACCEL_PREFIX,
+      });
+    nginx = await startNginx((port) => ({ http: conf(port) }));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    await nginx?.stop();
+    await api?.close();
+  });
+
+  const mint = async (body: object = {}) => {
+    const res = await call(api.url, 'POST', `/v1/videos/${video.videoId}/playback-tokens`, {
+      token: admin.accessToken,
+      body,
+    });
+    expect(res.status).toBe(201);
+    return (res.body as { token: string }).token;
+  };
+  const play = (token: string, path: string, base = nginx.url) =>
+    `${base}/v1/play/${token}/${video.videoId}/${path}`;
+
+  it('Reelkit answers with X-Accel-Redirect and no bytes; nginx sends the file', async () => {
+    const token = await mint();
+    const direct = await fetch(play(token, 'hls/360p/seg_00001.m4s', api.url));
+    expect(direct.status).toBe(200);
+    expect(direct.headers.get('x-accel-redirect')).toBe(
+      `${ACCEL_PREFIX}/${video.orgId}/${video.videoId}/hls/360p/seg_00001.m4s`,
+    );
+    expect((await direct.arrayBuffer()).byteLength).toBe(0);
+    const file = join(video.dir, 'hls/360p/seg_00001.m4s');
+    const res = await fetch(play(token, 'hls/360p/seg_00001.m4s'), {
+      headers: { origin: 'https://shop.example' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-accel-redirect')).toBeNull();
+    expect(res.headers.get('content-type')).toBe('video/iso.segment');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(res.headers.get('etag')).toBe(etagOf(await stat(file)));
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(Buffer.from(await res.arrayBuffer()).equals(await readFile(file))).toBe(true);
+    const master = await fetch(play(token, 'hls/master.m3u8'));
+    expect(master.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
+    expect(master.headers.get('cache-control')).toBe('public, max-age=30');
+  });
+
+  it('serves byte-exact ranges of segments and of the progressive file, with 304 and 416', async () => {
+    const token = await mint();
+    for (const [path, file] of [
+      ['hls/240p/seg_00002.m4s', 'hls/240p/seg_00002.m4s'],
+      ['file', 'mp4/360p.mp4'],
+    ] as const) {
+      const bytes = await readFile(join(video.dir, file));
+      for (const [start, end] of [
+        [0, 0],
+        [1, 1000],
+        [bytes.length - 100, bytes.length - 1],
+        [Math.floor(bytes.length / 3), Math.floor(bytes.length / 2)],
+      ] as const) {
+        const res = await fetch(play(token, path), { headers: { range: `bytes=${start}-${end}` } });
+        expect(res.status, `${path} ${start}-${end}`).toBe(206);
+        expect(res.headers.get('content-range')).toBe(`bytes ${start}-${end}/${bytes.length}`);
+        expect(Buffer.from(await res.arrayBuffer()).equals(bytes.subarray(start, end + 1))).toBe(true);
+      }
+      const first = await fetch(play(token, path));
+      await first.arrayBuffer();
+      const etag = first.headers.get('etag')!;
+      expect((await fetch(play(token, path), { headers: { 'if-none-match': etag } })).status).toBe(304);
+      const beyond = await fetch(play(token, path), { headers: { range: `bytes=${bytes.length}-` } });
+      expect(beyond.status).toBe(416);
+      expect(beyond.headers.get('content-range')).toBe(`bytes */${bytes.length}`);
+      expect(beyond.headers.get('cache-control') ?? '').not.toMatch(/max-age=[1-9]|immutable/);
+      await beyond.arrayBuffer();
+      // What nginx would refuse or split, Reelkit answers itself, as without nginx (RFC 9110 §14.2).
+      for (const range of ['bytes=5-1', 'bytes=0-9,20-29']) {
+        const whole = await fetch(play(token, path), { headers: { range } });
+        expect(whole.status, range).toBe(200);
+        expect(Buffer.from(await whole.arrayBuffer()).equals(bytes), range).toBe(true);
+      }
+      const head = await fetch(play(token, path), { method: 'HEAD', headers: { range: 'bytes=0-9' } });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-length')).toBe(String(bytes.length));
+    }
+  });
+
+  it('refuses forged and expired tokens (403), traversal (400), and the internal location (404)', async () => {
+    const token = await mint({ ttlSeconds: 60 });
+    const [h, p, s] = token.split('.') as [string, string, string];
+    const forged = `${h}.${p}.${(s[0] === 'A' ? 'B' : 'A') + s.slice(1)}`;
+    const refused = await fetch(play(forged, 'hls/360p/seg_00001.m4s'));
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { code: string }).code).toBe('playback_token_invalid');
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+    clockOffset = 61_000;
+    try {
+      const expired = await fetch(play(token, 'hls/360p/seg_00001.m4s'));
+      expect(expired.status).toBe(403);
+      expect(((await expired.json()) as { code: string }).code).toBe('playback_token_expired');
+    } finally {
+      clockOffset = 0;
+    }
+    const fresh = await mint();
+    for (const path of [
+      `/v1/play/${fresh}/${video.videoId}/hls/..%2F..%2F..%2Fsource`,
+      `/v1/play/${fresh}/${video.videoId}/hls%2F360p%2Fseg_00001.m4s`,
+      `/v1/play/${fresh}/${video.videoId}/..%2f${video.videoId}%2fsource`,
+    ]) {
+      const res = await rawGet(nginx.url, path);
+      expect(res.status, path).toBe(400);
+      expect(JSON.parse(res.body.toString()).code, path).toBe('playback_path_invalid');
+    }
+    const internal = await rawGet(nginx.url, `${ACCEL_PREFIX}/${video.orgId}/${video.videoId}/source`);
+    expect(internal.status).toBe(404);
+  });
+
+  it('hls.js in Chromium plays the video through nginx from another origin', async () => {
+    const token = await mint();
+    const hlsJs = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
+    const master = play(token, 'hls/master.m3u8');
+    site = await serveSite(
+      {
+        '/': `<!doctype html><meta charset="utf-8"><video id="v" muted playsinline></video>
+<script src="/hls.min.js"></script>
+<script>
+  const v = document.getElementById('v');
+  const hls = new Hls();
+  window.fragments = 0;
+  hls.on(Hls.Events.FRAG_LOADED, () => window.fragments++);
+  hls.on(Hls.Events.ERROR, (_e, d) => d.fatal && (window.fatal = d.details));
+  hls.loadSource(${JSON.stringify(master)});
+  hls.attachMedia(v);
+  v.play();
+</script>`,
+      },
+      { '/hls.min.js': hlsJs },
+    );
+    browser = await launchBrowser();
+    const page = await browser.open(`${site.url}/`);
+    await page
+      .waitForFunction(
+        () => (document.getElementById('v') as HTMLVideoElement).currentTime > 2 || 'fatal' in window,
+        undefined,
+        { timeout: 90_000 },
+      )
+      .catch((err: unknown) => {
+        throw new Error(`${(err as Error).message}\n${browser?.logs.join('\n') ?? ''}`);
+      });
+    const state = await page.evaluate(() => ({
+      fatal: (window as unknown as { fatal?: string }).fatal,
+      fragments: (window as unknown as { fragments: number }).fragments,
+      time: (document.getElementById('v') as HTMLVideoElement).currentTime,
+    }));
+    expect(state.fatal, browser.logs.join('\n')).toBeUndefined();
+    expect(state.fragments).toBeGreaterThan(1);
+    expect(state.time).toBeGreaterThan(2);
+  });
+});
