@@ -45,6 +45,7 @@ export const ERROR_CODE_NAMES = [
   'upload_expired',
   'tus_version_unsupported',
   'range_not_satisfiable',
+  'precondition_failed',
   'webhook_not_found',
   'webhook_target_refused',
   'webhook_secret_rotated_meanwhile',
