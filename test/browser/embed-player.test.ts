@@ -114,6 +114,13 @@ const media = (page: Page) =>
     return { currentTime: v.currentTime, paused: v.paused, muted: v.muted, height: v.videoHeight };
   });
 
+/** Every URL the page requests from now on (path without the query), in order. */
+function requestLog(page: Page): string[] {
+  const urls: string[] = [];
+  page.on('request', (req) => urls.push(req.url().split('?')[0]!));
+  return urls;
+}
+
 async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SHOTS, { recursive: true });
   await page.locator('reelkit-player').screenshot({ path: join(SHOTS, `embed-${name}.png`) });
@@ -175,6 +182,9 @@ beforeAll(async () => {
   pages['/play'] = embedPage(
     `<reelkit-player video-id="${ready.videoId}" token="${readyToken}" autoplay muted></reelkit-player>`,
   );
+  pages['/paused'] = embedPage(
+    `<reelkit-player video-id="${ready.videoId}" token="${readyToken}" muted></reelkit-player>`,
+  );
   pages['/processing'] = embedPage(
     `<reelkit-player video-id="${later.videoId}" token="${laterToken}" autoplay muted></reelkit-player>`,
   );
@@ -204,6 +214,7 @@ afterAll(async () => {
 describe('<reelkit-player> on another origin', () => {
   it('loads from the stable script URL and plays with the aspect ratio of the video', async () => {
     const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
+    const requested = requestLog(page);
     await page.goto(`${site.url}/play`);
     await waitState(page, 'playing');
     await page.waitForFunction(() => {
@@ -221,18 +232,40 @@ describe('<reelkit-player> on another origin', () => {
     expect(await page.evaluate(() => customElements.get('reelkit-player') !== undefined)).toBe(true);
     await screenshot(page, 'playing');
 
-    // Storyboard thumbnail while hovering the seek bar.
+    // Autoplay shows the first frame at once: no poster; no storyboard until the viewer asks.
+    expect(requested.filter((u) => /\/(poster\.jpg|storyboard\.(vtt|jpg))$/.test(u))).toEqual([]);
+    expect(requested.some((u) => /\.m4s$/.test(u))).toBe(true);
+
+    // Storyboard thumbnail while hovering the seek bar: fetched on that first hover.
     const seek = page.locator('reelkit-player [part~="seek"]');
     const seekBox = (await seek.boundingBox())!;
     await page.mouse.move(seekBox.x + seekBox.width * 0.6, seekBox.y + seekBox.height / 2);
     const thumb = page.locator('reelkit-player [part~="seek-thumbnail"]');
     await thumb.waitFor({ timeout: 5000 });
+    expect(requested.some((u) => u.endsWith('/storyboard.vtt'))).toBe(true);
+    expect(requested.some((u) => u.endsWith('/poster.jpg'))).toBe(false);
     expect(await thumb.getAttribute('style')).toMatch(/storyboard\.jpg.*background-position: -\d+px -\d+px/);
     await screenshot(page, 'seek-preview');
     await page.mouse.move(5, 5);
 
     const serious = await axeViolations(page);
     expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
+    await page.close();
+  });
+
+  it('without autoplay shows the poster, and still fetches no storyboard before a hover', async () => {
+    const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
+    const requested = requestLog(page);
+    await page.goto(`${site.url}/paused`);
+    await waitState(page, 'ready');
+    await page.waitForFunction(() =>
+      document
+        .querySelector('reelkit-player')!
+        .shadowRoot!.querySelector('video')!
+        .poster.endsWith('/poster.jpg'),
+    );
+    await expect.poll(() => requested.some((u) => u.endsWith('/poster.jpg')), { timeout: 10_000 }).toBe(true);
+    expect(requested.some((u) => /\/storyboard\.(vtt|jpg)$/.test(u))).toBe(false);
     await page.close();
   });
 

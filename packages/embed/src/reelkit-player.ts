@@ -149,7 +149,10 @@ export class ReelkitPlayer extends LitElement {
   loop = false;
   /** Play inline on iOS instead of full screen (`playsinline`). */
   playsinline = false;
-  /** Poster image URL (`poster`); defaults to the video's own poster. */
+  /**
+   * Poster image URL (`poster`); defaults to the video's own poster. With `autoplay` it is not
+   * fetched unless the browser refuses to start playback, since the first frame replaces it at once.
+   */
   poster = '';
   /** Position in seconds to start from (`start-time`). */
   startTime = 0;
@@ -178,6 +181,13 @@ export class ReelkitPlayer extends LitElement {
   private announcement = '';
   private storyboard: StoryboardCue[] = [];
   private storyboardUrl: string | undefined;
+  /**
+   * Set by the first hover or scrub of the seek bar: until then the storyboard is not fetched, so
+   * the first playlists and segment have the connection to themselves.
+   */
+  private storyboardWanted = false;
+  /** The browser refused autoplay: the poster is shown after all. */
+  private autoplayRefused = false;
   private buffered = 0;
   private dragging = false;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -252,8 +262,24 @@ export class ReelkitPlayer extends LitElement {
     if (sb !== this.storyboardUrl) {
       this.storyboardUrl = sb;
       this.storyboard = [];
-      if (sb) void this.loadStoryboard(sb);
+      if (sb && this.storyboardWanted) void this.loadStoryboard(sb);
     }
+  }
+
+  /** The viewer hovers or scrubs the seek bar: the thumbnails are worth fetching now. */
+  private wantStoryboard(): void {
+    if (this.storyboardWanted) return;
+    this.storyboardWanted = true;
+    if (this.storyboardUrl) void this.loadStoryboard(this.storyboardUrl);
+  }
+
+  /**
+   * The poster, only when it will be seen: not while autoplay is about to show the first frame
+   * (the request would compete with the first playlists and segment), unless the browser refused.
+   */
+  private get posterUrl(): string | undefined {
+    if (this.autoplay && !this.autoplayRefused) return undefined;
+    return this.poster || this.controller.info?.poster || undefined;
   }
 
   private get videoElement(): HTMLVideoElement | null {
@@ -308,6 +334,11 @@ export class ReelkitPlayer extends LitElement {
         break;
       case 'error': {
         const { error, fatal } = detail as PlayerEvents['error'];
+        // The SDK's play() on ready was refused (autoplay policy): the video stays on its poster.
+        if (!fatal && error.code === 'aborted' && !this.autoplayRefused) {
+          this.autoplayRefused = true;
+          this.requestUpdate();
+        }
         this.fireError(error, fatal);
         break;
       }
@@ -556,6 +587,7 @@ export class ReelkitPlayer extends LitElement {
       if (!this.dragging) this.preview = undefined;
       return;
     }
+    this.wantStoryboard();
     this.preview = { time: fraction * duration, x: fraction * bar.getBoundingClientRect().width };
     if (e.type === 'pointerdown') {
       this.dragging = true;
@@ -587,7 +619,7 @@ export class ReelkitPlayer extends LitElement {
         .muted=${this.muted}
         ?loop=${this.loop}
         ?playsinline=${this.playsinline}
-        poster=${this.poster || info?.poster || nothing}
+        poster=${this.posterUrl ?? nothing}
         @click=${this.togglePlay}
         @play=${this.onMedia}
         @pause=${this.onMedia}

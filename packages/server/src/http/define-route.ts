@@ -45,7 +45,13 @@ export interface RouteSpec {
   /** Headers of the success answer, by name, with what they say. */
   responseHeaders?: Readonly<Record<string, string>>;
   /** A request body that is not JSON (multipart, tus bytes): the server streams and checks it itself. */
-  rawBody?: { contentType: string; description: string; schema: Record<string, unknown> };
+  rawBody?: {
+    contentType: string;
+    description: string;
+    schema: Record<string, unknown>;
+    /** False when the body may be absent (tus creation-with-upload). @defaultValue true */
+    required?: boolean;
+  };
   /** Limit of the JSON body when it differs from the server's `JSON_BODY_LIMIT`. */
   bodyLimit?: string;
 }

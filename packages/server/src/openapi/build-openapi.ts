@@ -260,7 +260,7 @@ function operationOf(route: RouteSpec, problemStatuses: Set<number>): { path: st
     : route.rawBody
       ? {
           description: route.rawBody.description,
-          required: true,
+          required: route.rawBody.required ?? true,
           content: { [route.rawBody.contentType]: { schema: route.rawBody.schema } },
         }
       : undefined;

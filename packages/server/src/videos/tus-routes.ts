@@ -78,6 +78,12 @@ function endOnAbort(req: IncomingMessage): Readable {
   return out;
 }
 
+/** Whether a request carries a body (a length above 0, or chunked). */
+function hasBody(ctx: Context): boolean {
+  const length = ctx.get('Content-Length');
+  return length ? Number(length) > 0 : ctx.get('Transfer-Encoding') !== '';
+}
+
 function headerInt(ctx: Context, name: string): number {
   const raw = ctx.get(name);
   if (!DIGITS.test(raw)) {
@@ -172,6 +178,74 @@ export function tusRoutes(deps: TusDeps): {
     return { orgId, video };
   }
 
+  /**
+   * Stores the request body as the part that starts at `offset` (at most the bytes the upload still
+   * lacks; sniffed unless an earlier part decided the container) and moves the offset with a
+   * compare-and-set. Returns the new offset. A cut connection keeps what arrived (tus: "store as
+   * much as possible"); a refused body (not a video, more bytes than announced) leaves nothing of
+   * itself behind and throws its `AppError`, with `Connection: close` so the rest is not read.
+   */
+  async function appendBody(
+    ctx: Context,
+    orgId: Types.ObjectId,
+    video: Video,
+    offset: number,
+  ): Promise<number> {
+    const upload = video.upload!;
+    const remaining = upload.length - offset;
+    if (remaining <= 0) return offset;
+    const partDir = videoKey(
+      orgId.toHexString(),
+      video._id.toHexString(),
+      'tus',
+      `${offset}-${randomBytes(4).toString('hex')}`,
+    );
+    const partKey = `${partDir}/data`;
+    const inspector = new UploadInspector({
+      maxBytes: remaining,
+      sniff: !upload.container,
+      ...(offset > 0 && !upload.container ? { priorHead: await storedHead(storage, upload.parts) } : {}),
+      endIsFinal: false,
+      hash: false,
+    });
+    const body = endOnAbort(ctx.req);
+    // Storage may attach its own listeners only after an await (mkdir); until then the
+    // inspector's verdict must not be an unhandled 'error'. The first error is the answer.
+    let failure: unknown;
+    inspector.on('error', (e) => (failure ??= e));
+    body.pipe(inspector);
+    try {
+      await storage.write(partKey, inspector);
+    } catch (caught) {
+      const err = failure ?? caught;
+      body.unpipe(inspector);
+      await storage.deletePrefix(`${partDir}/`);
+      if (err instanceof AppError)
+        throw new AppError(err.code, err.message, { headers: { Connection: 'close' } });
+      throw err;
+    }
+    const size = inspector.size;
+    if (size === 0) {
+      await storage.deletePrefix(`${partDir}/`);
+      return offset;
+    }
+    const set: Record<string, unknown> = { 'upload.offset': offset + size };
+    if (inspector.type) {
+      set['upload.container'] = inspector.type.container;
+      set['upload.mimeType'] = inspector.type.mimeType;
+    }
+    const moved = await Video.updateOne(
+      { _id: video._id, orgId, status: 'uploading', 'upload.offset': offset },
+      { $set: set, $push: { 'upload.parts': { key: partKey, size } } },
+    );
+    if (moved.modifiedCount !== 1) {
+      // Another PATCH for the same offset won the race; this part is not part of the file.
+      await storage.deletePrefix(`${partDir}/`);
+      throw new AppError('upload_offset_mismatch', 'A concurrent PATCH moved the offset');
+    }
+    return offset + size;
+  }
+
   // Creation
   const defs: RouteDef[] = [];
   defs.push(
@@ -180,9 +254,16 @@ export function tusRoutes(deps: TusDeps): {
         method: 'post',
         path: base,
         auth: 'editor',
-        summary: 'tus: create a resumable upload',
+        summary: 'tus: create a resumable upload (with its first bytes, creation-with-upload)',
         tag: 'uploads',
         status: 201,
+        rawBody: {
+          contentType: OFFSET_STREAM,
+          description:
+            'tus creation-with-upload: optionally the first bytes of the file, stored as if by a PATCH at offset 0.',
+          schema: { type: 'string', contentMediaType: 'application/octet-stream' },
+          required: false,
+        },
         requestHeaders: [
           TUS_RESUMABLE_HEADER,
           {
@@ -200,13 +281,13 @@ export function tusRoutes(deps: TusDeps): {
         ],
         answers: {
           412: 'The client speaks another tus version (`tus_version_unsupported`).',
-          413: 'Upload-Length exceeds `MAX_UPLOAD_BYTES` (`upload_too_large`).',
-          415: 'An empty file is not a video (`upload_type_rejected`).',
+          413: 'Upload-Length exceeds `MAX_UPLOAD_BYTES`, or the body is longer than Upload-Length (`upload_too_large`); nothing is created.',
+          415: 'An empty file, or first bytes that are not a supported video container (`upload_type_rejected`); a body that is not `application/offset+octet-stream` (`unsupported_media_type`). Nothing is created.',
         },
         responseHeaders: {
           Location: 'The upload URL, `/v1/uploads/{id}`.',
           'Reelkit-Video-Id': 'The id of the video the upload becomes.',
-          'Upload-Offset': '`0`.',
+          'Upload-Offset': 'Bytes stored: `0`, or the length of the body sent with the creation.',
           'Upload-Expires': 'When the upload expires without new bytes (HTTP date).',
           'Tus-Resumable': '`1.0.0`.',
         },
@@ -218,6 +299,23 @@ export function tusRoutes(deps: TusDeps): {
         const length = headerInt(ctx, 'Upload-Length');
         if (length > maxBytes) throw new AppError('upload_too_large', `The upload exceeds ${maxBytes} bytes`);
         if (length === 0) throw new AppError('upload_type_rejected', 'An empty file is not a video');
+        // creation-with-upload: a body is the upload's first bytes, and only as the offset stream.
+        const withBody = hasBody(ctx);
+        if (withBody && !ctx.is(OFFSET_STREAM)) {
+          throw new AppError(
+            'unsupported_media_type',
+            `Send the first bytes as ${OFFSET_STREAM}, or no body`,
+            {
+              headers: { Connection: 'close' },
+            },
+          );
+        }
+        const declared = Number(ctx.get('Content-Length'));
+        if (withBody && Number.isFinite(declared) && declared > length) {
+          throw new AppError('upload_too_large', `The body is longer than Upload-Length (${length} bytes)`, {
+            headers: { Connection: 'close' },
+          });
+        }
         const rawMetadata = ctx.get('Upload-Metadata');
         if (rawMetadata.length > METADATA_MAX)
           throw new AppError('validation_failed', `Upload-Metadata: at most ${METADATA_MAX} characters`);
@@ -251,13 +349,25 @@ export function tusRoutes(deps: TusDeps): {
           },
           createdBy: createdByOf(principal),
         });
+        const created = video.toObject();
+        await deps.announce?.({ type: 'created', video: created });
+        let offset = 0;
+        if (withBody) {
+          try {
+            offset = await appendBody(ctx, created.orgId, created, 0);
+          } catch (err) {
+            // A refused first body leaves no upload behind: the client learnt no URL to resume.
+            await discardAnnounced(created);
+            throw err;
+          }
+          if (offset === length) await finalize(created.orgId, created._id);
+        }
         ctx.status = 201;
         ctx.set('Location', `${base}/${video._id.toHexString()}`);
         // The upload URL is not the video's; clients read the video id here.
         ctx.set('Reelkit-Video-Id', video._id.toHexString());
-        ctx.set('Upload-Offset', '0');
+        ctx.set('Upload-Offset', String(offset));
         ctx.set('Upload-Expires', httpDate(video.upload!.expiresAt!));
-        await deps.announce?.({ type: 'created', video: video.toObject() });
       },
     ),
   );
@@ -342,7 +452,6 @@ export function tusRoutes(deps: TusDeps): {
         if (!ctx.is(OFFSET_STREAM)) throw new AppError('unsupported_media_type', `Send ${OFFSET_STREAM}`);
         const offset = headerInt(ctx, 'Upload-Offset');
         const { orgId, video } = await loadUpload(ctx);
-        const videoId = video._id.toHexString();
         const upload = video.upload;
         if (!upload || video.status !== 'uploading') {
           // Already complete: a client repeating its last PATCH learns the final offset.
@@ -377,63 +486,14 @@ export function tusRoutes(deps: TusDeps): {
           });
         }
 
-        let newOffset = offset;
-        if (remaining > 0) {
-          const partDir = videoKey(
-            orgId.toHexString(),
-            videoId,
-            'tus',
-            `${offset}-${randomBytes(4).toString('hex')}`,
-          );
-          const partKey = `${partDir}/data`;
-          const inspector = new UploadInspector({
-            maxBytes: remaining,
-            sniff: !upload.container,
-            ...(offset > 0 && !upload.container
-              ? { priorHead: await storedHead(storage, upload.parts) }
-              : {}),
-            endIsFinal: false,
-            hash: false,
-          });
-          const body = endOnAbort(ctx.req);
-          // Storage may attach its own listeners only after an await (mkdir); until then the
-          // inspector's verdict must not be an unhandled 'error'. The first error is the answer.
-          let failure: unknown;
-          inspector.on('error', (e) => (failure ??= e));
-          body.pipe(inspector);
-          try {
-            await storage.write(partKey, inspector);
-          } catch (caught) {
-            const err = failure ?? caught;
-            body.unpipe(inspector);
-            await storage.deletePrefix(`${partDir}/`);
-            if (err instanceof AppError && err.code === 'upload_type_rejected') await discardAnnounced(video);
-            if (err instanceof AppError)
-              throw new AppError(err.code, err.message, { headers: { Connection: 'close' } });
-            throw err;
-          }
-          const size = inspector.size;
-          if (size === 0) {
-            await storage.deletePrefix(`${partDir}/`);
-          } else {
-            const set: Record<string, unknown> = { 'upload.offset': offset + size };
-            if (inspector.type) {
-              set['upload.container'] = inspector.type.container;
-              set['upload.mimeType'] = inspector.type.mimeType;
-            }
-            const moved = await Video.updateOne(
-              { _id: video._id, orgId, status: 'uploading', 'upload.offset': offset },
-              { $set: set, $push: { 'upload.parts': { key: partKey, size } } },
-            );
-            if (moved.modifiedCount !== 1) {
-              // Another PATCH for the same offset won the race; this part is not part of the file.
-              await storage.deletePrefix(`${partDir}/`);
-              throw new AppError('upload_offset_mismatch', 'A concurrent PATCH moved the offset');
-            }
-            newOffset = offset + size;
-          }
+        let newOffset: number;
+        try {
+          newOffset = await appendBody(ctx, orgId, video, offset);
+        } catch (err) {
+          // Not a video: the whole upload goes (a later part cannot make it one).
+          if (err instanceof AppError && err.code === 'upload_type_rejected') await discardAnnounced(video);
+          throw err;
         }
-
         if (newOffset === upload.length) await finalize(orgId, video._id);
         ctx.set('Upload-Offset', String(newOffset));
         ctx.status = 204;

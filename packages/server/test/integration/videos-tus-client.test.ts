@@ -53,6 +53,7 @@ describe('tus-js-client against /v1/uploads', () => {
     const metadata = { filename: 'trip.mp4', title: 'Über den Wolken' };
     const first = recorder();
     let url = '';
+    let createdOffset = '';
     await new Promise<void>((resolve, reject) => {
       const upload: Upload = new Upload(clip, {
         endpoint: `${t.url}/v1/uploads`,
@@ -64,6 +65,9 @@ describe('tus-js-client against /v1/uploads', () => {
         storeFingerprintForResuming: true,
         retryDelays: null,
         onBeforeRequest: first.onBeforeRequest,
+        onAfterResponse: (req, res) => {
+          if (req.getMethod() === 'POST') createdOffset = res.getHeader('Upload-Offset') ?? '';
+        },
         onProgress: (sent) => {
           if (sent >= clip.length / 3 && sent < clip.length) {
             url = upload.url ?? '';
@@ -76,7 +80,9 @@ describe('tus-js-client against /v1/uploads', () => {
       upload.start();
     });
     expect(url).toMatch(/\/v1\/uploads\/[0-9a-f]{24}$/);
-    expect(first.sent[0]).toBe('POST'); // creation, carrying the first chunk
+    expect(first.sent[0]).toBe('POST'); // creation, carrying the first chunk…
+    expect(createdOffset).toBe(String(CHUNK)); // …which the server stored
+    expect(first.sent[1]).toBe('PATCH'); // and the next chunk follows on from it
 
     // HEAD gives back Upload-Metadata exactly as the client sent it.
     const head = await fetch(url, { method: 'HEAD', headers: { ...t.as(org), 'tus-resumable': '1.0.0' } });

@@ -185,6 +185,112 @@ describe('tus resumable uploads (/v1/uploads)', () => {
     expect(badMeta.status).toBe(400);
   });
 
+  describe('creation-with-upload', () => {
+    /** A creation POST whose body is `body`, sent with Content-Length (or chunked when `chunked`). */
+    function createWith(
+      org: string,
+      length: number,
+      body: Buffer,
+      options: { type?: string; chunked?: boolean } = {},
+    ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; json: unknown }> {
+      const u = new URL(`${t.url}/v1/uploads`);
+      return new Promise((resolve, reject) => {
+        const req = request(
+          {
+            host: u.hostname,
+            port: u.port,
+            path: u.pathname,
+            method: 'POST',
+            headers: {
+              ...t.as(org),
+              ...TUS,
+              'upload-length': String(length),
+              'upload-metadata': `filename ${b64('first.mp4')}`,
+              'content-type': options.type ?? 'application/offset+octet-stream',
+              ...(options.chunked ? {} : { 'content-length': String(body.length) }),
+            },
+          },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (d: string) => (text += d));
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                headers: res.headers,
+                json: /json/.test(res.headers['content-type'] ?? '') ? JSON.parse(text) : text,
+              }),
+            );
+          },
+        );
+        // The server may answer and close before the whole body is sent: that is the point.
+        req.on('error', (err: NodeJS.ErrnoException) => {
+          if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') reject(err);
+        });
+        if (options.chunked)
+          for (let i = 0; i < body.length; i += 1000) req.write(body.subarray(i, i + 1000));
+        req.end(options.chunked ? undefined : body);
+      });
+    }
+
+    it('stores the body of the creation as the first bytes and answers their Upload-Offset', async () => {
+      const org = t.newOrg();
+      const first = 20_000;
+      const res = await createWith(org, clip.length, clip.subarray(0, first));
+      expect(res.status).toBe(201);
+      expect(res.headers['upload-offset']).toBe(String(first));
+      const url = `${t.url}${String(res.headers.location)}`;
+      expect(await offsetOf(org, url)).toBe(first);
+      expect((await patch(org, url, first, clip.subarray(first))).status).toBe(204);
+      const video = await t.Video.findById(url.split('/').at(-1)).lean();
+      expect(video?.status).toBe('queued');
+      expect(video?.source?.sha256).toBe(createHash('sha256').update(clip).digest('hex'));
+    });
+
+    it('a creation that carries the whole file completes the upload at once', async () => {
+      const org = t.newOrg();
+      const res = await createWith(org, clip.length, clip, { chunked: true });
+      expect(res.status).toBe(201);
+      expect(res.headers['upload-offset']).toBe(String(clip.length));
+      const id = String(res.headers['reelkit-video-id']);
+      const video = await t.Video.findById(id).lean();
+      expect(video?.status).toBe('queued');
+      expect(await readFile(t.storage.localPath(`${org}/${id}/source`))).toEqual(clip);
+      expect(await t.jobsOf(id)).toHaveLength(1);
+    });
+
+    it('refuses a body longer than Upload-Length with 413, declared or chunked, and keeps nothing', async () => {
+      const org = t.newOrg();
+      const declared = await createWith(org, 1000, clip.subarray(0, 2000));
+      expect(declared.status).toBe(413);
+      expect(declared.json).toMatchObject({ code: 'upload_too_large' });
+      const chunked = await createWith(org, 1000, clip.subarray(0, 5000), { chunked: true });
+      expect(chunked.status).toBe(413);
+      expect(chunked.json).toMatchObject({ code: 'upload_too_large' });
+      await eventually(async () => {
+        expect(await t.filesOf(org)).toEqual([]);
+        expect(await t.Video.countDocuments({ orgId: org })).toBe(0);
+      });
+    });
+
+    it('refuses a body that is not application/offset+octet-stream, or not a video, and keeps nothing', async () => {
+      const org = t.newOrg();
+      const wrongType = await createWith(org, clip.length, clip.subarray(0, 2000), {
+        type: 'application/octet-stream',
+      });
+      expect(wrongType.status).toBe(415);
+      expect(wrongType.json).toMatchObject({ code: 'unsupported_media_type' });
+      const html = Buffer.from('<!DOCTYPE html>' + 'x'.repeat(4000));
+      const notVideo = await createWith(org, html.length, html);
+      expect(notVideo.status).toBe(415);
+      expect(notVideo.json).toMatchObject({ code: 'upload_type_rejected' });
+      await eventually(async () => {
+        expect(await t.filesOf(org)).toEqual([]);
+        expect(await t.Video.countDocuments({ orgId: org })).toBe(0);
+      });
+    });
+  });
+
   it('terminates an upload: document and parts go', async () => {
     const org = t.newOrg();
     const url = await create(org, clip.length);
