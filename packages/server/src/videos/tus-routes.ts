@@ -170,6 +170,7 @@ export function mountTusRoutes(router: Router, deps: TusDeps): void {
       },
       createdBy: createdByOf(principal),
     });
+    await service.catalogue.sync(video.toObject());
     ctx.status = 201;
     ctx.set('Location', `${base}/${video._id.toHexString()}`);
     // The upload URL is not the video's; clients read the video id here.
@@ -361,6 +362,7 @@ export function mountTusRoutes(router: Router, deps: TusDeps): void {
       },
     );
     if (done.modifiedCount !== 1) return; // finalized concurrently
+    await service.catalogue.refresh(orgId, _id);
     await storage.deletePrefix(`${videoPrefix(org, videoId)}tus/`);
     await service.enqueueOrDiscard(
       { _id, orgId },
