@@ -32,7 +32,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
  * The old driver queries read every document: each is timed once, and above 1,000 videos only
  * the first page, a filter and the stats (the other shapes cost the same: a full read).
  */
-const LEGACY_EVERY_SHAPE_UP_TO = 1000;
+const LEGACY_EVERY_SHAPE_UP_TO = Number(process.env.BENCH_LEGACY_ALL_UP_TO ?? 1000);
 const FERRETDB = join(homedir(), '.cache/reelkit/bin/ferretdb-v1.24.2');
 
 const WORDS = (
@@ -331,7 +331,7 @@ async function main(): Promise<void> {
       const orgId = a.orgId;
       const byId = async (n: number) => {
         const ids = await redis.zrevrange(`${prefix}:cat:o:${orgId.toHexString()}:all`, 0, n - 1);
-        await Promise.all(ids.map((id) => Video.findById(id).lean()));
+        await Promise.all(ids.map((id) => Video.collection.findOne({ _id: new Types.ObjectId(id) })));
       };
       const legacyPage = (filter: Record<string, unknown>) => () =>
         Video.find({ orgId, ...filter })
@@ -359,7 +359,7 @@ async function main(): Promise<void> {
         {
           name: 'first page, newest first (`?limit=20`)',
           run: () => api('/v1/videos?limit=20'),
-          db: '20 × `findById`',
+          db: '20 × `findOne({ _id })`',
           index: () => byId(20),
           legacy: legacyPage({}),
           always: true,
@@ -402,8 +402,8 @@ async function main(): Promise<void> {
         {
           name: '`GET /v1/videos/:id`',
           run: () => api(`/v1/videos/${one}`),
-          db: '`findById`',
-          index: () => Video.findById(one).lean(),
+          db: '`findOne({ _id })` (legacy: mongoose `findById().lean()`)',
+          index: () => Video.collection.findOne({ _id: new Types.ObjectId(one) }),
           legacy: () => Video.findById(one).lean(),
         },
         {
@@ -416,7 +416,7 @@ async function main(): Promise<void> {
         {
           name: 'dashboard first load (`/v1/me` + `?limit=100`)',
           run: () => Promise.all([api('/v1/me'), api('/v1/videos?limit=100')]),
-          db: '100 × `findById`',
+          db: '100 × `findOne({ _id })`',
           index: () => byId(100),
           legacy: legacyPage({}),
         },

@@ -184,6 +184,28 @@ export function createCatalogueIndex(deps: CatalogueIndexDeps) {
     return ids as string[];
   }
 
+  /**
+   * How many of an organisation's videos have a status, not counting `except`; null while the
+   * index is not ready.
+   */
+  async function countStatus(
+    orgId: Types.ObjectId,
+    status: VideoStatus,
+    except?: string,
+  ): Promise<number | null> {
+    const key = `${baseOf(orgId)}s:${status}`;
+    const answers =
+      (await redis
+        .pipeline()
+        .exists(readyKey)
+        .zcard(key)
+        .zscore(key, except ?? '')
+        .exec()) ?? [];
+    for (const [err] of answers) if (err) throw err;
+    if (answers[0]?.[1] !== 1) return null;
+    return (answers[1]?.[1] as number) - (answers[2]?.[1] === null ? 0 : 1);
+  }
+
   /** The counters hash of an organisation, or null while the index is not ready. */
   async function counters(orgId: Types.ObjectId): Promise<Record<string, string> | null> {
     const answers =
@@ -298,6 +320,7 @@ export function createCatalogueIndex(deps: CatalogueIndexDeps) {
     remove,
     page,
     counters,
+    countStatus,
     rebuild,
     isReady,
     /** Makes the index unready (readers fall back to the database until the next rebuild). */
