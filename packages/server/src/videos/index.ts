@@ -180,6 +180,7 @@ export function videoRoutes(deps: VideoRoutesDeps): {
           await service.discard(orgId, videoId);
           throw err;
         }
+        await service.catalogue.sync(video.toObject());
         await service.enqueueOrDiscard(video, {
           orgId: orgId.toHexString(),
           videoId,

@@ -80,11 +80,16 @@ export interface VideoTestServer {
 }
 
 export async function startVideoTestServer(
-  options: { maxUploadBytes?: number; now?: () => number } = {},
+  options: {
+    maxUploadBytes?: number;
+    now?: () => number;
+    /** Servers started with the same name share a Redis prefix and a database. */
+    isolate?: string;
+  } = {},
 ): Promise<VideoTestServer> {
   // A prefix and database of our own: a transcoder started by another test file must not take
   // these jobs, and no other server may take these videos' jobs for lost.
-  const isolated = isolatedStack('videos');
+  const isolated = isolatedStack(options.isolate ?? 'videos');
   const prefix = isolated.REDIS_PREFIX;
   const config = loadServerConfig({
     ...stackEnv(),
