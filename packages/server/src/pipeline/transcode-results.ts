@@ -10,7 +10,6 @@ import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import type { WithLock } from '../redis-lock.js';
-import { createCatalogueIndex } from '../videos/catalogue-index.js';
 import { enqueueTranscode, type TranscodeQueue } from '../videos/transcode-queue.js';
 import type { Video, VideoModel } from '../videos/video-model.js';
 import { failedUpdate, parseProgress, progressUpdate, readyUpdate } from './apply-result.js';
@@ -66,7 +65,6 @@ type OpenVideo = Pick<Video, '_id' | 'orgId' | 'status' | 'source' | 'updatedAt'
  */
 export function createTranscodeResults(deps: TranscodeResultsDeps) {
   const { Video, queue, storage, logger } = deps;
-  const catalogue = createCatalogueIndex({ Video, redis: deps.redis, prefix: deps.prefix, logger });
   const now = deps.now ?? Date.now;
   const lostJobAfterMs = deps.lostJobAfterMs ?? 60_000;
   let events: QueueEvents | undefined;
@@ -91,7 +89,6 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
       const res = await Video.updateOne({ _id: videoId, status: { $in: OPEN } }, update);
       if (res.modifiedCount !== 1) return;
       const video = await Video.findById(videoId).lean<Video>();
-      if (video) await catalogue.sync(video);
       const c = video ? change(video) : null;
       if (c) await announce(c);
     });

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import type { Logger } from '../logger.js';
 import { createLock } from '../redis-lock.js';
 import { SYNC_SCRIPT } from './catalogue-scripts.js';
-import { SUMMARY_FIELDS, summaryOf, type SummarySource } from './catalogue-summary.js';
+import { summaryOf } from './catalogue-summary.js';
 import { titleTokens } from './title-tokens.js';
-import type { VideoModel, VideoStatus, Visibility } from './video-model.js';
+import { toVideoJson, type VideoJson } from './video-json.js';
+import type { Video, VideoModel, VideoStatus, Visibility } from './video-model.js';
+import type { VideoWrite } from './video-writes.js';
 
 export interface CatalogueIndexDeps {
   Video: VideoModel;
@@ -42,6 +44,8 @@ type Mode = 'set' | 'rebuild' | 'delete' | 'drop';
 const SYNC_COMMAND = 'reelkitCatalogueSync';
 type SyncCommand<R = Promise<number>> = Record<typeof SYNC_COMMAND, (...args: readonly string[]) => R>;
 
+/** How long a refresh waits for another one of the same video before giving up (then: dirty). */
+const REFRESH_WAIT_MS = 30_000;
 /** How long the rebuild lock lives without being renewed (each batch renews it). */
 const BUILD_LOCK_MS = 60_000;
 const BATCH = 500;
@@ -70,55 +74,112 @@ export function createCatalogueIndex(deps: CatalogueIndexDeps) {
   const readyKey = `${root}ready`;
   const orgsKey = `${root}orgs`;
   const buildKey = `${root}building`;
+  /** `<org>:<id>` of videos whose refresh failed: the maintainer refreshes them again. */
+  const dirtyKey = `${root}dirty`;
   const baseOf = (orgId: Types.ObjectId | string) => `${root}o:${String(orgId)}:`;
-  const withLock = createLock(redis, deps.prefix);
+  const withLock = createLock(redis, deps.prefix, { waitMs: REFRESH_WAIT_MS });
+  /** The document as the driver returns it (mongoose's `findById().lean()` is 3–10× slower on FerretDB). */
+  const read = (id: string) =>
+    Video.collection.findOne({ _id: new Types.ObjectId(id) }) as Promise<Video | null>;
 
   // EVALSHA (ioredis loads the script on NOSCRIPT): a rebuild runs it once per video.
   if (!(SYNC_COMMAND in redis)) redis.defineCommand(SYNC_COMMAND, { numberOfKeys: 0, lua: SYNC_SCRIPT });
-  const syncArgs = (org: string, id: string, mode: Mode, summary: string, version: number) =>
-    [baseOf(org), orgsKey, org, id, mode, summary, String(version)] as const;
-  const run = (org: string, id: string, mode: Mode, summary: string, version: number) =>
-    (redis as unknown as SyncCommand)[SYNC_COMMAND](...syncArgs(org, id, mode, summary, version));
+  /** The script's arguments for a video as read from the database. */
+  const entryArgs = (video: Video, mode: Mode, version: number) => {
+    const org = video.orgId.toHexString();
+    const id = video._id.toHexString();
+    const summary = JSON.stringify(summaryOf(video));
+    return [
+      baseOf(org),
+      orgsKey,
+      org,
+      id,
+      mode,
+      summary,
+      String(version),
+      JSON.stringify(toVideoJson(video)),
+    ];
+  };
+  const goneArgs = (org: string, id: string, mode: 'delete' | 'drop', version: number) => [
+    baseOf(org),
+    orgsKey,
+    org,
+    id,
+    mode,
+    '',
+    String(version),
+    '',
+  ];
+  const run = (args: readonly string[]) => (redis as unknown as SyncCommand)[SYNC_COMMAND](...args);
 
   /**
-   * A write the index could not follow makes the whole index unready: readers fall back to the
-   * database and the maintainer rebuilds it, so a Redis hiccup costs speed, never correctness.
+   * A write the index could not follow (its lock stayed busy, Redis refused): the video is marked
+   * dirty for the maintainer to refresh again (within `checkEveryMs`). When even that fails, the
+   * whole index is made unready, so readers fall back to the database until a rebuild; a Redis
+   * that restarted has lost the ready mark anyway. A hiccup costs speed, never correctness.
    */
-  async function failed(err: unknown, videoId: string): Promise<void> {
-    logger.warn({ err, videoId }, 'catalogue index: could not apply a change; rebuilding');
-    await redis.del(readyKey).catch(() => undefined);
+  async function failed(err: unknown, org: string | undefined, videoId: string): Promise<void> {
+    logger.warn({ err, videoId }, 'catalogue index: could not apply a change; will retry');
+    try {
+      if (!org) throw new Error('organisation unknown');
+      await redis.sadd(dirtyKey, `${org}:${videoId}`);
+    } catch {
+      await redis.del(readyKey).catch(() => undefined);
+    }
   }
 
   /** A video was deleted: unindex it for good (a slower `refresh` of it is ignored). */
   async function remove(orgId: Types.ObjectId, videoId: string): Promise<void> {
     try {
-      await withLock(`cat:${videoId}`, () => run(orgId.toHexString(), videoId, 'delete', '', Date.now()));
+      await withLock(`cat:${videoId}`, () =>
+        run(goneArgs(orgId.toHexString(), videoId, 'delete', Date.now())),
+      );
     } catch (err) {
-      await failed(err, videoId);
+      await failed(err, orgId.toHexString(), videoId);
     }
   }
 
   /**
-   * Indexes a video as the database has it now: call it after every write that may change its
-   * status, visibility, title, duration or size (not after progress).
+   * Indexes a video as the database has it now (summary and API JSON). Runs after every write of
+   * the video (`follow`); re-reading under the video's lock orders concurrent writers.
    */
-  async function refresh(orgId: Types.ObjectId, videoId: Types.ObjectId | string): Promise<void> {
+  async function refresh(orgId: Types.ObjectId | undefined, videoId: Types.ObjectId | string): Promise<void> {
     const id = String(videoId);
+    let org = orgId?.toHexString();
     try {
       await withLock(`cat:${id}`, async () => {
         const readAt = Date.now();
-        const video = await Video.findById(id, SUMMARY_FIELDS.join(' ')).lean<SummarySource>();
-        if (video) await run(video.orgId.toHexString(), id, 'set', JSON.stringify(summaryOf(video)), readAt);
-        else await run(orgId.toHexString(), id, 'delete', '', readAt);
+        const video = await read(id);
+        if (video) {
+          org = video.orgId.toHexString();
+          await run(entryArgs(video, 'set', readAt));
+        } else if (org) await run(goneArgs(org, id, 'delete', readAt));
       });
     } catch (err) {
-      await failed(err, id);
+      await failed(err, org, id);
     }
   }
 
-  /** `refresh` of a video whose document the caller holds (only its ids are used). */
-  const sync = (video: Pick<SummarySource, '_id' | 'orgId'>): Promise<void> =>
-    refresh(video.orgId, video._id);
+  /** The listener of `onVideoWrite`: every write of a video through the model lands here. */
+  const follow = (write: VideoWrite): Promise<void> =>
+    write.deleted && write.orgId
+      ? remove(write.orgId, write.id.toHexString())
+      : refresh(write.orgId, write.id);
+
+  /** Refreshes the videos whose refresh failed (the maintainer calls it); returns how many. */
+  async function refreshDirty(): Promise<number> {
+    let done = 0;
+    for (;;) {
+      const batch = await redis.spop(dirtyKey, 100);
+      if (batch.length === 0) return done;
+      for (const entry of batch) {
+        const [org, id] = entry.split(':');
+        if (org && id && /^[0-9a-f]{24}$/.test(org) && /^[0-9a-f]{24}$/.test(id))
+          await refresh(new Types.ObjectId(org), id);
+      }
+      done += batch.length;
+    }
+  }
 
   const isReady = async () => (await redis.exists(readyKey)) === 1;
 
@@ -219,6 +280,41 @@ export function createCatalogueIndex(deps: CatalogueIndexDeps) {
   }
 
   /**
+   * The API JSON of a page's ids, in their order, or null while the index is not ready. An id
+   * deleted since the page was read is left out.
+   */
+  async function items(orgId: Types.ObjectId, ids: readonly string[]): Promise<VideoJson[] | null> {
+    if (ids.length === 0) return [];
+    const answers =
+      (await redis
+        .pipeline()
+        .exists(readyKey)
+        .hmget(`${baseOf(orgId)}json`, ...ids)
+        .exec()) ?? [];
+    for (const [err] of answers) if (err) throw err;
+    if (answers[0]?.[1] !== 1) return null;
+    const found = answers[1]?.[1] as Array<string | null>;
+    return found.filter((j): j is string => j !== null).map((j) => JSON.parse(j) as VideoJson);
+  }
+
+  /**
+   * One video of an organisation as the API returns it: `undefined` when the organisation has no
+   * such video, null while the index is not ready (ask the database).
+   */
+  async function one(orgId: Types.ObjectId, id: string): Promise<VideoJson | undefined | null> {
+    const answers =
+      (await redis
+        .pipeline()
+        .exists(readyKey)
+        .hget(`${baseOf(orgId)}json`, id)
+        .exec()) ?? [];
+    for (const [err] of answers) if (err) throw err;
+    if (answers[0]?.[1] !== 1) return null;
+    const json = answers[1]?.[1] as string | null;
+    return json === null ? undefined : (JSON.parse(json) as VideoJson);
+  }
+
+  /**
    * Streams every video (of one organisation, or all) from the database into the index, then
    * drops what the database no longer has; with every organisation, marks the index ready. Runs
    * in one process at a time (a Redis lock renewed per batch); writes that happen meanwhile go
@@ -235,11 +331,10 @@ export function createCatalogueIndex(deps: CatalogueIndexDeps) {
     const since = Date.now();
     const seen = new Map<string, Set<string>>();
     try {
-      const cursor = Video.find(options.orgId ? { orgId: options.orgId } : {})
-        .select(SUMMARY_FIELDS.join(' '))
-        .lean<SummarySource[]>()
-        .cursor({ batchSize: BATCH });
-      let batch: SummarySource[] = [];
+      const cursor = Video.collection.find(options.orgId ? { orgId: options.orgId } : {}, {
+        batchSize: BATCH,
+      });
+      let batch: Video[] = [];
       // No document of the next batch was read before this (a lower bound of their read time).
       let readAt = Date.now();
       const flush = async () => {
@@ -250,10 +345,7 @@ export function createCatalogueIndex(deps: CatalogueIndexDeps) {
           let ids = seen.get(org);
           if (!ids) seen.set(org, (ids = new Set()));
           ids.add(id);
-          const summary = JSON.stringify(summaryOf(video));
-          (tx as unknown as SyncCommand<unknown>)[SYNC_COMMAND](
-            ...syncArgs(org, id, 'rebuild', summary, readAt),
-          );
+          (tx as unknown as SyncCommand<unknown>)[SYNC_COMMAND](...entryArgs(video, 'rebuild', readAt));
         }
         tx.pexpire(buildKey, BUILD_LOCK_MS);
         for (const [err, result] of (await tx.exec()) ?? []) {
@@ -268,7 +360,7 @@ export function createCatalogueIndex(deps: CatalogueIndexDeps) {
         batch = [];
         readAt = Date.now();
       };
-      for await (const video of cursor as AsyncIterable<SummarySource>) {
+      for await (const video of cursor as unknown as AsyncIterable<Video>) {
         batch.push(video);
         if (batch.length >= BATCH) await flush();
       }
@@ -304,7 +396,7 @@ export function createCatalogueIndex(deps: CatalogueIndexDeps) {
       if (gone.length === 0) continue;
       const tx = redis.pipeline();
       for (const id of gone)
-        (tx as unknown as SyncCommand<unknown>)[SYNC_COMMAND](...syncArgs(org, id, 'drop', '', since));
+        (tx as unknown as SyncCommand<unknown>)[SYNC_COMMAND](...goneArgs(org, id, 'drop', since));
       for (const [err, result] of (await tx.exec()) ?? []) {
         if (err) throw err;
         if (result === 2) removed++;
@@ -315,10 +407,13 @@ export function createCatalogueIndex(deps: CatalogueIndexDeps) {
   }
 
   return {
-    sync,
+    follow,
     refresh,
+    refreshDirty,
     remove,
     page,
+    items,
+    one,
     counters,
     countStatus,
     rebuild,

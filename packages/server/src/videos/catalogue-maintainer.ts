@@ -19,8 +19,8 @@ export interface CatalogueMaintainerDeps {
 }
 
 /**
- * Keeps the catalogue index whole. Every `checkEveryMs` each server instance looks at
- * `<prefix>:cat:ready`: when it is missing (first start, Redis restarted or flushed, a write the
+ * Keeps the catalogue index whole. Every `checkEveryMs` each server instance refreshes the videos
+ * a write could not follow (`<prefix>:cat:dirty`) and looks at `<prefix>:cat:ready`: when it is missing (first start, Redis restarted or flushed, a write the
  * index could not follow) one instance rebuilds the index from the database in the background
  * while every instance answers from the database. Once every `reconcileEveryMs` (one instance,
  * elected by a Redis key) the index is reconciled with the database the same way.
@@ -35,7 +35,11 @@ export function createCatalogueMaintainer(deps: CatalogueMaintainerDeps) {
     const ready = await index.isReady();
     // Taken by one instance per period; a rebuild counts as a reconciliation.
     const due = (await redis.set(dueKey, new Date().toISOString(), 'PX', reconcileEveryMs, 'NX')) === 'OK';
-    if (ready && !due) return null;
+    if (ready && !due) {
+      const dirty = await index.refreshDirty();
+      if (dirty > 0) logger.info({ dirty }, 'catalogue index: refreshed videos a write could not follow');
+      return null;
+    }
     const report = await index.rebuild();
     if (report.ran)
       logger[report.corrected > 0 && ready ? 'warn' : 'info'](

@@ -5,7 +5,8 @@
 
 /**
  * ARGV: base (`<prefix>:cat:o:<org>:`), orgs set key, org id, video id, mode, summary JSON,
- * version (ms: when the summary was read from the database).
+ * version (ms: when the summary was read from the database), the video's API JSON (kept in the
+ * `json` hash and served as is by pages and `GET /v1/videos/:id`).
  * - `set`: index the summary (a write's own re-read, made under the video's lock, so these come
  *   in the order the database changed) unless the video was deleted.
  * - `rebuild`: index the summary unless the entry was written after the version (the rebuild's
@@ -18,6 +19,7 @@
  */
 export const SYNC_SCRIPT = `
 local base, orgs, org, id, mode, new, u = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7])
+local json = ARGV[8]
 local cur = redis.call('HGET', base .. 'doc', id)
 local ver = tonumber(redis.call('HGET', base .. 'ver', id) or '0')
 if mode == 'drop' then
@@ -26,7 +28,9 @@ elseif cur == 'x' then return 0
 elseif mode == 'rebuild' and cur and ver >= u then return 0
 elseif cur == new then
   redis.call('HSET', base .. 'ver', id, ARGV[7])
-  return 1
+  if redis.call('HGET', base .. 'json', id) == json then return 1 end
+  redis.call('HSET', base .. 'json', id, json)
+  return 2
 end
 local stats = base .. 'stats'
 local function apply(d, add)
@@ -48,14 +52,17 @@ if cur and cur ~= 'x' then apply(cjson.decode(cur), false) end
 if mode == 'drop' then
   redis.call('HDEL', base .. 'doc', id)
   redis.call('HDEL', base .. 'ver', id)
+  redis.call('HDEL', base .. 'json', id)
   if cur == 'x' then return 1 end
   return 2
 end
 if mode == 'delete' then
   redis.call('HSET', base .. 'doc', id, 'x')
+  redis.call('HDEL', base .. 'json', id)
 else
   apply(cjson.decode(new), true)
   redis.call('HSET', base .. 'doc', id, new)
+  redis.call('HSET', base .. 'json', id, json)
   redis.call('SADD', orgs, org)
 end
 redis.call('HSET', base .. 'ver', id, ARGV[7])

@@ -1,22 +1,10 @@
 import { VIDEO_STATUSES, type Video, type VideoStatus, type Visibility } from './video-model.js';
 import { titleTokens } from './title-tokens.js';
 
-/** The fields of a video the catalogue index keeps (the rebuild reads only these). */
-export const SUMMARY_FIELDS = [
-  '_id',
-  'orgId',
-  'title',
-  'titleTokens',
-  'status',
-  'visibility',
-  'metadata.duration',
-  'source.size',
-] as const;
-
-export type SummarySource = Pick<Video, '_id' | 'orgId' | 'title' | 'status' | 'visibility'> & {
-  titleTokens?: string[];
-  metadata?: { duration?: number | null };
-  source?: { size?: number };
+/** What the summary reads of a video. */
+export type SummarySource = Pick<Video, 'title' | 'status' | 'visibility'> & {
+  metadata?: { duration?: number | null } | undefined;
+  source?: { size?: number } | undefined;
 };
 
 /**

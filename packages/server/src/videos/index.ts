@@ -180,7 +180,6 @@ export function videoRoutes(deps: VideoRoutesDeps): {
           await service.discard(orgId, videoId);
           throw err;
         }
-        await service.catalogue.sync(video.toObject());
         await service.enqueueOrDiscard(video, {
           orgId: orgId.toHexString(),
           videoId,
@@ -235,8 +234,7 @@ export function videoRoutes(deps: VideoRoutesDeps): {
         response: videoSchema,
       },
       async (ctx) => {
-        const video = await service.get(orgObjectId(principalOf(ctx)), ctx.params.id ?? '');
-        ctx.body = toVideoJson(video);
+        ctx.body = await service.getJson(orgObjectId(principalOf(ctx)), ctx.params.id ?? '');
       },
     ),
     defineRoute(

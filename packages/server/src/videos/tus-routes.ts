@@ -251,7 +251,6 @@ export function tusRoutes(deps: TusDeps): {
           },
           createdBy: createdByOf(principal),
         });
-        await service.catalogue.sync(video.toObject());
         ctx.status = 201;
         ctx.set('Location', `${base}/${video._id.toHexString()}`);
         // The upload URL is not the video's; clients read the video id here.
@@ -523,7 +522,6 @@ export function tusRoutes(deps: TusDeps): {
       },
     );
     if (done.modifiedCount !== 1) return; // finalized concurrently
-    await service.catalogue.refresh(orgId, _id);
     await storage.deletePrefix(`${videoPrefix(org, videoId)}tus/`);
     try {
       await service.enqueueOrDiscard(

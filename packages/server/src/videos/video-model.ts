@@ -2,6 +2,7 @@ import { VIDEO_STATUSES, VISIBILITIES } from '@reelkit/protocol';
 import type { Rendition, SensitivityResult, VideoMetadata, VideoStatus, Visibility } from '@reelkit/protocol';
 import { Schema, type Connection, type HydratedDocument, type Model, type Types } from 'mongoose';
 import { titleTokens } from './title-tokens.js';
+import { followVideoWrites } from './video-writes.js';
 
 export { VIDEO_STATUSES, VISIBILITIES };
 export type { VideoStatus, Visibility };
@@ -179,6 +180,9 @@ schema.pre(['findOneAndUpdate', 'updateOne'], function () {
   const title = update?.$set?.title ?? update?.title;
   if (typeof title === 'string') this.set('titleTokens', titleTokens(title.trim()));
 });
+
+// The catalogue index follows every write (`onVideoWrite`).
+followVideoWrites(schema);
 
 /** The `Video` model on one connection (never the global mongoose). */
 export function createVideoModel(db: Connection): VideoModel {

@@ -18,9 +18,10 @@ import { statsFromCounters } from './catalogue-summary.js';
 import { decodeCursor, encodeCursor, escapeRegExp } from './cursor.js';
 import type { ListVideosQuery, UpdateVideoBody } from './schemas.js';
 import { enqueueTranscode, type TranscodeQueue } from './transcode-queue.js';
-import { matchesSearch, searchTokens } from './title-tokens.js';
+import { searchTokens } from './title-tokens.js';
 import { toVideoJson, type VideoJson } from './video-json.js';
 import { type Video, type VideoModel, type VideoStatus } from './video-model.js';
+import { onVideoWrite } from './video-writes.js';
 
 export interface VideoServiceDeps {
   Video: VideoModel;
@@ -61,6 +62,9 @@ export function createdByOf(principal: Principal): Video['createdBy'] {
 export function createVideoService(deps: VideoServiceDeps) {
   const { Video, storage, queue, redis, logger } = deps;
   const catalogue = createCatalogueIndex({ Video, redis, prefix: deps.redisPrefix, logger });
+  // Every write of a video through the model, wherever it is made, updates the index before the
+  // write returns (one listener per connection and prefix, however many services are created).
+  onVideoWrite(Video.db, deps.redisPrefix, catalogue.follow);
 
   /**
    * The org's video, or `video_not_found` (another org's id and a malformed id look the same).
@@ -90,25 +94,19 @@ export function createVideoService(deps: VideoServiceDeps) {
   const get = (orgId: Types.ObjectId, id: string): Promise<Video> => find(orgId, id);
 
   /**
-   * The documents of a page's ids, in the ids' order, that still pass `keep`. One `$in` query:
-   * on MongoDB an `_id` index lookup; on FerretDB 1.24 (SQLite) one read of the collection —
-   * which is also what each `findById` costs there for a recent video (its `_id` lookup reads
-   * the table in insertion order until it finds it), so one `$in` bounds a page at one read.
+   * One video as the API returns it: from the catalogue index when it is ready (no database
+   * read), else from the database.
    */
-  async function pageDocuments(ids: string[], keep: (v: Video) => boolean): Promise<Video[]> {
-    if (ids.length === 0) return [];
-    const found = await Video.collection
-      .find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } })
-      .toArray();
-    const byId = new Map(found.map((v) => [String(v._id), v as unknown as Video]));
-    return ids.map((id) => byId.get(id)).filter((v): v is Video => !!v && keep(v));
+  async function getJson(orgId: Types.ObjectId, id: string): Promise<VideoJson> {
+    const cached = toObjectId(id) ? await catalogue.one(orgId, id.toLowerCase()) : undefined;
+    if (cached === undefined) throw new AppError('video_not_found', `No video ${id}`);
+    return cached ?? toVideoJson(await get(orgId, id));
   }
 
   /**
-   * One page, newest first. From the catalogue index when it is ready: the page's ids from Redis,
-   * then their documents (`pageDocuments`). A document that changed since the index saw it and no
-   * longer matches is left out (the page is one shorter, the cursor still right). While the index
-   * is not ready, the database query that MongoDB serves from the `orgId` indexes.
+   * One page, newest first. From the catalogue index when it is ready: the page's ids and their
+   * API JSON from Redis, no database read. While the index is not ready, the database query that
+   * MongoDB serves from the `orgId` indexes (and FerretDB by reading every document).
    */
   async function list(orgId: Types.ObjectId, q: ListVideosQuery): Promise<VideoList> {
     const search = q.q === undefined ? undefined : searchTokens(q.q);
@@ -121,24 +119,22 @@ export function createVideoService(deps: VideoServiceDeps) {
       after,
       count: q.limit + 1,
     });
-    const docs = ids
-      ? await pageDocuments(
-          ids.slice(0, q.limit),
-          (v) =>
-            v.orgId.equals(orgId) &&
-            (!q.status || v.status === q.status) &&
-            (!q.visibility || v.visibility === q.visibility) &&
-            (!search || matchesSearch(v.titleTokens ?? [], search)),
-        )
-      : await Video.find(listFilter(orgId, q, search, after))
-          .sort({ _id: -1 })
-          .limit(q.limit + 1)
-          .lean<Video[]>();
-    const count = ids ? ids.length : docs.length;
-    const lastId = ids ? ids[q.limit - 1] : docs[q.limit - 1]?._id.toHexString();
+    const items = ids ? await catalogue.items(orgId, ids.slice(0, q.limit)) : null;
+    if (ids && items) {
+      const lastId = ids[q.limit - 1];
+      return {
+        items,
+        nextCursor: ids.length > q.limit && lastId ? encodeCursor(new Types.ObjectId(lastId)) : null,
+      };
+    }
+    const docs = await Video.find(listFilter(orgId, q, search, after))
+      .sort({ _id: -1 })
+      .limit(q.limit + 1)
+      .lean<Video[]>();
+    const last = docs[q.limit - 1];
     return {
       items: docs.slice(0, q.limit).map(toVideoJson),
-      nextCursor: count > q.limit && lastId ? encodeCursor(new Types.ObjectId(lastId)) : null,
+      nextCursor: docs.length > q.limit && last ? encodeCursor(last._id) : null,
     };
   }
 
@@ -154,7 +150,6 @@ export function createVideoService(deps: VideoServiceDeps) {
       { returnDocument: 'after', runValidators: true },
     ).lean<Video>();
     if (!video) throw new AppError('video_not_found', `No video ${id}`); // deleted meanwhile
-    await catalogue.sync(video);
     return toVideoJson(video);
   }
 
@@ -171,7 +166,6 @@ export function createVideoService(deps: VideoServiceDeps) {
     const { _id } = await find(orgId, id, ['_id']);
     const deleted = await Video.deleteOne({ _id });
     if (deleted.deletedCount !== 1) throw new AppError('video_not_found', `No video ${id}`);
-    await catalogue.remove(orgId, _id.toHexString());
     const videoId = _id.toHexString();
     const job = await queue.getJob(videoId);
     if (job) {
@@ -263,7 +257,6 @@ export function createVideoService(deps: VideoServiceDeps) {
   async function discard(orgId: Types.ObjectId, videoId: string): Promise<void> {
     try {
       await Video.deleteOne({ _id: new Types.ObjectId(videoId) });
-      await catalogue.remove(orgId, videoId);
       await deleteFiles(orgId.toHexString(), videoId);
     } catch (err) {
       logger.error({ err, videoId }, 'could not clean up a failed upload');
@@ -273,6 +266,7 @@ export function createVideoService(deps: VideoServiceDeps) {
   return {
     find,
     get,
+    getJson,
     list,
     update,
     remove,
@@ -280,7 +274,7 @@ export function createVideoService(deps: VideoServiceDeps) {
     aggregateStats,
     enqueueOrDiscard,
     discard,
-    /** The catalogue index: write paths outside this service tell it what they changed. */
+    /** The catalogue index (it follows every write of a video by itself). */
     catalogue,
   };
 }

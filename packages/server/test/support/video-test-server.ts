@@ -85,6 +85,8 @@ export async function startVideoTestServer(
     now?: () => number;
     /** Servers started with the same name share a Redis prefix and a database. */
     isolate?: string;
+    /** A Redis of the test's own (`startPrivateRedis`) instead of the shared one. */
+    redisUrl?: string;
   } = {},
 ): Promise<VideoTestServer> {
   // A prefix and database of our own: a transcoder started by another test file must not take
@@ -97,6 +99,7 @@ export async function startVideoTestServer(
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     MAX_UPLOAD_BYTES: String(options.maxUploadBytes ?? 64 * 1024 * 1024),
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
   });
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'videos-test' });
   const db = await connectDatabase(config.MONGODB_URI, config.MONGODB_DB);
