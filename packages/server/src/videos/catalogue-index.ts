@@ -54,14 +54,16 @@ const BATCH = 500;
  * The catalogue's secondary index in Redis — the only module that writes it. Per organisation:
  * sorted sets of video ids (every score 0, so members sort by id: an ObjectId's hex sorts as it
  * was created) for all videos, each status, each visibility and each status × visibility; a
- * sorted set per title token and the vocabulary of tokens; counters by status; and a compact
- * summary per video. A page is a `ZREVRANGEBYLEX` below the cursor (O(log n + page)) and the
- * stats a `HGETALL`, on FerretDB and MongoDB alike, instead of the sorts, counts and aggregations
- * that read every document on FerretDB.
+ * sorted set per title token and the vocabulary of tokens; counters by status; a compact
+ * summary per video; and each video's API JSON. A page is a `ZREVRANGEBYLEX` below the cursor
+ * (O(log n + page)) then an `HMGET` of its JSON, one video an `HGET`, the stats an `HGETALL`, on
+ * FerretDB and MongoDB alike: no database read, where FerretDB would read every document to
+ * sort, count or aggregate, and the table up to the video to find one `_id`.
  *
  * The database stays the truth: the index is rebuilt from it when `<prefix>:cat:ready` is
  * missing (first start, Redis lost), and until then readers fall back to the database queries.
- * Every write of a video calls `refresh` (or `remove`) after its database write, which re-reads
+ * Every write of a video through the model calls `follow` (`onVideoWrite`, registered by the
+ * video service) before the write resolves: `refresh` (or `remove`), which re-reads
  * the video under a per-video Redis lock and indexes what it read: the last refresh reads after
  * the last write, so the index ends where the database does whatever order writers from several
  * processes finish in (FerretDB's own updates are not atomic, and `updatedAt` comes from each
@@ -318,7 +320,7 @@ export function createCatalogueIndex(deps: CatalogueIndexDeps) {
    * Streams every video (of one organisation, or all) from the database into the index, then
    * drops what the database no longer has; with every organisation, marks the index ready. Runs
    * in one process at a time (a Redis lock renewed per batch); writes that happen meanwhile go
-   * through `sync` as usual and win over the stream's older reads by their version. Also stores
+   * through `follow` as usual and win over the stream's older reads by their version. Also stores
    * `titleTokens` on videos written before the field existed.
    */
   async function rebuild(options: { orgId?: Types.ObjectId } = {}): Promise<RebuildReport> {

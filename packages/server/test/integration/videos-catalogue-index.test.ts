@@ -231,6 +231,36 @@ describe('the catalogue index', () => {
     expect(report).toMatchObject({ ran: true, videos: ids.length - 6, corrected: 0, removed: 0 });
   });
 
+  it('shows a write to every instance as soon as the write is answered (each write is followed before it returns)', async () => {
+    const org = new Types.ObjectId().toHexString();
+    const id = await multipart(a, org, 'first title');
+    expect(await index.isReady()).toBe(true);
+    for (const [writer, reader, title] of [
+      [a, b, 'second title'],
+      [b, a, 'third title'],
+    ] as const) {
+      expect((await patch(writer, org, id, { title, visibility: 'unlisted' })).status).toBe(200);
+      const one = await fetch(`${reader.url}/v1/videos/${id}`, { headers: reader.as(org, 'viewer') });
+      expect(await one.json()).toMatchObject({ id, title, visibility: 'unlisted' });
+      const found = await fetch(`${reader.url}/v1/videos?q=${encodeURIComponent(title.split(' ')[0]!)}`, {
+        headers: reader.as(org, 'viewer'),
+      });
+      expect(((await found.json()) as Page).items.map((v) => v.title)).toEqual([title]);
+    }
+    // Progress as the transcode results write it: in the JSON at once, with its updatedAt.
+    await b.Video.updateOne(
+      { _id: id },
+      { $set: { status: 'processing', progress: { stage: 'encode', percent: 42 } } },
+    );
+    const doc = await a.Video.findById(id).lean<Video>();
+    const one = await fetch(`${a.url}/v1/videos/${id}`, { headers: a.as(org, 'viewer') });
+    expect(await one.json()).toEqual(toVideoJson(doc!));
+    expect(doc!.progress).toEqual({ stage: 'encode', percent: 42 });
+    expect((await del(a, org, id)).status).toBe(204);
+    expect((await fetch(`${b.url}/v1/videos/${id}`, { headers: b.as(org, 'viewer') })).status).toBe(404);
+    expect(await listAll(b, org, '')).toEqual([]);
+  });
+
   it('finds titles by word prefixes with diacritics folded, the same from the index and the database', async () => {
     const org = new Types.ObjectId().toHexString();
     for (const title of [
