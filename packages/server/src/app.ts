@@ -25,6 +25,8 @@ import { orgRoutes } from './orgs/routes.js';
 import { createPlaybackTokens, type PlaybackTokens } from './playback/playback-tokens.js';
 import { playbackRoutes } from './playback/routes.js';
 import { createVideoModel } from './videos/video-model.js';
+import { createCatalogueMaintainer, type CatalogueMaintainer } from './videos/catalogue-maintainer.js';
+import { catalogueAdminRoutes } from './videos/catalogue-routes.js';
 import { createStorageJanitor, type StorageJanitor } from './videos/storage-janitor.js';
 import { createUploadSweeper, type UploadSweeper } from './videos/upload-sweeper.js';
 import { createVideoService } from './videos/video-service.js';
@@ -93,6 +95,8 @@ export interface ReelkitApp {
   uploads: UploadSweeper;
   /** Removes video folders no document owns (crash leftovers); `start()` it (main does). */
   janitor: StorageJanitor;
+  /** Rebuilds the catalogue index when it is not ready and reconciles it; `start()` it (main does). */
+  catalogue: CatalogueMaintainer;
   metrics: Metrics;
   /** Webhook endpoints, their delivery queue and worker (`startWorker()` in main). */
   webhooks: Webhooks;
@@ -198,6 +202,20 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
   const storage = deps.storage ?? new LocalStorage(config.STORAGE_DIR);
   const Video = createVideoModel(deps.db);
   await Video.init();
+  const videoService = createVideoService({
+    Video,
+    storage,
+    queue,
+    redis: deps.redis,
+    redisPrefix: config.REDIS_PREFIX,
+    logger: deps.logger,
+  });
+  const catalogue = createCatalogueMaintainer({
+    Video,
+    redis: deps.redis,
+    prefix: config.REDIS_PREFIX,
+    logger: deps.logger,
+  });
   const playback = playbackRoutes({
     Video,
     Org: models.Org,
@@ -261,6 +279,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
       ...videos.defs,
       ...playback.defs,
       ...adminQueueRoutes({ queue, Video }),
+      ...catalogueAdminRoutes({ index: catalogue.index, aggregateStats: videoService.aggregateStats }),
       ...webhooks.routes,
     ],
     { authenticate, authorize, jsonLimit: config.JSON_BODY_LIMIT },
@@ -303,14 +322,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
   });
   const uploads = createUploadSweeper({
     Video,
-    discard: createVideoService({
-      Video,
-      storage,
-      queue,
-      redis: deps.redis,
-      redisPrefix: config.REDIS_PREFIX,
-      logger: deps.logger,
-    }).discard,
+    discard: videoService.discard,
     announce,
     logger: deps.logger,
     now,
@@ -327,6 +339,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     results,
     uploads,
     janitor,
+    catalogue,
     metrics,
     webhooks,
     announce,

@@ -54,6 +54,7 @@ async function shutdown(signal: string): Promise<void> {
       reelkit.results.close(),
       reelkit.uploads.close(),
       reelkit.janitor.close(),
+      reelkit.catalogue.close(),
       reelkit.queue.close(),
       reelkit.webhooks.close(),
     ]);
@@ -82,6 +83,7 @@ try {
     await reelkit.results.start();
     reelkit.uploads.start();
     reelkit.janitor.start();
+    reelkit.catalogue.start();
     reelkit.webhooks.startWorker();
     logger.info({ url: running.url, publicUrl: config.PUBLIC_URL }, 'listening');
   }

@@ -234,8 +234,7 @@ export function videoRoutes(deps: VideoRoutesDeps): {
         response: videoSchema,
       },
       async (ctx) => {
-        const video = await service.get(orgObjectId(principalOf(ctx)), ctx.params.id ?? '');
-        ctx.body = toVideoJson(video);
+        ctx.body = await service.getJson(orgObjectId(principalOf(ctx)), ctx.params.id ?? '');
       },
     ),
     defineRoute(

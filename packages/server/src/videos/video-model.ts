@@ -1,6 +1,8 @@
 import { VIDEO_STATUSES, VISIBILITIES } from '@reelkit/protocol';
 import type { Rendition, SensitivityResult, VideoMetadata, VideoStatus, Visibility } from '@reelkit/protocol';
 import { Schema, type Connection, type HydratedDocument, type Model, type Types } from 'mongoose';
+import { titleTokens } from './title-tokens.js';
+import { followVideoWrites } from './video-writes.js';
 
 export { VIDEO_STATUSES, VISIBILITIES };
 export type { VideoStatus, Visibility };
@@ -45,6 +47,8 @@ export interface Video {
   _id: Types.ObjectId;
   orgId: Types.ObjectId;
   title: string;
+  /** The title's search tokens (`titleTokens()`), kept by the model on every write of the title. */
+  titleTokens?: string[];
   description: string;
   visibility: Visibility;
   status: VideoStatus;
@@ -79,6 +83,7 @@ const schema = new Schema<Video>(
   {
     orgId: { type: Schema.Types.ObjectId, required: true },
     title: { type: String, required: true, trim: true, minlength: 1, maxlength: TITLE_MAX },
+    titleTokens: { type: [String], default: undefined },
     description: { type: String, default: '', maxlength: DESCRIPTION_MAX },
     visibility: { type: String, enum: VISIBILITIES, default: 'private', required: true },
     status: { type: String, enum: VIDEO_STATUSES, required: true },
@@ -162,6 +167,22 @@ schema.index({ orgId: 1, status: 1, _id: -1 });
 // The upload sweeper's query: expired resumable uploads.
 schema.index({ status: 1, 'upload.expiresAt': 1 });
 schema.index({ orgId: 1, visibility: 1, _id: -1 });
+// Title search (multikey): each search token is an anchored regex, an index range on MongoDB.
+schema.index({ orgId: 1, titleTokens: 1, _id: -1 });
+
+// The tokens follow the title on every write path that can set one (create/save, and the
+// `findOneAndUpdate` of `PATCH /v1/videos/:id`), so no caller has to remember them.
+schema.pre('validate', function () {
+  if (this.isModified('title') || !this.titleTokens) this.titleTokens = titleTokens(this.title ?? '');
+});
+schema.pre(['findOneAndUpdate', 'updateOne'], function () {
+  const update = this.getUpdate() as { $set?: Record<string, unknown>; title?: unknown } | null;
+  const title = update?.$set?.title ?? update?.title;
+  if (typeof title === 'string') this.set('titleTokens', titleTokens(title.trim()));
+});
+
+// The catalogue index follows every write (`onVideoWrite`).
+followVideoWrites(schema);
 
 /** The `Video` model on one connection (never the global mongoose). */
 export function createVideoModel(db: Connection): VideoModel {

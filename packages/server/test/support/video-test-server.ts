@@ -80,11 +80,18 @@ export interface VideoTestServer {
 }
 
 export async function startVideoTestServer(
-  options: { maxUploadBytes?: number; now?: () => number } = {},
+  options: {
+    maxUploadBytes?: number;
+    now?: () => number;
+    /** Servers started with the same name share a Redis prefix and a database. */
+    isolate?: string;
+    /** A Redis of the test's own (`startPrivateRedis`) instead of the shared one. */
+    redisUrl?: string;
+  } = {},
 ): Promise<VideoTestServer> {
   // A prefix and database of our own: a transcoder started by another test file must not take
   // these jobs, and no other server may take these videos' jobs for lost.
-  const isolated = isolatedStack('videos');
+  const isolated = isolatedStack(options.isolate ?? 'videos');
   const prefix = isolated.REDIS_PREFIX;
   const config = loadServerConfig({
     ...stackEnv(),
@@ -92,6 +99,7 @@ export async function startVideoTestServer(
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     MAX_UPLOAD_BYTES: String(options.maxUploadBytes ?? 64 * 1024 * 1024),
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
   });
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'videos-test' });
   const db = await connectDatabase(config.MONGODB_URI, config.MONGODB_DB);
