@@ -857,7 +857,6 @@ declare global {
     'reelkit-player': ReelkitPlayer;
   }
   // Typed listeners: `el.addEventListener('reelkit-ready', (e) => e.detail.levels)`.
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging
   interface HTMLElementEventMap extends ReelkitPlayerEventMap {}
 }
 
