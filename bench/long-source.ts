@@ -82,7 +82,10 @@ async function main(): Promise<void> {
   connection.on('error', (err) => console.error('redis:', err.message));
   const queue = new Queue(QUEUES.transcode, { connection, prefix: PREFIX });
   queue.on('error', (err) => console.error('queue:', err.message));
-  const events = new QueueEvents(QUEUES.transcode, { connection: connection.duplicate(), prefix: PREFIX });
+  // BullMQ leaves a connection it is given open on close: this one is closed at the end.
+  const eventsConnection = connection.duplicate();
+  eventsConnection.on('error', (err) => console.error('redis (events):', err.message));
+  const events = new QueueEvents(QUEUES.transcode, { connection: eventsConnection, prefix: PREFIX });
   events.on('error', (err) => console.error('queue events:', err.message));
   const worker = startTs('packages/transcoder/src/main.ts', {
     REDIS_URL,
@@ -125,6 +128,7 @@ async function main(): Promise<void> {
     await queue.obliterate({ force: true }).catch(() => undefined);
     await events.close();
     await queue.close();
+    eventsConnection.disconnect();
     connection.disconnect();
     await rm(work, { recursive: true, force: true });
   }
