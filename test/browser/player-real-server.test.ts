@@ -23,6 +23,7 @@ import { makeClip } from '../support/clips.js';
 import { startCuttingProxy, type CuttingProxy } from '../support/cutting-proxy.js';
 import { startTs, type Proc } from '../support/processes.js';
 import { isolatedStack, stackEnv } from '../support/stack-env.js';
+import { TRANSCODE_TEST_TIMEOUT_MS, waitForVideoStatus } from '../support/wait-for-transcode.js';
 
 const WORKER_ENV = { X264_PRESET: 'ultrafast', HLS_SEGMENT_S: '2', LOCK_DURATION_MS: '4000' };
 
@@ -44,17 +45,6 @@ interface PlayHit {
   status: number;
   token: string;
   file: string;
-}
-
-async function waitForStatus(id: string, statuses: string[], timeoutMs: number) {
-  const until = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < until) {
-    last = await call(api.url, 'GET', `/v1/videos/${id}`, { token: admin.accessToken });
-    if (statuses.includes(last.body?.status)) return last.body;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`video ${id} never reached ${statuses.join('/')}: ${JSON.stringify(last?.body)}`);
 }
 
 async function uploadMultipart(file: string, title: string): Promise<string> {
@@ -95,9 +85,9 @@ beforeAll(async () => {
     (async () => (browser = await launchBrowser()))(),
   ]);
   longVideo = await uploadMultipart(long, 'Long');
-  const video = await waitForStatus(longVideo, ['ready', 'failed'], 90_000);
+  const video = await waitForVideoStatus(api, admin.accessToken, longVideo, ['ready', 'failed']);
   if (video.status !== 'ready') throw new Error(`transcode failed: ${JSON.stringify(video.error)}`);
-}, 180_000);
+}, TRANSCODE_TEST_TIMEOUT_MS);
 
 afterAll(async () => {
   await browser?.close();

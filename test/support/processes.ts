@@ -11,8 +11,11 @@ export interface Proc {
   output(): string;
   /** Resolves when the output matches, rejects on exit or timeout. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
-  /** Sends a signal and resolves with the exit code (or signal name). */
-  stop(signal?: NodeJS.Signals): Promise<number | string>;
+  /**
+   * Sends a signal and resolves with the exit code (or signal name). With `timeoutMs`, a process
+   * still running by then is killed and the call rejects with what it printed.
+   */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | string>;
 }
 
 export function startTs(entry: string, env: Record<string, string>): Proc {
@@ -59,10 +62,24 @@ export function startTs(entry: string, env: Record<string, string>): Proc {
         check();
       });
     },
-    async stop(signal = 'SIGTERM') {
+    async stop(signal = 'SIGTERM', timeoutMs) {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      const [code, sig] = (await exited) as [number | null, string | null];
-      return code ?? sig ?? 'unknown';
+      let timer: NodeJS.Timeout | undefined;
+      const late =
+        timeoutMs === undefined
+          ? new Promise<never>(() => undefined)
+          : new Promise<never>((_, reject) => {
+              timer = setTimeout(() => {
+                child.kill('SIGKILL');
+                reject(new Error(`still running ${timeoutMs} ms after ${signal}:\n${out}`));
+              }, timeoutMs);
+            });
+      try {
+        const [code, sig] = (await Promise.race([exited, late])) as [number | null, string | null];
+        return code ?? sig ?? 'unknown';
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }

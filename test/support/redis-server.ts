@@ -38,23 +38,26 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
         stdio: 'ignore',
       },
     );
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => undefined);
-    for (let i = 0; i < 100; i++) {
+    // A fresh client per attempt: ioredis 6 never settles connect() again on a client whose
+    // first attempt failed, which a busy machine (redis-server slow to listen) hits.
+    for (let i = 0; i < 200; i++) {
+      const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      probe.on('error', () => undefined);
       try {
         await probe.connect();
         await probe.ping();
-        probe.disconnect();
         return;
       } catch {
         await sleep(50);
+      } finally {
+        probe.disconnect();
       }
     }
-    probe.disconnect();
     throw new Error(`private redis-server did not start on port ${port}`);
   };
   const stop = async () => {
-    if (!child || child.exitCode !== null) return;
+    // Killed by a signal, a child has a signalCode and no exitCode: either means it is gone.
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const c = child;
     const exited = new Promise((r) => c.once('exit', r));
     c.kill('SIGKILL');

@@ -13,11 +13,57 @@ export interface RunningServer {
   close(timeoutMs: number): Promise<{ forced: boolean }>;
 }
 
-export async function listen(app: Koa, port: number, host: string): Promise<RunningServer> {
-  const server = createServer(app.callback());
-  // A request that stalls must not hold a worker forever; slow uploads use their own limits.
-  server.headersTimeout = 30_000;
+/**
+ * How long the HTTP server waits on a client, so slow or stalled clients (slowloris) cannot pin
+ * connections. Node's defaults checked only every 30 s and allowed a 5-minute request.
+ */
+export interface HttpTimeouts {
+  /**
+   * All request headers must arrive within this time from the connection's first byte, or the
+   * connection is closed (408). A client that sends headers a byte at a time is cut here.
+   * @defaultValue 20_000
+   */
+  headersTimeoutMs: number;
+  /**
+   * A connection on which nothing is received or sent for this long is destroyed: the idle bound
+   * of every request, including an upload whose body stops coming (tus resumes it later).
+   * @defaultValue 120_000
+   */
+  idleTimeoutMs: number;
+  /**
+   * An idle keep-alive connection is closed after this long without a new request.
+   * @defaultValue 5_000
+   */
+  keepAliveTimeoutMs: number;
+  /**
+   * How often Node checks the headers bound (its own default is 30 s, which would let a slowloris
+   * hold a connection up to 50 s).
+   * @defaultValue 1_000
+   */
+  checkEveryMs: number;
+}
+
+export const DEFAULT_HTTP_TIMEOUTS: Readonly<HttpTimeouts> = Object.freeze({
+  headersTimeoutMs: 20_000,
+  idleTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 5_000,
+  checkEveryMs: 1_000,
+});
+
+export async function listen(
+  app: Koa,
+  port: number,
+  host: string,
+  timeouts: Partial<HttpTimeouts> = {},
+): Promise<RunningServer> {
+  const t = { ...DEFAULT_HTTP_TIMEOUTS, ...timeouts };
+  const server = createServer({ connectionsCheckingInterval: t.checkEveryMs }, app.callback());
+  server.headersTimeout = t.headersTimeoutMs;
+  // No bound on a whole request: a large upload on a slow link may take hours while it keeps
+  // moving; the idle bound below cuts one that stops.
   server.requestTimeout = 0;
+  server.timeout = t.idleTimeoutMs;
+  server.keepAliveTimeout = t.keepAliveTimeoutMs;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

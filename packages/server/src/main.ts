@@ -9,7 +9,7 @@ import { loadServerConfig } from './config.js';
 import { connectDatabase } from './db.js';
 import { listen, type RunningServer } from './listen.js';
 import { createLogger } from './logger.js';
-import { createRedis } from './redis.js';
+import { closeRedis, createRedis, isRedisClosedError } from './redis.js';
 
 let config;
 try {
@@ -46,24 +46,50 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, timeout + 5_000).unref();
   const { redis, db, reelkit, running, realtime } = started;
+  /** Closes one part, saying how long it took (a part that hangs is named in the log). */
+  const close = async (name: string, fn: (() => Promise<unknown>) | undefined) => {
+    if (!fn) return;
+    const t = Date.now();
+    try {
+      await fn();
+    } catch (err) {
+      logger.warn({ err, part: name }, 'closing failed');
+    }
+    logger.debug({ part: name, ms: Date.now() - t }, 'closed');
+  };
   // Sockets first: open websockets would otherwise hold the HTTP server open until the deadline.
-  await realtime?.close();
+  await close('realtime', realtime && (() => realtime.close()));
   const { forced } = (await running?.close(timeout)) ?? { forced: false };
   if (reelkit)
-    await Promise.allSettled([
-      reelkit.results.close(),
-      reelkit.uploads.close(),
-      reelkit.janitor.close(),
-      reelkit.catalogue.close(),
-      reelkit.queue.close(),
-      reelkit.webhooks.close(),
+    await Promise.all([
+      close('results', () => reelkit.results.close()),
+      close('uploads', () => reelkit.uploads.close()),
+      close('janitor', () => reelkit.janitor.close()),
+      close('catalogue', () => reelkit.catalogue.close()),
+      close('queue', () => reelkit.queue.close()),
+      close('webhooks', () => reelkit.webhooks.close()),
     ]);
-  await Promise.allSettled([db?.close(), redis?.quit()]);
+  await Promise.all([
+    close('db', db && (() => db.close())),
+    close('redis', redis && (() => closeRedis(redis))),
+  ]);
   logger.info({ forced }, 'stopped');
   process.exit(0);
 }
+// A Redis command a library sent without awaiting it, rejected because shutdown closed its
+// connection (see isRedisClosedError), is part of stopping; anything else is a crash, as by default.
+process.on('unhandledRejection', (err) => {
+  if (stopping && isRedisClosedError(err)) {
+    logger.debug({ err: (err as Error).message }, 'a Redis command was cut by the shutdown');
+    return;
+  }
+  logger.fatal({ err }, 'unhandled rejection');
+  process.exit(1);
+});
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+// From here on a signal stops the process gracefully (tests signal at this line to hit start-up).
+logger.info({ pid: process.pid }, 'starting');
 
 try {
   const redis = (started.redis = createRedis(config.REDIS_URL, 'reelkit-server'));

@@ -90,7 +90,9 @@ describe('buildLadderArgs', () => {
     expect(valuesOf(a, '-level:v')).toEqual(['3.1', '3.1', '3.0', '2.1']);
     expect(valuesOf(a, '-b:v')).toEqual(['2800k', '1400k', '800k', '400k']);
     expect(valuesOf(a, '-c:a')).toEqual(['aac', 'aac', 'aac', 'aac']);
-    expect(new Set(valuesOf(a, '-af'))).toEqual(new Set(['aresample=48000:async=1000:first_pts=0']));
+    expect(new Set(valuesOf(a, '-af'))).toEqual(
+      new Set(['aresample=48000:async=1000,aresample=48000:async=1:first_pts=0:lfe_mix_level=0.7071']),
+    );
     expect(valuesOf(a, '-ac')).toEqual(['2', '2', '2', '2']);
     expect(valuesOf(a, '-map')).toEqual(['[v0]', '0:1', '[v1]', '0:1', '[v2]', '0:1', '[v3]', '0:1', '[sb]']);
   });

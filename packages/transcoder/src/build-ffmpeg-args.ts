@@ -64,13 +64,22 @@ function videoEncoderArgs(rung: Rung, plan: LadderPlan, preset: string, video: V
 }
 
 /**
- * Audio of every output: resampled to 48 kHz from any rate, its timestamps followed (`async`:
- * silence inserted or samples dropped where they jump, stretched where they drift) from 0, so audio
- * that starts late or drifts stays in sync with the video; then stereo, where ffmpeg's rematrixing
- * downmixes 5.1/7.1 with the ITU-R BS.775 coefficients (centre and surrounds at −3 dB, LFE
- * dropped, normalised against clipping) and puts mono in both ears.
+ * Audio of every output, in two resampler stages. The first follows the source's timestamps
+ * (`async=1000`: stretched or squeezed up to 1000 samples a second where they drift, silence
+ * inserted or samples dropped where they jump), so audio whose clock drifts stays in sync with the
+ * picture. The second only pads: silence from 0 (`first_pts=0`) for audio that starts late. Both
+ * in one stage (`async=1000:first_pts=0`) put ~0.12 s too many samples at the start of a drifting
+ * source (squeezed into 1-sample packets, so a player that plays audio back to back is 3 frames
+ * late). The last stage also makes stereo (lavfi converts the layout next to the encoder): ffmpeg's
+ * rematrixing with the ITU-R BS.775 coefficients (fronts to their side at 0 dB, centre to both and
+ * each surround to its side at −3 dB), mono in both ears at −3 dB. ITU drops the LFE; we mix it
+ * into both sides at −3 dB like the centre, because a stereo output is all a viewer gets and
+ * LFE-only effects would otherwise vanish (recorded 10 dB under its playback level, it cannot
+ * drown the rest). Not normalised: the output is float AAC, so peaks above full scale are kept by
+ * the encoder; normalising would make every surround source 8–10 dB quieter than stereo ones.
  */
-export const AUDIO_FILTER = 'aresample=48000:async=1000:first_pts=0';
+export const AUDIO_FILTER =
+  'aresample=48000:async=1000,aresample=48000:async=1:first_pts=0:lfe_mix_level=0.7071';
 
 function audioEncoderArgs(rung: Rung): string[] {
   return [

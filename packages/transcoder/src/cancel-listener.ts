@@ -20,6 +20,9 @@ export function listenForCancels(
   logger: Logger,
 ): CancelListener {
   const channel = transcodeCancelChannel(prefix);
+  // A connection of its own, so a listener of its own: without one ioredis reports every lost
+  // connection as an "Unhandled error event", and BullMQ's listeners do not cover it.
+  subscriber.on('error', (err: Error) => logger.warn({ err: err.message }, 'cancel subscriber: redis error'));
   subscriber.on('message', (ch: string, message: string) => {
     if (ch !== channel) return;
     const videoId = message.trim();

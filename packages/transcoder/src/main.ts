@@ -43,8 +43,20 @@ async function shutdown(signal: string): Promise<void> {
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+// From here on a signal stops the process gracefully (tests signal at this line to hit start-up).
+logger.info({ pid: process.pid }, 'starting');
 
 // Handlers first, then "ready": whoever reads the line may signal at once, before this process
 // would otherwise have reached the lines above.
-await Promise.all([worker.waitUntilReady(), worker.cancelListenerReady]);
-logger.info({ concurrency: config.WORKER_CONCURRENCY, prefix: config.REDIS_PREFIX }, 'worker ready');
+try {
+  await Promise.all([worker.waitUntilReady(), worker.cancelListenerReady]);
+  if (!stopping)
+    logger.info({ concurrency: config.WORKER_CONCURRENCY, prefix: config.REDIS_PREFIX }, 'worker ready');
+} catch (err) {
+  // Closing while the connections still open rejects their readiness ("Connection is closed"):
+  // that is the shutdown under way, not a failed start.
+  if (!stopping) {
+    logger.fatal({ err }, 'could not start');
+    process.exit(1);
+  }
+}

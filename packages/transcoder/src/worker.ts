@@ -177,6 +177,11 @@ export function createTranscodeWorker(deps: WorkerDeps): TranscodeWorker {
       stalledInterval: config.LOCK_DURATION_MS,
     },
   ) as TranscodeWorker;
+  // BullMQ re-emits here what its connections report (including the blocking duplicate it makes
+  // of `connection`) and what fails between jobs. Unheard, an 'error' of the blocking connection
+  // closed while it was still connecting (a SIGTERM during start-up) rejects BullMQ's own promise
+  // with nobody to catch it.
+  worker.on('error', (err) => logger.warn({ err: err.message }, 'transcode worker: redis error'));
 
   const cancels: CancelListener = listenForCancels(
     deps.connection.duplicate(),

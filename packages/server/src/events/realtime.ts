@@ -12,6 +12,7 @@ import { Server, type Socket } from 'socket.io';
 import type { TokenService } from '../auth/tokens.js';
 import { AppError } from '../http/app-error.js';
 import type { Logger } from '../logger.js';
+import { closeRedis, duplicateRedis } from '../redis.js';
 import type { AccountModels } from '../models.js';
 import type { PlaybackTokens } from '../playback/playback-tokens.js';
 import type { RealtimePublisher } from './publisher.js';
@@ -92,8 +93,7 @@ function connectError(
 export function createRealtime(deps: RealtimeDeps): Realtime {
   const now = deps.now ?? Date.now;
   const log = deps.logger.child({ component: 'realtime' });
-  const subscriber = deps.redis.duplicate();
-  subscriber.on('error', (err: Error) => log.warn({ err: err.message }, 'realtime subscriber error'));
+  const subscriber = duplicateRedis(deps.redis, 'reelkit-realtime-sub', log);
   const io: RealtimeServer = new Server(deps.httpServer, {
     // Tokens travel in the handshake payload, never in cookies, so any site may connect (an embed
     // runs on third-party pages); what a socket receives depends only on its token.
@@ -235,7 +235,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
       // would not reconnect at all.
       io.engine.close();
       await io.of('/').adapter.close();
-      await subscriber.quit().catch(() => undefined);
+      await closeRedis(subscriber);
     },
   };
 }

@@ -6,10 +6,12 @@ import {
   type TranscodeResult,
 } from '@reelkit/protocol';
 import type { Storage } from '@reelkit/storage';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import type { WithLock } from '../redis-lock.js';
+import { closeRedis, duplicateRedis } from '../redis.js';
 import { enqueueTranscode, type TranscodeQueue } from '../videos/transcode-queue.js';
 import type { Video, VideoModel } from '../videos/video-model.js';
 import { failedUpdate, parseProgress, progressUpdate, readyUpdate } from './apply-result.js';
@@ -68,6 +70,7 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
   const now = deps.now ?? Date.now;
   const lostJobAfterMs = deps.lostJobAfterMs ?? 60_000;
   let events: QueueEvents | undefined;
+  let eventsConnection: Redis | undefined;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
 
@@ -216,7 +219,9 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
     async start(): Promise<void> {
       if (events) return;
       closed = false;
-      events = new QueueEvents(QUEUES.transcode, { connection: deps.redis.duplicate(), prefix: deps.prefix });
+      // BullMQ leaves a connection it is given open on close: this one is closed below.
+      eventsConnection = duplicateRedis(deps.redis, 'reelkit-transcode-events', logger);
+      events = new QueueEvents(QUEUES.transcode, { connection: eventsConnection, prefix: deps.prefix });
       events.on('error', (err) => logger.warn({ err: err.message }, 'transcode events: redis error'));
       listen(events);
       await events.waitUntilReady();
@@ -229,8 +234,21 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
       closed = true;
       clearInterval(timer);
       const q = events;
+      const connection = eventsConnection;
       events = undefined;
-      await Promise.all([q?.close(), reconciling?.catch(() => undefined)]);
+      eventsConnection = undefined;
+      // Without Redis, BullMQ 6's QueueEvents.close waits for ever on the connection it was
+      // given: cut that connection and give the close a bound (nothing is left to read anyway).
+      const up = connection?.status === 'ready';
+      if (connection && !up) connection.disconnect();
+      const closing = q
+        ?.close()
+        .catch((err: unknown) => logger.warn({ err }, 'transcode events: close failed'));
+      await Promise.all([
+        up ? closing : Promise.race([closing, sleep(1_000, undefined, { ref: false })]),
+        reconciling?.catch(() => undefined),
+      ]);
+      if (connection) await closeRedis(connection);
     },
   };
 }

@@ -7,6 +7,7 @@ import type { RouteDef } from '../http/define-route.js';
 import type { Logger } from '../logger.js';
 import type { LookupAll } from './resolve-target.js';
 import { periodicTask } from '../periodic-task.js';
+import { closeRedis, duplicateRedis } from '../redis.js';
 import { webhookRoutes } from './routes.js';
 import { createWebhookModels, type WebhookModels } from './webhook-models.js';
 import {
@@ -71,7 +72,7 @@ export function createWebhooks(deps: {
     pruneDeliveryLog: pruneLog.run,
     startWorker() {
       // A connection of its own: closing the worker must not touch the server's shared one.
-      workerConnection ??= deps.redis.duplicate();
+      workerConnection ??= duplicateRedis(deps.redis, 'reelkit-webhooks', deps.logger);
       worker ??= createWebhookWorker({
         models,
         connection: workerConnection,
@@ -89,9 +90,11 @@ export function createWebhooks(deps: {
       // SIGTERM right after start). Give it a moment to connect first.
       await pruneLog.close();
       if (worker) await Promise.race([workerReady, sleep(2_000, undefined, { ref: false })]);
-      await worker?.close();
+      // Without Redis no delivery can be recorded and a graceful close would wait for ever on
+      // BullMQ's blocking connection: force it (running deliveries are retried once their lock expires).
+      await worker?.close(workerConnection?.status !== 'ready');
       await queue.close();
-      workerConnection?.disconnect();
+      if (workerConnection) await closeRedis(workerConnection);
     },
   };
 }

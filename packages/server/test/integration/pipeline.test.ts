@@ -7,6 +7,11 @@ import { call, signup, startTestApi, type TestApi } from '../../../../test/suppo
 import { makeClip } from '../../../../test/support/clips.js';
 import { startTs, type Proc } from '../../../../test/support/processes.js';
 import { stackEnv } from '../../../../test/support/stack-env.js';
+import {
+  TRANSCODE_TEST_TIMEOUT_MS,
+  waitForJobOfVideo,
+  waitForVideoStatus,
+} from '../../../../test/support/wait-for-transcode.js';
 import { createVideoModel } from '../../src/videos/video-model.js';
 
 const WORKER_ENV = {
@@ -24,24 +29,8 @@ async function upload(api: TestApi, token: string, file: string, title: string):
   return res.body.id as string;
 }
 
-async function waitForStatus(
-  api: TestApi,
-  token: string,
-  id: string,
-  statuses: string[],
-  timeoutMs = 90_000,
-) {
-  const until = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < until) {
-    last = await call(api.url, 'GET', `/v1/videos/${id}`, { token });
-    if (statuses.includes(last.body?.status)) return last.body;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`video ${id} never reached ${statuses.join('/')}: ${JSON.stringify(last?.body)}`);
-}
-
-describe('upload → transcode → ready', () => {
+// Generous budgets: a transcode on a shared, busy machine can wait minutes for a core.
+describe('upload → transcode → ready', { timeout: TRANSCODE_TEST_TIMEOUT_MS }, () => {
   const env = stackEnv();
   let api: TestApi;
   let worker: Proc | undefined;
@@ -63,7 +52,7 @@ describe('upload → transcode → ready', () => {
     await worker.waitFor(/worker ready/);
     const clip = await makeClip({ width: 1280, height: 720, seconds: 4, fps: 25 });
     const id = await upload(api, admin.accessToken, clip, 'Ladder');
-    const video = await waitForStatus(api, admin.accessToken, id, ['ready', 'failed']);
+    const video = await waitForVideoStatus(api, admin.accessToken, id, ['ready', 'failed']);
     expect(video.status, JSON.stringify(video.error)).toBe('ready');
     expect(video.renditions.map((r: { rung: number }) => r.rung)).toEqual([720, 480, 360, 240]);
     expect(video.metadata).toMatchObject({ width: 1280, height: 720, hasAudio: true });
@@ -95,9 +84,7 @@ describe('upload → transcode → ready', () => {
     const job = await api.reelkit.queue.getJob(id);
     expect(job?.name).toBe('transcode');
     // Wait for the worker to finish with nobody applying results.
-    const until = Date.now() + 60_000;
-    while ((await job!.getState()) !== 'completed' && Date.now() < until)
-      await new Promise((r) => setTimeout(r, 250));
+    await waitForJobOfVideo(api, id);
     expect(await job!.getState()).toBe('completed');
     expect(
       (await call(api.url, 'GET', `/v1/videos/${id}`, { token: admin.accessToken })).body.status,
@@ -107,7 +94,7 @@ describe('upload → transcode → ready', () => {
     const second = await startTestApi();
     try {
       await second.reelkit.results.start();
-      const video = await waitForStatus(second, admin.accessToken, id, ['ready'], 10_000);
+      const video = await waitForVideoStatus(second, admin.accessToken, id, ['ready']);
       expect(video.renditions.length).toBeGreaterThan(0);
     } finally {
       await second.reelkit.results.close();
@@ -144,7 +131,7 @@ describe('upload → transcode → ready', () => {
     } finally {
       await api.reelkit.queue.resume();
     }
-    const video = await waitForStatus(api, admin.accessToken, id, ['ready', 'failed']);
+    const video = await waitForVideoStatus(api, admin.accessToken, id, ['ready', 'failed']);
     expect(video.status).toBe('ready');
     expect(api.logs.some((l) => l.includes('the transcode job was lost'))).toBe(true);
   });
@@ -158,7 +145,7 @@ describe('upload → transcode → ready', () => {
     form.set('file', new Blob([new Uint8Array(bogus)]), 'broken.mp4');
     const res = await call(api.url, 'POST', '/v1/videos', { token: admin.accessToken, body: form });
     expect(res.status).toBe(201);
-    const video = await waitForStatus(api, admin.accessToken, res.body.id, ['ready', 'failed'], 30_000);
+    const video = await waitForVideoStatus(api, admin.accessToken, res.body.id, ['ready', 'failed']);
     expect(video.status).toBe('failed');
     expect(video.error.code).toMatch(/^source_/);
     expect(video.error.message.length).toBeGreaterThan(0);
@@ -171,10 +158,10 @@ describe('upload → transcode → ready', () => {
     await doomed.waitFor(/worker ready/);
     const clip = await makeClip({ width: 1280, height: 720, seconds: 8, fps: 25 });
     const id = await upload(api, admin.accessToken, clip, 'Survivor');
-    await waitForStatus(api, admin.accessToken, id, ['processing'], 30_000);
+    await waitForVideoStatus(api, admin.accessToken, id, ['processing']);
     expect(await doomed.stop('SIGKILL')).toBe('SIGKILL');
     worker = startTs('packages/transcoder/src/main.ts', { ...env, ...WORKER_ENV });
-    const video = await waitForStatus(api, admin.accessToken, id, ['ready', 'failed'], 120_000);
+    const video = await waitForVideoStatus(api, admin.accessToken, id, ['ready', 'failed']);
     expect(video.status, JSON.stringify(video.error)).toBe('ready');
     const job = await api.reelkit.queue.getJob(id);
     expect(job?.attemptsMade ?? 0).toBeGreaterThanOrEqual(1);

@@ -62,6 +62,49 @@ async function hdr(out: string, transfer: 'arib-std-b67' | 'smpte2084'): Promise
   ]);
 }
 
+/**
+ * Sync markers: a black picture with one white frame at each whole second, and a 40 ms 1 kHz beep
+ * at each whole second; the audio input optionally offset (`-itsoffset`) by `audioLateS`.
+ */
+function markers(seconds: number, audioLateS = 0): string[] {
+  return [
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=black:s=320x180:r=25:d=${seconds},drawbox=enable='lt(mod(t\\,1)\\,0.04)':color=white:t=fill`,
+    ...(audioLateS ? ['-itsoffset', String(audioLateS)] : []),
+    '-f',
+    'lavfi',
+    '-i',
+    // Late audio was recorded from `audioLateS` on: its beeps fall on the same whole seconds.
+    `aevalsrc='if(lt(mod(t+${audioLateS}\\,1)\\,0.04)\\,0.5*sin(2*PI*1000*t)\\,0)':s=48000:d=${seconds - audioLateS}`,
+  ];
+}
+
+/** 7.1 channels in ffmpeg's order, each with its tone (the LFE a low one). */
+export const SURROUND_CHANNELS = [
+  { name: 'FL', hz: 300 },
+  { name: 'FR', hz: 400 },
+  { name: 'FC', hz: 500 },
+  { name: 'LFE', hz: 60 },
+  { name: 'BL', hz: 700 },
+  { name: 'BR', hz: 800 },
+  { name: 'SL', hz: 900 },
+  { name: 'SR', hz: 1000 },
+] as const;
+/** Each channel sounds alone for this long, one after the other. */
+export const SURROUND_WINDOW_S = 0.5;
+/** Amplitude of each tone (−6 dBFS peak, −9 dBFS RMS). */
+export const SURROUND_AMPLITUDE = 0.5;
+
+/** aevalsrc channel expressions: channel k plays its tone during window k only. */
+function surroundExpr(): string {
+  return SURROUND_CHANNELS.map(
+    (c, k) =>
+      `if(between(t\\,${k * SURROUND_WINDOW_S}\\,${(k + 1) * SURROUND_WINDOW_S})\\,${SURROUND_AMPLITUDE}*sin(2*PI*${c.hz}*t)\\,0)`,
+  ).join('|');
+}
+
 /** The corpus, by name. */
 export const CORPUS: readonly CorpusClip[] = [
   {
@@ -189,6 +232,24 @@ export const CORPUS: readonly CorpusClip[] = [
       ]),
   },
   {
+    name: 'surround-7.1-one-channel-at-a-time',
+    expected:
+      'stereo: FL/FR 0 dB to their side; C and LFE −3 dB to both; side and back −3 dB to their side; silence elsewhere',
+    make: (out) =>
+      runFfmpeg([
+        ...video('320x180', 25, SURROUND_CHANNELS.length * SURROUND_WINDOW_S),
+        '-f',
+        'lavfi',
+        '-i',
+        `aevalsrc='${surroundExpr()}':channel_layout=7.1:sample_rate=48000:duration=${SURROUND_CHANNELS.length * SURROUND_WINDOW_S}`,
+        ...x264,
+        ...aac,
+        '-b:a',
+        '384k',
+        out,
+      ]),
+  },
+  {
     name: 'two-audio-streams-mono-22k-default',
     expected: 'the default (2nd) stream: its mono 22.05 kHz tone in both ears at 48 kHz',
     make: (out) =>
@@ -225,6 +286,32 @@ export const CORPUS: readonly CorpusClip[] = [
       runFfmpeg([...video('320x180', 25, 1.5), '-itsoffset', '0.5', ...sine(1), ...x264, ...aac, out]),
   },
   {
+    name: 'audio-drifts-1pct-mkv',
+    expected: 'audio 1 % short of its timestamps (clock drift): each beep within 1 frame of its flash',
+    make: (out) =>
+      runFfmpeg([
+        ...markers(8),
+        '-filter_complex',
+        // 1 % fewer samples than the timestamps span, as from a recorder whose audio clock runs
+        // slow: each frame keeps its true timestamp, so played back to back the sound runs ahead.
+        '[1:a]aresample=47520,asetrate=48000,asetpts=PTS*48000/47520[a]',
+        '-map',
+        '0:v',
+        '-map',
+        '[a]',
+        ...x264,
+        // PCM keeps each frame's timestamp (an AAC encode would re-time them from sample counts).
+        '-c:a',
+        'pcm_s16le',
+        out,
+      ]),
+  },
+  {
+    name: 'audio-starts-late-markers',
+    expected: 'audio starts 0.5 s after video: silence first, each beep within 1 frame of its flash',
+    make: (out) => runFfmpeg([...markers(6, 0.5), '-map', '0:v', '-map', '1:a', ...x264, ...aac, out]),
+  },
+  {
     name: '60fps-720p',
     expected: '720p at 60, 480p/360p/240p at 30; FRAME-RATE per variant',
     make: (out) => runFfmpeg([...video('1280x720', 60, 1), ...sine(1), ...x264, ...aac, '-shortest', out]),
@@ -239,7 +326,7 @@ export function makeCorpusClip(clip: CorpusClip): Promise<string> {
   if (!p) {
     const dir = join(tmpdir(), `reelkit-corpus-${process.pid}`);
     mkdirSync(dir, { recursive: true });
-    const ext = clip.name.endsWith('-ts') ? 'ts' : clip.name.endsWith('-avi') ? 'avi' : 'mp4';
+    const ext = /-(ts|avi|mkv)$/.exec(clip.name)?.[1] ?? 'mp4';
     const out = join(dir, `${clip.name}.${ext}`);
     p = clip.make(out).then(() => out);
     made.set(clip.name, p);

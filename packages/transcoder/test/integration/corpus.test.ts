@@ -16,7 +16,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseIdetOutput } from '../../src/detect-field-order.js';
 import { startTs, type Proc } from '../../../../test/support/processes.js';
 import { stackEnv } from '../../../../test/support/stack-env.js';
-import { CORPUS, makeCorpusClip } from './corpus-clips.js';
+import { TRANSCODE_TEST_TIMEOUT_MS, waitForJob } from '../../../../test/support/wait-for-transcode.js';
+import {
+  CORPUS,
+  SURROUND_AMPLITUDE,
+  SURROUND_CHANNELS,
+  SURROUND_WINDOW_S,
+  makeCorpusClip,
+} from './corpus-clips.js';
 import { ffprobeJson, playlistSegments, putSource } from './transcode-helpers.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -81,6 +88,85 @@ async function channelPeaks(file: string): Promise<number[]> {
   );
 }
 
+/** RMS level (dBFS) of each channel of the first audio stream between `from` and `from + seconds`. */
+async function channelRms(file: string, from: number, seconds: number): Promise<number[]> {
+  const { stderr } = await exec('ffmpeg', [
+    '-hide_banner',
+    '-nostdin',
+    '-ss',
+    String(from),
+    '-t',
+    String(seconds),
+    '-i',
+    file,
+    '-map',
+    '0:a:0',
+    '-af',
+    'astats=measure_overall=none:measure_perchannel=RMS_level',
+    '-f',
+    'null',
+    '-',
+  ]);
+  return [...stderr.matchAll(/RMS level dB: (-?[\d.]+|-inf)/g)].map((m) =>
+    m[1] === '-inf' ? -Infinity : Number(m[1]),
+  );
+}
+
+/**
+ * Times (s) of the white frames of the video and of the beeps' onsets in the audio, the audio
+ * timed two ways: by its timestamps (where an MSE player puts each frame) and by counting samples
+ * from its first (what a player that plays audio back to back hears). Both must agree with the
+ * picture: the output's audio must be continuous and true to its timestamps.
+ */
+async function syncMarkers(file: string): Promise<{ flashes: number[]; beeps: number[]; counted: number[] }> {
+  const { stdout } = await exec('ffprobe', [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `movie=${file},signalstats`,
+    '-show_entries',
+    'frame=pts_time:frame_tags=lavfi.signalstats.YAVG',
+    '-of',
+    'csv=p=0',
+  ]);
+  const flashes = stdout
+    .split('\n')
+    .map((l) => l.split(','))
+    .filter(([, y]) => Number(y) > 100)
+    .map(([t]) => Number(t));
+  // silencedetect also ends a silence at the end of the stream: that is no beep.
+  const last = Math.max(...flashes);
+  const onsets = async (timing: string) => {
+    const { stderr } = await exec('ffmpeg', [
+      '-hide_banner',
+      '-nostdin',
+      '-i',
+      file,
+      '-map',
+      '0:a:0',
+      '-af',
+      `${timing}silencedetect=n=-30dB:d=0.1`,
+      '-f',
+      'null',
+      '-',
+    ]);
+    return [...stderr.matchAll(/silence_end: (-?[\d.]+)/g)]
+      .map((m) => Number(m[1]))
+      .filter((t) => t < last + 0.5);
+  };
+  return { flashes, beeps: await onsets(''), counted: await onsets('asetpts=STARTPTS+N/SR/TB,') };
+}
+
+/** For each beep, how far (s) it is from the nearest flash: + when the sound comes late. */
+function beepOffsets(flashes: number[], beeps: number[]): number[] {
+  return beeps.map((b) => {
+    const nearest = flashes.reduce((best, f) => (Math.abs(f - b) < Math.abs(best - b) ? f : best));
+    return Math.round((b - nearest) * 1000) / 1000;
+  });
+}
+
 /** The native AAC encoder's priming: 1024 samples at 48 kHz. */
 const AAC_PRIMING_S = 1024 / 48_000;
 
@@ -90,7 +176,7 @@ const rate = (r: string | undefined) => {
 };
 
 // Generous budgets: the machine is shared, and one clip can wait minutes for a core.
-describe('real-world sources come out right', { timeout: 300_000 }, () => {
+describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_MS }, () => {
   const env = stackEnv();
   const prefix = `${env.REDIS_PREFIX}-corpus`;
   const storage = join(env.STORAGE_DIR, 'corpus');
@@ -139,7 +225,7 @@ describe('real-world sources come out right', { timeout: 300_000 }, () => {
       sourceKey: await putSource(storage, 'org-c', videoId, path),
     };
     const job = await queue.add(TRANSCODE_JOBS.transcode, data, { ...TRANSCODE_JOB_OPTIONS, jobId: videoId });
-    return (await job.waitUntilFinished(events, 240_000)) as TranscodeResult;
+    return waitForJob<TranscodeResult>(job, events);
   }
 
   /**
@@ -306,6 +392,46 @@ describe('real-world sources come out right', { timeout: 300_000 }, () => {
     );
   });
 
+  it('7.1 is downmixed to stereo: every channel reaches its side (or both) at its coefficient', async () => {
+    const result = await transcode('surround-7.1-one-channel-at-a-time');
+    const [top] = await expectRungs(result);
+    expect(top!.audio!.channels).toBe(2);
+    // A sine's RMS is its amplitude −3 dB; the coefficient is added to it.
+    const full = 20 * Math.log10(SURROUND_AMPLITUDE / Math.SQRT2);
+    const expected: Record<string, [number, number]> = {
+      FL: [0, -Infinity],
+      FR: [-Infinity, 0],
+      FC: [-3, -3],
+      LFE: [-3, -3],
+      BL: [-3, -Infinity],
+      BR: [-Infinity, -3],
+      SL: [-3, -Infinity],
+      SR: [-Infinity, -3],
+    };
+    const got: string[] = [];
+    for (const [k, channel] of SURROUND_CHANNELS.entries()) {
+      // The middle of the channel's window, clear of the edges and of the encoder's ramp.
+      const rms = await channelRms(top!.file, k * SURROUND_WINDOW_S + 0.1, SURROUND_WINDOW_S - 0.2);
+      expect(rms).toHaveLength(2);
+      const [left, right] = expected[channel.name]!;
+      for (const [i, want] of [left, right].entries()) {
+        if (want === -Infinity) expect(rms[i]!, `${channel.name} ch${i}`).toBeLessThan(full - 40);
+        // The LFE's 60 Hz tone loses a little more in two AAC encodes than the others.
+        else
+          expect(Math.abs(rms[i]! - (full + want)), `${channel.name} ch${i}: ${rms[i]}`).toBeLessThan(
+            channel.name === 'LFE' ? 4 : 1,
+          );
+      }
+      got.push(
+        `${channel.name} → ${rms.map((r) => (r === -Infinity ? '−∞' : (r - full).toFixed(1))).join('/')}`,
+      );
+    }
+    record(
+      'surround-7.1-one-channel-at-a-time',
+      `${top!.audio!.channels} ch ${top!.audio!.sample_rate} Hz; dB relative to the source tone (L/R): ${got.join(', ')}`,
+    );
+  });
+
   it('of two audio streams the default one is used, its mono in both ears at 48 kHz', async () => {
     const result = await transcode('two-audio-streams-mono-22k-default');
     const [top] = await expectRungs(result);
@@ -326,6 +452,27 @@ describe('real-world sources come out right', { timeout: 300_000 }, () => {
     record(
       'audio-starts-late',
       `video start ${top.video.start_time} s, audio start ${top.audio!.start_time} s + ${AAC_PRIMING_S.toFixed(4)} s AAC priming (1 frame = ${(1 / top.r.frameRate).toFixed(3)} s)`,
+    );
+  });
+
+  it.each([
+    ['audio-drifts-1pct-mkv', 7],
+    ['audio-starts-late-markers', 5],
+  ] as const)('%s: every beep is heard within one frame of its flash', async (name, beepCount) => {
+    const result = await transcode(name);
+    const [top] = await expectRungs(result);
+    const markers = await syncMarkers(top!.file);
+    const offsets = beepOffsets(markers.flashes, markers.beeps);
+    const counted = beepOffsets(markers.flashes, markers.counted);
+    // Every beep after the first second (a beep at 0 follows no silence), none lost or doubled.
+    for (const o of [offsets, counted]) {
+      expect(o, JSON.stringify(markers)).toHaveLength(beepCount);
+      for (const x of o) expect(Math.abs(x), JSON.stringify(o)).toBeLessThanOrEqual(1 / top!.r.frameRate);
+    }
+    const ms = (o: number[]) => o.map((x) => Math.round(x * 1000)).join(', ');
+    record(
+      name,
+      `beep − flash per second (ms), by timestamps: ${ms(offsets)}; by sample count: ${ms(counted)}; 1 frame = ${Math.round(1000 / top!.r.frameRate)} ms`,
     );
   });
 

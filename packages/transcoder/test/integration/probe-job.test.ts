@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../../../../test/support/clips.js';
 import { startTs, type Proc } from '../../../../test/support/processes.js';
 import { stackEnv } from '../../../../test/support/stack-env.js';
+import { waitForJob } from '../../../../test/support/wait-for-transcode.js';
 
 describe('the transcoder worker process', () => {
   const env = stackEnv();
@@ -52,7 +53,7 @@ describe('the transcoder worker process', () => {
       sourceKey: await putSource(clip, 'org1', 'vid-probe-1'),
     };
     const job = await queue.add(TRANSCODE_JOBS.probe, data, { jobId: data.videoId });
-    const result = (await job.waitUntilFinished(events, 30_000)) as VideoMetadata;
+    const result = await waitForJob<VideoMetadata>(job, events);
     expect(result.width).toBe(320);
     expect(result.height).toBe(240);
     expect(result.duration).toBeGreaterThan(2.9);
@@ -71,7 +72,7 @@ describe('the transcoder worker process', () => {
       { orgId: 'org1', videoId: 'vid-probe-2', sourceKey: key },
       { jobId: 'vid-probe-2', attempts: 3 },
     );
-    await expect(job.waitUntilFinished(events, 30_000)).rejects.toThrow();
+    await expect(waitForJob(job, events)).rejects.toThrow();
     const after = await queue.getJob('vid-probe-2');
     expect(after?.attemptsMade).toBe(1);
     expect(await after?.getState()).toBe('failed');

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip, runFfmpeg } from '../../../../test/support/clips.js';
 import { startTs, type Proc } from '../../../../test/support/processes.js';
 import { stackEnv } from '../../../../test/support/stack-env.js';
+import { TRANSCODE_TEST_TIMEOUT_MS, waitForJob } from '../../../../test/support/wait-for-transcode.js';
 import {
   ffmpegRunningFor,
   ffprobeJson,
@@ -28,7 +29,7 @@ import {
 
 const SEGMENT_S = 2;
 
-describe('the transcode job', () => {
+describe('the transcode job', { timeout: TRANSCODE_TEST_TIMEOUT_MS }, () => {
   const env = stackEnv();
   // A prefix of its own, so no other test's worker can take these jobs.
   const prefix = `${env.REDIS_PREFIX}-tc`;
@@ -106,7 +107,7 @@ describe('the transcode job', () => {
   it('a 720p source yields 720/480/360/240 and nothing above, with every output in place', async () => {
     const clip = await makeClip({ width: 1280, height: 720, seconds: 8, fps: 25 });
     const job = await transcode('vid-720', clip, 'holiday.mp4');
-    const result = (await job.waitUntilFinished(events, 60_000)) as TranscodeResult;
+    const result = await waitForJob<TranscodeResult>(job, events);
 
     expect(result.renditions.map((r) => [r.rung, r.width, r.height])).toEqual([
       [720, 1280, 720],
@@ -195,7 +196,7 @@ describe('the transcode job', () => {
   it('ladders a portrait 720×1280 source by its short side', async () => {
     const clip = await makeClip({ width: 720, height: 1280, seconds: 4, fps: 25 });
     const job = await transcode('vid-portrait', clip);
-    const result = (await job.waitUntilFinished(events, 60_000)) as TranscodeResult;
+    const result = await waitForJob<TranscodeResult>(job, events);
     expect(result.renditions.map((r) => [r.rung, r.width, r.height])).toEqual([
       [720, 720, 1280],
       [480, 480, 854],
@@ -209,7 +210,7 @@ describe('the transcode job', () => {
   it('transcodes a source without audio into video-only outputs', async () => {
     const clip = await makeClip({ width: 640, height: 360, seconds: 4, fps: 25, audio: false });
     const job = await transcode('vid-silent', clip, 'silent.mp4');
-    const result = (await job.waitUntilFinished(events, 60_000)) as TranscodeResult;
+    const result = await waitForJob<TranscodeResult>(job, events);
     expect(result.renditions.map((r) => r.rung)).toEqual([360, 240]);
     for (const r of result.renditions) expect(r.codecs).toMatch(/^avc1\.[0-9a-f]{6}$/);
     expect(await readFile(join(storage, result.masterKey), 'utf8')).not.toContain('mp4a');
@@ -224,7 +225,7 @@ describe('the transcode job', () => {
 
   async function expectFailedOnce(videoId: string, code: string) {
     const job = await queue.getJob(videoId);
-    await expect(job!.waitUntilFinished(events, 60_000)).rejects.toThrow(new RegExp(`^${code}: `));
+    await expect(waitForJob(job!, events)).rejects.toThrow(new RegExp(`^${code}: `));
     const after = await queue.getJob(videoId);
     expect(await after!.getState()).toBe('failed');
     expect(after!.attemptsMade).toBe(1);

@@ -16,6 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../../../../test/support/clips.js';
 import { startTs, type Proc } from '../../../../test/support/processes.js';
 import { stackEnv } from '../../../../test/support/stack-env.js';
+import { TRANSCODE_TEST_TIMEOUT_MS, waitForJob } from '../../../../test/support/wait-for-transcode.js';
 import { ffmpegRunningFor, putSource } from './transcode-helpers.js';
 
 /** A queue, its events and the progress seen per job, on a prefix and storage folder of its own. */
@@ -71,7 +72,7 @@ function harness(name: string) {
   };
 }
 
-describe('a transcode job when things go wrong', () => {
+describe('a transcode job when things go wrong', { timeout: TRANSCODE_TEST_TIMEOUT_MS }, () => {
   let clip: string;
   beforeAll(async () => {
     clip = await makeClip({ width: 1280, height: 720, seconds: 8, fps: 25 });
@@ -87,7 +88,7 @@ describe('a transcode job when things go wrong', () => {
       await w.waitFor(/worker ready/);
       await h.add('vid-timeout', clip);
       const job = await h.queue.getJob('vid-timeout');
-      await expect(job!.waitUntilFinished(h.events, 30_000)).rejects.toThrow(/^transcode_timeout: /);
+      await expect(waitForJob(job!, h.events)).rejects.toThrow(/^transcode_timeout: /);
       const after = await h.queue.getJob('vid-timeout');
       expect(after!.attemptsMade).toBe(1);
       expect(parseTranscodeFailure(after!.failedReason).code).toBe('transcode_timeout');
@@ -109,7 +110,7 @@ describe('a transcode job when things go wrong', () => {
       const rescuer = h.worker({ X264_PRESET: 'ultrafast' });
       stopped.push(rescuer);
       const job = await h.queue.getJob(videoId);
-      const result = (await job!.waitUntilFinished(h.events, 60_000)) as TranscodeResult;
+      const result = await waitForJob<TranscodeResult>(job!, h.events);
       expect(result.renditions.map((r) => r.rung)).toEqual([720, 480, 360, 240]);
       const files = await readdir(join(h.storage, 'org-f', videoId));
       expect(files.sort()).toEqual([
