@@ -104,6 +104,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     });
     try {
       for (const prefix of await s3.listPrefixes('')) await s3.deletePrefix(prefix);
+    } catch (err) {
+      // The S3 tests have failed already if the store is gone; say what is left behind.
+      console.warn(
+        `could not remove ${stack.S3_PREFIX} from bucket ${stack.S3_BUCKET}: ${(err as Error).message}`,
+      );
     } finally {
       s3.destroy();
       if (!ready) releaseStack();
