@@ -283,10 +283,28 @@ export class S3Storage implements Storage {
       assertStorageKey(prefix, { prefix: true });
       if (!prefix.endsWith('/')) throw new Error(`a prefix ends with "/": ${prefix}`);
     }
-    const out: string[] = [];
+    const found: string[] = [];
     for await (const page of this.listPages(this.prefix + prefix, '/'))
-      for (const p of page.CommonPrefixes ?? []) if (p.Prefix) out.push(p.Prefix.slice(this.prefix.length));
-    return out.sort();
+      for (const p of page.CommonPrefixes ?? []) if (p.Prefix) found.push(p.Prefix);
+    // Stores with real folders (SeaweedFS's filer) keep listing a folder whose objects were all
+    // deleted; AWS never does. A prefix counts only if it holds an object, as on a file system
+    // after `deletePrefix`. One small request per prefix: this serves sweepers, not requests.
+    const held = await Promise.all(found.map((p) => this.holdsObjects(p)));
+    return found
+      .filter((_, i) => held[i])
+      .map((p) => p.slice(this.prefix.length))
+      .sort();
+  }
+
+  private async holdsObjects(objectPrefix: string): Promise<boolean> {
+    try {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: objectPrefix, MaxKeys: 1 }),
+      );
+      return (page.KeyCount ?? page.Contents?.length ?? 0) > 0;
+    } catch (err) {
+      throw this.fail('list', err);
+    }
   }
 
   async deletePrefix(prefix: string): Promise<void> {
