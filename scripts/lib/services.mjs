@@ -235,6 +235,13 @@ function removeSeaweedSockets() {
  */
 export async function ensureS3({ owner, holder }) {
   const port = ports.s3;
+  // weed's master listens on port+1000 and its gRPC on that +10000: both must be ports.
+  if (port + 11_000 > 65_535) {
+    throw new SetupError(
+      `REELKIT_S3_PORT=${port} is too high: SeaweedFS also takes it +1000 and +11000`,
+      'set REELKIT_S3_PORT to a free port of at most 54535',
+    );
+  }
   const endpoint = `http://127.0.0.1:${port}`;
   const bucket = S3_BUCKETS[owner];
   const run = seaweedRunDir();
