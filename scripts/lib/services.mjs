@@ -220,10 +220,19 @@ async function createBucket(endpoint, bucket, timeoutMs) {
   }
 }
 
-/** The sockets weed leaves in /tmp after a SIGKILL; a later start on the same ports would trip on them. */
+/** The Unix sockets weed makes in /tmp (named by its ports), which a SIGKILL leaves behind. */
+function seaweedSockets(port = ports.s3) {
+  const grpc = { master: port + 11_000, volume: port + 10_001, filer: port + 10_002, s3: port + 10_000 };
+  return [
+    `/tmp/seaweedfs-filer-${port + 2}.sock`,
+    `/tmp/seaweedfs-s3-${port}.sock`,
+    ...Object.entries(grpc).map(([name, p]) => `/tmp/seaweedfs-${name}-grpc-${p}.sock`),
+  ];
+}
+
+/** A later start on the same ports would trip on stale sockets. */
 function removeSeaweedSockets() {
-  rmSync(`/tmp/seaweedfs-filer-${ports.s3 + 2}.sock`, { force: true });
-  rmSync(`/tmp/seaweedfs-s3-${ports.s3}.sock`, { force: true });
+  for (const socket of seaweedSockets()) rmSync(socket, { force: true });
 }
 
 /**

@@ -125,8 +125,16 @@ describe('scripts/services.mjs', () => {
       expect(Date.now() - t).toBeLessThan(20_000);
       expect(() => process.kill(pid, 0)).toThrow();
       expect(await portOpen(port)).toBe(false);
-      expect(existsSync(`/tmp/seaweedfs-s3-${port}.sock`)).toBe(false);
-      expect(existsSync(`/tmp/seaweedfs-filer-${port + 2}.sock`)).toBe(false);
+      // Its sockets (two for clients, one per gRPC service) are gone too.
+      const sockets = [port, port + 2].map((p, i) => `/tmp/seaweedfs-${i ? 'filer' : 's3'}-${p}.sock`);
+      for (const [name, p] of [
+        ['master', port + 11_000],
+        ['volume', port + 10_001],
+        ['filer', port + 10_002],
+        ['s3', port + 10_000],
+      ] as const)
+        sockets.push(`/tmp/seaweedfs-${name}-grpc-${p}.sock`);
+      expect(sockets.filter((s) => existsSync(s))).toEqual([]);
     } finally {
       for (const r of runs) r.kill();
       services(['down'], env);
