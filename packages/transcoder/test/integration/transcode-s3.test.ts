@@ -1,7 +1,7 @@
 // The transcode job with the S3 driver, against the test SeaweedFS: the worker shares no folder
 // with anyone, fetches the source from the bucket and publishes every output into it.
 import { createReadStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buffer, text } from 'node:stream/consumers';
@@ -98,7 +98,9 @@ describe('the transcode job on S3 storage', () => {
     // The progressive MP4 from the bucket is a whole, playable file of the source's length.
     const mp4 = join(tmpdir(), `reelkit-s3-${process.pid}.mp4`);
     await writeFile(mp4, await buffer(bucket.read(result.mp4Key)));
-    const probed = (await ffprobeJson(['-show_format', mp4])) as { format: { duration: string } };
+    const probed = (await ffprobeJson(['-show_format', mp4]).finally(() => rm(mp4, { force: true }))) as {
+      format: { duration: string };
+    };
     expect(Number(probed.format.duration)).toBeCloseTo(4, 0);
     // Nothing left in the worker's scratch folder.
     expect(await scratchJobFolders(scratch)).toEqual([]);
