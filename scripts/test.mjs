@@ -4,11 +4,15 @@ import { join } from 'node:path';
 import { runOrExit, step } from './lib/log.mjs';
 import { stateDir } from './lib/paths.mjs';
 import { runTool } from './lib/run.mjs';
+import { releaseS3 } from './lib/services.mjs';
 import { prepareStack } from './lib/stack.mjs';
 
-const env = await runOrExit(() => prepareStack({ profile: 'test', browser: true }));
+const env = await runOrExit(() => prepareStack({ profile: 'test', browser: true, holder: process.pid }));
 // Browser tests load the built bundles; built in production mode whatever NODE_ENV the tests use.
-if ((await runTool('node', ['scripts/build-bundles.mjs'])) !== 0) process.exit(1);
+if ((await runTool('node', ['scripts/build-bundles.mjs'])) !== 0) {
+  await releaseS3(process.pid);
+  process.exit(1);
+}
 const testEnv = { ...env, REELKIT_STACK_READY: '1' };
 const report = join(stateDir, 'vitest-report.json');
 const onlyTests = process.argv.includes('--only-tests');
@@ -45,4 +49,6 @@ console.log(
   `\nnpm test finished in ${Math.round((Date.now() - started) / 1000)} s; failed steps: ${failed.length ? failed.join(', ') : 'none'}`,
 );
 console.log(`tests: ${summary}`);
+// A SeaweedFS this run started is stopped (unless another test run still uses it).
+await releaseS3(process.pid);
 process.exit(failed.length ? 1 : 0);

@@ -1,4 +1,5 @@
-// Installs what the stack needs and is missing: npm packages, Debian packages (when root) and FerretDB.
+// Installs what the stack needs and is missing: npm packages, Debian packages (when root), FerretDB
+// and SeaweedFS.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -8,6 +9,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -186,6 +188,126 @@ export function ensureFerretDB() {
     rmSync(work, { recursive: true, force: true });
   }
   ok(`FerretDB ${FERRETDB_VERSION} built at ${bin}`);
+  return bin;
+}
+
+/**
+ * The SeaweedFS commit the S3 tests run against (its `weed` binary is built from this module
+ * version). One pin: the cache file name, the download and the docs all follow it.
+ */
+export const SEAWEEDFS_VERSION = 'v0.0.0-20261109003541-7506e5f91cd6';
+const SEAWEEDFS_MODULE = 'github.com/seaweedfs/seaweedfs';
+
+function weedWorks(bin) {
+  return spawnSync(bin, ['version'], { encoding: 'utf8', timeout: 30_000 }).status === 0;
+}
+
+/**
+ * Path to a SeaweedFS `weed` binary (the S3 store of the tests, and of `npm start` with
+ * STORAGE=s3): WEED_BIN, else `weed` on PATH, else `<cacheDir>/bin/weed-<version>`, built once
+ * per machine with Go (about 15 minutes on a busy 2-core machine).
+ *
+ * `go install github.com/seaweedfs/seaweedfs/weed@<version>` is refused because SeaweedFS's
+ * go.mod has replace directives; building inside a writable copy of the downloaded module works.
+ * The build writes to a temporary name that is renamed when Go is done, so an interrupted build
+ * is never taken for a binary.
+ */
+export function ensureSeaweedFS() {
+  const fromEnv = process.env.WEED_BIN;
+  if (fromEnv) {
+    if (!weedWorks(fromEnv)) {
+      throw new SetupError(
+        `WEED_BIN=${fromEnv} does not run (\`weed version\` failed)`,
+        'unset WEED_BIN to let the scripts build SeaweedFS',
+      );
+    }
+    return fromEnv;
+  }
+  const onPath = which('weed');
+  if (onPath && weedWorks(onPath)) return onPath;
+  const bin = join(cacheDir, 'bin', `weed-${SEAWEEDFS_VERSION}`);
+  if (existsSync(bin) && weedWorks(bin)) return bin;
+
+  const go = which('go');
+  if (!go) {
+    throw new SetupError(
+      'SeaweedFS (the S3 store of the tests) is missing, and Go is missing to build it',
+      'install Go (apt-get install -y golang), or set WEED_BIN to a SeaweedFS `weed` binary',
+    );
+  }
+  // Two set-ups at once (two clones' test runs) build once: the second waits for the first.
+  const lock = `${bin}.building`;
+  mkdirSync(join(cacheDir, 'bin'), { recursive: true });
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch {
+      let holder;
+      let alive = false;
+      try {
+        holder = Number(readFileSync(lock, 'utf8'));
+      } catch {
+        continue; // just released: try again
+      }
+      try {
+        process.kill(holder, 0);
+        alive = holder > 0;
+      } catch {
+        // the build that held it died
+      }
+      if (!alive) rmSync(lock, { force: true });
+      else {
+        step(`waiting for the SeaweedFS build of process ${holder} (once per machine)`);
+        while (existsSync(lock)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5_000);
+        if (existsSync(bin) && weedWorks(bin)) return bin;
+      }
+    }
+  }
+  try {
+    return buildSeaweedFS(go, bin);
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+function buildSeaweedFS(go, bin) {
+  step(`building SeaweedFS ${SEAWEEDFS_VERSION} with Go (once per machine, about 15 minutes)`);
+  const work = mkdtempSync(join(tmpdir(), 'reelkit-seaweedfs-'));
+  const partial = `${bin}.${process.pid}.partial`;
+  try {
+    const env = { ...process.env, GOFLAGS: '-mod=mod', GO111MODULE: 'on' };
+    spawnSync(go, ['mod', 'init', 'reelkit-seaweedfs-build'], { cwd: work, env, encoding: 'utf8' });
+    const res = spawnSync(go, ['mod', 'download', '-json', `${SEAWEEDFS_MODULE}@${SEAWEEDFS_VERSION}`], {
+      cwd: work,
+      env,
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    if (res.status !== 0) {
+      throw new SetupError(
+        `Go could not download ${SEAWEEDFS_MODULE}@${SEAWEEDFS_VERSION}: ${(res.stderr || res.stdout).trim()}`,
+        'check that the Go module proxy is reachable (go env GOPROXY), or set WEED_BIN',
+      );
+    }
+    const { Dir } = JSON.parse(res.stdout);
+    // The module cache is read-only; go build wants to write next to the sources.
+    const src = join(work, 'src');
+    cpSync(Dir, src, { recursive: true });
+    spawnSync('chmod', ['-R', 'u+w', src]);
+    const status = run(go, ['build', '-trimpath', '-o', partial, './weed'], { cwd: src, env });
+    if (status !== 0 || !weedWorks(partial)) {
+      throw new SetupError(
+        `building SeaweedFS ${SEAWEEDFS_VERSION} failed`,
+        'read the Go errors above, or set WEED_BIN to a SeaweedFS `weed` binary',
+      );
+    }
+    renameSync(partial, bin);
+  } finally {
+    rmSync(partial, { force: true });
+    rmSync(work, { recursive: true, force: true });
+  }
+  ok(`SeaweedFS built at ${bin}`);
   return bin;
 }
 

@@ -29,6 +29,9 @@ export const ports = {
   mongo: port('REELKIT_MONGO_PORT', 27027),
   api: port('PORT', 4000),
   testApi: port('REELKIT_TEST_PORT', 4100),
+  // SeaweedFS's S3 gateway; its master, volume and filer take s3+1000, s3+1 and s3+2, and each of
+  // those its port+10000 for gRPC, so keep it below 55000.
+  s3: port('REELKIT_S3_PORT', 8433),
 };
 
 export const logDir = join(stateDir, 'logs');

@@ -1,11 +1,13 @@
-// Starts Redis and the database on 127.0.0.1, once: a second call finds them running and starts nothing.
+// Starts Redis, the database and (for tests, or STORAGE=s3) SeaweedFS on 127.0.0.1, once: a second
+// call finds them running and starts nothing.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SetupError, ok, step } from './log.mjs';
-import { ensureFerretDB, which } from './install.mjs';
+import { ensureFerretDB, ensureSeaweedFS, which } from './install.mjs';
 import { logDir, ports, stateDir } from './paths.mjs';
 
 /** Sends one line to a TCP port and resolves with the first reply, or undefined when nothing answers. */
@@ -100,15 +102,15 @@ export async function ensureRedis() {
   return url;
 }
 
-function spawnDaemon(bin, args, name) {
+function spawnDaemon(bin, args, name, { env = process.env, pidFile = join(stateDir, `${name}.pid`) } = {}) {
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `${name}.log`);
   const out = openSync(logFile, 'a');
   // Detached, own process group, no inherited pipes: the daemon outlives this script and never
   // holds the caller's stdout open (a CI runner waiting for EOF would hang otherwise).
-  const child = spawn(bin, args, { detached: true, stdio: ['ignore', out, out] });
+  const child = spawn(bin, args, { detached: true, stdio: ['ignore', out, out], env });
   child.unref();
-  writeFileSync(join(stateDir, `${name}.pid`), String(child.pid));
+  writeFileSync(pidFile, String(child.pid));
   return logFile;
 }
 
@@ -169,6 +171,216 @@ export async function ensureDatabase() {
   return { uri, kind };
 }
 
+/**
+ * The local SeaweedFS's S3 identity (it listens on 127.0.0.1 only). Every clone on the machine uses
+ * the same, so a SeaweedFS started by one clone serves the others, as Redis does.
+ */
+export const LOCAL_S3 = Object.freeze({
+  region: 'us-east-1',
+  accessKeyId: 'reelkit-local',
+  secretAccessKey: 'reelkit-local-secret-key',
+});
+
+/** Dev and test share the SeaweedFS but not a bucket. */
+export const S3_BUCKETS = Object.freeze({ dev: 'reelkit', test: 'reelkit-test' });
+
+/**
+ * Machine-wide bookkeeping of the SeaweedFS on our port, shared by every clone: `pid`, `owner`
+ * (`dev` keeps it running like Redis; `test` means the last test run using it stops it) and
+ * `users/<pid>`, one per test run using it.
+ */
+const seaweedRunDir = () => join(tmpdir(), `reelkit-seaweedfs-${ports.s3}`);
+
+/** Creates the bucket (or finds it ours), retrying until `timeoutMs`: this is also the readiness check. */
+async function createBucket(endpoint, bucket, timeoutMs) {
+  // Imported here: the set-up installs npm packages before it starts services.
+  const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
+  const client = new S3Client({
+    endpoint,
+    region: LOCAL_S3.region,
+    credentials: { accessKeyId: LOCAL_S3.accessKeyId, secretAccessKey: LOCAL_S3.secretAccessKey },
+    forcePathStyle: true,
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
+  });
+  const until = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      try {
+        await client.send(new CreateBucketCommand({ Bucket: bucket }));
+        return true;
+      } catch (err) {
+        if (err.name === 'BucketAlreadyOwnedByYou' || err.name === 'BucketAlreadyExists') return true;
+        if (Date.now() > until) return false;
+      }
+      await sleep(250);
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The Unix sockets weed makes in /tmp (named by its ports), which a SIGKILL leaves behind. */
+function seaweedSockets(port = ports.s3) {
+  const grpc = { master: port + 11_000, volume: port + 10_001, filer: port + 10_002, s3: port + 10_000 };
+  return [
+    `/tmp/seaweedfs-filer-${port + 2}.sock`,
+    `/tmp/seaweedfs-s3-${port}.sock`,
+    ...Object.entries(grpc).map(([name, p]) => `/tmp/seaweedfs-${name}-grpc-${p}.sock`),
+  ];
+}
+
+/** A later start on the same ports would trip on stale sockets. */
+function removeSeaweedSockets() {
+  for (const socket of seaweedSockets()) rmSync(socket, { force: true });
+}
+
+/**
+ * SeaweedFS (master, volume, filer and S3 gateway in one `weed server`) on 127.0.0.1, with the
+ * bucket of `owner`'s profile. `holder` (a test run's pid) is recorded as a user before anything
+ * else, so a run that is about to stop a test-owned SeaweedFS sees it is still needed.
+ * @param {{ owner: 'dev' | 'test', holder?: number }} options
+ * @returns {Promise<{ endpoint: string, bucket: string, started: boolean }>}
+ */
+export async function ensureS3({ owner, holder }) {
+  const port = ports.s3;
+  // weed's master listens on port+1000 and its gRPC on that +10000: both must be ports.
+  if (port + 11_000 > 65_535) {
+    throw new SetupError(
+      `REELKIT_S3_PORT=${port} is too high: SeaweedFS also takes it +1000 and +11000`,
+      'set REELKIT_S3_PORT to a free port of at most 54535',
+    );
+  }
+  const endpoint = `http://127.0.0.1:${port}`;
+  const bucket = S3_BUCKETS[owner];
+  const run = seaweedRunDir();
+  mkdirSync(join(run, 'users'), { recursive: true });
+  if (holder) writeFileSync(join(run, 'users', String(holder)), '');
+  if (await portOpen(port)) {
+    if (!(await createBucket(endpoint, bucket, 10_000))) {
+      throw new SetupError(
+        `port ${port} is taken by something that is not a SeaweedFS we can use`,
+        'set REELKIT_S3_PORT to a free port (it also uses that port +1, +2 and +1000)',
+      );
+    }
+    // A dev stack now relies on it: no test run may stop it.
+    if (owner === 'dev') writeFileSync(join(run, 'owner'), 'dev');
+    ok(`SeaweedFS already running on 127.0.0.1:${port} (bucket ${bucket})`);
+    return { endpoint, bucket, started: false };
+  }
+  const bin = ensureSeaweedFS();
+  const dataDir = join(stateDir, 'seaweedfs');
+  mkdirSync(dataDir, { recursive: true });
+  removeSeaweedSockets();
+  step(`starting SeaweedFS (S3 on 127.0.0.1:${port})`);
+  const logFile = spawnDaemon(
+    bin,
+    [
+      'server',
+      `-dir=${dataDir}`,
+      '-ip=127.0.0.1',
+      '-ip.bind=127.0.0.1',
+      `-master.port=${port + 1000}`,
+      '-master.telemetry=false',
+      // Small volumes, as many as the disk allows: each bucket is a collection that grows several
+      // volumes at once, which the default 8 slots of 30 GB would run out of.
+      '-master.volumeSizeLimitMB=512',
+      '-volume.max=0',
+      `-volume.port=${port + 1}`,
+      '-filer',
+      `-filer.port=${port + 2}`,
+      '-s3',
+      `-s3.port=${port}`,
+      '-s3.port.iceberg=0',
+      '-s3.port.lance=0',
+    ],
+    'seaweedfs',
+    {
+      // weed makes these its admin identity, so requests must be signed with them.
+      env: {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: LOCAL_S3.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_S3.secretAccessKey,
+      },
+      pidFile: join(run, 'pid'),
+    },
+  );
+  writeFileSync(join(run, 'owner'), owner);
+  writeFileSync(join(run, 'state-dir'), stateDir);
+  if (!(await createBucket(endpoint, bucket, 60_000))) {
+    await stopSeaweedFS();
+    throw new SetupError('SeaweedFS did not answer S3 within 60 s', `read ${logFile}`);
+  }
+  ok(`SeaweedFS started, S3 on ${endpoint} (bucket ${bucket})`);
+  return { endpoint, bucket, started: true };
+}
+
+/**
+ * Stops the SeaweedFS on our port. weed does not exit within 5 s of SIGTERM (its servers stop
+ * one after the other), so it gets 10 s, then its process group is killed; then its sockets go.
+ */
+async function stopSeaweedFS() {
+  const run = seaweedRunDir();
+  const pidFile = join(run, 'pid');
+  const pid = pidAlive(pidFile);
+  if (pid) {
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 100 && pidAlive(pidFile); i++) await sleep(100);
+    if (pidAlive(pidFile)) {
+      try {
+        process.kill(-pid, 'SIGKILL'); // detached: its own process group
+      } catch {
+        process.kill(pid, 'SIGKILL');
+      }
+      for (let i = 0; i < 50 && pidAlive(pidFile); i++) await sleep(100);
+    }
+  }
+  rmSync(pidFile, { force: true });
+  rmSync(join(run, 'owner'), { force: true });
+  rmSync(join(run, 'state-dir'), { force: true });
+  removeSeaweedSockets();
+  return pid;
+}
+
+/** Test runs (pids) still using the SeaweedFS; forgets those that are gone. */
+function liveSeaweedUsers() {
+  const dir = join(seaweedRunDir(), 'users');
+  let names;
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.filter((name) => {
+    try {
+      process.kill(Number(name), 0);
+      return true;
+    } catch {
+      rmSync(join(dir, name), { force: true });
+      return false;
+    }
+  });
+}
+
+/**
+ * A test run (`holder`) is done with SeaweedFS. If a test run started it and no other run still
+ * uses it, it is stopped: `npm test` leaves no SeaweedFS behind that it started. One a dev stack
+ * started (or uses) keeps running, like Redis.
+ */
+export async function releaseS3(holder) {
+  const run = seaweedRunDir();
+  rmSync(join(run, 'users', String(holder)), { force: true });
+  let owner;
+  try {
+    owner = readFileSync(join(run, 'owner'), 'utf8').trim();
+  } catch {
+    return; // not started by these scripts
+  }
+  if (owner !== 'test' || liveSeaweedUsers().length > 0) return;
+  const pid = await stopSeaweedFS();
+  if (pid) ok(`stopped SeaweedFS (pid ${pid}), which this test run started`);
+}
+
 /** Stops the services this state folder started. */
 export async function stopServices() {
   for (const [name, pidFile] of [
@@ -182,5 +394,15 @@ export async function stopServices() {
     for (let i = 0; i < 50 && pidAlive(pidFile); i++) await sleep(100);
     rmSync(pidFile, { force: true });
     ok(`stopped ${name} (pid ${pid})`);
+  }
+  let weedStateDir;
+  try {
+    weedStateDir = readFileSync(join(seaweedRunDir(), 'state-dir'), 'utf8');
+  } catch {
+    // not started by these scripts
+  }
+  if (weedStateDir === stateDir) {
+    const weed = await stopSeaweedFS();
+    if (weed) ok(`stopped SeaweedFS (pid ${weed})`);
   }
 }

@@ -3,14 +3,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDebianPackages, ensureNodeModules, ensureSchemathesis } from './install.mjs';
 import { projectNode } from './node-runtime.mjs';
-import { ensureDatabase, ensureRedis } from './services.mjs';
+import { LOCAL_S3, ensureDatabase, ensureRedis, ensureS3 } from './services.mjs';
 import { ports, stateDir } from './paths.mjs';
 
 /**
- * Dev and test share the Redis and database servers but never their data: the test profile uses
- * Redis db 1 with its own queue prefix, its own database name and its own storage folder.
+ * Dev and test share the Redis, database and SeaweedFS servers but never their data: the test
+ * profile uses Redis db 1 with its own queue prefix, its own database name, its own storage folder
+ * and its own bucket. `s3` (the S3 store's variables) is set for tests, which keep the local
+ * driver unless a test asks for S3, and for a dev stack started with STORAGE=s3.
  */
-export function profileEnv(profile, { redisUrl, mongoUri }) {
+export function profileEnv(profile, { redisUrl, mongoUri, s3 }) {
   const test = profile === 'test';
   const base = redisUrl.replace(/\/\d*$/, '');
   return {
@@ -22,11 +24,50 @@ export function profileEnv(profile, { redisUrl, mongoUri }) {
     STATE_DIR: stateDir,
     STORAGE_DIR: join(stateDir, test ? 'test-storage' : 'storage'),
     PORT: String(test ? ports.testApi : ports.api),
+    ...s3,
   };
 }
 
-/** Installs what is missing and starts Redis and the database. Returns the profile's environment. */
-export async function prepareStack({ profile, browser = false }) {
+const S3_VARIABLES = [
+  'S3_ENDPOINT',
+  'S3_REGION',
+  'S3_BUCKET',
+  'S3_PREFIX',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+  'S3_FORCE_PATH_STYLE',
+];
+
+/**
+ * The S3 variables of a profile: the caller's own store when S3_ENDPOINT is set, else a local
+ * SeaweedFS (started if need be). `holder` is the pid of the test run that will use it.
+ */
+async function s3Env(profile, holder) {
+  const dev = profile === 'dev' ? { STORAGE: 's3' } : {};
+  if (process.env.S3_ENDPOINT) {
+    return {
+      ...dev,
+      ...Object.fromEntries(S3_VARIABLES.flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : []))),
+    };
+  }
+  const { endpoint, bucket } = await ensureS3({ owner: profile, holder });
+  return {
+    ...dev,
+    S3_ENDPOINT: endpoint,
+    S3_REGION: LOCAL_S3.region,
+    S3_BUCKET: bucket,
+    S3_ACCESS_KEY_ID: LOCAL_S3.accessKeyId,
+    S3_SECRET_ACCESS_KEY: LOCAL_S3.secretAccessKey,
+    S3_FORCE_PATH_STYLE: 'true',
+  };
+}
+
+/**
+ * Installs what is missing and starts Redis, the database and, for tests or STORAGE=s3, SeaweedFS.
+ * Returns the profile's environment. `holder`: the pid of the test run that will use SeaweedFS
+ * (see `releaseS3`).
+ */
+export async function prepareStack({ profile, browser = false, holder }) {
   // First, so npm and everything after it run on the project's Node.
   projectNode();
   ensureNodeModules();
@@ -44,5 +85,6 @@ export async function prepareStack({ profile, browser = false }) {
   if (profile === 'test') ensureSchemathesis();
   const redisUrl = process.env.REDIS_URL ?? (await ensureRedis());
   const { uri: mongoUri } = await ensureDatabase();
-  return profileEnv(profile, { redisUrl, mongoUri });
+  const s3 = profile === 'test' || process.env.STORAGE === 's3' ? await s3Env(profile, holder) : undefined;
+  return profileEnv(profile, { redisUrl, mongoUri, s3 });
 }

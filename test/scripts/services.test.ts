@@ -1,6 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/processes.js';
 import { stackEnv } from '../support/stack-env.js';
@@ -14,18 +17,41 @@ async function redisPid(): Promise<string | undefined> {
   }
 }
 
-function up(extraEnv: Record<string, string> = {}) {
+function services(args: string[], extraEnv: Record<string, string> = {}) {
   const env: Record<string, string | undefined> = { ...process.env, ...extraEnv };
   // The scripts must decide for themselves, as on a newcomer's machine.
   delete env.REDIS_URL;
   delete env.MONGODB_URI;
-  const res = spawnSync(process.execPath, ['scripts/services.mjs', 'up', '--profile', 'test', '--json'], {
+  delete env.S3_ENDPOINT;
+  const res = spawnSync(process.execPath, ['scripts/services.mjs', ...args], {
     cwd: repoRoot,
     env,
     encoding: 'utf8',
   });
   return { status: res.status, stdout: res.stdout, stderr: res.stderr };
 }
+
+const up = (extraEnv: Record<string, string> = {}) =>
+  services(['up', '--profile', 'test', '--json'], extraEnv);
+
+/** A port for SeaweedFS's S3 whose neighbours it also takes (+1, +2, +1000, each +10000) are free. */
+async function freeSeaweedPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const all = [port, port + 1, port + 2, port + 1000].flatMap((p) => [p, p + 10_000]);
+    if ((await Promise.all(all.map(portOpen))).every((open) => !open)) return port;
+  }
+}
+
+const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 
 describe('scripts/services.mjs', () => {
   it('is idempotent: a second run finds Redis and the database running and starts nothing', async () => {
@@ -39,6 +65,12 @@ describe('scripts/services.mjs', () => {
     const env = JSON.parse(run.stdout) as Record<string, string>;
     expect(env).toMatchObject({ MONGODB_DB: 'reelkit_test', REDIS_PREFIX: 'reelkit-test', NODE_ENV: 'test' });
     expect(env.REDIS_URL).toMatch(/^redis:\/\/127\.0\.0\.1:\d+\/1$/);
+  });
+
+  it('refuses an S3 port whose SeaweedFS neighbours would not be ports', () => {
+    const run = up({ REELKIT_S3_PORT: '60000' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/REELKIT_S3_PORT=60000 is too high/);
   });
 
   it('exits non-zero naming a bad port variable', () => {
@@ -62,4 +94,52 @@ describe('scripts/services.mjs', () => {
       squatter.close();
     }
   });
+
+  it('a SeaweedFS started for tests runs while a test run holds it and stops, whole, with the last one', async () => {
+    // A port and state folder of its own, so the run's own SeaweedFS is not touched.
+    const port = await freeSeaweedPort();
+    const stateDir = mkdtempSync(join(tmpdir(), 'reelkit-weed-state-'));
+    const env = { REELKIT_S3_PORT: String(port), REELKIT_STATE_DIR: stateDir };
+    const runDir = join(tmpdir(), `reelkit-seaweedfs-${port}`);
+    // Two "test runs": long-lived processes whose pids hold it.
+    const runs = [spawn('sleep', ['600']), spawn('sleep', ['600'])];
+    try {
+      const first = services(['up', '--profile', 'test', '--json', '--holder', String(runs[0]!.pid)], env);
+      expect(first.stderr).toMatch(new RegExp(`SeaweedFS started, S3 on http://127\\.0\\.0\\.1:${port}`));
+      expect(JSON.parse(first.stdout)).toMatchObject({
+        S3_ENDPOINT: `http://127.0.0.1:${port}`,
+        S3_BUCKET: 'reelkit-test',
+        S3_FORCE_PATH_STYLE: 'true',
+      });
+      const pid = Number(readFileSync(join(runDir, 'pid'), 'utf8'));
+      const second = services(['up', '--profile', 'test', '--json', '--holder', String(runs[1]!.pid)], env);
+      expect(second.stderr).toMatch(/SeaweedFS already running/);
+
+      expect(services(['release', '--holder', String(runs[0]!.pid)], env).status).toBe(0);
+      expect(await portOpen(port)).toBe(true); // the other run still uses it
+
+      const t = Date.now();
+      const last = services(['release', '--holder', String(runs[1]!.pid)], env);
+      expect(last.stdout + last.stderr).toMatch(/stopped SeaweedFS/);
+      // It ignores SIGTERM for a while; the stop waits, then kills.
+      expect(Date.now() - t).toBeLessThan(20_000);
+      expect(() => process.kill(pid, 0)).toThrow();
+      expect(await portOpen(port)).toBe(false);
+      // Its sockets (two for clients, one per gRPC service) are gone too.
+      const sockets = [port, port + 2].map((p, i) => `/tmp/seaweedfs-${i ? 'filer' : 's3'}-${p}.sock`);
+      for (const [name, p] of [
+        ['master', port + 11_000],
+        ['volume', port + 10_001],
+        ['filer', port + 10_002],
+        ['s3', port + 10_000],
+      ] as const)
+        sockets.push(`/tmp/seaweedfs-${name}-grpc-${p}.sock`);
+      expect(sockets.filter((s) => existsSync(s))).toEqual([]);
+    } finally {
+      for (const r of runs) r.kill();
+      services(['down'], env);
+      rmSync(stateDir, { recursive: true, force: true });
+      rmSync(runDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -10,6 +10,15 @@ export interface StackEnv {
   STATE_DIR: string;
   STORAGE_DIR: string;
   PORT: string;
+  /** The test SeaweedFS (or the S3 store the caller set); tests pick STORAGE=s3 themselves. */
+  S3_ENDPOINT: string;
+  S3_REGION: string;
+  S3_BUCKET: string;
+  /** This run's own prefix in the bucket (teardown deletes it); ends with `/`. */
+  S3_PREFIX: string;
+  S3_ACCESS_KEY_ID: string;
+  S3_SECRET_ACCESS_KEY: string;
+  S3_FORCE_PATH_STYLE: string;
 }
 
 export function stackEnv(): StackEnv {
@@ -25,6 +34,21 @@ export function stackEnv(): StackEnv {
 export function isolatedStack(name: string): { REDIS_PREFIX: string; MONGODB_DB: string } {
   const env = stackEnv();
   return { REDIS_PREFIX: `${env.REDIS_PREFIX}-${name}`, MONGODB_DB: `${env.MONGODB_DB}_${name}` };
+}
+
+/** The run's S3 variables with STORAGE=s3 and a prefix of the caller's below the run's. */
+export function s3StackEnv(name: string): Record<string, string> {
+  const env = stackEnv();
+  return {
+    STORAGE: 's3',
+    S3_ENDPOINT: env.S3_ENDPOINT,
+    S3_REGION: env.S3_REGION,
+    S3_BUCKET: env.S3_BUCKET,
+    S3_PREFIX: `${env.S3_PREFIX}${name}/`,
+    S3_ACCESS_KEY_ID: env.S3_ACCESS_KEY_ID,
+    S3_SECRET_ACCESS_KEY: env.S3_SECRET_ACCESS_KEY,
+    S3_FORCE_PATH_STYLE: env.S3_FORCE_PATH_STYLE,
+  };
 }
 
 declare module 'vitest' {

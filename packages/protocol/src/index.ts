@@ -21,7 +21,7 @@ export type {
   TranscodeQueueJobs,
   TranscodeQueueResult,
 } from './jobs.js';
-export { booleanField, millisField, portField, sharedEnvShape } from './env-fields.js';
+export { booleanField, millisField, portField, sharedEnvShape, storageEnvProblems } from './env-fields.js';
 export { ROLES, roleAtLeast } from './roles.js';
 export type { Role } from './roles.js';
 export {

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { LocalStorage, type Storage } from '@reelkit/storage';
+import { createStorage, type Storage } from '@reelkit/storage';
 import Koa from 'koa';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
@@ -62,7 +62,7 @@ export interface AppDeps {
   searchPath?: string;
   /** Clock for tokens and rate limits (tests control it); defaults to Date.now. */
   now?: () => number;
-  /** Where video bytes live; defaults to a LocalStorage on STORAGE_DIR. */
+  /** Where video bytes live; defaults to the driver STORAGE names (`createStorage`). */
   storage?: Storage;
   /** Playback token signer/verifier; defaults to one on PLAYBACK_KEYS (benchmarks swap it). */
   playbackTokens?: PlaybackTokens;
@@ -199,7 +199,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
   );
   app.use(csrfGuard(cookies, allowedOrigins));
 
-  const storage = deps.storage ?? new LocalStorage(config.STORAGE_DIR);
+  const storage = deps.storage ?? createStorage(config);
   const Video = createVideoModel(deps.db);
   await Video.init();
   const videoService = createVideoService({

@@ -1,5 +1,12 @@
 import { resolve } from 'node:path';
-import { ConfigError, booleanField, parseEnv, portField, sharedEnvShape } from '@reelkit/protocol';
+import {
+  ConfigError,
+  booleanField,
+  parseEnv,
+  portField,
+  sharedEnvShape,
+  storageEnvProblems,
+} from '@reelkit/protocol';
 import { z } from 'zod';
 import { getOrCreateDevSecret } from './dev-secrets.js';
 import { parsePlaybackKeys, type PlaybackKeyring } from './playback/playback-keys.js';
@@ -128,6 +135,8 @@ export type ServerConfig = Readonly<
  */
 export function loadServerConfig(env: Record<string, string | undefined>): ServerConfig {
   const parsed = parseEnv(schema, env);
+  const storageProblems = storageEnvProblems(parsed);
+  if (storageProblems.length > 0) throw new ConfigError(storageProblems);
   const stateDir = resolve(parsed.STATE_DIR);
   let secret = parsed.JWT_SECRET;
   if (secret !== undefined && Buffer.byteLength(secret) < MIN_SECRET_BYTES) {

@@ -1,9 +1,12 @@
+import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { millisField, parseEnv, sharedEnvShape } from '@reelkit/protocol';
+import { ConfigError, millisField, parseEnv, sharedEnvShape, storageEnvProblems } from '@reelkit/protocol';
 import { z } from 'zod';
 
 const schema = z.object({
   ...sharedEnvShape,
+  /** Local folder for job folders (source copy, ffmpeg output); each worker process uses its own below it. */
+  SCRATCH_DIR: z.string().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   JOB_TIMEOUT_MS: millisField(6 * 60 * 60 * 1000).default(60 * 60 * 1000),
   // How long a job's lock lives without renewal; a worker that dies (kill -9) hands its job back
@@ -54,16 +57,19 @@ const schema = z.object({
 export const TRANSCODER_ENV_VARIABLES = Object.freeze(Object.keys(schema.shape));
 
 export type TranscoderConfig = Readonly<
-  Omit<z.output<typeof schema>, 'STORAGE_DIR'> & { STORAGE_DIR: string }
+  Omit<z.output<typeof schema>, 'STORAGE_DIR' | 'SCRATCH_DIR'> & { STORAGE_DIR: string; SCRATCH_DIR: string }
 >;
 
 /** Reads and validates the worker's configuration; throws a ConfigError naming each bad variable. */
 export function loadTranscoderConfig(env: Record<string, string | undefined>): TranscoderConfig {
   const parsed = parseEnv(schema, env);
+  const problems = storageEnvProblems(parsed);
+  if (problems.length > 0) throw new ConfigError(problems);
   const stateDir = resolve(parsed.STATE_DIR);
   return Object.freeze({
     ...parsed,
     STATE_DIR: stateDir,
     STORAGE_DIR: resolve(parsed.STORAGE_DIR ?? resolve(stateDir, 'storage')),
+    SCRATCH_DIR: resolve(parsed.SCRATCH_DIR ?? resolve(tmpdir(), 'reelkit-scratch')),
   });
 }

@@ -1,9 +1,11 @@
 // The transcoder process: the only file that reads the environment.
+import { rm } from 'node:fs/promises';
 import { ConfigError } from '@reelkit/protocol';
-import { LocalStorage } from '@reelkit/storage';
+import { createStorage } from '@reelkit/storage';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadTranscoderConfig } from './config.js';
+import { claimScratchFolder } from './scratch-folder.js';
 import { closeWorker, createTranscodeWorker } from './worker.js';
 
 let config;
@@ -23,10 +25,13 @@ const connection = new Redis(config.REDIS_URL, {
   connectionName: 'reelkit-worker',
 });
 connection.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+// Its own folder below SCRATCH_DIR, emptied now (a previous run may have been killed mid-job).
+const scratchDir = await claimScratchFolder(config.SCRATCH_DIR, logger);
 const worker = createTranscodeWorker({
   config,
   connection,
-  storage: new LocalStorage(config.STORAGE_DIR),
+  storage: createStorage(config),
+  scratchDir,
   logger,
 });
 worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'job failed'));
@@ -38,6 +43,7 @@ async function shutdown(signal: string): Promise<void> {
   logger.info({ signal }, 'shutting down');
   const { forced } = await closeWorker(worker, config!.SHUTDOWN_TIMEOUT_MS);
   await connection.quit().catch(() => undefined);
+  await rm(scratchDir, { recursive: true, force: true });
   logger.info({ forced }, 'stopped');
   process.exit(0);
 }

@@ -1,9 +1,9 @@
-// The `transcode` job's effects, in order: probe → guard → poster → one ffmpeg for the ladder, MP4
-// and storyboard → measure and write playlists → move into place. Decisions are made by the pure
-// modules it calls; this file only runs processes and touches files.
+// The `transcode` job's effects, in order: fetch the source → probe → guard → poster → one ffmpeg
+// for the ladder, MP4 and storyboard → measure and write playlists → publish through Storage.
+// Decisions are made by the pure modules it calls; this file only runs processes and touches files.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   VIDEO_OUTPUT_PATHS,
   formatTranscodeFailure,
@@ -30,6 +30,7 @@ import { chooseLadder, chooseOutputFps, type LadderPlan } from './choose-ladder.
 import type { TranscoderConfig } from './config.js';
 import { describeFfmpegError } from './describe-ffmpeg-error.js';
 import { buildIdetArgs, parseIdetOutput } from './detect-field-order.js';
+import { fetchSource } from './fetch-source.js';
 import { guardSource } from './guard-source.js';
 import { AAC_LC_CODEC, avc1CodecFromInitSegment, plannedAvc1Codec } from './h264-level.js';
 import { buildMasterPlaylist, measureBandwidth, parseMediaPlaylist } from './hls-playlists.js';
@@ -37,6 +38,7 @@ import { progressFromLine } from './parse-progress.js';
 import { buildStoryboardVtt, planStoryboard } from './plan-storyboard.js';
 import type { VideoFilterInput } from './plan-video-filters.js';
 import { ProbeError, probeSource } from './probe.js';
+import { publishOutputs } from './publish-outputs.js';
 import { FfmpegError, runFfmpeg } from './run-ffmpeg.js';
 import { scoreSensitivity } from './score-sensitivity.js';
 
@@ -73,12 +75,11 @@ export interface TranscodeContext {
 export interface TranscodeDeps {
   config: TranscoderConfig;
   storage: Storage;
+  /** This worker's own local folder for job folders (see `claimScratchFolder`). */
+  scratchDir: string;
 }
 
-/** Work folders are kept this long (relative to JOB_TIMEOUT_MS) before a later job sweeps them. */
-const STALE_WORK_FACTOR = 2;
-
-/** The top-level entries of a video's output, moved into place in this order (playlists last). */
+/** The top-level entries of a video's output, published through Storage (playlists last). */
 const OUTPUT_ENTRIES = [
   VIDEO_OUTPUT_PATHS.mp4Dir,
   VIDEO_OUTPUT_PATHS.poster,
@@ -106,20 +107,6 @@ async function detectFieldOrder(
     if (signal.aborted) throw err;
     logger.warn({ err: (err as Error).message }, 'idet failed; treating the source as progressive');
     return null;
-  }
-}
-
-/** Deletes work folders left behind by workers that died mid-job. Best effort. */
-async function sweepStaleWork(tmpRoot: string, maxAgeMs: number, logger: Logger): Promise<void> {
-  const entries = await readdir(tmpRoot).catch(() => [] as string[]);
-  const now = Date.now();
-  for (const name of entries) {
-    const path = join(tmpRoot, name);
-    const s = await stat(path).catch(() => null);
-    if (s && now - s.mtimeMs > maxAgeMs) {
-      await rm(path, { recursive: true, force: true }).catch(() => undefined);
-      logger.info({ path }, 'removed stale work folder');
-    }
   }
 }
 
@@ -159,17 +146,18 @@ async function measureRungs(
 }
 
 /**
- * Runs the whole pipeline for one video and returns what the server stores. Outputs are written to
- * a work folder `<storage root>/.tmp/<jobId>-<random>` on the same file system as storage and only
- * renamed into `<orgId>/<videoId>/` at the end, so a retry never sees half-written files. Throws
- * {@link TranscodeJobError} for every expected failure.
+ * Runs the whole pipeline for one video and returns what the server stores. The source is fetched
+ * from Storage into a job folder `<scratch>/<jobId>-<random>`, ffmpeg writes its outputs there,
+ * and they are published through Storage at the end (see `publishOutputs`: media first, playlists
+ * last, nothing left of a failed attempt), so storage never holds a half-written job that anything
+ * points at. The job folder is removed whatever happens. Throws {@link TranscodeJobError} for
+ * every expected failure.
  */
 export async function transcodeVideo(
   data: TranscodeJobData,
   ctx: TranscodeContext,
   deps: TranscodeDeps,
 ): Promise<TranscodeResult> {
-  const { config, storage } = deps;
   const { signal, logger } = ctx;
   const started = performance.now();
   const durations: TranscodeResult['durations'] = {
@@ -194,16 +182,47 @@ export async function transcodeVideo(
   const folderKey = videoKey(data.orgId, data.videoId);
   if (!data.sourceKey.startsWith(`${folderKey}/`))
     throw new TranscodeJobError('source_unreadable', 'the source key is not inside the video folder');
-  const source = storage.localPath(data.sourceKey);
-  const folder = storage.localPath(folderKey);
-  if (!source || !folder)
-    throw new TranscodeJobError('source_unreadable', 'this worker needs a storage driver with local paths');
+  const work = join(
+    deps.scratchDir,
+    `${ctx.jobId.replace(/[^A-Za-z0-9_-]/g, '_')}-${randomBytes(4).toString('hex')}`,
+  );
+  await mkdir(work, { recursive: true });
+  try {
+    return await transcodeInFolder(data, ctx, deps, { work, folderKey, stage, durations, started });
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+interface JobFolder {
+  work: string;
+  folderKey: string;
+  stage: <T>(name: TranscodeStage, run: () => Promise<T>) => Promise<T>;
+  durations: TranscodeResult['durations'];
+  started: number;
+}
+
+async function transcodeInFolder(
+  data: TranscodeJobData,
+  ctx: TranscodeContext,
+  deps: TranscodeDeps,
+  { work, folderKey, stage, durations, started }: JobFolder,
+): Promise<TranscodeResult> {
+  const { config, storage } = deps;
+  const { signal, logger } = ctx;
+  const source = join(work, 'source');
 
   const { info, sizeBytes } = await stage('probe', async () => {
     try {
+      await fetchSource(storage, data.sourceKey, source, signal);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      if ((err as { code?: string }).code !== 'ENOENT') throw err; // an outage: retried
+      throw new TranscodeJobError('source_unreadable', 'the source is not in storage');
+    }
+    try {
       const i = await probeSource(source, { ffprobePath: config.FFPROBE_PATH });
-      const s = await storage.stat(data.sourceKey);
-      return { info: i, sizeBytes: s?.size ?? i.metadata.sizeBytes };
+      return { info: i, sizeBytes: i.metadata.sizeBytes };
     } catch (err) {
       if (!(err instanceof ProbeError)) throw err;
       logger.warn({ err: err.message }, 'ffprobe could not read the source');
@@ -267,12 +286,6 @@ export async function transcodeVideo(
     'ladder chosen',
   );
 
-  const tmpRoot = join(dirname(dirname(folder)), '.tmp');
-  await sweepStaleWork(tmpRoot, config.JOB_TIMEOUT_MS * STALE_WORK_FACTOR, logger);
-  const work = join(
-    tmpRoot,
-    `${ctx.jobId.replace(/[^A-Za-z0-9_-]/g, '_')}-${randomBytes(4).toString('hex')}`,
-  );
   await Promise.all([
     ...plan.rungs.map((r) => mkdir(join(work, renditionDirPath(r.rung)), { recursive: true })),
     mkdir(join(work, VIDEO_OUTPUT_PATHS.mp4Dir), { recursive: true }),
@@ -341,19 +354,17 @@ export async function transcodeVideo(
         ),
       );
       signal.throwIfAborted();
-      // Each entry is renamed whole (same file system: atomic); leftovers of an earlier attempt
-      // that died while moving are replaced. The job's result, returned after this, is what
+      // Media first, playlists last; a failure or a cancel (the video is being deleted) while
+      // publishing takes back what was written. The job's result, returned after this, is what
       // makes the video playable.
-      await mkdir(folder, { recursive: true });
-      for (const entry of OUTPUT_ENTRIES) {
-        await rm(join(folder, entry), { recursive: true, force: true });
-        await rename(join(work, entry), join(folder, entry));
-      }
-      if (signal.aborted) {
-        // Cancelled while moving (the video is being deleted): take back what was moved.
-        await Promise.all(OUTPUT_ENTRIES.map((e) => rm(join(folder, e), { recursive: true, force: true })));
-        signal.throwIfAborted();
-      }
+      await publishOutputs({
+        storage,
+        workDir: work,
+        folderKey,
+        entries: OUTPUT_ENTRIES,
+        masterPath: VIDEO_OUTPUT_PATHS.master,
+        signal,
+      });
       ctx.onProgress({ stage: 'finalize', percent: 100 });
       return { renditions: measured, board };
     });
@@ -386,7 +397,5 @@ export async function transcodeVideo(
       throw new TranscodeJobError(code, detail);
     }
     throw err;
-  } finally {
-    await rm(work, { recursive: true, force: true });
   }
 }

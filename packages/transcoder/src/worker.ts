@@ -8,6 +8,8 @@ import {
   type TranscodeQueueJobs,
   type TranscodeQueueResult,
 } from '@reelkit/protocol';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Storage } from '@reelkit/storage';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -15,6 +17,7 @@ import type { Logger } from 'pino';
 import { listenForCancels, type CancelListener } from './cancel-listener.js';
 import type { TranscoderConfig } from './config.js';
 import { describeFfmpegError } from './describe-ffmpeg-error.js';
+import { fetchSource } from './fetch-source.js';
 import { throttle, type ThrottleState } from './parse-progress.js';
 import { ProbeError, probeFile } from './probe.js';
 import { TranscodeJobError, transcodeVideo } from './transcode-video.js';
@@ -25,6 +28,8 @@ export interface WorkerDeps {
   /** A connection with `maxRetriesPerRequest: null`, as BullMQ workers require. */
   connection: Redis;
   storage: Storage;
+  /** This process's own scratch folder (`claimScratchFolder`), for job folders. */
+  scratchDir: string;
   logger: Logger;
 }
 
@@ -86,10 +91,17 @@ export function createTranscodeWorker(deps: WorkerDeps): TranscodeWorker {
   const { config, storage, logger } = deps;
 
   const handlers: { [K in TranscodeJobName]: Handler<K> } = {
-    async probe(job, _token, _signal, log) {
-      const path = storage.localPath(job.data.sourceKey);
-      if (!path) throw new UnrecoverableError(formatTranscodeFailure('source_unreadable', 'no local path'));
+    async probe(job, _token, signal, log) {
+      const work = await mkdtemp(join(deps.scratchDir, 'probe-'));
+      const path = join(work, 'source');
       try {
+        try {
+          await fetchSource(storage, job.data.sourceKey, path, signal);
+        } catch (err) {
+          // A missing source will not appear on a retry; an outage may end.
+          if ((err as { code?: string }).code !== 'ENOENT') throw err;
+          throw new UnrecoverableError(formatTranscodeFailure('source_unreadable', 'not in storage'));
+        }
         const metadata = await probeFile(path, { ffprobePath: config.FFPROBE_PATH });
         log.info({ videoId: job.data.videoId, metadata }, 'probed');
         return metadata;
@@ -100,6 +112,8 @@ export function createTranscodeWorker(deps: WorkerDeps): TranscodeWorker {
         throw new UnrecoverableError(
           formatTranscodeFailure('source_unreadable', describeFfmpegError(err.message).detail),
         );
+      } finally {
+        await rm(work, { recursive: true, force: true });
       }
     },
 
@@ -124,7 +138,7 @@ export function createTranscodeWorker(deps: WorkerDeps): TranscodeWorker {
         const result = await transcodeVideo(
           data,
           { jobId: job.id ?? data.videoId, signal: controller.signal, onProgress, logger: log },
-          { config, storage },
+          { config, storage, scratchDir: deps.scratchDir },
         );
         log.info({ videoId: data.videoId, durations: result.durations }, 'transcoded');
         return result;

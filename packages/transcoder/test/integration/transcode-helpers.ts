@@ -1,7 +1,7 @@
 // Helpers for the transcode integration tests: put a source in storage, read outputs back with the
 // real ffprobe.
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -83,14 +83,23 @@ export async function topLevelBoxes(path: string): Promise<Array<{ type: string;
   return out;
 }
 
-/** Command lines of ffmpeg processes working on a job of this video (its work folder is named after it). */
+/** Command lines of ffmpeg processes working on a job of this video (its job folder is named after it). */
 export async function ffmpegRunningFor(videoId: string): Promise<string[]> {
   try {
-    const { stdout } = await exec('pgrep', ['-a', '-f', `ffmpeg .*/\\.tmp/${videoId}-`]);
+    const { stdout } = await exec('pgrep', ['-a', '-f', `ffmpeg .*/w-[0-9]+/${videoId}-`]);
     return stdout.split('\n').filter(Boolean);
   } catch (err) {
     // pgrep exits 1 when nothing matches.
     if ((err as { code?: number }).code === 1) return [];
     throw err;
   }
+}
+
+/** Job folders left in a SCRATCH_DIR (below the folder of each worker process that used it). */
+export async function scratchJobFolders(scratchDir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const worker of await readdir(scratchDir).catch(() => [] as string[]))
+    for (const job of await readdir(join(scratchDir, worker)).catch(() => [] as string[]))
+      out.push(`${worker}/${job}`);
+  return out;
 }

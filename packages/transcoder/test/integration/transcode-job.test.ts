@@ -24,6 +24,7 @@ import {
   keyframeTimes,
   playlistSegments,
   putSource,
+  scratchJobFolders,
   topLevelBoxes,
 } from './transcode-helpers.js';
 
@@ -35,6 +36,7 @@ describe('the transcode job', { timeout: TRANSCODE_TEST_TIMEOUT_MS }, () => {
   const prefix = `${env.REDIS_PREFIX}-tc`;
   // A storage folder of its own too, so other files' workers never share its work folder.
   const storage = join(env.STORAGE_DIR, 'tc');
+  const scratch = join(env.STORAGE_DIR, 'tc-scratch');
   let worker: Proc;
   let connection: Redis;
   let queue: Queue;
@@ -46,6 +48,7 @@ describe('the transcode job', { timeout: TRANSCODE_TEST_TIMEOUT_MS }, () => {
       ...env,
       REDIS_PREFIX: prefix,
       STORAGE_DIR: storage,
+      SCRATCH_DIR: scratch,
       WORKER_CONCURRENCY: '1',
       X264_PRESET: 'ultrafast',
       HLS_SEGMENT_S: String(SEGMENT_S),
@@ -172,8 +175,8 @@ describe('the transcode job', { timeout: TRANSCODE_TEST_TIMEOUT_MS }, () => {
     expect([...order].sort()).toEqual(order);
     expect(seen.every((p) => p.percent >= 0 && p.percent <= 100)).toBe(true);
 
-    // Nothing left in the work folder.
-    expect(await readdir(join(storage, '.tmp'))).toEqual([]);
+    // Nothing left in the scratch folder.
+    expect(await scratchJobFolders(scratch)).toEqual([]);
   });
 
   it('aligns keyframes across rungs, one at the start of every segment', async () => {
@@ -297,7 +300,7 @@ describe('the transcode job', { timeout: TRANSCODE_TEST_TIMEOUT_MS }, () => {
     expect(await publisher.publish(transcodeCancelChannel(prefix), 'vid-cancel')).toBeGreaterThan(0);
     publisher.disconnect();
     await expectFailedOnce(job.id!, 'cancelled');
-    expect(await readdir(join(storage, '.tmp'))).toEqual([]);
+    expect(await scratchJobFolders(scratch)).toEqual([]);
     expect(await ffmpegRunningFor('vid-cancel')).toEqual([]);
   });
 

@@ -17,13 +17,14 @@ import { makeClip } from '../../../../test/support/clips.js';
 import { startTs, type Proc } from '../../../../test/support/processes.js';
 import { stackEnv } from '../../../../test/support/stack-env.js';
 import { TRANSCODE_TEST_TIMEOUT_MS, waitForJob } from '../../../../test/support/wait-for-transcode.js';
-import { ffmpegRunningFor, putSource } from './transcode-helpers.js';
+import { ffmpegRunningFor, putSource, scratchJobFolders } from './transcode-helpers.js';
 
 /** A queue, its events and the progress seen per job, on a prefix and storage folder of its own. */
 function harness(name: string) {
   const env = stackEnv();
   const prefix = `${env.REDIS_PREFIX}-${name}`;
   const storage = join(env.STORAGE_DIR, name);
+  const scratch = join(env.STORAGE_DIR, `${name}-scratch`);
   const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue(QUEUES.transcode, { connection, prefix });
   const events = new QueueEvents(QUEUES.transcode, { connection: connection.duplicate(), prefix });
@@ -34,6 +35,7 @@ function harness(name: string) {
   const procs: Proc[] = [];
   return {
     storage,
+    scratch,
     queue,
     events,
     worker(extra: Record<string, string>): Proc {
@@ -41,6 +43,7 @@ function harness(name: string) {
         ...env,
         REDIS_PREFIX: prefix,
         STORAGE_DIR: storage,
+        SCRATCH_DIR: scratch,
         LOCK_DURATION_MS: '2000',
         ...extra,
       });
@@ -94,7 +97,7 @@ describe('a transcode job when things go wrong', { timeout: TRANSCODE_TEST_TIMEO
       expect(parseTranscodeFailure(after!.failedReason).code).toBe('transcode_timeout');
       expect(await ffmpegRunningFor('vid-timeout')).toEqual([]);
       expect(await readdir(join(h.storage, 'org-f', 'vid-timeout'))).toEqual(['source']);
-      expect(await readdir(join(h.storage, '.tmp'))).toEqual([]);
+      expect(await scratchJobFolders(h.scratch)).toEqual([]);
     });
   });
 
@@ -135,6 +138,8 @@ describe('a transcode job when things go wrong', { timeout: TRANSCODE_TEST_TIMEO
       for (let i = 0; i < 50 && (await ffmpegRunningFor('vid-kill')).length; i++) await sleep(20);
       expect(await ffmpegRunningFor('vid-kill')).toEqual([]);
       await expectCompletedByAnotherWorker('vid-kill');
+      // The dead worker's job folder went when the next worker started; the rescuer's own after its job.
+      expect(await scratchJobFolders(h.scratch)).toEqual([]);
     });
 
     it('SIGTERM mid-job: the worker exits within SHUTDOWN_TIMEOUT_MS and the job completes elsewhere', async () => {

@@ -1,0 +1,341 @@
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+  type ListObjectsV2CommandOutput,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { PassThrough, Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { READ_HIGH_WATER_MARK } from './local-storage.js';
+import { StorageObjectNotFoundError, StorageUnavailableError } from './storage-errors.js';
+import { assertStorageKey } from './storage-key.js';
+import type { ByteRange, Storage, StoredObject } from './storage.js';
+
+export interface S3StorageOptions {
+  bucket: string;
+  /** The S3 API's URL for a non-AWS store (SeaweedFS, MinIO, R2…); unset for AWS. */
+  endpoint?: string | undefined;
+  /** @defaultValue `'us-east-1'` */
+  region?: string | undefined;
+  /** Put before every key (`''` or segments ending in `/`), so deployments can share a bucket. */
+  prefix?: string | undefined;
+  /** Static credentials; unset uses the AWS SDK's default chain (env, profile, IAM role). */
+  credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
+  /** `http://host/bucket/key` rather than `http://bucket.host/key` (most self-hosted stores). */
+  forcePathStyle?: boolean | undefined;
+  /** Attempts per request, first included (the SDK's standard retry with backoff). @defaultValue 3 */
+  maxAttempts?: number;
+  /** Connecting to the store longer than this fails the attempt. @defaultValue 3000 */
+  connectionTimeoutMs?: number;
+  /** A socket silent for this long (a hung store) fails the attempt. @defaultValue 30000 */
+  socketTimeoutMs?: number;
+  /** How long `stat` answers from memory (like the local driver's descriptor reuse). @defaultValue 1000 */
+  statCacheMs?: number;
+  /** Multipart part size in bytes (≥ 5 MiB); a write holds about `partSize × (queueSize + 1)`. @defaultValue 8 MiB */
+  partSize?: number;
+  /** Parts uploaded at once per write. @defaultValue 2 */
+  queueSize?: number;
+}
+
+/** Node's codes for a store that cannot be reached. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+interface SdkError {
+  name?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+function httpStatus(err: unknown): number | undefined {
+  return (err as SdkError).$metadata?.httpStatusCode;
+}
+
+/** An error that means the store is down or overloaded, not that the request was wrong. */
+function isOutage(err: unknown): boolean {
+  const e = err as SdkError;
+  const status = httpStatus(err);
+  if (status !== undefined && (status >= 500 || status === 429)) return true;
+  return (
+    e.name === 'TimeoutError' ||
+    e.name === 'RequestTimeout' ||
+    (e.code !== undefined && NETWORK_CODES.has(e.code))
+  );
+}
+
+const isNotFound = (err: unknown) =>
+  httpStatus(err) === 404 || (err as SdkError).name === 'NotFound' || (err as SdkError).name === 'NoSuchKey';
+
+/**
+ * Storage in an S3-compatible bucket. Writes are multipart uploads of bounded memory that appear
+ * whole or not at all (S3 shows an object only once its upload completes); reads are ranged GETs
+ * streamed with backpressure; every error that means "the store is unreachable" becomes a
+ * {@link StorageUnavailableError} after the SDK's retries.
+ */
+export class S3Storage implements Storage {
+  readonly bucket: string;
+  readonly prefix: string;
+  private readonly client: S3Client;
+  private readonly statCacheMs: number;
+  private readonly partSize: number;
+  private readonly queueSize: number;
+  private readonly stats = new Map<string, { at: number; value: Promise<StoredObject | null> }>();
+
+  constructor(options: S3StorageOptions) {
+    this.bucket = options.bucket;
+    this.prefix = options.prefix ?? '';
+    if (this.prefix !== '') assertStorageKey(this.prefix, { prefix: true });
+    if (this.prefix !== '' && !this.prefix.endsWith('/'))
+      throw new Error(`an S3 prefix ends with "/": ${this.prefix}`);
+    this.statCacheMs = options.statCacheMs ?? 1_000;
+    this.partSize = options.partSize ?? 8 * 1024 * 1024;
+    this.queueSize = options.queueSize ?? 2;
+    this.client = new S3Client({
+      region: options.region ?? 'us-east-1',
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      forcePathStyle: options.forcePathStyle ?? false,
+      maxAttempts: options.maxAttempts ?? 3,
+      // Only what S3 itself requires: checksums on every PUT cost CPU and some stores reject them.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      requestHandler: {
+        connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+        socketTimeout: options.socketTimeoutMs ?? 30_000,
+        httpAgent: { keepAlive: true, maxSockets: 64 },
+        httpsAgent: { keepAlive: true, maxSockets: 64 },
+      },
+    });
+  }
+
+  /** Closes the client's sockets. */
+  destroy(): void {
+    this.client.destroy();
+  }
+
+  localPath(): null {
+    return null;
+  }
+
+  private objectKey(key: string): string {
+    assertStorageKey(key);
+    return this.prefix + key;
+  }
+
+  private fail(operation: string, err: unknown): Error {
+    if (isOutage(err)) return new StorageUnavailableError(operation, { cause: err });
+    return err instanceof Error ? err : new Error(String(err));
+  }
+
+  async write(
+    key: string,
+    body: Readable,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ size: number }> {
+    const objectKey = this.objectKey(key);
+    const { signal } = options;
+    signal?.throwIfAborted();
+    let size = 0;
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    // The body's own errors reach the upload through `counted`, which then fails (and aborts).
+    const feeding = pipeline(body, counted).catch(() => undefined);
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: objectKey, Body: counted },
+      partSize: this.partSize,
+      queueSize: this.queueSize,
+      // A failed or aborted multipart upload is aborted, so no parts linger in the bucket.
+      leavePartsOnError: false,
+    });
+    const onAbort = () => {
+      void upload.abort().catch(() => undefined);
+      body.destroy();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await upload.done();
+    } catch (err) {
+      counted.destroy();
+      if (signal?.aborted) throw signal.reason;
+      throw this.fail('write', err);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      this.stats.delete(key);
+      await feeding;
+    }
+    return { size };
+  }
+
+  read(key: string, range?: ByteRange): Readable {
+    const objectKey = this.objectKey(key);
+    const out = new PassThrough({ highWaterMark: READ_HIGH_WATER_MARK });
+    const abort = new AbortController();
+    // A reader that goes away stops the download.
+    out.once('close', () => abort.abort());
+    const fetchBody = async () => {
+      let res;
+      try {
+        res = await this.client.send(
+          new GetObjectCommand({
+            Bucket: this.bucket,
+            Key: objectKey,
+            ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
+          }),
+          { abortSignal: abort.signal },
+        );
+      } catch (err) {
+        throw isNotFound(err) ? new StorageObjectNotFoundError(key) : this.fail('read', err);
+      }
+      // pipeline pauses the download while `out` is full: backpressure down to the socket.
+      await pipeline(res.Body as Readable, out).catch((err: unknown) => {
+        throw this.fail('read', err);
+      });
+    };
+    fetchBody().catch((err: unknown) => {
+      if (!out.destroyed) out.destroy(err as Error);
+    });
+    return out;
+  }
+
+  stat(key: string): Promise<StoredObject | null> {
+    const objectKey = this.objectKey(key);
+    const now = Date.now();
+    const cached = this.stats.get(key);
+    if (cached && now - cached.at < this.statCacheMs) return cached.value;
+    const value = this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: objectKey })).then(
+      (res): StoredObject => ({
+        key,
+        size: res.ContentLength ?? 0,
+        mtime: res.LastModified ?? new Date(0),
+      }),
+      (err: unknown) => {
+        if (isNotFound(err)) return null;
+        throw this.fail('stat', err);
+      },
+    );
+    // Concurrent stats of one key share a request; only found objects are remembered, so a new
+    // object shows up at once. Failures are forgotten.
+    this.stats.set(key, { at: now, value });
+    value.then(
+      (found) => {
+        if (!found && this.stats.get(key)?.value === value) this.stats.delete(key);
+      },
+      () => {
+        if (this.stats.get(key)?.value === value) this.stats.delete(key);
+      },
+    );
+    if (this.stats.size > 10_000) this.pruneStats(now);
+    return value;
+  }
+
+  private pruneStats(now: number): void {
+    for (const [k, v] of this.stats) if (now - v.at >= this.statCacheMs) this.stats.delete(k);
+  }
+
+  /** Every page of a listing below `prefix` (a full object-key prefix). */
+  private async *listPages(prefix: string, delimiter?: string): AsyncGenerator<ListObjectsV2CommandOutput> {
+    let token: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: prefix,
+            ...(delimiter ? { Delimiter: delimiter } : {}),
+            ...(token ? { ContinuationToken: token } : {}),
+          }),
+        );
+      } catch (err) {
+        throw this.fail('list', err);
+      }
+      yield page;
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    assertStorageKey(prefix, { prefix: true });
+    const out: string[] = [];
+    for await (const page of this.listPages(this.prefix + prefix))
+      for (const o of page.Contents ?? []) if (o.Key) out.push(o.Key.slice(this.prefix.length));
+    return out.sort();
+  }
+
+  async listPrefixes(prefix: string): Promise<string[]> {
+    if (prefix !== '') {
+      assertStorageKey(prefix, { prefix: true });
+      if (!prefix.endsWith('/')) throw new Error(`a prefix ends with "/": ${prefix}`);
+    }
+    const found: string[] = [];
+    for await (const page of this.listPages(this.prefix + prefix, '/'))
+      for (const p of page.CommonPrefixes ?? []) if (p.Prefix) found.push(p.Prefix);
+    // Stores with real folders (SeaweedFS's filer) keep listing a folder whose objects were all
+    // deleted; AWS never does. A prefix counts only if it holds an object, as on a file system
+    // after `deletePrefix`. One small request per prefix: this serves sweepers, not requests.
+    const held = await Promise.all(found.map((p) => this.holdsObjects(p)));
+    return found
+      .filter((_, i) => held[i])
+      .map((p) => p.slice(this.prefix.length))
+      .sort();
+  }
+
+  private async holdsObjects(objectPrefix: string): Promise<boolean> {
+    try {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: objectPrefix, MaxKeys: 1 }),
+      );
+      return (page.KeyCount ?? page.Contents?.length ?? 0) > 0;
+    } catch (err) {
+      throw this.fail('list', err);
+    }
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    assertStorageKey(prefix, { prefix: true });
+    // As on a file system, `a/b` is the folder `a/b/` (and an object named `a/b`), never `a/bc/`.
+    const folder = prefix.endsWith('/') ? prefix : `${prefix}/`;
+    const exact = prefix.endsWith('/') ? [] : [this.prefix + prefix];
+    for (const k of this.stats.keys()) if (k.startsWith(folder) || k === prefix) this.stats.delete(k);
+    const batches: string[][] = [exact];
+    for await (const page of this.listPages(this.prefix + folder)) {
+      // One listing page is at most 1000 keys, which is also DeleteObjects' limit.
+      batches.push((page.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : [])));
+    }
+    for (const keys of batches) {
+      if (keys.length === 0) continue;
+      let res;
+      try {
+        res = await this.client.send(
+          new DeleteObjectsCommand({
+            Bucket: this.bucket,
+            Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+          }),
+        );
+      } catch (err) {
+        throw this.fail('delete', err);
+      }
+      const failed = (res.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
+      if (failed.length > 0)
+        throw new Error(
+          `could not delete ${failed.length} objects: ${failed[0]!.Code} ${failed[0]!.Message}`,
+        );
+    }
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * The store did not answer in time, refused the connection or failed on its side (5xx, throttling)
+ * after the driver's retries. The server answers 503 with `code`; the request may be repeated.
+ */
+export class StorageUnavailableError extends Error {
+  readonly code = 'storage_unavailable' as const;
+
+  constructor(operation: string, options?: { cause?: unknown }) {
+    super(`storage unavailable during ${operation}`, options);
+    this.name = 'StorageUnavailableError';
+  }
+}
+
+/**
+ * A read of an object that does not exist. `code` is `ENOENT`, as the local driver's read stream
+ * reports it, so callers handle a missing object the same way whatever the driver.
+ */
+export class StorageObjectNotFoundError extends Error {
+  readonly code = 'ENOENT' as const;
+
+  constructor(key: string) {
+    super(`no stored object ${JSON.stringify(key)}`);
+    this.name = 'StorageObjectNotFoundError';
+  }
+}

@@ -1,0 +1,17 @@
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { Storage } from '@reelkit/storage';
+
+/**
+ * Copies a stored object to a local file (the job's scratch folder) for ffprobe and ffmpeg,
+ * streamed with backpressure. Rejects with the driver's error: `code` ENOENT for a missing
+ * object, a StorageUnavailableError when the store is down.
+ */
+export async function fetchSource(
+  storage: Storage,
+  key: string,
+  path: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  await pipeline(storage.read(key), createWriteStream(path), signal ? { signal } : {});
+}

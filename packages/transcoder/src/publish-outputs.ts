@@ -1,0 +1,86 @@
+// Publishing a finished job: every output file of the scratch folder goes through Storage.write.
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Storage } from '@reelkit/storage';
+
+/**
+ * The order outputs are published in, as batches: media first (segments, init segments, the MP4,
+ * poster, storyboard), then every rung's playlist, the master playlist last. A player reaches a
+ * video through its master playlist, which names the rung playlists, which name the segments, so
+ * in this order nothing is ever named before it exists.
+ */
+export function planPublish(paths: readonly string[], masterPath: string): string[][] {
+  const playlist = (p: string) => p.endsWith('.m3u8');
+  return [
+    paths.filter((p) => !playlist(p)),
+    paths.filter((p) => playlist(p) && p !== masterPath),
+    paths.filter((p) => p === masterPath),
+  ].filter((batch) => batch.length > 0);
+}
+
+/** Files below the given entries of a folder (each a file or a folder), `/`-separated and sorted. */
+async function listFiles(dir: string, entries: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (path: string): Promise<void> => {
+    if ((await stat(join(dir, path))).isFile()) return void out.push(path);
+    for (const name of await readdir(join(dir, path))) await walk(`${path}/${name}`);
+  };
+  for (const entry of entries) await walk(entry);
+  return out.sort();
+}
+
+/** Runs `task` over `items`, at most `limit` at a time; the first failure rejects. */
+async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>) {
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < items.length; i = next++) await task(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+/** Removes the given output entries (files or folders) of a video folder. Missing ones are fine. */
+export async function removeOutputs(storage: Storage, folderKey: string, entries: readonly string[]) {
+  await Promise.all(entries.map((entry) => storage.deletePrefix(`${folderKey}/${entry}`)));
+}
+
+export interface PublishOptions {
+  storage: Storage;
+  /** The scratch folder ffmpeg wrote into. */
+  workDir: string;
+  /** The video's folder key, `<orgId>/<videoId>`. */
+  folderKey: string;
+  /** Top-level output entries (files or folders) of `workDir` to publish. */
+  entries: readonly string[];
+  masterPath: string;
+  signal: AbortSignal;
+  /** Uploads at once (S3 round trips overlap). @defaultValue 4 */
+  concurrency?: number;
+}
+
+/**
+ * Publishes a finished job through Storage in {@link planPublish}'s order. A half-published job
+ * stays invisible: the video becomes playable only when the server applies the job's result,
+ * which is returned after this resolves, and until the master playlist is written last nothing
+ * names the files. It is also cleaned up: whatever an earlier attempt left (a worker killed while
+ * publishing) is removed before publishing, so the retry's ladder never mixes with it, and a
+ * failure or an abort while publishing removes what this attempt wrote. A job never retried (its
+ * video deleted) leaves its leftovers to the server's delete of the whole video folder.
+ */
+export async function publishOutputs(options: PublishOptions): Promise<void> {
+  const { storage, workDir, folderKey, entries, signal } = options;
+  const files = await listFiles(workDir, entries);
+  await removeOutputs(storage, folderKey, entries);
+  try {
+    for (const batch of planPublish(files, options.masterPath)) {
+      await eachLimited(batch, options.concurrency ?? 4, async (path) => {
+        signal.throwIfAborted();
+        await storage.write(`${folderKey}/${path}`, createReadStream(join(workDir, path)), { signal });
+      });
+    }
+    signal.throwIfAborted();
+  } catch (err) {
+    await removeOutputs(storage, folderKey, entries).catch(() => undefined);
+    throw err;
+  }
+}
