@@ -10,7 +10,14 @@ import { TRANSCODE_STAGES } from '@reelkit/protocol';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVideoModel } from '../../packages/server/src/videos/video-model.js';
-import { call, signup, startTestApi, type TestApi } from '../support/api-server.js';
+import {
+  call,
+  signup,
+  startTestApi,
+  uploadVideo,
+  waitForVideoStatus,
+  type TestApi,
+} from '../support/api-server.js';
 import {
   launchBrowser,
   SDK_IIFE,
@@ -46,26 +53,6 @@ interface PlayHit {
   file: string;
 }
 
-async function waitForStatus(id: string, statuses: string[], timeoutMs: number) {
-  const until = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < until) {
-    last = await call(api.url, 'GET', `/v1/videos/${id}`, { token: admin.accessToken });
-    if (statuses.includes(last.body?.status)) return last.body;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`video ${id} never reached ${statuses.join('/')}: ${JSON.stringify(last?.body)}`);
-}
-
-async function uploadMultipart(file: string, title: string): Promise<string> {
-  const form = new FormData();
-  form.set('title', title);
-  form.set('file', new Blob([new Uint8Array(await readFile(file))]), 'clip.mp4');
-  const res = await call(api.url, 'POST', '/v1/videos', { token: admin.accessToken, body: form });
-  if (res.status !== 201) throw new Error(`upload failed: ${res.status} ${res.text}`);
-  return res.body.id as string;
-}
-
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 beforeAll(async () => {
@@ -94,8 +81,8 @@ beforeAll(async () => {
     (async () => (admin = await signup(api.url, 'Player SDK Org')))(),
     (async () => (browser = await launchBrowser()))(),
   ]);
-  longVideo = await uploadMultipart(long, 'Long');
-  const video = await waitForStatus(longVideo, ['ready', 'failed'], 90_000);
+  longVideo = await uploadVideo(api.url, admin.accessToken, long, 'Long');
+  const video = await waitForVideoStatus(api.url, admin.accessToken, longVideo, ['ready', 'failed'], 90_000);
   if (video.status !== 'ready') throw new Error(`transcode failed: ${JSON.stringify(video.error)}`);
 }, 180_000);
 
