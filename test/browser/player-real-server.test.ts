@@ -10,7 +10,7 @@ import { TRANSCODE_STAGES } from '@reelkit/protocol';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVideoModel } from '../../packages/server/src/videos/video-model.js';
-import { call, signup, startTestApi, type TestApi } from '../support/api-server.js';
+import { call, signup, startTestApi, uploadVideo, type TestApi } from '../support/api-server.js';
 import {
   launchBrowser,
   SDK_IIFE,
@@ -47,15 +47,6 @@ interface PlayHit {
   file: string;
 }
 
-async function uploadMultipart(file: string, title: string): Promise<string> {
-  const form = new FormData();
-  form.set('title', title);
-  form.set('file', new Blob([new Uint8Array(await readFile(file))]), 'clip.mp4');
-  const res = await call(api.url, 'POST', '/v1/videos', { token: admin.accessToken, body: form });
-  if (res.status !== 201) throw new Error(`upload failed: ${res.status} ${res.text}`);
-  return res.body.id as string;
-}
-
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 beforeAll(async () => {
@@ -84,7 +75,7 @@ beforeAll(async () => {
     (async () => (admin = await signup(api.url, 'Player SDK Org')))(),
     (async () => (browser = await launchBrowser()))(),
   ]);
-  longVideo = await uploadMultipart(long, 'Long');
+  longVideo = await uploadVideo(api.url, admin.accessToken, long, 'Long');
   const video = await waitForVideoStatus(api, admin.accessToken, longVideo, ['ready', 'failed']);
   if (video.status !== 'ready') throw new Error(`transcode failed: ${JSON.stringify(video.error)}`);
 }, TRANSCODE_TEST_TIMEOUT_MS);

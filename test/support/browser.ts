@@ -37,10 +37,14 @@ function launchFailed(err: unknown): Error {
   );
 }
 
-/** A plain Chromium browser (pages share nothing unless they share a context). */
-export async function launchChromium(): Promise<Browser> {
+/** A plain Chromium browser (pages share nothing unless they share a context), with `extraArgs`. */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   try {
-    return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    return await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [...CHROMIUM_ARGS, ...extraArgs],
+      headless: true,
+    });
   } catch (err) {
     throw launchFailed(err);
   }
