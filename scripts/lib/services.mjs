@@ -1,13 +1,16 @@
 // Starts Redis, the database and (for tests, or STORAGE=s3) SeaweedFS on 127.0.0.1, once: a second
 // call finds them running and starts nothing.
 import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SetupError, ok, step } from './log.mjs';
 import { ensureFerretDB, ensureSeaweedFS, which } from './install.mjs';
+import { projectNode } from './node-runtime.mjs';
 import { logDir, ports, stateDir } from './paths.mjs';
 
 /** Sends one line to a TCP port and resolves with the first reply, or undefined when nothing answers. */
@@ -191,33 +194,17 @@ export const S3_BUCKETS = Object.freeze({ dev: 'reelkit', test: 'reelkit-test' }
  */
 const seaweedRunDir = () => join(tmpdir(), `reelkit-seaweedfs-${ports.s3}`);
 
-/** Creates the bucket (or finds it ours), retrying until `timeoutMs`: this is also the readiness check. */
+/**
+ * Creates the bucket (or finds it ours), retrying until `timeoutMs`: this is also the readiness check.
+ * The AWS SDK runs in a child on the project's Node (scripts/lib/create-bucket.mjs says why).
+ */
 async function createBucket(endpoint, bucket, timeoutMs) {
-  // Imported here: the set-up installs npm packages before it starts services.
-  const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
-  const client = new S3Client({
-    endpoint,
-    region: LOCAL_S3.region,
-    credentials: { accessKeyId: LOCAL_S3.accessKeyId, secretAccessKey: LOCAL_S3.secretAccessKey },
-    forcePathStyle: true,
-    maxAttempts: 1,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
+  const script = fileURLToPath(new URL('./create-bucket.mjs', import.meta.url));
+  const child = spawn(projectNode().execPath, [script, endpoint, bucket, String(timeoutMs)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const until = Date.now() + timeoutMs;
-  try {
-    for (;;) {
-      try {
-        await client.send(new CreateBucketCommand({ Bucket: bucket }));
-        return true;
-      } catch (err) {
-        if (err.name === 'BucketAlreadyOwnedByYou' || err.name === 'BucketAlreadyExists') return true;
-        if (Date.now() > until) return false;
-      }
-      await sleep(250);
-    }
-  } finally {
-    client.destroy();
-  }
+  const [code] = await once(child, 'exit');
+  return code === 0;
 }
 
 /** The Unix sockets weed makes in /tmp (named by its ports), which a SIGKILL leaves behind. */
