@@ -46,20 +46,36 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, timeout + 5_000).unref();
   const { redis, db, reelkit, running, realtime } = started;
+  // Parts must be closed a second before the deadline: one still busy then (a catalogue rebuild
+  // streaming a large collection, a sweep waiting on the database) is left to the exit, and named.
+  const partsDeadline = Date.now() + timeout + 4_000;
   /** Closes one part, saying how long it took (a part that hangs is named in the log). */
   const close = async (name: string, fn: (() => Promise<unknown>) | undefined) => {
     if (!fn) return;
     const t = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), Math.max(0, partsDeadline - t));
+    });
     try {
-      await fn();
+      const outcome = await Promise.race([fn(), late]);
+      if (outcome === 'late') {
+        logger.warn({ part: name, ms: Date.now() - t }, 'still closing at the deadline; leaving it');
+        return;
+      }
     } catch (err) {
       logger.warn({ err, part: name }, 'closing failed');
+    } finally {
+      clearTimeout(timer);
     }
     logger.debug({ part: name, ms: Date.now() - t }, 'closed');
   };
   // Sockets first: open websockets would otherwise hold the HTTP server open until the deadline.
   await close('realtime', realtime && (() => realtime.close()));
   const { forced } = (await running?.close(timeout)) ?? { forced: false };
+  // With Redis unreachable, commands in flight wait for it until the deadline (a catalogue check, a
+  // sweep): cut the connection first, so they fail now and the parts waiting on them finish.
+  if (redis && redis.status !== 'ready') await close('redis', () => closeRedis(redis));
   if (reelkit)
     await Promise.all([
       close('results', () => reelkit.results.close()),

@@ -254,6 +254,8 @@ function operationOf(route: RouteSpec, problemStatuses: Set<number>): { path: st
       ? { $ref: `#/components/responses/Problem${status}`, description: why }
       : { $ref: `#/components/responses/Problem${status}` };
   }
+  // Node's HTTP server answers this itself, before any route runs, with no body.
+  responses['431'] = { description: 'Request headers larger than the server accepts (16 KiB); no body.' };
 
   const requestBody = route.body
     ? { required: true, content: { 'application/json': { schema: jsonSchemaOf(route.body) } } }
