@@ -38,8 +38,8 @@ export function runWrk(
   return {
     requestsPerSec: num(/Requests\/sec:\s+([\d.]+)/),
     mibPerSec: transfer ? Number(transfer[1]) * (unit[transfer[2]!] ?? 1) : NaN,
-    p50: /50%\s+(\S+)/.exec(out)?.[1] ?? '?',
-    p99: /99%\s+(\S+)/.exec(out)?.[1] ?? '?',
+    p50: /^\s*50%\s+(\S+)/m.exec(out)?.[1] ?? '?',
+    p99: /^\s*99%\s+(\S+)/m.exec(out)?.[1] ?? '?',
     non2xx: num(/Non-2xx or 3xx responses:\s+(\d+)/) || 0,
   };
 }
