@@ -2,7 +2,7 @@
 // createApp (every middleware, real Redis and database) serves `GET /v1/me` twice in one process:
 // once refusing access tokens of ended sessions (the default), once without that check. wrk
 // alternates between them (A B A B) so drift on a shared machine hits both alike. Loopback only.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,14 @@ import {
   listen,
   loadServerConfig,
 } from '../packages/server/src/index.js';
-import { machineLine, repoRoot, runWrk, writeBenchmarkSection, type WrkResult } from './lib/report.js';
+import {
+  machineLine,
+  repoRoot,
+  runWrk,
+  writeBenchmarkSection,
+  type WrkResult,
+  testServices,
+} from './lib/report.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = 16;
@@ -27,13 +34,7 @@ else await main();
 
 /** Child process: both apps, in one process so they share conditions; prints URLs and a token. */
 async function serve(): Promise<void> {
-  const up = spawnSync(process.execPath, ['scripts/services.mjs', 'up', '--profile', 'test', '--json'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  if (up.status !== 0) throw new Error('could not start Redis and the database');
-  const env = JSON.parse(up.stdout) as Record<string, string>;
+  const env = testServices();
   const storageDir = await mkdtemp(join(tmpdir(), 'reelkit-bench-auth-'));
   const config = loadServerConfig({
     ...env,

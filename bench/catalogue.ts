@@ -6,7 +6,7 @@
 // real API (createApp, every middleware) next to the database's own time for the driver query the
 // code used before the index (which is also what it falls back to while the index is rebuilt).
 // BENCH_LEVELS=1000,10000 for a quicker run; BENCH_RUNS (default 7) runs per shape.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Socket, createServer } from 'node:net';
 import { homedir, loadavg, tmpdir } from 'node:os';
@@ -24,7 +24,7 @@ import {
 import { encodeCursor } from '../packages/server/src/videos/cursor.js';
 import { titleTokens } from '../packages/server/src/videos/title-tokens.js';
 import { createVideoModel } from '../packages/server/src/videos/video-model.js';
-import { machineLine, repoRoot, writeBenchmarkSection } from './lib/report.js';
+import { machineLine, writeBenchmarkSection, testServices } from './lib/report.js';
 
 const LEVELS = (process.env.BENCH_LEVELS ?? '1000,10000,100000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -239,13 +239,7 @@ const fmt = (t: Timing | undefined) =>
 const fmtMax = (t: Timing) => (t.max >= 1000 ? `${(t.max / 1000).toFixed(1)} s` : `${t.max.toFixed(0)} ms`);
 
 async function main(): Promise<void> {
-  const up = spawnSync(process.execPath, ['scripts/services.mjs', 'up', '--profile', 'test', '--json'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  if (up.status !== 0) throw new Error('could not start Redis');
-  const env = JSON.parse(up.stdout) as Record<string, string>;
+  const env = testServices();
   const loadAtStart = loadavg()
     .map((l) => l.toFixed(1))
     .join(' ');

@@ -23,7 +23,14 @@ import {
   loadServerConfig,
 } from '../packages/server/src/index.js';
 import { nginxBinary, reelkitNginxConfig, startNginx } from '../test/support/nginx.js';
-import { machineLine, repoRoot, runWrk, writeBenchmarkSection, type WrkResult } from './lib/report.js';
+import {
+  machineLine,
+  repoRoot,
+  runWrk,
+  writeBenchmarkSection,
+  type WrkResult,
+  testServices,
+} from './lib/report.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -48,13 +55,7 @@ interface Setup {
 
 /** Child: the two apps (own read path, x-accel) over one storage folder; prints a JSON line. */
 async function serve(): Promise<void> {
-  const up = spawnSync(process.execPath, ['scripts/services.mjs', 'up', '--profile', 'test', '--json'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  if (up.status !== 0) throw new Error('could not start Redis and the database');
-  const env = JSON.parse(up.stdout) as Record<string, string>;
+  const env = testServices();
   const storageDir = await mkdtemp(join(tmpdir(), 'reelkit-bench-delivery-'));
   const orgId = new Types.ObjectId().toHexString();
   const videoId = new Types.ObjectId().toHexString();

@@ -2,7 +2,7 @@
 // createApp (every middleware, real Redis and database) serves one segment twice in one process:
 // once with the real playback-token verifier, once with a verifier that accepts without checking.
 // wrk alternates between them (A B A B) so drift in a shared machine hits both alike.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,7 +18,14 @@ import {
   loadServerConfig,
 } from '../packages/server/src/index.js';
 import { createPlaybackTokens } from '../packages/server/src/playback/playback-tokens.js';
-import { machineLine, repoRoot, runWrk, writeBenchmarkSection, type WrkResult } from './lib/report.js';
+import {
+  machineLine,
+  repoRoot,
+  runWrk,
+  writeBenchmarkSection,
+  type WrkResult,
+  testServices,
+} from './lib/report.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = 16;
@@ -29,13 +36,7 @@ else await main();
 
 /** Child process: both apps, in one process so they share conditions; prints their URLs. */
 async function serve(): Promise<void> {
-  const up = spawnSync(process.execPath, ['scripts/services.mjs', 'up', '--profile', 'test', '--json'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  if (up.status !== 0) throw new Error('could not start Redis and the database');
-  const env = JSON.parse(up.stdout) as Record<string, string>;
+  const env = testServices();
   const storageDir = await mkdtemp(join(tmpdir(), 'reelkit-bench-playback-'));
   const config = loadServerConfig({
     ...env,

@@ -5,7 +5,6 @@
 // the two paths alternating in blocks so drift on a shared machine hits both alike. Loopback only.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { spawnSync } from 'node:child_process';
 import type { VideoProgressEvent } from '@reelkit/protocol';
 import { pino } from 'pino';
 import { io as connect } from 'socket.io-client';
@@ -14,19 +13,13 @@ import { createRealtime, createRealtimePublisher, orgRoom } from '../packages/se
 import { parsePlaybackKeys } from '../packages/server/src/playback/playback-keys.js';
 import { createPlaybackTokens } from '../packages/server/src/playback/playback-tokens.js';
 import { createRedis } from '../packages/server/src/redis.js';
-import { machineLine, repoRoot, writeBenchmarkSection } from './lib/report.js';
+import { machineLine, writeBenchmarkSection, testServices } from './lib/report.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2000);
 const BLOCK = 250;
 const WARMUP = 200;
 
-const up = spawnSync(process.execPath, ['scripts/services.mjs', 'up', '--profile', 'test', '--json'], {
-  cwd: repoRoot,
-  encoding: 'utf8',
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-if (up.status !== 0) throw new Error('could not start Redis');
-const { REDIS_URL } = JSON.parse(up.stdout) as { REDIS_URL: string };
+const { REDIS_URL } = testServices();
 const prefix = `reelkit-bench-rt-${process.pid}`;
 const orgId = 'a'.repeat(24);
 const secret = 'bench-secret-'.repeat(4);

@@ -80,3 +80,18 @@ export async function writeBenchmarkSection(heading: string, body: string): Prom
   });
   await writeFile(path, formatted);
 }
+
+/**
+ * Redis, the database (and the test S3 store) the way `npm test` runs them, started if need be;
+ * returns their environment (`REDIS_URL`, `MONGODB_URI`, …). Benchmarks use their own database name
+ * and Redis prefix on top.
+ */
+export function testServices(): { REDIS_URL: string; MONGODB_URI: string } & Record<string, string> {
+  const up = spawnSync(process.execPath, ['scripts/services.mjs', 'up', '--profile', 'test', '--json'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (up.status !== 0) throw new Error('could not start Redis and the database (see above)');
+  return JSON.parse(up.stdout) as { REDIS_URL: string; MONGODB_URI: string } & Record<string, string>;
+}
