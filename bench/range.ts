@@ -12,13 +12,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startNginx } from '../test/support/nginx.js';
-import { runWrk, writeBenchmarkSection, type WrkResult } from './lib/report.js';
+import { benchServerEnv, runWrk, writeBenchmarkSection, type WrkResult } from './lib/report.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const MiB = 1024 * 1024;
@@ -171,28 +170,7 @@ async function upload(port: number, file: string, size: number, pid: number) {
 }
 
 async function main(): Promise<void> {
-  const services = spawnSync(process.execPath, ['scripts/services.mjs', 'up', '--profile', 'dev', '--json'], {
-    cwd: root,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  if (services.status !== 0) throw new Error('could not start Redis and the database');
-  const stack = JSON.parse(services.stdout) as Record<string, string>;
-  const work = await mkdtemp(join(tmpdir(), 'reelkit-bench-'));
-  const runId = Date.now().toString(36);
-  const storageDir = join(work, 'storage');
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    ...stack,
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    MONGODB_DB: `reelkit_bench_${runId}`,
-    REDIS_PREFIX: `reelkit-bench-${runId}`,
-    STORAGE_DIR: storageDir,
-    STATE_DIR: join(work, 'state'),
-    MAX_UPLOAD_BYTES: String(8 * 1024 * MiB),
-  };
-  await mkdir(storageDir, { recursive: true });
+  const { work, storageDir, env } = await benchServerEnv('range');
   const children: ChildProcess[] = [];
   let stopNginx = async () => {};
   try {

@@ -15,11 +15,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { request, type IncomingHttpHeaders } from 'node:http';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot, writeBenchmarkSection } from './lib/report.js';
+import { benchServerEnv, repoRoot, writeBenchmarkSection } from './lib/report.js';
 
 const MiB = 1024 * 1024;
 const UPLOAD_MIB = Number(process.env.BENCH_UPLOAD_MIB ?? 2048);
@@ -142,28 +142,7 @@ async function tus(port: number, file: string, size: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const services = spawnSync(process.execPath, ['scripts/services.mjs', 'up', '--profile', 'dev', '--json'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  if (services.status !== 0) throw new Error('could not start Redis and the database');
-  const stack = JSON.parse(services.stdout) as Record<string, string>;
-  const work = await mkdtemp(join(tmpdir(), 'reelkit-bench-upload-'));
-  const runId = Date.now().toString(36);
-  const storageDir = join(work, 'storage');
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    ...stack,
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    MONGODB_DB: `reelkit_bench_${runId}`,
-    REDIS_PREFIX: `reelkit-bench-${runId}`,
-    STORAGE_DIR: storageDir,
-    STATE_DIR: join(work, 'state'),
-    MAX_UPLOAD_BYTES: String(8 * 1024 * MiB),
-  };
-  await mkdir(storageDir, { recursive: true });
+  const { work, storageDir, env } = await benchServerEnv('upload');
 
   const variants: Variant[] = [
     { node: process.execPath, version: process.version, paced: true },

@@ -1,8 +1,8 @@
 // Shared by the benchmarks: run wrk and parse it, describe the machine, and replace one section
 // of docs/benchmarks.md (each benchmark owns the section under its `## ` heading).
 import { spawnSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
-import { cpus, loadavg } from 'node:os';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -86,12 +86,41 @@ export async function writeBenchmarkSection(heading: string, body: string): Prom
  * returns their environment (`REDIS_URL`, `MONGODB_URI`, …). Benchmarks use their own database name
  * and Redis prefix on top.
  */
-export function testServices(): { REDIS_URL: string; MONGODB_URI: string } & Record<string, string> {
-  const up = spawnSync(process.execPath, ['scripts/services.mjs', 'up', '--profile', 'test', '--json'], {
+export function testServices(
+  profile: 'test' | 'dev' = 'test',
+): { REDIS_URL: string; MONGODB_URI: string } & Record<string, string> {
+  const up = spawnSync(process.execPath, ['scripts/services.mjs', 'up', '--profile', profile, '--json'], {
     cwd: repoRoot,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   if (up.status !== 0) throw new Error('could not start Redis and the database (see above)');
   return JSON.parse(up.stdout) as { REDIS_URL: string; MONGODB_URI: string } & Record<string, string>;
+}
+
+/**
+ * The environment of a benchmark's server child: the dev services, a database and Redis prefix of
+ * the run's own, storage and state in a fresh temp folder (`work`, for the caller to remove), and
+ * uploads up to 8 GiB.
+ */
+export async function benchServerEnv(
+  label: string,
+): Promise<{ work: string; storageDir: string; env: Record<string, string | undefined> }> {
+  const stack = testServices('dev');
+  const work = await mkdtemp(join(tmpdir(), `reelkit-bench-${label}-`));
+  const runId = Date.now().toString(36);
+  const storageDir = join(work, 'storage');
+  await mkdir(storageDir, { recursive: true });
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    ...stack,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    MONGODB_DB: `reelkit_bench_${runId}`,
+    REDIS_PREFIX: `reelkit-bench-${runId}`,
+    STORAGE_DIR: storageDir,
+    STATE_DIR: join(work, 'state'),
+    MAX_UPLOAD_BYTES: String(8 * 1024 * 1024 * 1024),
+  };
+  return { work, storageDir, env };
 }
