@@ -37,6 +37,7 @@ export const ERROR_MESSAGES: Readonly<Record<EmbedErrorCode, string>> = {
   precondition_failed: 'The video changed while it was loading. Reload the page to try again.',
   rate_limited: 'Too many requests. Try again in a minute.',
   service_unavailable: UNAVAILABLE,
+  storage_unavailable: UNAVAILABLE,
   internal_error: GENERIC,
   // the API: access
   unauthenticated: 'Sign in to watch this video.',

@@ -16,6 +16,7 @@ export const ERROR_CODE_NAMES = [
   'unsupported_media_type',
   'rate_limited',
   'service_unavailable',
+  'storage_unavailable',
   'unauthenticated',
   'token_invalid',
   'token_expired',

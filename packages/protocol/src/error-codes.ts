@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   rate_limited: { status: 429, title: 'Too many requests' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
+  storage_unavailable: { status: 503, title: 'Storage unavailable' },
   // authentication and authorisation
   unauthenticated: { status: 401, title: 'Authentication required' },
   token_invalid: { status: 401, title: 'Invalid token' },

@@ -53,6 +53,12 @@ export const ERROR_CODE_DOCS: Record<ErrorCode, ErrorCodeDoc> = {
       'A dependency (database, Redis, storage or a build the server serves) is not available right now.',
     action: 'Retry after `Retry-After` seconds. Operators: check `/readyz` and the server log.',
   },
+  storage_unavailable: {
+    meaning:
+      'The media store (the S3-compatible bucket or the storage folder) did not answer, refused the connection or failed on its side, after the driver’s retries and timeouts.',
+    action:
+      'Retry after `Retry-After` seconds; nothing was changed. Operators: check the store (`S3_ENDPOINT`) and the server log.',
+  },
   unauthenticated: {
     meaning: 'The request carries no credentials, or a malformed `Authorization` header.',
     action: 'Send `Authorization: Bearer <access token or API key>`, or sign in so the cookies are set.',

@@ -90,7 +90,7 @@ const schema = z.object({
    * Who sends the bytes of delivered files (segments, playlists, poster, storyboard, `/file`):
    * `none`, Reelkit itself; `x-accel`, nginx in front: Reelkit checks the token, path and origin,
    * then answers with `X-Accel-Redirect: <DELIVERY_ACCEL_PREFIX>/<storage key>` and nginx serves
-   * the file from its `internal` location (docs/guide-scaling.md).
+   * the file from its `internal` location (docs/guide-scaling.md). Only with `STORAGE=local`.
    * @defaultValue `none`
    */
   DELIVERY_OFFLOAD: z.enum(['none', 'x-accel']).default('none'),
@@ -137,6 +137,17 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
   const parsed = parseEnv(schema, env);
   const storageProblems = storageEnvProblems(parsed);
   if (storageProblems.length > 0) throw new ConfigError(storageProblems);
+  if (parsed.STORAGE === 's3' && parsed.DELIVERY_OFFLOAD === 'x-accel') {
+    // nginx would need the object as a file to sendfile it; proxying the bucket is not built yet
+    // (docs/guide-scaling.md says why not a redirect to a presigned URL). Refused, not ignored.
+    throw new ConfigError([
+      {
+        variable: 'DELIVERY_OFFLOAD',
+        message:
+          'x-accel serves files from STORAGE_DIR and does not work with STORAGE=s3; use none (and a CDN)',
+      },
+    ]);
+  }
   const stateDir = resolve(parsed.STATE_DIR);
   let secret = parsed.JWT_SECRET;
   if (secret !== undefined && Buffer.byteLength(secret) < MIN_SECRET_BYTES) {

@@ -7,12 +7,12 @@ import {
   type ListObjectsV2CommandOutput,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { PassThrough, Transform, type Readable } from 'node:stream';
+import { PassThrough, Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { READ_HIGH_WATER_MARK } from './local-storage.js';
 import { StorageObjectNotFoundError, StorageUnavailableError } from './storage-errors.js';
 import { assertStorageKey } from './storage-key.js';
-import type { ByteRange, Storage, StoredObject } from './storage.js';
+import type { ByteRange, ObjectReader, Storage, StoredObject } from './storage.js';
 
 export interface S3StorageOptions {
   bucket: string;
@@ -182,28 +182,40 @@ export class S3Storage implements Storage {
     return { size };
   }
 
+  /**
+   * The body of a GET of `key` (or of an inclusive range of it), once the store has answered:
+   * a missing object and an outage fail here, before a byte flows.
+   */
+  private async getBody(
+    key: string,
+    range: ByteRange | undefined,
+    signal: AbortSignal,
+  ): Promise<{ body: Readable; length: number | undefined }> {
+    try {
+      const res = await this.client.send(
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: this.objectKey(key),
+          ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
+        }),
+        { abortSignal: signal },
+      );
+      return { body: res.Body as Readable, length: res.ContentLength };
+    } catch (err) {
+      throw isNotFound(err) ? new StorageObjectNotFoundError(key) : this.fail('read', err);
+    }
+  }
+
   read(key: string, range?: ByteRange): Readable {
-    const objectKey = this.objectKey(key);
+    this.objectKey(key);
     const out = new PassThrough({ highWaterMark: READ_HIGH_WATER_MARK });
     const abort = new AbortController();
     // A reader that goes away stops the download.
     out.once('close', () => abort.abort());
     const fetchBody = async () => {
-      let res;
-      try {
-        res = await this.client.send(
-          new GetObjectCommand({
-            Bucket: this.bucket,
-            Key: objectKey,
-            ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
-          }),
-          { abortSignal: abort.signal },
-        );
-      } catch (err) {
-        throw isNotFound(err) ? new StorageObjectNotFoundError(key) : this.fail('read', err);
-      }
+      const { body } = await this.getBody(key, range, abort.signal);
       // pipeline pauses the download while `out` is full: backpressure down to the socket.
-      await pipeline(res.Body as Readable, out).catch((err: unknown) => {
+      await pipeline(body, out).catch((err: unknown) => {
         throw this.fail('read', err);
       });
     };
@@ -211,6 +223,71 @@ export class S3Storage implements Storage {
       if (!out.destroyed) out.destroy(err as Error);
     });
     return out;
+  }
+
+  /**
+   * Serving: size and date from `stat` (cached for `statCacheMs`, so a player's run of range
+   * requests costs one HEAD a second, not one each), then one ranged GET per `send`, piped to the
+   * response with backpressure. A store that fails before the first byte leaves `out` untouched,
+   * so the server can still answer 503 or 404 instead of a cut connection.
+   */
+  async openReader(key: string): Promise<ObjectReader | null> {
+    const found = await this.stat(key);
+    if (!found) return null;
+    return {
+      size: found.size,
+      mtime: found.mtime,
+      send: (range, out) => this.sendRange(key, range, out),
+      release: () => undefined,
+    };
+  }
+
+  private async sendRange(key: string, range: ByteRange, out: Writable): Promise<void> {
+    const abort = new AbortController();
+    const onClose = () => abort.abort();
+    out.once('close', onClose);
+    let got;
+    try {
+      got = await this.getBody(key, range, abort.signal);
+    } catch (err) {
+      out.off('close', onClose);
+      if (abort.signal.aborted) return; // the client went away first
+      throw err;
+    }
+    const { body, length } = got;
+    const expected = range.end - range.start + 1;
+    if (length !== undefined && length !== expected) {
+      // Rewritten since its size was read: the response promised `expected` bytes.
+      body.destroy();
+      out.destroy();
+      throw new Error(`${key} changed while being served: ${length} bytes for a range of ${expected}`);
+    }
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const settle = (err?: Error) => {
+        if (settled) return;
+        settled = true;
+        out.off('close', onClose);
+        out.off('close', onOutClose);
+        out.off('finish', onFinish);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onFinish = () => settle();
+      const onOutClose = () => {
+        body.destroy();
+        settle();
+      };
+      body.once('error', (err) => {
+        // Destroyed without the error (as `writeRange` does): the error is the caller's.
+        out.destroy();
+        settle(this.fail('read', err));
+      });
+      out.once('finish', onFinish);
+      out.once('close', onOutClose);
+      // pipe pauses the download while the socket is full: backpressure down to the store.
+      body.pipe(out);
+    });
   }
 
   stat(key: string): Promise<StoredObject | null> {

@@ -19,7 +19,9 @@ export interface ObjectReader {
   /**
    * Writes an inclusive range to `out` (an HTTP response, typically) and ends it, then releases
    * the reader. Resolves when `out` finished or closed early; if the object turns out shorter than
-   * the range, or a read fails, `out` is destroyed and this rejects.
+   * the range, or a read fails once bytes flowed, `out` is destroyed and this rejects. A remote
+   * store that fails before the first byte (an outage, an object deleted meanwhile) rejects and
+   * leaves `out` untouched, so the caller can still answer with an error.
    */
   send(range: ByteRange, out: Writable): Promise<void>;
   /** Releases the reader without sending (call this or `send`, once). */
@@ -28,7 +30,7 @@ export interface ObjectReader {
 
 /**
  * Where Reelkit keeps bytes. The server and the transcoder only ever talk to this interface, so a
- * shared directory, NFS or (later) S3 can sit behind it.
+ * shared directory, NFS or an S3-compatible bucket can sit behind it.
  */
 export interface Storage {
   /** Streams `body` to `key`; the object appears whole or not at all. Resolves with its size. */

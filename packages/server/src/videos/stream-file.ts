@@ -1,4 +1,4 @@
-import type { ObjectReader, Storage } from '@reelkit/storage';
+import { StorageObjectNotFoundError, type ObjectReader, type Storage } from '@reelkit/storage';
 import type { Context } from 'koa';
 import { AppError } from '../http/app-error.js';
 import { evaluatePreconditions, httpDate, ifRangeAllows } from './conditional-request.js';
@@ -90,11 +90,12 @@ async function nginxAnswersAlike(ctx: Context, storage: Storage, target: FileToS
  * `If-Unmodified-Since` (412), then `If-None-Match` / `If-Modified-Since` (304), then `Range` with
  * `If-Range` (206, 416) for GET only.
  *
- * With a storage that can open objects for sending (`openReader`, the local driver), the object's
- * descriptor comes from a cache shared by concurrent requests (its `fstat` gives the size and date
- * of files no document describes: no `stat` per request), and the bytes go straight to the socket
- * through pooled 1 MiB buffers; this resolves once they are sent, and Koa is told not to respond
- * (every header is set before the first byte). Otherwise the body is the storage read stream,
+ * With a storage that can open objects for sending (`openReader`), the bytes go straight to the
+ * socket and this resolves once they are sent; Koa is told not to respond (every header is set
+ * before the first byte). The local driver takes the descriptor from a cache shared by concurrent
+ * requests (its `fstat` gives the size and date of files no document describes: no `stat` per
+ * request) and reads into pooled 1 MiB buffers; the S3 driver answers size and date from a cached
+ * HEAD and pipes one ranged GET per request, with backpressure. Otherwise the body is the storage read stream,
  * piped by Koa. Either way the read stops when the client goes away. With `offload`, nginx
  * sends the file instead (`X-Accel-Redirect`), and nothing is opened here.
  */
@@ -179,8 +180,18 @@ export async function sendStoredFile(
     const sending = reader;
     reader = null; // `send` releases it
     // A failure once bytes flow (the file is shorter than its document says) has closed the
-    // connection; rethrown, the error handler logs it and answers nothing more.
-    await sending.send(range ?? { start: 0, end: file.size - 1 }, ctx.res);
+    // connection; rethrown, the error handler logs it and answers nothing more. A remote store
+    // that fails before the first byte has sent nothing: the error handler answers (503, 404).
+    try {
+      await sending.send(range ?? { start: 0, end: file.size - 1 }, ctx.res);
+    } catch (err) {
+      if (!ctx.res.headersSent && !ctx.res.destroyed) {
+        ctx.respond = true;
+        if (err instanceof StorageObjectNotFoundError)
+          throw new AppError('not_found', 'This video has no such file (yet)');
+      }
+      throw err;
+    }
   } finally {
     reader?.release();
   }
