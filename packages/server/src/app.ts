@@ -18,7 +18,7 @@ import { errorDocsRoutes } from './error-docs/index.js';
 import { errorHandler } from './http/error-handler.js';
 import { createRateLimiter, rateLimitByIp } from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
-import { securityHeaders } from './http/security-headers.js';
+import { securityHeaderList, securityHeaders } from './http/security-headers.js';
 import type { Logger } from './logger.js';
 import { createAccountModels, type AccountModels } from './models.js';
 import { orgRoutes } from './orgs/routes.js';
@@ -117,7 +117,8 @@ export function allowedOriginsOf(config: ServerConfig): Set<string> {
 
 /**
  * Builds the Koa app from its dependencies. Opens nothing and listens on nothing. Middleware, in
- * order: request id → problem+json errors → security headers → CORS → per-IP rate limit → CSRF
+ * order: request id → problem+json errors → signed delivery (`/v1/play/…`, which needs nothing
+ * further: `playback/fast-path.ts`) → security headers → CORS → per-IP rate limit → CSRF
  * guard for cookie sessions → (per route) body limit and parsing → zod validation → authenticate (+ per-user/key rate limit) →
  * authorize(role) → handler, which loads org-scoped documents.
  */
@@ -166,6 +167,21 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     ...(deps.checkSessionRevocation === false ? {} : { revocations }),
   });
 
+  const storage = deps.storage ?? createStorage(config);
+  const Video = createVideoModel(deps.db);
+  await Video.init();
+  const playback = playbackRoutes({
+    Video,
+    Org: models.Org,
+    storage,
+    playbackTokens,
+    publicUrl: config.PUBLIC_URL,
+    defaultTtlSeconds: config.PLAYBACK_TOKEN_TTL_S,
+    maxTtlSeconds: config.PLAYBACK_TOKEN_MAX_TTL_S,
+    authenticate,
+    offload: deliveryOffloadOf(config),
+  });
+
   const app = new Koa({ proxy: config.TRUST_PROXY });
   app.silent = true; // errors are logged by errorHandler, with the request id
   app.use(metrics.httpMiddleware);
@@ -177,6 +193,8 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
       publicUrl: config.PUBLIC_URL,
     }),
   );
+  // Signed segments, playlists and images: the hot path, answered before the API's chain.
+  app.use(playback.fastPath(securityHeaderList({ production })));
   app.use(securityHeaders({ production }));
   app.use(cors(allowedOrigins));
 
@@ -199,9 +217,6 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
   );
   app.use(csrfGuard(cookies, allowedOrigins));
 
-  const storage = deps.storage ?? createStorage(config);
-  const Video = createVideoModel(deps.db);
-  await Video.init();
   const videoService = createVideoService({
     Video,
     storage,
@@ -215,17 +230,6 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     redis: deps.redis,
     prefix: config.REDIS_PREFIX,
     logger: deps.logger,
-  });
-  const playback = playbackRoutes({
-    Video,
-    Org: models.Org,
-    storage,
-    playbackTokens,
-    publicUrl: config.PUBLIC_URL,
-    defaultTtlSeconds: config.PLAYBACK_TOKEN_TTL_S,
-    maxTtlSeconds: config.PLAYBACK_TOKEN_MAX_TTL_S,
-    authenticate,
-    offload: deliveryOffloadOf(config),
   });
 
   const webhooks = createWebhooks({ db: deps.db, redis: deps.redis, config, logger: deps.logger });

@@ -48,7 +48,17 @@ export function writeRange(fd: number, range: ByteRange, out: Writable, pool: Bu
           return;
         }
         position += got;
-        out.write(got === buffer.length ? buffer : buffer.subarray(0, got), (writeErr) => {
+        const chunk = got === buffer.length ? buffer : buffer.subarray(0, got);
+        if (position > range.end) {
+          // The last chunk — for a segment, usually the only one: ending with it sends the headers,
+          // the bytes and the end in one write instead of a write, a callback and an empty end.
+          out.end(chunk, () => {
+            pool.give(buffer);
+            settle();
+          });
+          return;
+        }
+        out.write(chunk, (writeErr) => {
           pool.give(buffer);
           if (writeErr) settle();
           else step();

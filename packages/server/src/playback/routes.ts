@@ -19,6 +19,7 @@ import { playableFile, sendStoredFile, type DeliveryOffload } from '../videos/st
 import { FILE_ANSWERS, FILE_HEADERS, RANGE_HEADERS } from '../videos/streaming-docs.js';
 import type { Video, VideoModel } from '../videos/video-model.js';
 import { deliveryBase, parseDeliveryPath } from './delivery-path.js';
+import { signedDeliveryFastPath, type SignedDeliveryRequest } from './fast-path.js';
 import { PlaybackTokenError, type PlaybackClaims, type PlaybackTokens } from './playback-tokens.js';
 
 export interface PlaybackRouteDeps {
@@ -131,6 +132,8 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
   /** Mounts the CORS preflight of delivery, which is not an API operation, on the API router. */
   preflight: (router: Router) => void;
   authenticateFile: Middleware;
+  /** Signed delivery ahead of the general middleware chain (see `signedDeliveryFastPath`). */
+  fastPath: (securityHeaders: ReadonlyArray<[string, string]>) => Middleware;
 } {
   const { Video, Org, storage, playbackTokens, offload } = deps;
 
@@ -155,6 +158,40 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
   const fileCache = createFileCache();
   const playableOf = (orgId: string, videoId: string) =>
     fileCache.get(`${orgId}:${videoId}`, async () => playableFile(await loadVideo(orgId, videoId)) ?? null);
+
+  /**
+   * Signed delivery. Checks, in order: the path against the allow-list (400), the token's
+   * signature, key, audience and expiry (403), its video binding (403) and origins (403). No
+   * database read for HLS files: the token names the organisation, and storage keys are built from
+   * ids only. Both the route and the fast path in front of the middleware chain call this.
+   */
+  async function serveSigned(
+    ctx: Context,
+    { token, videoId, rawPath }: SignedDeliveryRequest,
+  ): Promise<void> {
+    // First, so that refusals (403 expired…) are readable by the player on another origin: it
+    // must see the status to renew its token instead of taking it for a network failure.
+    deliveryCors(ctx);
+    const file = rawPath === 'file' ? undefined : parseDeliveryPath(rawPath);
+    if (rawPath !== 'file' && !file) throw new AppError('playback_path_invalid', 'No such file in a video');
+    if (!/^[0-9a-f]{24}$/.test(videoId)) throw new AppError('playback_path_invalid', 'Malformed video id');
+    const claims = verifyOr403(playbackTokens, token);
+    if (claims.sub !== videoId) throw new AppError('playback_video_mismatch');
+    assertOrigin(ctx, claims);
+    deliveryCors(ctx, claims);
+    if (!file) {
+      const stored = await playableOf(claims.orgId, videoId);
+      if (!stored) throw new AppError('video_not_ready');
+      await sendStoredFile(ctx, storage, stored, { cacheControl: 'private, max-age=3600', offload });
+      return;
+    }
+    await sendStoredFile(
+      ctx,
+      storage,
+      { key: `${claims.orgId}/${videoId}/${file.path}`, mimeType: file.contentType },
+      { cacheControl: file.cacheControl, offload },
+    );
+  }
 
   const defs: RouteDef[] = [
     defineRoute(
@@ -275,11 +312,7 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
     });
   };
 
-  /**
-   * Signed delivery. Checks, in order: the path against the allow-list (400), the token's
-   * signature, key, audience and expiry (403), its video binding (403) and origins (403). No
-   * database read: the token names the organisation, and storage keys are built from ids only.
-   */
+  /** Signed delivery (`serveSigned`); most requests are answered by `fastPath` before the router. */
   defs.push(
     defineRoute(
       {
@@ -298,34 +331,12 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
         requestHeaders: RANGE_HEADERS,
         responseHeaders: FILE_HEADERS,
       },
-      async (ctx) => {
-        // First, so that refusals (403 expired…) are readable by the player on another origin: it
-        // must see the status to renew its token instead of taking it for a network failure.
-        deliveryCors(ctx);
-        const rawPath = ctx.path.split('/').slice(5).join('/');
-        const videoId = ctx.params.videoId ?? '';
-        const file = rawPath === 'file' ? undefined : parseDeliveryPath(rawPath);
-        if (rawPath !== 'file' && !file)
-          throw new AppError('playback_path_invalid', 'No such file in a video');
-        if (!/^[0-9a-f]{24}$/.test(videoId))
-          throw new AppError('playback_path_invalid', 'Malformed video id');
-        const claims = verifyOr403(playbackTokens, ctx.params.token ?? '');
-        if (claims.sub !== videoId) throw new AppError('playback_video_mismatch');
-        assertOrigin(ctx, claims);
-        deliveryCors(ctx, claims);
-        if (!file) {
-          const stored = await playableOf(claims.orgId, videoId);
-          if (!stored) throw new AppError('video_not_ready');
-          await sendStoredFile(ctx, storage, stored, { cacheControl: 'private, max-age=3600', offload });
-          return;
-        }
-        await sendStoredFile(
-          ctx,
-          storage,
-          { key: `${claims.orgId}/${videoId}/${file.path}`, mimeType: file.contentType },
-          { cacheControl: file.cacheControl, offload },
-        );
-      },
+      (ctx) =>
+        serveSigned(ctx, {
+          token: ctx.params.token ?? '',
+          videoId: ctx.params.videoId ?? '',
+          rawPath: ctx.path.split('/').slice(5).join('/'),
+        }),
     ),
   );
 
@@ -348,5 +359,8 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
     await sendStoredFile(ctx, storage, stored, { offload });
   };
 
-  return { defs, preflight, authenticateFile };
+  const fastPath = (securityHeaders: ReadonlyArray<[string, string]>) =>
+    signedDeliveryFastPath({ securityHeaders, serve: serveSigned });
+
+  return { defs, preflight, authenticateFile, fastPath };
 }

@@ -69,6 +69,10 @@ describe('signed playback delivery', () => {
     expect(seg.status).toBe(200);
     expect(seg.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(seg.headers.get('access-control-allow-origin')).toBe('*');
+    // Answered ahead of the API's middleware chain, with the same security headers and request id.
+    expect(seg.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(seg.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none'");
+    expect(seg.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(
       Buffer.from(await seg.arrayBuffer()).equals(await readFile(join(video.dir, 'hls/360p/seg_00001.m4s'))),
     ).toBe(true);
