@@ -318,7 +318,7 @@ written. With \`--trace-gc\`, Node 20 frees them in scavenges whose reason is "e
 limit (about 72 per 2 GiB), which finish in idle-time tasks hundreds of milliseconds later — later still when the CPU
 is busy. \`process.memoryUsage()\` during the upload showed external memory swinging between 22 and 90 MiB while the
 stream buffers held about 2 MiB (request 64 KiB, busboy's file stream 64 KiB, the inspector 1 + 1 MiB, the write
-stream 64 KiB). The pacer (\`packages/server/src/videos/upload-garbage.ts\`) runs a young-generation GC after every
+stream 64 KiB). The pacer (\`packages/storage/src/garbage-pacer.ts\`) runs a young-generation GC after every
 16 MiB that passes an upload inspector: about 128 scavenges of ~1 ms per 2 GiB, and 2 mark-compacts instead of 72.
 The tus rows also read the stored part back (1 MiB reads) to concatenate it into \`source\`, hence their larger
 growth. MiB/s differ by more than the code does when the machine is this loaded.

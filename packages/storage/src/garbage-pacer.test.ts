@@ -1,10 +1,11 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { createUploadGarbagePacer } from './upload-garbage.js';
+import { Readable } from 'node:stream';
+import { createGarbagePacer, pacedChunks } from './garbage-pacer.js';
 
-describe('upload garbage pacer', () => {
+describe('stream garbage pacer', () => {
   it('collects once per bound of bytes received, across calls', () => {
-    const pacer = createUploadGarbagePacer(1024 * 1024);
+    const pacer = createGarbagePacer(1024 * 1024);
     for (let i = 0; i < 15; i++) pacer.received(64 * 1024);
     expect(pacer.collections).toBe(0);
     pacer.received(64 * 1024);
@@ -14,7 +15,7 @@ describe('upload garbage pacer', () => {
   });
 
   it('frees the chunks that are no longer referenced, without waiting for a full GC', async () => {
-    const pacer = createUploadGarbagePacer(1024 * 1024);
+    const pacer = createGarbagePacer(1024 * 1024);
     await nextTurn();
     const base = process.memoryUsage().arrayBuffers;
     // Like the request body chunks of an upload: fresh 64 KiB Buffers, dropped once used.
@@ -37,7 +38,18 @@ describe('upload garbage pacer', () => {
   });
 
   it('leaves no gc() on the global scope', () => {
-    createUploadGarbagePacer(1).received(1);
+    createGarbagePacer(1).received(1);
     expect((globalThis as { gc?: unknown }).gc).toBeUndefined();
+  });
+
+  it('counts the chunks of a paced stream as they are consumed, every byte once', async () => {
+    const pacer = createGarbagePacer(1024 * 1024);
+    const chunks = Array.from({ length: 40 }, () => Buffer.alloc(64 * 1024));
+    let seen = 0;
+    for await (const chunk of Readable.from(pacedChunks(Readable.from(chunks), pacer))) {
+      seen += (chunk as Buffer).length;
+    }
+    expect(seen).toBe(40 * 64 * 1024);
+    expect(pacer.collections).toBe(2);
   });
 });

@@ -7,3 +7,10 @@ export { BufferPool } from './buffer-pool.js';
 export { FileHandleCache, type FileHandleCacheOptions, type FileHandleLease } from './file-handle-cache.js';
 export { writeRange } from './write-range.js';
 export { InvalidStorageKeyError, assertStorageKey, videoKey, videoPrefix } from './storage-key.js';
+export {
+  GARBAGE_BYTES,
+  createGarbagePacer,
+  pacedChunks,
+  streamGarbage,
+  type GarbagePacer,
+} from './garbage-pacer.js';

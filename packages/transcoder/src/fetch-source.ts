@@ -1,11 +1,12 @@
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import type { Storage } from '@reelkit/storage';
+import { pacedChunks, type Storage } from '@reelkit/storage';
 
 /**
  * Copies a stored object to a local file (the job's scratch folder) for ffprobe and ffmpeg,
  * streamed with backpressure. Rejects with the driver's error: `code` ENOENT for a missing
- * object, a StorageUnavailableError when the store is down.
+ * object, a StorageUnavailableError when the store is down. The chunks are paced garbage
+ * (`pacedChunks`): a long source does not pile up as the worker's RSS.
  */
 export async function fetchSource(
   storage: Storage,
@@ -13,5 +14,5 @@ export async function fetchSource(
   path: string,
   signal?: AbortSignal,
 ): Promise<void> {
-  await pipeline(storage.read(key), createWriteStream(path), signal ? { signal } : {});
+  await pipeline(pacedChunks(storage.read(key)), createWriteStream(path), signal ? { signal } : {});
 }

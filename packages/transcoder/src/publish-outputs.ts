@@ -2,7 +2,8 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Storage } from '@reelkit/storage';
+import { Readable } from 'node:stream';
+import { pacedChunks, type Storage } from '@reelkit/storage';
 
 /**
  * The order outputs are published in, as batches: media first (segments, init segments, the MP4,
@@ -75,7 +76,10 @@ export async function publishOutputs(options: PublishOptions): Promise<void> {
     for (const batch of planPublish(files, options.masterPath)) {
       await eachLimited(batch, options.concurrency ?? 4, async (path) => {
         signal.throwIfAborted();
-        await storage.write(`${folderKey}/${path}`, createReadStream(join(workDir, path)), { signal });
+        // Every chunk read is garbage once written; paced, a long video's ladder does not pile up
+        // as the worker's RSS (Node 24 leaves such garbage to a late full GC).
+        const body = Readable.from(pacedChunks(createReadStream(join(workDir, path))));
+        await storage.write(`${folderKey}/${path}`, body, { signal });
       });
     }
     signal.throwIfAborted();

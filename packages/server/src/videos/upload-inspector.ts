@@ -1,8 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
+import { streamGarbage } from '@reelkit/storage';
 import { Transform, type TransformCallback } from 'node:stream';
 import { AppError } from '../http/app-error.js';
 import { SNIFF_BYTES, sniffContainer, type SniffedContainer } from './sniff-container.js';
-import { uploadGarbage } from './upload-garbage.js';
 
 export interface InspectorOptions {
   /** Bytes this stream may carry before it fails with `upload_too_large`. */
@@ -25,7 +25,7 @@ export interface InspectorOptions {
  * they are sniffed (nothing reaches storage before that), counts bytes against the size cap and
  * hashes. Errors are `AppError`s (`upload_type_rejected`, `upload_too_large`). Memory use is bounded
  * by the sniff window plus the stream buffers, whatever the upload size; the chunks that went
- * through are counted into the process's `uploadGarbage` pacer, which bounds them once written.
+ * through are counted into the process's `streamGarbage` pacer (`@reelkit/storage`), which bounds them once written.
  */
 export class UploadInspector extends Transform {
   size = 0;
@@ -48,7 +48,7 @@ export class UploadInspector extends Transform {
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.size += chunk.length;
-    uploadGarbage.received(chunk.length);
+    streamGarbage.received(chunk.length);
     if (this.size > this.options.maxBytes) {
       done(new AppError('upload_too_large', `The upload exceeds ${this.options.maxBytes} bytes`));
       return;
