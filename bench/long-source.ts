@@ -188,13 +188,16 @@ ${rows.join('\n')}
 
 Worker peak, longest against shortest: **${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MiB** for ${LONG_S / SHORT_S}× the length (target ≤ ~30 MiB).
 
-Why it grew before (111 → 180 MiB for 1 → 20 minutes, an earlier run): heap snapshots of the worker after a
-2-minute and a 20-minute job (\`BENCH_HEAP_SNAPSHOTS=<dir>\`) held the same live heap, 32.5 and 31.7 MiB —
-nothing was kept per segment, per progress line or per job. The growth was garbage: publishing reads every
-output file through 64 KiB Buffers (about 90 MB for the 20-minute ladder and its MP4), and Node 24's V8 frees
-such external memory only in a full GC started 64 MiB above the last one, finishing late (the same mechanism
-as uploads, _Upload memory_ above). Publishing and fetching the source now count their chunks into the
-process's garbage pacer (\`pacedChunks\` in \`@reelkit/storage\`), which runs a young-generation GC every 16 MiB.
+What grows (investigated 2026-11-30): heap snapshots of the worker after a 2-minute and a 20-minute job
+(\`BENCH_HEAP_SNAPSHOTS=<dir>\`) held the same live heap, 32.5 and 31.7 MiB — nothing is kept per segment, per
+progress line or per job, and the RSS before the next job is the last job's peak, not more. Publishing and
+fetching the source now count their chunks into the process's garbage pacer (\`pacedChunks\` in
+\`@reelkit/storage\`, a young-generation GC every 16 MiB, as uploads do), since they pass the whole ladder through
+64 KiB Buffers. That did not change the figure in this sitting: run at the same time with the pacer disabled
+(\`BENCH_UNPACED=1\`), the same pair gave 149 → 182 MiB, **+33 MiB** (paced: +32 MiB). The growth from 2 to 20
+minutes is about 30 MiB of RSS that V8 and the allocator keep after use, not live data; the earlier run's
+111 → 180 MiB (load average 20) is not reproduced. Which phase reaches the peak was not
+measured yet (the next step: sample RSS per stage).
 `,
   );
 }

@@ -13,8 +13,8 @@ import { runInNewContext } from 'node:vm';
  * the last full GC) starts an incremental mark-compact, which runs in idle-time tasks and finishes
  * hundreds of milliseconds later — later still when the CPU is busy — while the bytes keep coming.
  * That is the +65–80 MiB of RSS per upload on Node 24 (and more on a loaded machine), and the
- * dozens of full GCs per GiB that slow the upload down; in the transcoder, the RSS of the worker
- * grew with the length of the video it published.
+ * dozens of full GCs per GiB that slow the upload down. The transcoder's publishing and source fetch
+ * pass a whole ladder or source through such chunks too, so they are paced alike.
  *
  * So byte streams pace the scavenges themselves: after every `everyBytes` bytes received (all
  * streams of the process together) they run one, synchronously, so the garbage stays below that
