@@ -8,10 +8,12 @@ const GENERIC = errorMessage('internal_error');
 describe('errorMessage', () => {
   it('has a sentence for every code the API, the transcoder and the SDK define, and for no other', () => {
     const defined = [
-      ...Object.keys(ERROR_CODES),
-      ...Object.keys(TRANSCODE_ERROR_CODES),
-      ...Object.keys(SDK_ERROR_CODES),
-      'missing_attributes',
+      ...new Set([
+        ...Object.keys(ERROR_CODES),
+        ...Object.keys(TRANSCODE_ERROR_CODES),
+        ...Object.keys(SDK_ERROR_CODES),
+        'missing_attributes',
+      ]),
     ].sort();
     expect(Object.keys(ERROR_MESSAGES).sort()).toEqual(defined);
   });

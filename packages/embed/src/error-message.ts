@@ -71,6 +71,7 @@ export const ERROR_MESSAGES: Readonly<Record<EmbedErrorCode, string>> = {
   upload_type_rejected: 'This file is not a video we can play.',
   upload_offset_mismatch: 'This video is still being uploaded.',
   tus_version_unsupported: GENERIC,
+  storage_full: 'The video service is out of storage space. It will try again shortly.',
   // the transcoder (a video whose processing failed)
   source_unreadable: 'This file could not be read as a video.',
   source_no_video: 'This file has no video in it.',

@@ -45,6 +45,7 @@ export const ERROR_CODE_NAMES = [
   'upload_offset_mismatch',
   'upload_expired',
   'tus_version_unsupported',
+  'storage_full',
   'range_not_satisfiable',
   'precondition_failed',
   'webhook_not_found',
@@ -64,6 +65,7 @@ export const TRANSCODE_ERROR_CODE_NAMES = [
   'source_fps_too_high',
   'source_format_rejected',
   'transcode_timeout',
+  'storage_full',
   'cancelled',
   'transcode_failed',
 ] as const;

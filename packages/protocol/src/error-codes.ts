@@ -51,6 +51,8 @@ export const ERROR_CODES = {
   upload_offset_mismatch: { status: 409, title: 'Upload-Offset does not match the stored offset' },
   upload_expired: { status: 410, title: 'The resumable upload expired and was removed' },
   tus_version_unsupported: { status: 412, title: 'Unsupported Tus-Resumable version' },
+  /** The storage volume is full (ENOSPC); nothing of the upload was kept. Sent with `Retry-After`. */
+  storage_full: { status: 507, title: 'Storage full' },
   range_not_satisfiable: { status: 416, title: 'Range not satisfiable' },
   precondition_failed: { status: 412, title: 'Precondition failed' },
   // webhooks

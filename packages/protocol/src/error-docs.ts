@@ -174,6 +174,12 @@ export const ERROR_CODE_DOCS: Record<ErrorCode, ErrorCodeDoc> = {
     meaning: 'The request has no `Tus-Resumable: 1.0.0` header, or another version.',
     action: 'Use a tus 1.0 client (e.g. tus-js-client) or send `Tus-Resumable: 1.0.0`.',
   },
+  storage_full: {
+    meaning:
+      'A volume is full (ENOSPC). As an API answer (507): the upload, or this tus chunk, was not kept and nothing half-written stays behind. As a video’s `error.code`: its processing hit a full storage or scratch volume; nothing half-written is published and the job is not retried in a loop.',
+    action:
+      'Uploads: retry after `Retry-After` seconds (a tus client resumes from `HEAD`). Videos: nothing to do, the server queues them again every `STORAGE_FULL_RETRY_S` and an admin can at once (`POST /v1/admin/queue/retry-storage-full`). Operators: free space.',
+  },
   range_not_satisfiable: {
     meaning: 'No requested byte range starts inside the file.',
     action: 'Ask for a range within `Content-Range: bytes */<size>` of the answer.',
@@ -227,6 +233,12 @@ export const TRANSCODE_ERROR_DOCS: Record<TranscodeErrorCode, ErrorCodeDoc> = {
   transcode_timeout: {
     meaning: 'The job ran longer than `JOB_TIMEOUT_MS` and ffmpeg was stopped.',
     action: 'Upload a shorter or smaller file, or ask the operator to raise `JOB_TIMEOUT_MS`.',
+  },
+  storage_full: {
+    meaning:
+      'The storage or scratch volume filled up during processing (ENOSPC). Nothing half-written is published; the job is not retried in a loop.',
+    action:
+      'Nothing: the server retries such videos every `STORAGE_FULL_RETRY_S` once there is room, and an admin can retry at once (`POST /v1/admin/queue/retry-storage-full`). Operators: free space.',
   },
   cancelled: {
     meaning: 'The job was cancelled, e.g. because its video was deleted.',

@@ -45,6 +45,11 @@ export const TRANSCODE_ERROR_CODES = {
     title: 'The job ran longer than JOB_TIMEOUT_MS',
     message: 'Processing took longer than this server allows',
   },
+  storage_full: {
+    permanent: true,
+    title: 'The storage or scratch volume was full (ENOSPC); retried once there is room or on demand',
+    message: 'The server ran out of storage space while processing; it will try again',
+  },
   cancelled: {
     permanent: true,
     title: 'The job was cancelled (e.g. its video was deleted)',

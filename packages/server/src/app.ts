@@ -38,6 +38,7 @@ import {
   type VideoChange,
 } from './pipeline/transcode-results.js';
 import { adminQueueRoutes } from './pipeline/admin-routes.js';
+import { createStorageFullRetry, type StorageFullRetry } from './pipeline/storage-full-retry.js';
 import { createMetrics, metricsRoute, type Metrics } from './metrics/metrics.js';
 import {
   createRealtimePublisher,
@@ -95,6 +96,8 @@ export interface ReelkitApp {
   uploads: UploadSweeper;
   /** Removes video folders no document owns (crash leftovers); `start()` it (main does). */
   janitor: StorageJanitor;
+  /** Queues again the videos that failed on a full volume (`storage_full`). */
+  storageFull: StorageFullRetry;
   /** Rebuilds the catalogue index when it is not ready and reconciles it; `start()` it (main does). */
   catalogue: CatalogueMaintainer;
   metrics: Metrics;
@@ -217,6 +220,13 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
   );
   app.use(csrfGuard(cookies, allowedOrigins));
 
+  const storageFull = createStorageFullRetry({
+    Video,
+    queue,
+    withLock,
+    logger: deps.logger,
+    everyMs: config.STORAGE_FULL_RETRY_S * 1000,
+  });
   const videoService = createVideoService({
     Video,
     storage,
@@ -282,7 +292,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
       ...apiKeyRoutes({ models }),
       ...videos.defs,
       ...playback.defs,
-      ...adminQueueRoutes({ queue, Video }),
+      ...adminQueueRoutes({ queue, Video, storageFull }),
       ...catalogueAdminRoutes({ index: catalogue.index, aggregateStats: videoService.aggregateStats }),
       ...webhooks.routes,
     ],
@@ -343,6 +353,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     results,
     uploads,
     janitor,
+    storageFull,
     catalogue,
     metrics,
     webhooks,

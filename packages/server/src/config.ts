@@ -45,6 +45,11 @@ const schema = z.object({
     .min(60)
     .max(30 * 86_400)
     .default(86_400),
+  /**
+   * Videos whose transcode failed on a full volume (`storage_full`) are queued again this often;
+   * while the volume is still full they fail again at once.
+   */
+  STORAGE_FULL_RETRY_S: z.coerce.number().int().min(1).max(86_400).default(300),
   ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(60).max(86_400).default(900),
   REFRESH_TOKEN_TTL_S: z.coerce
     .number()

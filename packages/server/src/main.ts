@@ -81,6 +81,7 @@ async function shutdown(signal: string): Promise<void> {
       close('results', () => reelkit.results.close()),
       close('uploads', () => reelkit.uploads.close()),
       close('janitor', () => reelkit.janitor.close()),
+      close('storage-full retry', () => reelkit.storageFull.close()),
       close('catalogue', () => reelkit.catalogue.close()),
       close('queue', () => reelkit.queue.close()),
       close('webhooks', () => reelkit.webhooks.close()),
@@ -125,6 +126,7 @@ try {
     await reelkit.results.start();
     reelkit.uploads.start();
     reelkit.janitor.start();
+    reelkit.storageFull.start();
     reelkit.catalogue.start();
     reelkit.webhooks.startWorker();
     logger.info({ url: running.url, publicUrl: config.PUBLIC_URL }, 'listening');

@@ -23,3 +23,19 @@ export class StorageObjectNotFoundError extends Error {
     this.name = 'StorageObjectNotFoundError';
   }
 }
+
+/** errno codes of a full volume: no space left, or the disk quota of the user exceeded. */
+const FULL_CODES: ReadonlySet<unknown> = new Set(['ENOSPC', 'EDQUOT']);
+
+/**
+ * Whether `err` (or an error in its `cause` chain) says the volume is full. Callers answer with
+ * `storage_full` instead of a generic failure: it is the operator's to fix, and a retry after
+ * space is freed succeeds.
+ */
+export function isStorageFullError(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 8; depth++) {
+    if (FULL_CODES.has((e as { code?: unknown }).code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -9,12 +9,23 @@ describe('describeFfmpegError', () => {
     expect(describeFfmpegError(stderr)).toEqual({ code: 'source_unreadable', detail: 'moov atom not found' });
   });
 
+  it('reads a full volume as storage_full, with no words of ffmpeg (they name the scratch path)', () => {
+    expect(
+      describeFfmpegError(
+        'Error writing trailer of /srv/x/.tmp/vid-1-ab/hls/720p/index.m3u8: No space left on device\n',
+      ),
+    ).toEqual({ code: 'storage_full', detail: '' });
+    expect(describeFfmpegError('av_interleaved_write_frame(): Disk quota exceeded').code).toBe(
+      'storage_full',
+    );
+  });
+
   it('keeps a few clean words of anything else, as a retryable failure', () => {
     const out = describeFfmpegError(
-      '[libx264 @ 0x5581] frame MB size too large\nError writing trailer of /srv/x/.tmp/vid-1-ab/hls/720p/index.m3u8: No space left on device\n',
+      '[libx264 @ 0x5581] frame MB size too large\nError writing trailer of /srv/x/.tmp/vid-1-ab/hls/720p/index.m3u8: Broken pipe\n',
     );
     expect(out.code).toBe('transcode_failed');
-    expect(out.detail).toBe('Error writing trailer of No space left on device');
+    expect(out.detail).toBe('Error writing trailer of Broken pipe');
     expect(out.detail).not.toMatch(/\/|0x/);
   });
 

@@ -29,10 +29,13 @@ export function cleanFfmpegLine(line: string): string {
 }
 
 /**
- * What an ffmpeg/ffprobe failure means for the user: `source_unreadable` (permanent) when the
- * text says the file is damaged, else `transcode_failed`; with a detail of a few clean words.
+ * What an ffmpeg/ffprobe failure means for the user: `storage_full` when a volume filled up,
+ * `source_unreadable` (permanent) when the text says the file is damaged, else `transcode_failed`; with a detail of a few clean words.
  */
 export function describeFfmpegError(stderr: string): { code: TranscodeErrorCode; detail: string } {
+  // A full scratch volume is no fault of the file: `storage_full`, retried once there is room.
+  if (/no space left on device|disk quota exceeded/i.test(stderr))
+    return { code: 'storage_full', detail: '' };
   for (const [pattern, detail] of DAMAGED)
     if (pattern.test(stderr)) return { code: 'source_unreadable', detail };
   const last = stderr

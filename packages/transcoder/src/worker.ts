@@ -10,7 +10,7 @@ import {
 } from '@reelkit/protocol';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Storage } from '@reelkit/storage';
+import { isStorageFullError, type Storage } from '@reelkit/storage';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -98,6 +98,7 @@ export function createTranscodeWorker(deps: WorkerDeps): TranscodeWorker {
         try {
           await fetchSource(storage, job.data.sourceKey, path, signal);
         } catch (err) {
+          if (isStorageFullError(err)) throw new UnrecoverableError(formatTranscodeFailure('storage_full'));
           // A missing source will not appear on a retry; an outage may end.
           if ((err as { code?: string }).code !== 'ENOENT') throw err;
           throw new UnrecoverableError(formatTranscodeFailure('source_unreadable', 'not in storage'));
@@ -155,7 +156,13 @@ export function createTranscodeWorker(deps: WorkerDeps): TranscodeWorker {
           if (err.permanent) throw new UnrecoverableError(err.message);
           throw err;
         }
-        // Anything else (a full disk, a bug) is retried; its words may name paths, so users get
+        if (isStorageFullError(err)) {
+          // A full volume: failing fast (no retry loop against it) with a code the server retries
+          // once there is room; the words of the error name paths, so only the log gets them.
+          log.warn({ videoId: data.videoId, err }, 'transcode hit a full volume');
+          throw new UnrecoverableError(formatTranscodeFailure('storage_full'));
+        }
+        // Anything else (a bug, an outage) is retried; its words may name paths, so users get
         // the stock sentence and the log gets the error.
         log.error({ videoId: data.videoId, err }, 'transcode crashed');
         throw new Error(formatTranscodeFailure('transcode_failed'), { cause: err });

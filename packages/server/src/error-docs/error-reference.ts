@@ -37,12 +37,16 @@ export function errorReference(): ErrorReferenceSection[] {
     title: ERROR_CODES[code].title,
     ...ERROR_CODE_DOCS[code],
   }));
-  const transcode = (Object.keys(TRANSCODE_ERROR_CODES) as TranscodeErrorCode[]).map((code) => ({
-    code,
-    permanent: TRANSCODE_ERROR_CODES[code].permanent,
-    title: TRANSCODE_ERROR_CODES[code].title,
-    ...TRANSCODE_ERROR_DOCS[code],
-  }));
+  // A code that is both (`storage_full`: an upload or a transcode on a full volume) has one
+  // anchor, among the API errors, whose docs cover both.
+  const transcode = (Object.keys(TRANSCODE_ERROR_CODES) as TranscodeErrorCode[])
+    .filter((code) => !Object.hasOwn(ERROR_CODES, code))
+    .map((code) => ({
+      code,
+      permanent: TRANSCODE_ERROR_CODES[code].permanent,
+      title: TRANSCODE_ERROR_CODES[code].title,
+      ...TRANSCODE_ERROR_DOCS[code],
+    }));
   return [
     {
       id: 'api-errors',

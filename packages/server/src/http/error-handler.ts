@@ -3,6 +3,7 @@ import { StorageUnavailableError } from '@reelkit/storage';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.js';
 import { AppError } from './app-error.js';
+import { asStorageFull } from './storage-full.js';
 
 /** Headers about a representation the route was about to send, dropped from an error answer. */
 const REPRESENTATION_HEADERS = [
@@ -67,7 +68,8 @@ export function errorHandler(options: {
         throw new AppError('not_found', `No route for ${ctx.method} ${ctx.path}`);
     } catch (raw) {
       const err = raw as Error & Record<string, unknown>;
-      const appError = err instanceof AppError ? err : (fromStorageError(err) ?? fromHttpError(err));
+      const appError =
+        err instanceof AppError ? err : (fromStorageError(err) ?? asStorageFull(err) ?? fromHttpError(err));
       const status = appError?.status ?? 500;
       const code: ErrorCode = appError?.code ?? 'internal_error';
       const requestId = ctx.state.requestId as string | undefined;

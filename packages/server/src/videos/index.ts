@@ -134,6 +134,7 @@ export function videoRoutes(deps: VideoRoutesDeps): {
         answers: {
           413: 'The file exceeds `MAX_UPLOAD_BYTES` (`upload_too_large`), or a part is too large.',
           415: 'Not multipart/form-data, or the file is not a supported video container (`upload_type_rejected`).',
+          507: 'The storage volume is full (`storage_full`, with `Retry-After`); nothing was kept.',
         },
         responseHeaders: { Location: 'The new video’s URL, `/v1/videos/{id}`.' },
       },

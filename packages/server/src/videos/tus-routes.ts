@@ -4,7 +4,7 @@ import { PassThrough, Readable } from 'node:stream';
 import type Router from '@koa/router';
 import type { VideoRoutesDeps } from './index.js';
 import type { Storage } from '@reelkit/storage';
-import { videoKey, videoPrefix } from '@reelkit/storage';
+import { isStorageFullError, videoKey, videoPrefix } from '@reelkit/storage';
 import type { Context, Middleware } from 'koa';
 import type { Types } from 'mongoose';
 import { AppError } from '../http/app-error.js';
@@ -440,6 +440,7 @@ export function tusRoutes(deps: TusDeps): {
           412: 'The client speaks another tus version (`tus_version_unsupported`).',
           413: 'More bytes than announced (`upload_too_large`).',
           415: 'Not `application/offset+octet-stream`, or the bytes are not a supported video container.',
+          507: 'The storage volume is full (`storage_full`, with `Retry-After`): this chunk was not kept; resume from `HEAD`.',
         },
         responseHeaders: {
           'Upload-Offset': 'Bytes received so far, these included.',
@@ -494,7 +495,16 @@ export function tusRoutes(deps: TusDeps): {
           if (err instanceof AppError && err.code === 'upload_type_rejected') await discardAnnounced(video);
           throw err;
         }
-        if (newOffset === upload.length) await finalize(orgId, video._id);
+        if (newOffset === upload.length) {
+          try {
+            await finalize(orgId, video._id);
+          } catch (err) {
+            // A full volume while joining the parts: the last part is taken back, so the client's
+            // retry (HEAD, then PATCH) sends it again and finalizes then, once there is room.
+            if (isStorageFullError(err)) await takeBackLastPart(orgId, video._id, upload.length);
+            throw err;
+          }
+        }
         ctx.set('Upload-Offset', String(newOffset));
         ctx.status = 204;
       },
@@ -524,6 +534,19 @@ export function tusRoutes(deps: TusDeps): {
       },
     ),
   );
+
+  /** Undoes the part that completed an upload whose finalization failed (offset back, part removed). */
+  async function takeBackLastPart(orgId: Types.ObjectId, _id: Types.ObjectId, length: number): Promise<void> {
+    const complete = { _id, orgId, status: 'uploading' as const, 'upload.offset': length };
+    const last = (await Video.findOne(complete).lean<Video>())?.upload?.parts.at(-1);
+    if (!last) return;
+    const undone = await Video.updateOne(complete, {
+      $set: { 'upload.offset': length - last.size },
+      $pop: { 'upload.parts': 1 },
+    });
+    if (undone.modifiedCount === 1)
+      await storage.deletePrefix(last.key.slice(0, last.key.lastIndexOf('/') + 1));
+  }
 
   /**
    * Concatenates the parts into `source` (sha256 and, when the first part could not tell, the

@@ -90,6 +90,7 @@ const samples: Record<string, Sample> = {
   }),
   'get /v1/admin/queue': async () => ({ path: '/v1/admin/queue' }),
   'post /v1/admin/catalogue/reconcile': async () => ({ path: '/v1/admin/catalogue/reconcile' }),
+  'post /v1/admin/queue/retry-storage-full': async () => ({ path: '/v1/admin/queue/retry-storage-full' }),
   'post /v1/videos': async (fx) => {
     const form = new FormData();
     form.set('title', 'Matrix upload');

@@ -87,6 +87,8 @@ export async function startVideoTestServer(
     isolate?: string;
     /** A Redis of the test's own (`startPrivateRedis`) instead of the shared one. */
     redisUrl?: string;
+    /** A storage folder of the test's own (e.g. a small tmpfs) instead of the run's. */
+    storageDir?: string;
   } = {},
 ): Promise<VideoTestServer> {
   // A prefix and database of our own: a transcoder started by another test file must not take
@@ -100,6 +102,7 @@ export async function startVideoTestServer(
     LOG_LEVEL: 'silent',
     MAX_UPLOAD_BYTES: String(options.maxUploadBytes ?? 64 * 1024 * 1024),
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...(options.storageDir ? { STORAGE_DIR: options.storageDir } : {}),
   });
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'videos-test' });
   const db = await connectDatabase(config.MONGODB_URI, config.MONGODB_DB);
