@@ -1,9 +1,8 @@
 import { ERROR_CODES, problemTypeUrl, type ErrorCode, type ProblemDetails } from '@reelkit/protocol';
-import { StorageUnavailableError } from '@reelkit/storage';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.js';
 import { AppError } from './app-error.js';
-import { asStorageFull } from './storage-full.js';
+import { asStorageAnswer } from './storage-answers.js';
 
 /** Headers about a representation the route was about to send, dropped from an error answer. */
 const REPRESENTATION_HEADERS = [
@@ -40,17 +39,6 @@ function fromHttpError(err: {
   return new AppError(code, err.expose ? err.message : undefined, { status });
 }
 
-/** Seconds a client is asked to wait before repeating a request the store could not serve. */
-export const STORAGE_RETRY_AFTER_S = 5;
-
-/** An outage of the media store (after the driver's retries): 503, and when to try again. */
-function fromStorageError(err: unknown): AppError | undefined {
-  if (!(err instanceof StorageUnavailableError)) return undefined;
-  return new AppError('storage_unavailable', 'The media store is not answering; try again shortly', {
-    headers: { 'Retry-After': String(STORAGE_RETRY_AFTER_S) },
-  });
-}
-
 /**
  * Every error becomes `application/problem+json` with a stable `code`. Stack traces and internal
  * messages are shown only in development; 5xx are logged with the request id. The `type` URL is
@@ -68,8 +56,7 @@ export function errorHandler(options: {
         throw new AppError('not_found', `No route for ${ctx.method} ${ctx.path}`);
     } catch (raw) {
       const err = raw as Error & Record<string, unknown>;
-      const appError =
-        err instanceof AppError ? err : (fromStorageError(err) ?? asStorageFull(err) ?? fromHttpError(err));
+      const appError = err instanceof AppError ? err : (asStorageAnswer(err) ?? fromHttpError(err));
       const status = appError?.status ?? 500;
       const code: ErrorCode = appError?.code ?? 'internal_error';
       const requestId = ctx.state.requestId as string | undefined;

@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Types } from 'mongoose';
 import { AppError } from '../http/app-error.js';
-import { asStorageFull } from '../http/storage-full.js';
+import { asStorageAnswer } from '../http/storage-answers.js';
 import { parseOr400 } from '../http/validate.js';
 import { cleanFileName, uploadFields, type UploadFields } from './schemas.js';
 import { UploadInspector } from './upload-inspector.js';
@@ -44,8 +44,9 @@ function withClose(err: unknown): AppError {
       ...(err.errors ? { errors: err.errors } : {}),
     });
   }
-  const full = asStorageFull(err);
-  if (full) return full;
+  // The store is full (507) or not answering (503): not the client's fault.
+  const stored = asStorageAnswer(err);
+  if (stored) return withClose(stored);
   // busboy's own errors: a malformed body ("Unexpected end of form", "Malformed part header", …).
   return malformed('body', (err as Error).message || 'malformed multipart body');
 }
