@@ -114,6 +114,8 @@ describe('buildLadderArgs', () => {
     ]);
     expect(a).toContain('/w/hls/audio/a0/index.m3u8');
     expect(a).toContain('/w/hls/audio/a1/index.m3u8');
+    // The priming samples stay before 0, as in the rungs' timeline.
+    expect(valuesOf(a, '-avoid_negative_ts')).toEqual(['disabled', 'disabled']);
     // The tee's HLS slave takes only the video.
     expect(a[a.indexOf('tee') + 1]).toMatch(/^\[f=hls:select=v:/);
   });

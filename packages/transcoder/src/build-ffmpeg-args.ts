@@ -114,7 +114,12 @@ function hlsOptions(dir: string, segmentSeconds: number): Array<[string, string]
   ];
 }
 
-/** Outputs writing each audio track as its own fMP4 HLS rendition, AAC stereo 48 kHz. */
+/**
+ * Outputs writing each audio track as its own fMP4 HLS rendition, AAC stereo 48 kHz. Negative
+ * timestamps are kept: alone in its output, the encoder's priming (1024 samples before 0) would
+ * otherwise be shifted to 0 and put every sound 21 ms late against the video rungs, whose first
+ * frame is at 0 (muxed with video, the same priming was an edit list before 0).
+ */
 function audioRenditionArgs(
   outDir: string,
   tracks: readonly AudioTrackPlan[],
@@ -124,6 +129,8 @@ function audioRenditionArgs(
     const dir = join(outDir, audioTrackDirPath(t.id));
     const hls = hlsOptions(dir, segmentSeconds).flatMap(([k, v]) => [`-${k}`, v]);
     return [
+      '-avoid_negative_ts',
+      'disabled',
       '-map',
       `0:${t.streamIndex}`,
       ...audioEncoderArgs(t.kbps),
