@@ -23,8 +23,8 @@ export const audioTrackSchema = new Schema<StoredAudioTrack>(
   { _id: false },
 );
 
-/** A transcoder's {@link AudioRendition} as stored (only the known fields). */
-export function storedAudioTrack(t: AudioRendition): StoredAudioTrack {
+/** A stored track as the API returns it: no keys, no bitrates. */
+export function publicAudioTrack(t: AudioTrack): AudioTrack {
   return {
     id: t.id,
     language: t.language ?? null,
@@ -32,21 +32,16 @@ export function storedAudioTrack(t: AudioRendition): StoredAudioTrack {
     channels: t.channels,
     default: t.default,
     source: t.source,
+  };
+}
+
+/** A transcoder's {@link AudioRendition} as stored (only the known fields). */
+export function storedAudioTrack(t: AudioRendition): StoredAudioTrack {
+  return {
+    ...publicAudioTrack(t),
     bandwidth: t.bandwidth,
     averageBandwidth: t.averageBandwidth,
     codecs: t.codecs,
     playlistKey: t.playlistKey,
-  };
-}
-
-/** A stored track as the API returns it: no keys, no bitrates. */
-export function publicAudioTrack(t: StoredAudioTrack): AudioTrack {
-  return {
-    id: t.id,
-    language: t.language ?? null,
-    label: t.label,
-    channels: t.channels,
-    default: t.default,
-    source: t.source,
   };
 }
