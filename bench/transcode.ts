@@ -13,6 +13,7 @@ import { QUEUES, TRANSCODE_JOBS, type TranscodeJobData, type TranscodeResult } f
 import {
   buildLadderArgs,
   chooseLadder,
+  planAudioTracks,
   planStoryboard,
   probeFile,
   type LadderPlan,
@@ -99,6 +100,9 @@ async function main(): Promise<void> {
         codedHeight: meta.height,
       },
       audioStream: meta.hasAudio ? 1 : null,
+      audioTracks: meta.hasAudio
+        ? planAudioTracks([{ index: 1, channels: 2, language: null, title: null, default: true }])
+        : [],
       preset: PRESET,
     });
 

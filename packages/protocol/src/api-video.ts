@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { videoAudioFields } from './api-audio-tracks.js';
 import { describing } from './api-shape-check.js';
 import { SENSITIVITY_LABELS, SENSITIVITY_REASON_CODES } from './transcode-result.js';
 import type { SensitivityResult } from './transcode-result.js';
@@ -134,6 +135,7 @@ export const videoSchema = z
       .describe('A resumable (tus) upload in progress; null otherwise.'),
     metadata: videoMetadataSchema.nullable().describe('Probe data of the source, once known.'),
     renditions: z.array(renditionSchema).describe('The HLS ladder, highest rung first; empty until ready.'),
+    ...videoAudioFields,
     hasPoster: z.boolean(),
     hasStoryboard: z.boolean().describe('True once the thumbnail sprite and its WebVTT index exist.'),
     hasProgressiveMp4: z

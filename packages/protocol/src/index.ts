@@ -35,6 +35,7 @@ export { MAX_JOB_PRIORITY, transcodePriority } from './job-priority.js';
 export type { Plan } from './job-priority.js';
 export { SENSITIVITY_LABELS, SENSITIVITY_REASON_CODES, TRANSCODE_STAGES } from './transcode-result.js';
 export type {
+  AudioRendition,
   Rendition,
   SensitivityLabel,
   SensitivityReason,
@@ -47,6 +48,8 @@ export type {
 } from './transcode-result.js';
 export {
   VIDEO_OUTPUT_PATHS,
+  audioTrackDirPath,
+  audioTrackPlaylistPath,
   progressiveMp4Path,
   renditionDirPath,
   renditionInitPath,
@@ -105,6 +108,7 @@ export type {
   VideoStatus,
   Visibility,
 } from './api-video.js';
+export * from './api-audio-tracks.js';
 export {
   API_KEY_FORMAT,
   API_KEY_PREFIX_PATTERN,

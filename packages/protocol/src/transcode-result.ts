@@ -1,3 +1,4 @@
+import type { AudioTrack, MediaType } from './api-audio-tracks.js';
 import type { VideoMetadata } from './video-metadata.js';
 
 /** Stages a `transcode` job reports progress for, in order. */
@@ -27,6 +28,21 @@ export interface Rendition {
   codecs: string;
   frameRate: number;
   /** Storage key of the rung's media playlist. */
+  playlistKey: string;
+}
+
+/**
+ * One audio rendition as written to storage (`hls/audio/<id>/`): AAC-LC stereo 48 kHz, an
+ * `EXT-X-MEDIA:TYPE=AUDIO` of the master's `audio` group.
+ */
+export interface AudioRendition extends AudioTrack {
+  /** Peak segment bitrate in bits/s, measured on the written segments. */
+  bandwidth: number;
+  /** Mean bitrate in bits/s. */
+  averageBandwidth: number;
+  /** RFC 6381 codec, `mp4a.40.2`. */
+  codecs: string;
+  /** Storage key of the rendition's media playlist. */
   playlistKey: string;
 }
 
@@ -79,8 +95,15 @@ export interface StoryboardResult {
  */
 export interface TranscodeResult {
   metadata: VideoMetadata;
-  /** Highest rung first. */
+  /**
+   * Highest rung first. Video-only streams when there are {@link audioTracks}, but `codecs` and
+   * `bandwidth` count the audio as the master playlist's variants do.
+   */
   renditions: Rendition[];
+  /** The audio group, the default track first; empty for a silent source. Absent in results of older workers. */
+  audioTracks?: AudioRendition[];
+  /** `audio` for an audio-only source. Absent (meaning `video`) in results of older workers. */
+  mediaType?: MediaType;
   masterKey: string;
   mp4Key: string;
   posterKey: string;

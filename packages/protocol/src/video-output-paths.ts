@@ -6,7 +6,10 @@
  * hls/master.m3u8                 master playlist
  * hls/<rung>p/index.m3u8          one fMP4 VOD playlist per rung (rung = short side, e.g. 720)
  * hls/<rung>p/init.mp4            its init segment
- * hls/<rung>p/seg_00001.m4s …     its media segments
+ * hls/<rung>p/seg_00001.m4s …     its media segments (video only when the video has audio tracks)
+ * hls/audio/<trackId>/index.m3u8  one AAC fMP4 VOD playlist per audio track (`a0`, `a1`, a dub's id)
+ * hls/audio/<trackId>/init.mp4    its init segment
+ * hls/audio/<trackId>/seg_00001.m4s …  its media segments
  * mp4/<rung>p.mp4                 progressive, faststart MP4 of a middle rung
  * poster.jpg                      poster frame
  * storyboard.jpg / storyboard.vtt sprite of thumbnails and its WebVTT index (#xywh cues)
@@ -39,6 +42,16 @@ export function renditionInitPath(rung: number): string {
 /** Media segment `n` (from 1) of one rung: `hls/720p/seg_00001.m4s`. */
 export function renditionSegmentPath(rung: number, n: number): string {
   return `${renditionDirPath(rung)}/seg_${String(n).padStart(5, '0')}.m4s`;
+}
+
+/** Folder of one audio track: `hls/audio/a0`. */
+export function audioTrackDirPath(trackId: string): string {
+  return `${VIDEO_OUTPUT_PATHS.hlsDir}/audio/${trackId}`;
+}
+
+/** Media playlist of one audio track: `hls/audio/a0/index.m3u8`. */
+export function audioTrackPlaylistPath(trackId: string): string {
+  return `${audioTrackDirPath(trackId)}/index.m3u8`;
 }
 
 /** Progressive MP4 of one rung: `mp4/480p.mp4`. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildLadderArgs, buildPosterArgs, buildSpriteArgs, posterTime } from './build-ffmpeg-args.js';
 import { chooseLadder } from './choose-ladder.js';
+import { planAudioTracks } from './plan-audio-tracks.js';
 import { planStoryboard } from './plan-storyboard.js';
 import type { VideoFilterInput } from './plan-video-filters.js';
 
@@ -20,8 +21,13 @@ const args = (hasAudio = true, video = sdr) =>
     storyboard,
     video,
     audioStream: hasAudio ? 1 : null,
+    audioTracks: hasAudio ? tracks : [],
     preset: 'veryfast',
   });
+const tracks = planAudioTracks([
+  { index: 1, channels: 6, language: 'eng', title: null, default: true },
+  { index: 2, channels: 2, language: 'fre', title: null, default: false },
+]);
 const scale = (size: string) => `scale=${size}:flags=bicubic,setsar=1`;
 
 /** The values following each occurrence of `flag`. */
@@ -84,21 +90,38 @@ describe('buildLadderArgs', () => {
     expect(new Set(valuesOf(a, '-force_key_frames'))).toEqual(new Set(['expr:gte(t,n_forced*4)']));
   });
 
-  it('encodes H.264 High at each rung level and bitrate, with AAC-LC audio', () => {
+  it('encodes H.264 High at each rung level and bitrate, and AAC-LC stereo once per audio track', () => {
     const a = args();
     expect(valuesOf(a, '-profile:v')).toEqual(['high', 'high', 'high', 'high']);
     expect(valuesOf(a, '-level:v')).toEqual(['3.1', '3.1', '3.0', '2.1']);
     expect(valuesOf(a, '-b:v')).toEqual(['2800k', '1400k', '800k', '400k']);
-    expect(valuesOf(a, '-c:a')).toEqual(['aac', 'aac', 'aac', 'aac']);
+    // The MP4's audio (the default track), then one per track.
+    expect(valuesOf(a, '-c:a')).toEqual(['aac', 'aac', 'aac']);
+    expect(valuesOf(a, '-b:a')).toEqual(['96k', '128k', '128k']);
     expect(new Set(valuesOf(a, '-af'))).toEqual(
       new Set(['aresample=48000:async=1000,aresample=48000:async=1:first_pts=0:lfe_mix_level=0.7071']),
     );
-    expect(valuesOf(a, '-ac')).toEqual(['2', '2', '2', '2']);
-    expect(valuesOf(a, '-map')).toEqual(['[v0]', '0:1', '[v1]', '0:1', '[v2]', '0:1', '[v3]', '0:1', '[sb]']);
+    expect(valuesOf(a, '-ac')).toEqual(['2', '2', '2']);
+    // Rungs are video-only but for the MP4 (480p, through tee); each track maps its own stream.
+    expect(valuesOf(a, '-map')).toEqual(['[v0]', '[v1]', '0:1', '[v2]', '[v3]', '0:1', '0:2', '[sb]']);
+  });
+
+  it('writes each audio track as its own fMP4 HLS rendition under hls/audio/<id>/', () => {
+    const a = args();
+    expect(valuesOf(a, '-hls_segment_filename').slice(-2)).toEqual([
+      '/w/hls/audio/a0/seg_%05d.m4s',
+      '/w/hls/audio/a1/seg_%05d.m4s',
+    ]);
+    expect(a).toContain('/w/hls/audio/a0/index.m3u8');
+    expect(a).toContain('/w/hls/audio/a1/index.m3u8');
+    // The priming samples stay before 0, as in the rungs' timeline.
+    expect(valuesOf(a, '-avoid_negative_ts')).toEqual(['disabled', 'disabled']);
+    // The tee's HLS slave takes only the video.
+    expect(a[a.indexOf('tee') + 1]).toMatch(/^\[f=hls:select=v:/);
   });
 
   it('writes fMP4 VOD HLS per rung, and the middle rung also as a faststart MP4 through tee', () => {
-    const a = args();
+    const a = args(false);
     expect(valuesOf(a, '-hls_segment_type')).toEqual(['fmp4', 'fmp4', 'fmp4']);
     expect(valuesOf(a, '-hls_playlist_type')).toEqual(['vod', 'vod', 'vod']);
     expect(valuesOf(a, '-hls_segment_filename')).toEqual([
@@ -109,7 +132,7 @@ describe('buildLadderArgs', () => {
     const tee = valuesOf(a, '-f').filter((f) => f === 'tee');
     expect(tee).toHaveLength(1);
     const teeTarget = a[a.indexOf('tee') + 1]!;
-    expect(teeTarget).toMatch(/^\[f=hls:hls_time=4:hls_playlist_type=vod:hls_segment_type=fmp4:/);
+    expect(teeTarget).toMatch(/^\[f=hls:select=v:hls_time=4:hls_playlist_type=vod:hls_segment_type=fmp4:/);
     expect(teeTarget).toContain(']/w/hls/480p/index.m3u8|[f=mp4:movflags=+faststart]/w/mp4/480p.mp4');
     expect(a.slice(-3)).toEqual(['-progress', 'pipe:1', '-nostats']);
     expect(a.at(-4)).toBe('/w/storyboard-tiles/tile_%05d.jpg');
@@ -130,6 +153,7 @@ describe('buildLadderArgs', () => {
       storyboard,
       video: sdr,
       audioStream: null,
+      audioTracks: [],
       preset: 'ultrafast',
     });
     const graph = valuesOf(a, '-filter_complex')[0]!;
@@ -148,6 +172,7 @@ describe('buildLadderArgs', () => {
         storyboard,
         video: sdr,
         audioStream: 1,
+        audioTracks: tracks,
         preset: 'veryfast',
       }),
     ).toThrow(/tee/);

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { progressiveMp4Path, renditionDirPath } from '@reelkit/protocol';
+import { audioTrackDirPath, progressiveMp4Path, renditionDirPath } from '@reelkit/protocol';
 import type { LadderPlan, Rung } from './choose-ladder.js';
 import { levelName } from './h264-level.js';
+import type { AudioTrackPlan } from './plan-audio-tracks.js';
 import type { StoryboardPlan } from './plan-storyboard.js';
 import { colourTagArgs, scaleFilter, sourceFilters, type VideoFilterInput } from './plan-video-filters.js';
 import { SAFE_INPUT_OPTIONS } from './safe-input-options.js';
@@ -26,8 +27,10 @@ export interface LadderArgsInput {
   storyboard: StoryboardPlan;
   /** The source picture: deinterlacing, HDR and colour. */
   video: VideoFilterInput;
-  /** ffprobe's absolute index of the audio stream to use, or `null` for a silent output. */
+  /** ffprobe's absolute index of the audio stream of the progressive MP4, or `null` for a silent one. */
   audioStream: number | null;
+  /** One HLS audio rendition each (`hls/audio/<id>/`); the rungs' HLS is then video-only. */
+  audioTracks: readonly AudioTrackPlan[];
   /** x264 preset, e.g. `veryfast`. */
   preset: string;
 }
@@ -81,7 +84,7 @@ function videoEncoderArgs(rung: Rung, plan: LadderPlan, preset: string, video: V
 export const AUDIO_FILTER =
   'aresample=48000:async=1000,aresample=48000:async=1:first_pts=0:lfe_mix_level=0.7071';
 
-function audioEncoderArgs(rung: Rung): string[] {
+function audioEncoderArgs(kbps: number): string[] {
   return [
     '-af',
     AUDIO_FILTER,
@@ -90,7 +93,7 @@ function audioEncoderArgs(rung: Rung): string[] {
     '-profile:a',
     'aac_low',
     '-b:a',
-    `${rung.audioKbps}k`,
+    `${kbps}k`,
     '-ac',
     '2',
     '-ar',
@@ -112,9 +115,38 @@ function hlsOptions(dir: string, segmentSeconds: number): Array<[string, string]
 }
 
 /**
- * The one ffmpeg command that decodes the source once and writes every rung of the ladder as fMP4
- * HLS, the progressive faststart MP4 of {@link LadderPlan.mp4Rung} (the same encoded stream, through
- * the `tee` muxer) and the storyboard thumbnails. Progress goes to stdout (`-progress pipe:1`).
+ * Outputs writing each audio track as its own fMP4 HLS rendition, AAC stereo 48 kHz. Negative
+ * timestamps are kept: alone in its output, the encoder's priming (1024 samples before 0) would
+ * otherwise be shifted to 0 and put every sound 21 ms late against the video rungs, whose first
+ * frame is at 0 (muxed with video, the same priming was an edit list before 0).
+ */
+function audioRenditionArgs(
+  outDir: string,
+  tracks: readonly AudioTrackPlan[],
+  segmentSeconds: number,
+): string[] {
+  return tracks.flatMap((t) => {
+    const dir = join(outDir, audioTrackDirPath(t.id));
+    const hls = hlsOptions(dir, segmentSeconds).flatMap(([k, v]) => [`-${k}`, v]);
+    return [
+      '-avoid_negative_ts',
+      'disabled',
+      '-map',
+      `0:${t.streamIndex}`,
+      ...audioEncoderArgs(t.kbps),
+      '-f',
+      'hls',
+      ...hls,
+      join(dir, 'index.m3u8'),
+    ];
+  });
+}
+
+/**
+ * The one ffmpeg command that decodes the source once and writes every rung of the ladder as
+ * video-only fMP4 HLS, every audio track as its own AAC rendition, the progressive faststart MP4 of
+ * {@link LadderPlan.mp4Rung} (the same encoded video stream, through the `tee` muxer, with the
+ * default audio track) and the storyboard thumbnails. Progress goes to stdout (`-progress pipe:1`).
  */
 export function buildLadderArgs(input: LadderArgsInput): string[] {
   const { plan, storyboard, outDir, audioStream, preset, video } = input;
@@ -135,12 +167,13 @@ export function buildLadderArgs(input: LadderArgsInput): string[] {
   const args: string[] = [...COMMON, ...SAFE_INPUT_OPTIONS, '-i', input.input, '-filter_complex', graph];
   plan.rungs.forEach((rung, i) => {
     const dir = join(outDir, renditionDirPath(rung.rung));
+    const isMp4 = rung.rung === plan.mp4Rung;
     args.push('-map', `[v${i}]`);
-    if (hasAudio) args.push('-map', `0:${audioStream}`);
+    if (hasAudio && isMp4) args.push('-map', `0:${audioStream}`);
     args.push(...videoEncoderArgs(rung, plan, preset, video));
-    if (hasAudio) args.push(...audioEncoderArgs(rung));
+    if (hasAudio && isMp4) args.push(...audioEncoderArgs(rung.audioKbps));
     const playlist = join(dir, 'index.m3u8');
-    if (rung.rung !== plan.mp4Rung) {
+    if (!isMp4) {
       args.push('-f', 'hls');
       for (const [k, v] of hlsOptions(dir, plan.segmentSeconds)) args.push(`-${k}`, v);
       args.push(playlist);
@@ -150,13 +183,15 @@ export function buildLadderArgs(input: LadderArgsInput): string[] {
     for (const p of [playlist, mp4, dir]) {
       if (TEE_UNSAFE.test(p)) throw new Error(`output path not usable with the tee muxer: ${p}`);
     }
-    const hls = hlsOptions(dir, plan.segmentSeconds)
+    // The HLS rung takes only the video: its audio is the audio group's.
+    const hls = [['select', 'v'], ...hlsOptions(dir, plan.segmentSeconds)]
       .map(([k, v]) => `${k}=${v}`)
       .join(':');
     // Both muxers need the codec headers out of band (avcC), hence global headers.
     args.push('-flags:v', '+global_header', '-flags:a', '+global_header');
     args.push('-f', 'tee', `[f=hls:${hls}]${playlist}|[f=mp4:movflags=+faststart]${mp4}`);
   });
+  args.push(...audioRenditionArgs(outDir, input.audioTracks, plan.segmentSeconds));
   // Storyboard thumbnails as separate small JPEGs, tiled into the sprite afterwards
   // (buildSpriteArgs). Tiling here would hold back the sprite output until the end, and ffmpeg
   // reports no progress before every output has started.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMasterPlaylist, measureBandwidth, parseMediaPlaylist } from './hls-playlists.js';
+import { buildMasterPlaylist, measureBandwidth, parseMediaPlaylist, withAudio } from './hls-playlists.js';
 
 describe('buildMasterPlaylist', () => {
   it('lists every variant, highest first, with bandwidths, resolution, codecs and frame rate', () => {
@@ -35,6 +35,44 @@ describe('buildMasterPlaylist', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('writes the audio group first and points every video-only variant at it', () => {
+    const audio = [
+      { bandwidth: 140_000, averageBandwidth: 130_000, codecs: 'mp4a.40.2' },
+      { bandwidth: 150_000, averageBandwidth: 129_000, codecs: 'mp4a.40.2' },
+    ];
+    const video = withAudio(
+      {
+        uri: '720p/index.m3u8',
+        bandwidth: 3_000_000,
+        averageBandwidth: 2_800_000,
+        width: 1280,
+        height: 720,
+        codecs: 'avc1.64001f',
+        frameRate: 30,
+      },
+      audio,
+    );
+    expect(video).toMatchObject({
+      bandwidth: 3_150_000,
+      averageBandwidth: 2_930_000,
+      codecs: 'avc1.64001f,mp4a.40.2',
+    });
+    const text = buildMasterPlaylist(
+      [video],
+      [
+        { uri: 'audio/a0/index.m3u8', name: 'English', language: 'en', default: true, channels: 2 },
+        { uri: 'audio/a1/index.m3u8', name: 'Say "hi"\nthere', language: null, default: false, channels: 2 },
+      ],
+    );
+    expect(text.split('\n').slice(3, 7)).toEqual([
+      '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",LANGUAGE="en",NAME="English",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="2",URI="audio/a0/index.m3u8"',
+      `#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="Say 'hi' there",DEFAULT=NO,AUTOSELECT=YES,CHANNELS="2",URI="audio/a1/index.m3u8"`,
+      '#EXT-X-STREAM-INF:BANDWIDTH=3150000,AVERAGE-BANDWIDTH=2930000,RESOLUTION=1280x720,CODECS="avc1.64001f,mp4a.40.2",FRAME-RATE=30.000,AUDIO="audio"',
+      '720p/index.m3u8',
+    ]);
+    expect(withAudio(video, [])).toBe(video);
   });
 
   it('omits mp4a for a silent source', () => {

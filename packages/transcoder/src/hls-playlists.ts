@@ -13,13 +13,53 @@ export interface MasterVariant {
   frameRate: number;
 }
 
+/** One `#EXT-X-MEDIA:TYPE=AUDIO` rendition of the {@link AUDIO_GROUP_ID} group. */
+export interface MasterAudioRendition {
+  /** URI relative to the master playlist, e.g. `audio/a0/index.m3u8`. */
+  uri: string;
+  name: string;
+  /** BCP 47, or null to leave `LANGUAGE` out. */
+  language: string | null;
+  default: boolean;
+  channels: number;
+}
+
+/** `GROUP-ID` of the audio renditions, referenced by every variant's `AUDIO=`. */
+export const AUDIO_GROUP_ID = 'audio';
+
+/** A quoted-string attribute value (RFC 8216 4.2): no double quote, CR or LF inside. */
+export function quotedString(value: string): string {
+  return `"${value.replace(/["\r\n]/g, (c) => (c === '"' ? "'" : ' '))}"`;
+}
+
+/** The `#EXT-X-MEDIA:TYPE=AUDIO` line of one rendition. */
+export function audioMediaLine(a: MasterAudioRendition): string {
+  const attrs = [
+    'TYPE=AUDIO',
+    `GROUP-ID="${AUDIO_GROUP_ID}"`,
+    ...(a.language ? [`LANGUAGE=${quotedString(a.language)}`] : []),
+    `NAME=${quotedString(a.name)}`,
+    `DEFAULT=${a.default ? 'YES' : 'NO'}`,
+    'AUTOSELECT=YES',
+    `CHANNELS="${a.channels}"`,
+    `URI=${quotedString(a.uri)}`,
+  ];
+  return `#EXT-X-MEDIA:${attrs.join(',')}`;
+}
+
 /**
  * The master playlist (RFC 8216 4.3.4.2), highest variant first, each with BANDWIDTH,
  * AVERAGE-BANDWIDTH, RESOLUTION, CODECS and FRAME-RATE. Keyframes are aligned and every segment
- * starts with one, hence EXT-X-INDEPENDENT-SEGMENTS.
+ * starts with one, hence EXT-X-INDEPENDENT-SEGMENTS. With audio renditions, they come first as
+ * the `audio` group and every (video-only) variant names it with `AUDIO="audio"`; the variants'
+ * BANDWIDTH and CODECS must then already count the audio (see `withAudio`).
  */
-export function buildMasterPlaylist(variants: readonly MasterVariant[]): string {
+export function buildMasterPlaylist(
+  variants: readonly MasterVariant[],
+  audio: readonly MasterAudioRendition[] = [],
+): string {
   const lines = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-INDEPENDENT-SEGMENTS'];
+  lines.push(...audio.map(audioMediaLine));
   const sorted = [...variants].sort((a, b) => b.bandwidth - a.bandwidth);
   for (const v of sorted) {
     const attrs = [
@@ -28,10 +68,29 @@ export function buildMasterPlaylist(variants: readonly MasterVariant[]): string 
       `RESOLUTION=${v.width}x${v.height}`,
       `CODECS="${v.codecs}"`,
       `FRAME-RATE=${v.frameRate.toFixed(3)}`,
+      ...(audio.length > 0 ? [`AUDIO="${AUDIO_GROUP_ID}"`] : []),
     ];
     lines.push(`#EXT-X-STREAM-INF:${attrs.join(',')}`, v.uri);
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * A video-only variant's bandwidths and codecs with its audio group counted (RFC 8216 4.3.4.2:
+ * BANDWIDTH covers the highest-bandwidth rendition of the group; the same for the average here).
+ */
+export function withAudio<T extends { bandwidth: number; averageBandwidth: number; codecs: string }>(
+  variant: T,
+  audio: ReadonlyArray<{ bandwidth: number; averageBandwidth: number; codecs: string }>,
+): T {
+  if (audio.length === 0) return variant;
+  const codecs = [variant.codecs, ...new Set(audio.map((a) => a.codecs))].join(',');
+  return {
+    ...variant,
+    bandwidth: variant.bandwidth + Math.max(...audio.map((a) => a.bandwidth)),
+    averageBandwidth: variant.averageBandwidth + Math.max(...audio.map((a) => a.averageBandwidth)),
+    codecs,
+  };
 }
 
 /** A media playlist as we need it. */

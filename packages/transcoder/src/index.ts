@@ -11,6 +11,8 @@ export { chooseLadder, LADDER_RUNGS, RUNG_BITRATES } from './choose-ladder.js';
 export type { LadderPlan, Rung } from './choose-ladder.js';
 export { buildLadderArgs, buildPosterArgs } from './build-ffmpeg-args.js';
 export { planStoryboard, buildStoryboardVtt } from './plan-storyboard.js';
+export { AUDIO_RENDITION_KBPS, normaliseLanguage, planAudioTracks } from './plan-audio-tracks.js';
+export type { AudioTrackPlan, SourceAudioStream } from './plan-audio-tracks.js';
 export type { StoryboardPlan } from './plan-storyboard.js';
 export { scoreSensitivity, SENSITIVITY_PENALTIES } from './score-sensitivity.js';
 export type { SensitivityRules } from './score-sensitivity.js';

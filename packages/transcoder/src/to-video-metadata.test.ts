@@ -121,7 +121,15 @@ describe('toVideoMetadata', () => {
     });
     const two = toSourceInfo({ ...base, streams: [base.streams[0]!, audio(1, 0, 2), audio(2, 1, 6)] });
     expect(two.audio).toEqual({ index: 2, channels: 6, sampleRate: 44_100 });
-    expect(two.audioStreams).toBe(2);
+    expect(two.audioStreams).toEqual([
+      { index: 1, channels: 2, language: null, title: null, default: false },
+      { index: 2, channels: 6, language: null, title: null, default: true },
+    ]);
+    const tagged = toSourceInfo({
+      ...base,
+      streams: [base.streams[0]!, { ...audio(1, 0, 2), tags: { language: 'fre', title: 'VF' } }],
+    });
+    expect(tagged.audioStreams[0]).toMatchObject({ language: 'fre', title: 'VF' });
     const none = toSourceInfo({ ...base, streams: [base.streams[0]!, audio(1, 0, 1), audio(2, 0, 2)] });
     expect(none.audio?.index).toBe(1);
   });

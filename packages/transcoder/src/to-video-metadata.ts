@@ -1,4 +1,5 @@
 import type { HdrTransfer, VideoMetadata } from '@reelkit/protocol';
+import type { SourceAudioStream } from './plan-audio-tracks.js';
 
 /** One stream of ffprobe's `-show_streams` JSON, the fields we read (names as ffprobe spells them). */
 export interface FfprobeStream {
@@ -81,8 +82,8 @@ export interface SourceInfo {
     channels: number;
     sampleRate: number;
   } | null;
-  /** How many audio streams the source has. */
-  audioStreams: number;
+  /** Every audio stream of the source, in order: each becomes an audio rendition. */
+  audioStreams: SourceAudioStream[];
 }
 
 function num(value: unknown): number | null {
@@ -210,7 +211,13 @@ export function toSourceInfo(data: FfprobeData): SourceInfo {
           sampleRate: num(audio.sample_rate) ?? 48_000,
         }
       : null,
-    audioStreams: audios.length,
+    audioStreams: audios.map((s) => ({
+      index: s.index ?? data.streams.indexOf(s),
+      channels: s.channels ?? 2,
+      language: s.tags?.language ?? null,
+      title: s.tags?.title ?? null,
+      default: s.disposition?.default === 1,
+    })),
   };
 }
 

@@ -6,10 +6,13 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import {
   VIDEO_OUTPUT_PATHS,
+  audioTrackDirPath,
+  audioTrackPlaylistPath,
   formatTranscodeFailure,
   progressiveMp4Path,
   renditionDirPath,
   renditionPlaylistPath,
+  type AudioRendition,
   type Rendition,
   type TranscodeErrorCode,
   type TranscodeJobData,
@@ -33,7 +36,8 @@ import { buildIdetArgs, parseIdetOutput } from './detect-field-order.js';
 import { fetchSource } from './fetch-source.js';
 import { guardSource } from './guard-source.js';
 import { AAC_LC_CODEC, avc1CodecFromInitSegment, plannedAvc1Codec } from './h264-level.js';
-import { buildMasterPlaylist, measureBandwidth, parseMediaPlaylist } from './hls-playlists.js';
+import { buildMasterPlaylist, measureBandwidth, parseMediaPlaylist, withAudio } from './hls-playlists.js';
+import { planAudioTracks, type AudioTrackPlan } from './plan-audio-tracks.js';
 import { progressFromLine } from './parse-progress.js';
 import { buildStoryboardVtt, planStoryboard } from './plan-storyboard.js';
 import type { VideoFilterInput } from './plan-video-filters.js';
@@ -110,37 +114,81 @@ async function detectFieldOrder(
   }
 }
 
+/** Bandwidths of the fMP4 HLS playlist in `dir` (ours: flat segment names), and its init segment. */
+async function measurePlaylist(
+  dir: string,
+  what: string,
+): Promise<{ bandwidth: number; averageBandwidth: number; init: Buffer }> {
+  const playlist = parseMediaPlaylist(await readFile(join(dir, 'index.m3u8'), 'utf8'));
+  if (!playlist.ended || playlist.segments.length === 0)
+    throw new TranscodeJobError('transcode_failed', `the ${what} playlist is incomplete`);
+  const segments = await Promise.all(
+    playlist.segments.map(async (s) => {
+      if (s.uri.includes('/')) throw new TranscodeJobError('transcode_failed', `odd segment uri ${s.uri}`);
+      return { duration: s.duration, bytes: (await stat(join(dir, s.uri))).size };
+    }),
+  );
+  const init = await readFile(join(dir, playlist.initUri ?? 'init.mp4'));
+  return { ...measureBandwidth(segments), init };
+}
+
+/** The audio renditions as written, measured; the default first. */
+async function measureAudioTracks(
+  work: string,
+  tracks: readonly AudioTrackPlan[],
+  orgId: string,
+  videoId: string,
+): Promise<AudioRendition[]> {
+  const measured = await Promise.all(
+    tracks.map(async (t): Promise<AudioRendition> => {
+      const { bandwidth, averageBandwidth } = await measurePlaylist(
+        join(work, audioTrackDirPath(t.id)),
+        `audio ${t.id}`,
+      );
+      return {
+        id: t.id,
+        language: t.language,
+        label: t.label,
+        channels: t.channels,
+        default: t.default,
+        source: 'source',
+        bandwidth,
+        averageBandwidth,
+        codecs: AAC_LC_CODEC,
+        playlistKey: videoKey(orgId, videoId, ...audioTrackPlaylistPath(t.id).split('/')),
+      };
+    }),
+  );
+  return [...measured.filter((t) => t.default), ...measured.filter((t) => !t.default)];
+}
+
+/** The video rungs as written, measured, their bandwidths and codecs counting the audio group. */
 async function measureRungs(
   work: string,
   plan: LadderPlan,
-  hasAudio: boolean,
+  audio: readonly AudioRendition[],
   orgId: string,
   videoId: string,
 ): Promise<Rendition[]> {
   return Promise.all(
     plan.rungs.map(async (r): Promise<Rendition> => {
-      const dir = join(work, renditionDirPath(r.rung));
-      const playlist = parseMediaPlaylist(await readFile(join(dir, 'index.m3u8'), 'utf8'));
-      if (!playlist.ended || playlist.segments.length === 0)
-        throw new TranscodeJobError('transcode_failed', `the ${r.rung}p playlist is incomplete`);
-      const segments = await Promise.all(
-        playlist.segments.map(async (s) => {
-          if (s.uri.includes('/'))
-            throw new TranscodeJobError('transcode_failed', `odd segment uri ${s.uri}`);
-          return { duration: s.duration, bytes: (await stat(join(dir, s.uri))).size };
-        }),
+      const { init, ...bandwidths } = await measurePlaylist(
+        join(work, renditionDirPath(r.rung)),
+        `${r.rung}p`,
       );
-      const init = await readFile(join(dir, playlist.initUri ?? 'init.mp4'));
       const video = avc1CodecFromInitSegment(init) ?? plannedAvc1Codec(r.levelIdc);
-      return {
-        rung: r.rung,
-        width: r.width,
-        height: r.height,
-        ...measureBandwidth(segments),
-        codecs: hasAudio ? `${video},${AAC_LC_CODEC}` : video,
-        frameRate: r.fps,
-        playlistKey: videoKey(orgId, videoId, ...renditionPlaylistPath(r.rung).split('/')),
-      };
+      return withAudio(
+        {
+          rung: r.rung,
+          width: r.width,
+          height: r.height,
+          ...bandwidths,
+          codecs: video,
+          frameRate: r.fps,
+          playlistKey: videoKey(orgId, videoId, ...renditionPlaylistPath(r.rung).split('/')),
+        },
+        audio,
+      );
     }),
   );
 }
@@ -262,6 +310,7 @@ async function transcodeInFolder(
     interlaced: deinterlace !== null,
   });
   const plan = chooseLadder({ ...metadata, fps }, { segmentSeconds: config.HLS_SEGMENT_S });
+  const audioTracks = planAudioTracks(info.audioStreams);
   const top = plan.rungs[0]!;
   const storyboard = planStoryboard({ durationS: metadata.duration, width: top.width, height: top.height });
   const sensitivity = scoreSensitivity(
@@ -282,12 +331,14 @@ async function transcodeInFolder(
       hdr: metadata.hdr,
       deinterlace,
       audioStream: info.audio?.index ?? null,
+      audioTracks: audioTracks.map((t) => `${t.id}:${t.language ?? 'und'}${t.default ? '*' : ''}`),
     },
     'ladder chosen',
   );
 
   await Promise.all([
     ...plan.rungs.map((r) => mkdir(join(work, renditionDirPath(r.rung)), { recursive: true })),
+    ...audioTracks.map((t) => mkdir(join(work, audioTrackDirPath(t.id)), { recursive: true })),
     mkdir(join(work, VIDEO_OUTPUT_PATHS.mp4Dir), { recursive: true }),
     mkdir(join(work, STORYBOARD_TILES_DIR), { recursive: true }),
   ]);
@@ -317,6 +368,7 @@ async function transcodeInFolder(
           storyboard,
           video,
           audioStream: info.audio?.index ?? null,
+          audioTracks,
           preset: config.X264_PRESET,
         }),
         onStdoutLine: (line) => {
@@ -325,9 +377,13 @@ async function transcodeInFolder(
         },
       }),
     );
-    const { renditions, board } = await stage('finalize', async () => {
-      const measured = await measureRungs(work, plan, metadata.hasAudio, data.orgId, data.videoId);
-      const master = buildMasterPlaylist(measured.map((r) => ({ ...r, uri: `${r.rung}p/index.m3u8` })));
+    const { renditions, audio, board } = await stage('finalize', async () => {
+      const audio = await measureAudioTracks(work, audioTracks, data.orgId, data.videoId);
+      const measured = await measureRungs(work, plan, audio, data.orgId, data.videoId);
+      const master = buildMasterPlaylist(
+        measured.map((r) => ({ ...r, uri: `${r.rung}p/index.m3u8` })),
+        audio.map((t) => ({ ...t, name: t.label, uri: `audio/${t.id}/index.m3u8` })),
+      );
       await writeFile(join(work, VIDEO_OUTPUT_PATHS.master), master);
       // The fps filter may give one thumbnail fewer than planned at the very end.
       const tiles = (await readdir(join(work, STORYBOARD_TILES_DIR))).length;
@@ -366,13 +422,15 @@ async function transcodeInFolder(
         signal,
       });
       ctx.onProgress({ stage: 'finalize', percent: 100 });
-      return { renditions: measured, board };
+      return { renditions: measured, audio, board };
     });
     const key = (path: string) => videoKey(data.orgId, data.videoId, ...path.split('/'));
     durations.total = Math.round(performance.now() - started);
     return {
       metadata,
       renditions,
+      audioTracks: audio,
+      mediaType: 'video',
       masterKey: key(VIDEO_OUTPUT_PATHS.master),
       mp4Key: key(progressiveMp4Path(plan.mp4Rung)),
       posterKey: key(VIDEO_OUTPUT_PATHS.poster),

@@ -1,6 +1,7 @@
 import type { TranscodeFailure, TranscodeProgress, TranscodeResult } from '@reelkit/protocol';
 import type { StoredObject } from '@reelkit/storage';
 import { storedFileFromStat } from '../videos/stored-file.js';
+import { storedAudioTrack } from '../videos/video-audio-tracks.js';
 
 /**
  * The document update for a finished job. Pure: the caller supplies the stat of the progressive
@@ -13,6 +14,8 @@ export function readyUpdate(result: TranscodeResult, mp4: StoredObject | null) {
       progress: { stage: 'finalize', percent: 100 },
       metadata: result.metadata,
       renditions: result.renditions,
+      audioTracks: (result.audioTracks ?? []).map(storedAudioTrack),
+      mediaType: result.mediaType ?? 'video',
       posterKey: result.posterKey,
       storyboard: { imageKey: result.storyboard.imageKey, vttKey: result.storyboard.vttKey },
       sensitivity: result.sensitivity,

@@ -12,6 +12,9 @@ describe('parseDeliveryPath', () => {
     ['storyboard.jpg', 'storyboard'],
     ['storyboard.vtt', 'storyboard-vtt'],
     ['mp4/480p.mp4', 'mp4'],
+    ['hls/audio/a0/index.m3u8', 'variant'],
+    ['hls/audio/a1/init.mp4', 'init'],
+    ['hls/audio/a0/seg_00003.m4s', 'segment'],
   ])('serves %s as %s', (path, kind) => {
     expect(parseDeliveryPath(path)?.kind).toBe(kind);
   });
@@ -30,6 +33,10 @@ describe('parseDeliveryPath', () => {
     'hls/720p/seg_1.m4s',
     'hls/720p/seg_00001.m4s/',
     'HLS/master.m3u8',
+    'hls/audio/../master.m3u8',
+    'hls/audio/a0/../../source',
+    'hls/audio/A0/index.m3u8',
+    'hls/audio/index.m3u8',
     '',
   ])('refuses %j', (path) => {
     expect(parseDeliveryPath(path)).toBeNull();

@@ -24,6 +24,10 @@ const RULES: Array<[RegExp, DeliveryKind, string, string]> = [
   [/^hls\/\d{3,4}p\/index\.m3u8$/, 'variant', 'application/vnd.apple.mpegurl', SHORT_LIVED],
   [/^hls\/\d{3,4}p\/init\.mp4$/, 'init', 'video/mp4', IMMUTABLE],
   [/^hls\/\d{3,4}p\/seg_\d{5}\.m4s$/, 'segment', 'video/iso.segment', IMMUTABLE],
+  // Audio renditions: `hls/audio/<trackId>/…` (ids are ours: `a0`, `a1`…, a dub's id).
+  [/^hls\/audio\/[a-z0-9]{1,24}\/index\.m3u8$/, 'variant', 'application/vnd.apple.mpegurl', SHORT_LIVED],
+  [/^hls\/audio\/[a-z0-9]{1,24}\/init\.mp4$/, 'init', 'audio/mp4', IMMUTABLE],
+  [/^hls\/audio\/[a-z0-9]{1,24}\/seg_\d{5}\.m4s$/, 'segment', 'video/iso.segment', IMMUTABLE],
   [/^poster\.jpg$/, 'poster', 'image/jpeg', IMMUTABLE],
   [/^storyboard\.jpg$/, 'storyboard', 'image/jpeg', IMMUTABLE],
   [/^storyboard\.vtt$/, 'storyboard-vtt', 'text/vtt; charset=utf-8', SHORT_LIVED],

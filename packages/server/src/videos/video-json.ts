@@ -1,4 +1,5 @@
 import { publicRendition, type Video as VideoJson } from '@reelkit/protocol';
+import { publicAudioTrack } from './video-audio-tracks.js';
 import type { Video } from './video-model.js';
 
 export type { VideoJson };
@@ -26,6 +27,8 @@ export function toVideoJson(v: VideoLike): VideoJson {
     // Videos probed before `hdr` existed were probed as SDR.
     metadata: v.metadata ? { ...v.metadata, hdr: v.metadata.hdr ?? null } : null,
     renditions: (v.renditions ?? []).map(publicRendition),
+    audioTracks: (v.audioTracks ?? []).map(publicAudioTrack),
+    mediaType: v.mediaType ?? 'video',
     hasPoster: Boolean(v.posterKey),
     hasStoryboard: Boolean(v.storyboard?.imageKey),
     hasProgressiveMp4: Boolean(v.mp4?.key),

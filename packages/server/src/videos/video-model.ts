@@ -1,7 +1,15 @@
-import { VIDEO_STATUSES, VISIBILITIES } from '@reelkit/protocol';
-import type { Rendition, SensitivityResult, VideoMetadata, VideoStatus, Visibility } from '@reelkit/protocol';
+import { MEDIA_TYPES, VIDEO_STATUSES, VISIBILITIES } from '@reelkit/protocol';
+import type {
+  MediaType,
+  Rendition,
+  SensitivityResult,
+  VideoMetadata,
+  VideoStatus,
+  Visibility,
+} from '@reelkit/protocol';
 import { Schema, type Connection, type HydratedDocument, type Model, type Types } from 'mongoose';
 import { titleTokens } from './title-tokens.js';
+import { audioTrackSchema, type StoredAudioTrack } from './video-audio-tracks.js';
 import { followVideoWrites } from './video-writes.js';
 
 export { VIDEO_STATUSES, VISIBILITIES };
@@ -57,6 +65,9 @@ export interface Video {
   upload?: PendingUpload;
   metadata?: VideoMetadata;
   renditions: Rendition[];
+  /** The HLS audio group (absent on videos transcoded before audio tracks existed). */
+  audioTracks?: StoredAudioTrack[];
+  mediaType?: MediaType;
   posterKey?: string;
   storyboard?: { imageKey: string; vttKey: string };
   /** The progressive (faststart) MP4 rendition; served by `/file` once present. */
@@ -138,6 +149,8 @@ const schema = new Schema<Video>(
       ],
       default: [],
     },
+    audioTracks: { type: [audioTrackSchema], default: undefined },
+    mediaType: { type: String, enum: MEDIA_TYPES, required: false },
     posterKey: String,
     storyboard: { type: new Schema({ imageKey: String, vttKey: String }, { _id: false }), required: false },
     mp4: { type: new Schema(storedFile, { _id: false }), required: false },

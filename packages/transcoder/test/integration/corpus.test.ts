@@ -118,7 +118,10 @@ async function channelRms(file: string, from: number, seconds: number): Promise<
  * from its first (what a player that plays audio back to back hears). Both must agree with the
  * picture: the output's audio must be continuous and true to its timestamps.
  */
-async function syncMarkers(file: string): Promise<{ flashes: number[]; beeps: number[]; counted: number[] }> {
+async function syncMarkers(
+  file: string,
+  audioFile: string,
+): Promise<{ flashes: number[]; beeps: number[]; counted: number[] }> {
   const { stdout } = await exec('ffprobe', [
     '-v',
     'error',
@@ -143,7 +146,7 @@ async function syncMarkers(file: string): Promise<{ flashes: number[]; beeps: nu
       '-hide_banner',
       '-nostdin',
       '-i',
-      file,
+      audioFile,
       '-map',
       '0:a:0',
       '-af',
@@ -229,18 +232,23 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
   }
 
   /**
-   * Every rung: square pixels, 8-bit 4:2:0 tagged BT.709 (BT.601 for untagged SD sources), a
-   * constant frame rate equal to its FRAME-RATE, stereo 48 kHz audio starting within one frame of
-   * the video. Returns what was measured on each rung.
+   * Every rung: video only, square pixels, 8-bit 4:2:0 tagged BT.709 (BT.601 for untagged SD
+   * sources), a constant frame rate equal to its FRAME-RATE; the default audio rendition stereo
+   * 48 kHz, starting within one frame of the video. Returns what was measured on each rung.
    */
   async function expectRungs(result: TranscodeResult) {
+    const defaultTrack = result.audioTracks?.find((t) => t.default);
+    const audioFile = defaultTrack ? await rungFile(storage, defaultTrack.playlistKey) : undefined;
+    const audio = audioFile ? (await probeStreams(audioFile)).audio : undefined;
+    expect(Boolean(audio)).toBe(result.metadata.hasAudio);
     // Untagged SD sources are tagged BT.601, everything else BT.709 (HDR after tonemapping).
     const sd = result.metadata.hdr === null && Math.min(result.metadata.width, result.metadata.height) <= 576;
     const master = await readFile(join(storage, result.masterKey), 'utf8');
     const measured = [];
     for (const r of result.renditions) {
       const file = await rungFile(storage, r.playlistKey);
-      const { video, audio } = await probeStreams(file);
+      const { video, audio: muxed } = await probeStreams(file);
+      expect(muxed).toBeUndefined();
       expect([video.width, video.height]).toEqual([r.width, r.height]);
       expect(video.sample_aspect_ratio ?? '1:1').toBe('1:1');
       expect(video.pix_fmt).toBe('yuv420p');
@@ -260,7 +268,7 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
         const heard = Number(audio.start_time) + AAC_PRIMING_S;
         expect(Math.abs(heard - Number(video.start_time))).toBeLessThanOrEqual(1 / r.frameRate + 1e-3);
       }
-      measured.push({ r, video, audio, file });
+      measured.push({ r, video, audio, file, audioFile });
     }
     return measured;
   }
@@ -382,7 +390,7 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
   it('5.1 is downmixed to stereo with the centre in both channels', async () => {
     const result = await transcode('surround-5.1');
     const [top] = await expectRungs(result);
-    const peaks = await channelPeaks(top!.file);
+    const peaks = await channelPeaks(top!.audioFile!);
     expect(peaks).toHaveLength(2);
     for (const p of peaks) expect(p).toBeGreaterThan(-20);
     expect(Math.abs(peaks[0]! - peaks[1]!)).toBeLessThan(1);
@@ -411,7 +419,7 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
     const got: string[] = [];
     for (const [k, channel] of SURROUND_CHANNELS.entries()) {
       // The middle of the channel's window, clear of the edges and of the encoder's ramp.
-      const rms = await channelRms(top!.file, k * SURROUND_WINDOW_S + 0.1, SURROUND_WINDOW_S - 0.2);
+      const rms = await channelRms(top!.audioFile!, k * SURROUND_WINDOW_S + 0.1, SURROUND_WINDOW_S - 0.2);
       expect(rms).toHaveLength(2);
       const [left, right] = expected[channel.name]!;
       for (const [i, want] of [left, right].entries()) {
@@ -432,17 +440,63 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
     );
   });
 
-  it('of two audio streams the default one is used, its mono in both ears at 48 kHz', async () => {
+  it('of two audio streams both become renditions, the default one default: its mono in both ears at 48 kHz', async () => {
     const result = await transcode('two-audio-streams-mono-22k-default');
+    expect(result.audioTracks!.map((t) => [t.id, t.default])).toEqual([
+      ['a1', true],
+      ['a0', false],
+    ]);
     const [top] = await expectRungs(result);
-    const peaks = await channelPeaks(top!.file);
-    // The first stream is silence: sound in the output means the default stream was chosen.
-    for (const p of peaks) expect(p).toBeGreaterThan(-20);
+    const peaks = await channelPeaks(top!.audioFile!);
+    // The first stream is silence: sound in the output means the default stream was chosen
+    // (the −18 dBFS tone at −3 dB in each ear).
+    for (const p of peaks) expect(p).toBeGreaterThan(-25);
     expect(Math.abs(peaks[0]! - peaks[1]!)).toBeLessThan(1);
     record(
       'two-audio-streams-mono-22k-default',
       `${top!.audio!.channels} ch ${top!.audio!.sample_rate} Hz; peaks ${peaks.join(' / ')} dBFS`,
     );
+  });
+
+  it('an MKV with English 5.1 and French stereo gives two stereo renditions and video-only variants', async () => {
+    const name = 'two-languages-en-5.1-fr-stereo-mkv';
+    const result = await transcode(name);
+    expect(
+      result.audioTracks!.map(({ id, language, label, channels, default: d, source }) => ({
+        id,
+        language,
+        label,
+        channels,
+        default: d,
+        source,
+      })),
+    ).toEqual([
+      { id: 'a0', language: 'en', label: 'English', channels: 2, default: true, source: 'source' },
+      { id: 'a1', language: 'fr', label: 'French', channels: 2, default: false, source: 'source' },
+    ]);
+    await expectRungs(result);
+    const master = await readFile(join(storage, result.masterKey), 'utf8');
+    expect(master).toContain(
+      '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",LANGUAGE="en",NAME="English",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="2",URI="audio/a0/index.m3u8"',
+    );
+    expect(master).toContain(
+      '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",LANGUAGE="fr",NAME="French",DEFAULT=NO,AUTOSELECT=YES,CHANNELS="2",URI="audio/a1/index.m3u8"',
+    );
+    const variants = master.split('\n').filter((l) => l.startsWith('#EXT-X-STREAM-INF'));
+    expect(variants.length).toBe(result.renditions.length);
+    for (const v of variants) expect(v).toMatch(/CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2",.*AUDIO="audio"$/);
+    const got: string[] = [];
+    for (const t of result.audioTracks!) {
+      const file = await rungFile(storage, t.playlistKey);
+      const { audio } = await probeStreams(file);
+      const peaks = await channelPeaks(file);
+      expect(audio!.channels).toBe(2);
+      for (const p of peaks) expect(p).toBeGreaterThan(-20);
+      // RFC 8216: a variant's BANDWIDTH counts the highest-bandwidth audio rendition.
+      for (const r of result.renditions) expect(r.bandwidth).toBeGreaterThan(t.bandwidth);
+      got.push(`${t.language} "${t.label}" ${audio!.channels} ch, peaks ${peaks.join('/')} dBFS`);
+    }
+    record(name, `${got.join('; ')}; ${variants.length} video-only variants with AUDIO="audio"`);
   });
 
   it('audio that starts late stays in sync: first audio and video within one frame', async () => {
@@ -461,7 +515,7 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
   ] as const)('%s: every beep is heard within one frame of its flash', async (name, beepCount) => {
     const result = await transcode(name);
     const [top] = await expectRungs(result);
-    const markers = await syncMarkers(top!.file);
+    const markers = await syncMarkers(top!.file, top!.audioFile!);
     const offsets = beepOffsets(markers.flashes, markers.beeps);
     const counted = beepOffsets(markers.flashes, markers.counted);
     // Every beep after the first second (a beep at 0 follows no silence), none lost or doubled.

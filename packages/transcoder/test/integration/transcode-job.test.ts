@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   QUEUES,
@@ -125,9 +126,41 @@ describe('the transcode job', { timeout: TRANSCODE_TEST_TIMEOUT_MS }, () => {
       '360p',
       '480p',
       '720p',
+      'audio',
       'master.m3u8',
     ]);
     await expectPlayable(result);
+
+    // Video-only rungs; the one audio stream is the group's only (default) rendition.
+    expect(result.audioTracks).toEqual([
+      expect.objectContaining({ id: 'a0', language: null, label: 'Track 1', channels: 2, default: true }),
+    ]);
+    const audioKey = result.audioTracks![0]!.playlistKey;
+    expect(audioKey).toBe('org-t/vid-720/hls/audio/a0/index.m3u8');
+    const audioSegments = playlistSegments(await readFile(join(storage, audioKey), 'utf8'));
+    const audioDir = join(storage, audioKey, '..');
+    const audioFile = Buffer.concat([
+      await readFile(join(audioDir, 'init.mp4')),
+      ...(await Promise.all(audioSegments.map((s) => readFile(join(audioDir, s.uri))))),
+    ]);
+    const audioProbe = join(tmpdir(), `reelkit-audio-${process.pid}.mp4`);
+    await writeFile(audioProbe, audioFile);
+    const audioStreams = (await ffprobeJson(['-show_streams', audioProbe])) as {
+      streams: Array<{ codec_type: string; channels: number }>;
+    };
+    await rm(audioProbe);
+    expect(audioStreams.streams.map((s) => [s.codec_type, s.channels])).toEqual([['audio', 2]]);
+    const top = join(storage, result.renditions[0]!.playlistKey, '..', 'init.mp4');
+    const topStreams = (await ffprobeJson(['-show_streams', top])) as {
+      streams: Array<{ codec_type: string }>;
+    };
+    expect(topStreams.streams.map((s) => s.codec_type)).toEqual(['video']);
+    const master = await readFile(join(storage, result.masterKey), 'utf8');
+    expect(master).toContain(
+      '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="Track 1",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="2",URI="audio/a0/index.m3u8"',
+    );
+    for (const line of master.split('\n').filter((l) => l.startsWith('#EXT-X-STREAM-INF')))
+      expect(line).toMatch(/,AUDIO="audio"$/);
 
     // Progressive MP4: faststart (moov before mdat), H.264 + AAC, the whole duration.
     expect(result.mp4Key).toBe('org-t/vid-720/mp4/480p.mp4');
@@ -216,6 +249,8 @@ describe('the transcode job', { timeout: TRANSCODE_TEST_TIMEOUT_MS }, () => {
     const result = await waitForJob<TranscodeResult>(job, events);
     expect(result.renditions.map((r) => r.rung)).toEqual([360, 240]);
     for (const r of result.renditions) expect(r.codecs).toMatch(/^avc1\.[0-9a-f]{6}$/);
+    expect(result.audioTracks).toEqual([]);
+    expect(await readFile(join(storage, result.masterKey), 'utf8')).not.toContain('AUDIO');
     expect(await readFile(join(storage, result.masterKey), 'utf8')).not.toContain('mp4a');
     await expectPlayable(result);
     const mp4 = (await ffprobeJson(['-show_streams', join(storage, result.mp4Key)])) as {
