@@ -1,4 +1,10 @@
-import type { PlaybackEngine, PlayerState, QualityLevel } from '@reelkit/player-sdk';
+import type {
+  AudioTrackInfo,
+  PlaybackEngine,
+  PlayerState,
+  QualityLevel,
+  TextTrackInfo,
+} from '@reelkit/player-sdk';
 import type { EmbedErrorCode } from './error-message.js';
 
 /** `detail` of `reelkit-statechange`. */
@@ -49,6 +55,23 @@ export interface RateDetail {
   playbackRate: number;
 }
 
+/** `detail` of `reelkit-texttrackschange`. */
+export interface TextTracksDetail {
+  tracks: TextTrackInfo[];
+}
+/** `detail` of `reelkit-texttrackchange`: the track shown, undefined when captions are off. */
+export interface TextTrackDetail {
+  track: TextTrackInfo | undefined;
+}
+/** `detail` of `reelkit-audiotrackschange`. */
+export interface AudioTracksDetail {
+  tracks: AudioTrackInfo[];
+}
+/** `detail` of `reelkit-audiotrackchange`: the track now heard. */
+export interface AudioTrackDetail {
+  track: AudioTrackInfo | undefined;
+}
+
 /**
  * Every event `<reelkit-player>` dispatches. All are `CustomEvent`s that bubble and cross shadow
  * roots (`composed`), so `addEventListener('reelkit-play', …)` on the element or any ancestor works
@@ -79,6 +102,14 @@ export interface ReelkitPlayerEventMap {
   'reelkit-ratechange': CustomEvent<RateDetail>;
   /** The quality being played changed. */
   'reelkit-levelchange': CustomEvent<LevelChangeDetail>;
+  /** The subtitle/caption tracks are known (or changed). */
+  'reelkit-texttrackschange': CustomEvent<TextTracksDetail>;
+  /** Captions were turned on, off, or to another language. */
+  'reelkit-texttrackchange': CustomEvent<TextTrackDetail>;
+  /** The audio tracks are known (or changed). */
+  'reelkit-audiotrackschange': CustomEvent<AudioTracksDetail>;
+  /** Another audio track is heard. */
+  'reelkit-audiotrackchange': CustomEvent<AudioTrackDetail>;
   /** Something failed; when `detail.fatal`, playback stopped and the element shows the error. */
   'reelkit-error': CustomEvent<ErrorDetail>;
 }

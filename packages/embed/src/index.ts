@@ -13,6 +13,8 @@ export type {
   SdkPlayerControllerOptions,
 } from './player-controller.js';
 export type {
+  AudioTrackDetail,
+  AudioTracksDetail,
   ErrorDetail,
   LevelChangeDetail,
   ProcessingDetail,
@@ -20,11 +22,21 @@ export type {
   ReadyDetail,
   ReelkitPlayerEventMap,
   StateChangeDetail,
+  TextTrackDetail,
+  TextTracksDetail,
   TimeDetail,
   VolumeDetail,
 } from './events.js';
 export { parseStoryboardVtt, cueAt, parseVttTime } from './storyboard.js';
 export type { StoryboardCue } from './storyboard.js';
 export { formatTime, spokenTime } from './format-time.js';
+export {
+  TRACK_PREFERENCE_KEY,
+  audioTrackFor,
+  captionToggleTarget,
+  readTrackPreference,
+  writeTrackPreference,
+} from './track-preference.js';
+export type { PreferenceStorage, TrackPreference } from './track-preference.js';
 export { ERROR_MESSAGES, errorMessage } from './error-message.js';
 export type { EmbedErrorCode } from './error-message.js';

@@ -1,11 +1,13 @@
 import {
   createPlayer,
+  type AudioTrackInfo,
   type GetToken,
   type PlaybackInfo,
   type Player,
   type PlayerEvents,
   type PlayerState,
   type QualityLevel,
+  type TextTrackInfo,
 } from '@reelkit/player-sdk';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { EmbedErrorCode } from './error-message.js';
@@ -54,6 +56,12 @@ export class SdkPlayerController implements ReactiveController {
   state: ElementState = 'idle';
   levels: QualityLevel[] = [];
   playingLevel: QualityLevel | undefined;
+  /** Subtitle and caption tracks, and the one shown. */
+  textTracks: TextTrackInfo[] = [];
+  textTrack: TextTrackInfo | undefined;
+  /** Audio tracks, and the one heard. */
+  audioTracks: AudioTrackInfo[] = [];
+  audioTrack: AudioTrackInfo | undefined;
   processing: PlayerEvents['processing'] | undefined;
   /** The fatal error, in the `error` state. */
   error: { code: EmbedErrorCode; message: string; status: number } | undefined;
@@ -138,6 +146,16 @@ export class SdkPlayerController implements ReactiveController {
     on('error', ({ error, fatal }) => {
       if (fatal) this.error = { code: error.code, message: error.message, status: error.status };
     });
+    on('texttrackschange', ({ tracks }) => {
+      this.textTracks = tracks;
+      this.textTrack = player.textTrack;
+    });
+    on('texttrackchange', ({ track }) => (this.textTrack = track));
+    on('audiotrackschange', ({ tracks }) => {
+      this.audioTracks = tracks;
+      this.audioTrack = player.audioTrack;
+    });
+    on('audiotrackchange', ({ track }) => (this.audioTrack = track));
     on('timeupdate');
     on('tokenrenewed');
     this.state = player.state;
@@ -153,6 +171,10 @@ export class SdkPlayerController implements ReactiveController {
     this.key = undefined;
     this.levels = [];
     this.playingLevel = undefined;
+    this.textTracks = [];
+    this.textTrack = undefined;
+    this.audioTracks = [];
+    this.audioTrack = undefined;
     if (this.state !== 'error' || this.error?.code !== 'missing_attributes') this.state = 'idle';
   }
 

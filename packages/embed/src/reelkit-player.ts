@@ -1,9 +1,18 @@
-import type { GetToken, Player, PlayerEvents, QualityLevel } from '@reelkit/player-sdk';
+import type {
+  AudioTrackInfo,
+  GetToken,
+  Player,
+  PlayerEvents,
+  QualityLevel,
+  TextTrackInfo,
+} from '@reelkit/player-sdk';
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { errorMessage, type EmbedErrorCode } from './error-message.js';
 import type { ErrorDetail, ReelkitPlayerEventMap } from './events.js';
 import { formatTime, spokenTime } from './format-time.js';
 import {
+  audioTrackIcon,
+  captionsIcon,
   exitFullscreenIcon,
   fullscreenIcon,
   mutedIcon,
@@ -14,8 +23,16 @@ import {
   volumeIcon,
 } from './icons.js';
 import { SdkPlayerController, type ElementState } from './player-controller.js';
+import { popupMenu, type PopupMenu } from './popup-menu.js';
 import { cueAt, parseStoryboardVtt, type StoryboardCue } from './storyboard.js';
 import { playerStyles } from './styles.js';
+import {
+  audioTrackFor,
+  captionToggleTarget,
+  pageStorage,
+  readTrackPreference,
+  writeTrackPreference,
+} from './track-preference.js';
 
 /** Playback speeds offered in the speed menu. */
 export const PLAYBACK_RATES = [0.5, 0.75, 1, 1.25, 1.5, 2] as const;
@@ -24,7 +41,7 @@ const SEEK_STEP_S = 5;
 const VOLUME_STEP = 0.1;
 const IDLE_MS = 2500;
 
-type MenuName = 'quality' | 'speed';
+type MenuName = 'captions' | 'audio' | 'quality' | 'speed';
 
 /**
  * `<reelkit-player>`: plays a Reelkit video with the player SDK. While the video is still being
@@ -36,7 +53,13 @@ type MenuName = 'quality' | 'speed';
  * ```
  *
  * Keyboard (when the player has focus): space or `k` play/pause, ←/→ seek 5 s, ↑/↓ volume,
- * `m` mute, `f` full screen; Home/End on the seek bar jump to start/end; Escape closes a menu.
+ * `m` mute, `f` full screen, `c` captions on/off; Home/End on the seek bar jump to start/end;
+ * Escape closes a menu.
+ *
+ * Captions and audio: a CC menu (each language, and Off) when the video has text tracks, an audio
+ * menu when it has two or more audio tracks. The viewer's choices are kept in `localStorage`
+ * (`reelkit-player:tracks`: the caption language or "off", and the audio language) and applied to
+ * the next video that has them.
  *
  * @tag reelkit-player
  * @summary The Reelkit video player web component.
@@ -53,6 +76,10 @@ type MenuName = 'quality' | 'speed';
  * @fires reelkit-volumechange - Volume or mute changed: `detail` `{ volume, muted }`.
  * @fires reelkit-ratechange - Speed changed: `detail` `{ playbackRate }`.
  * @fires reelkit-levelchange - The quality played changed: `detail` `{ level, auto }`.
+ * @fires reelkit-texttrackschange - The text tracks are known: `detail` `{ tracks }`.
+ * @fires reelkit-texttrackchange - Captions turned on, off or to another language: `detail` `{ track }`.
+ * @fires reelkit-audiotrackschange - The audio tracks are known: `detail` `{ tracks }`.
+ * @fires reelkit-audiotrackchange - Another audio track is heard: `detail` `{ track }`.
  * @fires reelkit-error - Something failed: `detail` `{ code, message, status, fatal }`.
  *
  * @csspart frame - The focusable box (role `region`) that holds everything; keyboard shortcuts work while focus is inside it.
@@ -76,9 +103,13 @@ type MenuName = 'quality' | 'speed';
  * @csspart time - Current time and duration.
  * @csspart mute-button - Mute/unmute.
  * @csspart volume - The volume slider.
+ * @csspart captions-button - Opens the captions menu (shown when the video has text tracks).
+ * @csspart captions-menu - The captions menu: Off and each language.
+ * @csspart audio-button - Opens the audio-track menu (shown with two or more audio tracks).
+ * @csspart audio-menu - The audio-track menu.
  * @csspart speed-button - Opens the speed menu.
  * @csspart quality-button - Opens the quality menu.
- * @csspart menu - A popup menu (speed or quality).
+ * @csspart menu - A popup menu (captions, audio, speed or quality).
  * @csspart menu-item - An item of a menu.
  * @csspart pip-button - Picture-in-picture.
  * @csspart fullscreen-button - Full screen.
@@ -93,6 +124,10 @@ type MenuName = 'quality' | 'speed';
  * @cssprop [--reelkit-menu-background=rgb(20 20 20 / 0.95)] - Background of the menus.
  * @cssprop [--reelkit-track-color=rgb(255 255 255 / 0.3)] - Unplayed part of the seek bar and progress bar.
  * @cssprop [--reelkit-focus-ring=2px solid var(--reelkit-accent)] - Outline of a focused control.
+ * @cssprop [--reelkit-cue-color=#fff] - Caption text colour (applied through `video::cue`).
+ * @cssprop [--reelkit-cue-background=rgb(0 0 0 / 0.75)] - Background behind caption text.
+ * @cssprop [--reelkit-cue-font=1em system-ui, sans-serif] - Font shorthand of captions.
+ * @cssprop [--reelkit-cue-text-shadow=none] - Text shadow of captions (e.g. an outline for legibility).
  * @cssprop --reelkit-aspect-ratio - Overrides the aspect ratio taken from the video's metadata (default 16 / 9 until known).
  */
 export class ReelkitPlayer extends LitElement {
@@ -189,6 +224,8 @@ export class ReelkitPlayer extends LitElement {
   /** The browser refused autoplay: the poster is shown after all. */
   private autoplayRefused = false;
   private buffered = 0;
+  /** The caption language last shown on this page, for `c` to turn back on. */
+  private lastCaptions: string | undefined;
   private dragging = false;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly controller = new SdkPlayerController(this, {
@@ -227,6 +264,40 @@ export class ReelkitPlayer extends LitElement {
     if (!player) return;
     player.currentLevel = level;
     this.requestUpdate();
+  }
+
+  /** Subtitle and caption tracks (empty until known, and when the video has none). */
+  get textTracks(): TextTrackInfo[] {
+    return this.controller.textTracks;
+  }
+
+  /** The text track shown, or undefined when captions are off. */
+  get textTrack(): TextTrackInfo | undefined {
+    return this.controller.textTrack;
+  }
+
+  /** Audio tracks (the menu appears when there are two or more). */
+  get audioTracks(): AudioTrackInfo[] {
+    return this.controller.audioTracks;
+  }
+
+  /** The audio track heard, if known. */
+  get audioTrack(): AudioTrackInfo | undefined {
+    return this.controller.audioTrack;
+  }
+
+  /**
+   * Shows captions in `language` (BCP 47; `fr` also finds `fr-CA`), or hides them with `null`.
+   * False when the video has no such track. Unlike the viewer's choice in the menu or with `c`,
+   * this is not remembered.
+   */
+  setTextTrack(language: string | null): boolean {
+    return this.controller.player?.setTextTrack(language) ?? false;
+  }
+
+  /** Switches to the audio track `id` (from {@link ReelkitPlayer.audioTracks}); false when there is none. */
+  setAudioTrack(id: string): boolean {
+    return this.controller.player?.setAudioTrack(id) ?? false;
   }
 
   /** Plays (waiting for readiness if needed). Rejects when the browser refuses to start. */
@@ -331,6 +402,29 @@ export class ReelkitPlayer extends LitElement {
         break;
       case 'timeupdate':
         this.dispatch('reelkit-timeupdate', detail as PlayerEvents['timeupdate']);
+        break;
+      case 'texttrackschange': {
+        const { tracks } = detail as PlayerEvents['texttrackschange'];
+        const remembered = readTrackPreference(pageStorage()).text;
+        if (tracks.length && remembered !== undefined) this.player?.setTextTrack(remembered);
+        this.dispatch('reelkit-texttrackschange', { tracks });
+        break;
+      }
+      case 'texttrackchange': {
+        const { track } = detail as PlayerEvents['texttrackchange'];
+        if (track) this.lastCaptions = track.language;
+        this.dispatch('reelkit-texttrackchange', { track });
+        break;
+      }
+      case 'audiotrackschange': {
+        const { tracks } = detail as PlayerEvents['audiotrackschange'];
+        const id = audioTrackFor(tracks, readTrackPreference(pageStorage()).audio);
+        if (id && id !== this.player?.audioTrack?.id) this.player?.setAudioTrack(id);
+        this.dispatch('reelkit-audiotrackschange', { tracks });
+        break;
+      }
+      case 'audiotrackchange':
+        this.dispatch('reelkit-audiotrackchange', detail as PlayerEvents['audiotrackchange']);
         break;
       case 'error': {
         const { error, fatal } = detail as PlayerEvents['error'];
@@ -513,6 +607,19 @@ export class ReelkitPlayer extends LitElement {
       case 'F':
         void this.toggleFullscreen();
         break;
+      case 'c':
+      case 'C': {
+        const c = this.controller;
+        const target = captionToggleTarget(
+          c.textTracks,
+          c.textTrack,
+          readTrackPreference(pageStorage()).text,
+          this.lastCaptions,
+        );
+        if (target === undefined) handled = false;
+        else this.chooseText(target);
+        break;
+      }
       default:
         handled = false;
     }
@@ -565,6 +672,23 @@ export class ReelkitPlayer extends LitElement {
     }
     this.closeMenu(true);
     this.announce(`Quality ${level === 'auto' ? 'auto' : (this.levels[level]?.name ?? '')}`);
+  }
+
+  /** The viewer's caption choice (menu or `c`): applied, remembered for later videos, announced. */
+  private chooseText(language: string | null): void {
+    this.player?.setTextTrack(language);
+    writeTrackPreference(pageStorage(), { text: language });
+    this.closeMenu(true);
+    const track = language === null ? undefined : this.player?.textTrack;
+    this.announce(track ? `Captions: ${track.label}` : 'Captions off');
+  }
+
+  /** The viewer's audio choice: applied, its language remembered, announced. */
+  private chooseAudio(track: AudioTrackInfo): void {
+    this.player?.setAudioTrack(track.id);
+    writeTrackPreference(pageStorage(), { audio: track.language || undefined });
+    this.closeMenu(true);
+    this.announce(`Audio: ${track.label}`);
   }
 
   private chooseRate(rate: number): void {
@@ -685,11 +809,6 @@ export class ReelkitPlayer extends LitElement {
     const played = duration ? (this.currentTime / duration) * 100 : 0;
     const buffered = duration ? Math.min(100, (this.buffered / duration) * 100) : 0;
     const muted = this.muted || this.volume === 0;
-    const levels = this.controller.levels;
-    const current = this.currentLevel;
-    const playing = this.controller.playingLevel;
-    const qualityLabel =
-      current === 'auto' ? `Auto${playing ? ` (${playing.name})` : ''}` : levels[current]?.name;
     return html`<div part="controls" role="group" aria-label="Player controls">
       <div
         part="seek"
@@ -738,87 +857,7 @@ export class ReelkitPlayer extends LitElement {
         ><span class="visually-hidden">${spokenTime(this.currentTime)} of ${spokenTime(duration)}</span></span
       >
       <span class="spacer"></span>
-      <div class="menu-anchor">
-        <button
-          part="button speed-button"
-          class="text-button"
-          data-menu-button="speed"
-          aria-label=${`Playback speed: ${this.playbackRate}×`}
-          aria-haspopup="menu"
-          aria-expanded=${this.openMenu === 'speed' ? 'true' : 'false'}
-          @click=${() => this.toggleMenu('speed')}
-        >
-          ${this.playbackRate}×
-        </button>
-        <div
-          part="menu speed-menu"
-          role="menu"
-          aria-label="Playback speed"
-          data-menu="speed"
-          ?hidden=${this.openMenu !== 'speed'}
-        >
-          ${PLAYBACK_RATES.map(
-            (rate) =>
-              html`<button
-                part="menu-item"
-                role="menuitemradio"
-                tabindex="-1"
-                aria-checked=${rate === this.playbackRate ? 'true' : 'false'}
-                @click=${() => this.chooseRate(rate)}
-              >
-                ${rate === 1 ? 'Normal' : `${rate}×`}
-              </button>`,
-          )}
-        </div>
-      </div>
-      ${
-        levels.length > 1
-          ? html`<div class="menu-anchor">
-              <button
-                part="button quality-button"
-                data-menu-button="quality"
-                aria-label=${`Quality: ${qualityLabel ?? 'auto'}`}
-                aria-haspopup="menu"
-                aria-expanded=${this.openMenu === 'quality' ? 'true' : 'false'}
-                @click=${() => this.toggleMenu('quality')}
-              >
-                ${qualityIcon}
-              </button>
-              <div
-                part="menu quality-menu"
-                role="menu"
-                aria-label="Quality"
-                data-menu="quality"
-                ?hidden=${this.openMenu !== 'quality'}
-              >
-                <button
-                  part="menu-item"
-                  role="menuitemradio"
-                  tabindex="-1"
-                  aria-checked=${current === 'auto' ? 'true' : 'false'}
-                  @click=${() => this.chooseLevel('auto')}
-                >
-                  Auto${current === 'auto' && playing ? ` (${playing.name})` : ''}
-                </button>
-                ${[...levels]
-                  .sort((a, b) => b.height - a.height || b.bitrate - a.bitrate)
-                  .map(
-                    (level) =>
-                      html`<button
-                        part="menu-item"
-                        role="menuitemradio"
-                        tabindex="-1"
-                        data-level=${level.index}
-                        aria-checked=${current === level.index ? 'true' : 'false'}
-                        @click=${() => this.chooseLevel(level.index)}
-                      >
-                        ${level.name}
-                      </button>`,
-                  )}
-              </div>
-            </div>`
-          : nothing
-      }
+      ${this.renderMenus()}
       ${
         this.pipSupported
           ? html`<button part="button pip-button" aria-label="Picture in picture" @click=${this.togglePip}>
@@ -834,6 +873,84 @@ export class ReelkitPlayer extends LitElement {
         ${this.fullscreen ? exitFullscreenIcon : fullscreenIcon}
       </button>
     </div>`;
+  }
+
+  /** Captions, audio, speed and quality menus: each only when it offers a choice. */
+  private renderMenus(): Array<TemplateResult | typeof nothing> {
+    const c = this.controller;
+    const open = this.openMenu;
+    const menu = (name: MenuName, rest: Omit<PopupMenu, 'name' | 'open' | 'toggle'>) =>
+      popupMenu({ name, open: open === name, toggle: () => void this.toggleMenu(name), ...rest });
+    const shown = c.textTrack;
+    const heard = c.audioTrack;
+    const levels = c.levels;
+    const current = this.currentLevel;
+    const playing = c.playingLevel;
+    const auto = `Auto${playing ? ` (${playing.name})` : ''}`;
+    return [
+      c.textTracks.length
+        ? menu('captions', {
+            title: 'Captions',
+            buttonLabel: `Captions: ${shown ? shown.label : 'off'}`,
+            content: captionsIcon,
+            choices: [
+              { label: 'Off', checked: !shown, select: () => this.chooseText(null), value: 'off' },
+              ...c.textTracks.map((t) => ({
+                label: t.label,
+                checked: t.id === shown?.id,
+                select: () => this.chooseText(t.language),
+                value: t.language,
+              })),
+            ],
+          })
+        : nothing,
+      c.audioTracks.length > 1
+        ? menu('audio', {
+            title: 'Audio track',
+            buttonLabel: `Audio: ${heard?.label ?? 'default'}`,
+            content: audioTrackIcon,
+            choices: c.audioTracks.map((t) => ({
+              label: t.label,
+              checked: t.id === heard?.id,
+              select: () => this.chooseAudio(t),
+              value: t.id,
+            })),
+          })
+        : nothing,
+      menu('speed', {
+        title: 'Playback speed',
+        buttonLabel: `Playback speed: ${this.playbackRate}×`,
+        content: `${this.playbackRate}×`,
+        text: true,
+        choices: PLAYBACK_RATES.map((rate) => ({
+          label: rate === 1 ? 'Normal' : `${rate}×`,
+          checked: rate === this.playbackRate,
+          select: () => this.chooseRate(rate),
+        })),
+      }),
+      levels.length > 1
+        ? menu('quality', {
+            title: 'Quality',
+            buttonLabel: `Quality: ${current === 'auto' ? auto : (levels[current]?.name ?? 'auto')}`,
+            content: qualityIcon,
+            choices: [
+              {
+                label: current === 'auto' ? auto : 'Auto',
+                checked: current === 'auto',
+                select: () => this.chooseLevel('auto'),
+              },
+              ...[...levels]
+                .sort((a, b) => b.height - a.height || b.bitrate - a.bitrate)
+                .map((level) => ({
+                  label: level.name,
+                  checked: current === level.index,
+                  select: () => this.chooseLevel(level.index),
+                  value: String(level.index),
+                })),
+            ],
+          })
+        : nothing,
+    ];
   }
 
   private renderPreview(preview: { time: number; x: number }): TemplateResult {

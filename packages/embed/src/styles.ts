@@ -40,6 +40,14 @@ export const playerStyles = css`
     object-fit: contain;
     background: inherit;
   }
+  /* Captions: the site styles them through these properties (::cue takes colour, background, font,
+     text-shadow and a few more; see the element's docs). */
+  video::cue {
+    color: var(--reelkit-cue-color, #fff);
+    background: var(--reelkit-cue-background, rgb(0 0 0 / 0.75));
+    font: var(--reelkit-cue-font, 1em system-ui, sans-serif);
+    text-shadow: var(--reelkit-cue-text-shadow, none);
+  }
   button {
     font: inherit;
     color: inherit;

@@ -1,5 +1,12 @@
 import Hls, { type HlsConfig } from 'hls.js';
 import { createTokenLoader, type TokenSource } from './hls-token-loader.js';
+import {
+  audioTrackOf,
+  switcherOf,
+  textTrackOf,
+  type EmitTrackEvent,
+  type TrackSwitcher,
+} from './media-tracks.js';
 import { ReelkitError } from './reelkit-error.js';
 
 /** hls.js settings for video on demand: quality capped to the element's size, no low-latency mode. */
@@ -79,4 +86,49 @@ export function startHls(host: HlsEngineHost): Hls | undefined {
   hls.attachMedia(host.video);
   hls.loadSource(host.url);
   return hls;
+}
+
+/**
+ * hls.js's subtitle and audio renditions as a {@link TrackSwitcher}: lists from `subtitleTracks` /
+ * `audioTracks`, selection through `subtitleTrack` and `nextAudioTrack` (which switches at the next
+ * fragment instead of flushing the buffer, so playback does not stall), events re-emitted.
+ */
+export function hlsTracks(hls: Hls, emit: EmitTrackEvent): TrackSwitcher {
+  const text = () => hls.subtitleTracks.map(textTrackOf);
+  const audio = () => hls.audioTracks.map(audioTrackOf);
+  // hls.js selects its default track right after announcing a new list: told a task later, a
+  // listener's own choice (a remembered language) comes after hls.js's and stands.
+  const onText = () => queueMicrotask(() => emit('texttrackschange', { tracks: text() }));
+  const onTextSwitch = () => emit('texttrackchange', { track: text()[hls.subtitleTrack] });
+  const onAudio = () => queueMicrotask(() => emit('audiotrackschange', { tracks: audio() }));
+  const onAudioSwitch = () => emit('audiotrackchange', { track: audio()[hls.audioTrack] });
+  const E = Hls.Events;
+  hls.on(E.SUBTITLE_TRACKS_UPDATED, onText);
+  hls.on(E.SUBTITLE_TRACKS_CLEARED, onText);
+  hls.on(E.SUBTITLE_TRACK_SWITCH, onTextSwitch);
+  hls.on(E.AUDIO_TRACKS_UPDATED, onAudio);
+  hls.on(E.AUDIO_TRACK_SWITCHED, onAudioSwitch);
+  return switcherOf({
+    textTracks: text,
+    textTrack: () => hls.subtitleTrack,
+    audioTracks: audio,
+    audioTrack: () => hls.audioTrack,
+    showText(index) {
+      hls.subtitleDisplay = index >= 0;
+      hls.subtitleTrack = index;
+    },
+    hearAudio(index) {
+      if (index === hls.audioTrack) return;
+      // Nothing buffered yet (a remembered language applied at load): switch outright.
+      if (hls.media?.buffered.length) hls.nextAudioTrack = index;
+      else hls.audioTrack = index;
+    },
+    destroy() {
+      hls.off(E.SUBTITLE_TRACKS_UPDATED, onText);
+      hls.off(E.SUBTITLE_TRACKS_CLEARED, onText);
+      hls.off(E.SUBTITLE_TRACK_SWITCH, onTextSwitch);
+      hls.off(E.AUDIO_TRACKS_UPDATED, onAudio);
+      hls.off(E.AUDIO_TRACK_SWITCHED, onAudioSwitch);
+    },
+  });
 }

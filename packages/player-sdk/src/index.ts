@@ -14,6 +14,7 @@ export { Emitter } from './emitter.js';
 export type { Unsubscribe } from './emitter.js';
 export { createPlayer } from './player.js';
 export type { Player, PlayerEvents, PlayerOptions, PlayerState, QualityLevel } from './player.js';
+export type { AudioTrackInfo, TextTrackInfo, TrackEvents } from './media-tracks.js';
 export { chooseEngines, detectCapabilities } from './choose-engine.js';
 export type { AvailableSources, PlaybackCapabilities, PlaybackEngine } from './choose-engine.js';
 export { withPlaybackToken, playbackTokenOf } from './playback-url.js';

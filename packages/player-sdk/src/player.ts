@@ -6,8 +6,15 @@ import type { PlaybackDescriptor } from '@reelkit/protocol';
 type ProcessingState = Partial<Pick<PlaybackDescriptor, 'status' | 'progress'>>;
 import { chooseEngines, detectCapabilities, type PlaybackEngine } from './choose-engine.js';
 import { Emitter } from './emitter.js';
-import type { startHls as StartHls } from './hls-engine.js';
+import type { hlsTracks as HlsTracks, startHls as StartHls } from './hls-engine.js';
 import { requestJson, type HttpOptions } from './http.js';
+import type {
+  AudioTrackInfo,
+  EmitTrackEvent,
+  TextTrackInfo,
+  TrackEvents,
+  TrackSwitcher,
+} from './media-tracks.js';
 import { playbackTokenOf, withPlaybackToken } from './playback-url.js';
 import { ReelkitError } from './reelkit-error.js';
 import { subscribe, type Subscription } from './subscribe.js';
@@ -35,8 +42,11 @@ export interface QualityLevel {
   name: string;
 }
 
-/** Everything a player emits, by event name. */
-export interface PlayerEvents {
+/**
+ * Everything a player emits, by event name; the track events (`texttrackschange`,
+ * `texttrackchange`, `audiotrackschange`, `audiotrackchange`) come from {@link TrackEvents}.
+ */
+export interface PlayerEvents extends TrackEvents {
   /** The state changed. */
   statechange: { state: PlayerState; previous: PlayerState };
   /** The video is loaded and can play. */
@@ -105,6 +115,31 @@ export interface Player {
   readonly playingLevel: QualityLevel | undefined;
   /** The hls.js instance, when that is the engine (an escape hatch; its API is hls.js's). */
   readonly hls: Hls | undefined;
+  /**
+   * Subtitle and caption tracks: the HLS `SUBTITLES` renditions with hls.js, the element's
+   * `textTracks` (subtitles and captions only) otherwise. Empty until `texttrackschange`.
+   */
+  readonly textTracks: TextTrackInfo[];
+  /** The text track shown, or undefined when captions are off. */
+  readonly textTrack: TextTrackInfo | undefined;
+  /**
+   * Audio tracks: the HLS `AUDIO` renditions with hls.js, the element's `audioTracks` where the
+   * browser has them (Safari), else empty. Empty until `audiotrackschange`.
+   */
+  readonly audioTracks: AudioTrackInfo[];
+  /** The audio track heard, if known. */
+  readonly audioTrack: AudioTrackInfo | undefined;
+  /**
+   * Shows the text track for `language` (a BCP 47 tag: an exact match first, then the same primary
+   * language, e.g. `fr` finds `fr-CA`), or hides captions with `null`. Returns false, changing
+   * nothing, when no track has that language or the list is not known yet.
+   */
+  setTextTrack(language: string | null): boolean;
+  /**
+   * Switches to the audio track `id` (from {@link Player.audioTracks}) without interrupting
+   * playback: hls.js changes it at the next fragment. Returns false when there is no such track.
+   */
+  setAudioTrack(id: string): boolean;
   /** Plays (waiting for readiness if needed). Rejects when the browser refuses autoplay. */
   play(): Promise<void>;
   /** Pauses. */
@@ -121,9 +156,9 @@ export interface Player {
   destroy(): void;
 }
 
-let hlsEngine: Promise<{ startHls: typeof StartHls }> | undefined;
+let hlsEngine: Promise<{ startHls: typeof StartHls; hlsTracks: typeof HlsTracks }> | undefined;
 /** Loads hls.js and the SDK's glue for it once, on first need (a separate chunk). */
-function loadHlsEngine(): Promise<{ startHls: typeof StartHls }> {
+function loadHlsEngine(): Promise<{ startHls: typeof StartHls; hlsTracks: typeof HlsTracks }> {
   hlsEngine ??= import('./hls-engine.js');
   return hlsEngine;
 }
@@ -134,6 +169,8 @@ class ReelkitPlayer extends Emitter<PlayerEvents> implements Player {
   private keeper: TokenKeeper;
   private http: HttpOptions;
   private hlsInstance: Hls | undefined;
+  private tracks: TrackSwitcher | undefined;
+  private readonly emitTrack: EmitTrackEvent = (type, e) => this.emit<keyof TrackEvents>(type, e);
   private chosenEngine: PlaybackEngine | undefined;
   private source: string | undefined;
   private subscription: Subscription | undefined;
@@ -222,6 +259,30 @@ class ReelkitPlayer extends Emitter<PlayerEvents> implements Player {
 
   get playingLevel(): QualityLevel | undefined {
     return this.levels[this.playingIndex];
+  }
+
+  get textTracks(): TextTrackInfo[] {
+    return this.tracks?.textTracks() ?? [];
+  }
+
+  get textTrack(): TextTrackInfo | undefined {
+    return this.tracks?.textTrack();
+  }
+
+  get audioTracks(): AudioTrackInfo[] {
+    return this.tracks?.audioTracks() ?? [];
+  }
+
+  get audioTrack(): AudioTrackInfo | undefined {
+    return this.tracks?.audioTrack();
+  }
+
+  setTextTrack(language: string | null): boolean {
+    return this.tracks?.setTextTrack(language) ?? false;
+  }
+
+  setAudioTrack(id: string): boolean {
+    return this.tracks?.setAudioTrack(id) ?? false;
   }
 
   async play(): Promise<void> {
@@ -386,7 +447,7 @@ class ReelkitPlayer extends Emitter<PlayerEvents> implements Player {
     for (const engine of planned) {
       if (this.destroyed) return;
       if (engine === 'hls.js' && info.hls) {
-        const { startHls } = await loadHlsEngine();
+        const { startHls, hlsTracks } = await loadHlsEngine();
         if (this.destroyed) return;
         this.loadingSource = true;
         this.chosenEngine = 'hls.js';
@@ -402,7 +463,10 @@ class ReelkitPlayer extends Emitter<PlayerEvents> implements Player {
           },
           onError: (error, fatal) => (fatal ? this.fail(error) : this.emit('error', { error, fatal })),
         });
-        if (this.hlsInstance) return;
+        if (this.hlsInstance) {
+          this.tracks = hlsTracks(this.hlsInstance, this.emitTrack);
+          return;
+        }
         this.loadingSource = false;
         this.chosenEngine = undefined;
         continue;
@@ -411,6 +475,14 @@ class ReelkitPlayer extends Emitter<PlayerEvents> implements Player {
       if (!url) continue;
       this.chosenEngine = engine;
       this.attachSource(url);
+      // The element's own track lists (Safari's HLS renditions, a <track>): a small lazy chunk.
+      // Captions are not worth failing playback over: a chunk that does not load leaves them empty.
+      import('./native-tracks.js').then(
+        ({ nativeTracks }) => {
+          if (!this.destroyed && this.source === url) this.tracks = nativeTracks(this.video, this.emitTrack);
+        },
+        () => undefined,
+      );
       return;
     }
     throw new ReelkitError('playback_unsupported', 'This browser can play none of the video’s sources');
@@ -424,6 +496,8 @@ class ReelkitPlayer extends Emitter<PlayerEvents> implements Player {
   }
 
   private detachEngine(): void {
+    this.tracks?.destroy();
+    this.tracks = undefined;
     this.hlsInstance?.destroy();
     this.hlsInstance = undefined;
     if (this.source !== undefined || this.chosenEngine) {
