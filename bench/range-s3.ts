@@ -8,7 +8,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { once } from 'node:events';
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3Storage } from '@reelkit/storage';
@@ -19,6 +19,7 @@ import {
   benchServerEnv,
   machineLine,
   runWrk,
+  removeBenchState,
   testServices,
   writeBenchmarkSection,
   type WrkResult,
@@ -209,16 +210,7 @@ Server RSS ${up.baseline.toFixed(0)} MiB before, ${up.peak.toFixed(0)} MiB at pe
       .deletePrefix(`${ORG}/`)
       .catch((err: unknown) => console.error('could not empty', prefix, err));
     bucket.destroy();
-    const mongoose = (await import('mongoose')).default;
-    const conn = await mongoose.createConnection(env.MONGODB_URI!, { dbName: env.MONGODB_DB }).asPromise();
-    await conn.dropDatabase();
-    await conn.close();
-    const { Redis } = await import('ioredis');
-    const redis = new Redis(env.REDIS_URL!);
-    const keys = await redis.keys(`${env.REDIS_PREFIX!}*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-    await rm(work, { recursive: true, force: true });
+    await removeBenchState(env, work);
   }
 }
 

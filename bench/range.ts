@@ -11,13 +11,19 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createReadStream, existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startNginx } from '../test/support/nginx.js';
 import { makeSource, rssMiB, uploadMultipart } from './lib/multipart-upload.js';
-import { benchServerEnv, runWrk, writeBenchmarkSection, type WrkResult } from './lib/report.js';
+import {
+  benchServerEnv,
+  removeBenchState,
+  runWrk,
+  writeBenchmarkSection,
+  type WrkResult,
+} from './lib/report.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const MiB = 1024 * 1024;
@@ -208,16 +214,7 @@ end
       c.kill('SIGTERM');
       if (c.exitCode === null) await once(c, 'exit');
     }
-    const mongoose = (await import('mongoose')).default;
-    const conn = await mongoose.createConnection(env.MONGODB_URI!, { dbName: env.MONGODB_DB }).asPromise();
-    await conn.dropDatabase();
-    await conn.close();
-    const { Redis } = await import('ioredis');
-    const redis = new Redis(env.REDIS_URL!);
-    const keys = await redis.keys(`${env.REDIS_PREFIX ?? 'reelkit-bench-'}*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-    await rm(work, { recursive: true, force: true });
+    await removeBenchState(env, work);
   }
 }
 
