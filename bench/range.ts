@@ -9,15 +9,21 @@
 // BENCH_NODE_OPTIONS for the server child (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
 // BENCH_TRACE_MEMORY=1 to print the server's memory every 2 s.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, request } from 'node:http';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startNginx } from '../test/support/nginx.js';
-import { benchServerEnv, runWrk, writeBenchmarkSection, type WrkResult } from './lib/report.js';
+import { makeSource, rssMiB, uploadMultipart } from './lib/multipart-upload.js';
+import {
+  benchServerEnv,
+  removeBenchState,
+  runWrk,
+  writeBenchmarkSection,
+  type WrkResult,
+} from './lib/report.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const MiB = 1024 * 1024;
@@ -51,7 +57,7 @@ async function serveBare(file: string): Promise<void> {
 
 async function serve(): Promise<void> {
   const Koa = (await import('koa')).default;
-  const { LocalStorage } = await import('@reelkit/storage');
+  const { createStorage } = await import('@reelkit/storage');
   const server = await import('../packages/server/src/index.js');
   const { errorHandler } = await import('../packages/server/src/http/error-handler.js');
   const { requestId } = await import('../packages/server/src/http/request-id.js');
@@ -69,7 +75,8 @@ async function serve(): Promise<void> {
     config,
     db,
     redis,
-    storage: new LocalStorage(config.STORAGE_DIR),
+    // The driver the environment names: bench:range-s3 runs this same server on S3.
+    storage: createStorage(config),
     queue,
     authenticate: async (ctx, next) => {
       ctx.state.principal = { kind: 'user', userId: 'bench', orgId: ORG, role: 'admin', via: 'bearer' };
@@ -94,79 +101,6 @@ async function serve(): Promise<void> {
   }
   const address = http.address();
   console.log(`listening ${typeof address === 'object' && address ? address.port : 0}`);
-}
-
-function rssMiB(pid: number): number {
-  const status = spawnSync('cat', [`/proc/${pid}/status`], { encoding: 'utf8' }).stdout;
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
-}
-
-/** A file the sniffer accepts (an `ftyp` box) followed by random bytes. */
-async function makeSource(path: string, mib: number): Promise<void> {
-  const { createWriteStream } = await import('node:fs');
-  const out = createWriteStream(path);
-  const ftyp = Buffer.from([
-    0,
-    0,
-    0,
-    0x18,
-    ...Buffer.from('ftypisom'),
-    0,
-    0,
-    2,
-    0,
-    ...Buffer.from('isomiso2'),
-  ]);
-  out.write(ftyp);
-  const block = randomBytes(MiB);
-  for (let i = 0; i < mib; i++)
-    if (!out.write(i === mib - 1 ? block.subarray(ftyp.length) : block)) await once(out, 'drain');
-  out.end();
-  await once(out, 'finish');
-}
-
-async function upload(port: number, file: string, size: number, pid: number) {
-  const boundary = `bench${randomBytes(8).toString('hex')}`;
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.mp4"\r\nContent-Type: video/mp4\r\n\r\n`,
-  );
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const baseline = rssMiB(pid);
-  let peak = baseline;
-  const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 20);
-  const started = performance.now();
-  const body = await new Promise<string>((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/v1/videos',
-        method: 'POST',
-        headers: {
-          'content-type': `multipart/form-data; boundary=${boundary}`,
-          'content-length': String(head.length + size + tail.length),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => (text += d));
-        res.on('end', () =>
-          res.statusCode === 201 ? resolve(text) : reject(new Error(`${res.statusCode} ${text}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.write(head);
-    const rs = createReadStream(file, { highWaterMark: MiB });
-    rs.pipe(req, { end: false });
-    rs.on('end', () => req.end(tail));
-  });
-  const seconds = (performance.now() - started) / 1000;
-  clearInterval(sampler);
-  peak = Math.max(peak, rssMiB(pid));
-  return { id: (JSON.parse(body) as { id: string }).id, seconds, baseline, peak };
 }
 
 async function main(): Promise<void> {
@@ -207,7 +141,7 @@ async function main(): Promise<void> {
     const { child: server, port } = await startChild('serve');
 
     console.log(`uploading ${UPLOAD_MIB} MiB…`);
-    const up = await upload(port, source, size, server.pid!);
+    const up = await uploadMultipart(port, source, size, server.pid!);
     const uploadMiBs = UPLOAD_MIB / up.seconds;
     console.log(
       `upload: ${uploadMiBs.toFixed(0)} MiB/s, RSS ${up.baseline.toFixed(0)} → peak ${up.peak.toFixed(0)} MiB`,
@@ -280,16 +214,7 @@ end
       c.kill('SIGTERM');
       if (c.exitCode === null) await once(c, 'exit');
     }
-    const mongoose = (await import('mongoose')).default;
-    const conn = await mongoose.createConnection(env.MONGODB_URI!, { dbName: env.MONGODB_DB }).asPromise();
-    await conn.dropDatabase();
-    await conn.close();
-    const { Redis } = await import('ioredis');
-    const redis = new Redis(env.REDIS_URL!);
-    const keys = await redis.keys(`${env.REDIS_PREFIX ?? 'reelkit-bench-'}*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-    await rm(work, { recursive: true, force: true });
+    await removeBenchState(env, work);
   }
 }
 

@@ -14,12 +14,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { benchServerEnv, repoRoot, writeBenchmarkSection } from './lib/report.js';
+import { makeSource } from './lib/multipart-upload.js';
+import { benchServerEnv, removeBenchState, repoRoot, writeBenchmarkSection } from './lib/report.js';
 
 const MiB = 1024 * 1024;
 const UPLOAD_MIB = Number(process.env.BENCH_UPLOAD_MIB ?? 2048);
@@ -53,23 +54,6 @@ async function loadavg(): Promise<string> {
 async function rssMiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-/** A file the sniffer accepts (an `ftyp` box) followed by random bytes. */
-async function makeSource(path: string, mib: number): Promise<void> {
-  const out = createWriteStream(path);
-  const ftyp = Buffer.concat([
-    Buffer.from([0, 0, 0, 0x18]),
-    Buffer.from('ftypisom'),
-    Buffer.from([0, 0, 2, 0]),
-    Buffer.from('isomiso2'),
-  ]);
-  out.write(ftyp);
-  const block = randomBytes(MiB);
-  for (let i = 0; i < mib; i++)
-    if (!out.write(i === mib - 1 ? block.subarray(ftyp.length) : block)) await once(out, 'drain');
-  out.end();
-  await once(out, 'finish');
 }
 
 /** One request whose body is `head`, the file streamed from disk, then `tail`. */
@@ -193,16 +177,7 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const h of hogs) h.kill('SIGKILL');
-    const mongoose = (await import('mongoose')).default;
-    const conn = await mongoose.createConnection(env.MONGODB_URI!, { dbName: env.MONGODB_DB }).asPromise();
-    await conn.dropDatabase();
-    await conn.close();
-    const { Redis } = await import('ioredis');
-    const redis = new Redis(env.REDIS_URL!);
-    const keys = await redis.keys(`${env.REDIS_PREFIX!}*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-    await rm(work, { recursive: true, force: true });
+    await removeBenchState(env, work);
   }
   await writeSection(results);
 }

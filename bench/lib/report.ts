@@ -1,7 +1,7 @@
 // Shared by the benchmarks: run wrk and parse it, describe the machine, and replace one section
 // of docs/benchmarks.md (each benchmark owns the section under its `## ` heading).
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,4 +123,18 @@ export async function benchServerEnv(
     MAX_UPLOAD_BYTES: String(8 * 1024 * 1024 * 1024),
   };
   return { work, storageDir, env };
+}
+
+/** Drops what a benchmark's server made: its database, its Redis keys and its temp folder. */
+export async function removeBenchState(env: Record<string, string | undefined>, work: string): Promise<void> {
+  const mongoose = (await import('mongoose')).default;
+  const conn = await mongoose.createConnection(env.MONGODB_URI!, { dbName: env.MONGODB_DB }).asPromise();
+  await conn.dropDatabase();
+  await conn.close();
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(env.REDIS_URL!);
+  const keys = await redis.keys(`${env.REDIS_PREFIX!}*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+  await rm(work, { recursive: true, force: true });
 }

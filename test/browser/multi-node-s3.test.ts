@@ -6,14 +6,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Storage } from '@reelkit/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type TestClient } from '../../packages/server/test/support/realtime-client.js';
 import { call, freePort, pollVideoStatus, signup } from '../support/api-client.js';
-import { launchBrowser, serveSite, type StaticSite, type TestBrowser } from '../support/browser.js';
+import type { StaticSite, TestBrowser } from '../support/browser.js';
+import { playWithHlsJs } from '../support/hls-page.js';
 import { makeClip } from '../support/clips.js';
 import { startTs, type Proc } from '../support/processes.js';
 import { isolatedStack, s3StackEnv, stackEnv } from '../support/stack-env.js';
@@ -155,40 +155,10 @@ describe('two API processes and two workers on S3, sharing no folder', { timeout
     expect(playback.status).toBe(200);
     const master = playback.body.hls as string;
     expect(master.startsWith(`${b.url}/v1/play/`)).toBe(true);
-    site = await serveSite(
-      {
-        '/': `<!doctype html><meta charset="utf-8"><video id="v" muted playsinline></video>
-<script src="/hls.min.js"></script>
-<script>
-  const v = document.getElementById('v');
-  const hls = new Hls();
-  window.fragments = 0;
-  hls.on(Hls.Events.FRAG_LOADED, () => window.fragments++);
-  hls.on(Hls.Events.ERROR, (_e, d) => d.fatal && (window.fatal = d.details));
-  hls.loadSource(${JSON.stringify(master)});
-  hls.attachMedia(v);
-  v.play();
-</script>`,
-      },
-      { '/hls.min.js': createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js') },
-    );
-    browser = await launchBrowser();
-    const page = await browser.open(`${site.url}/`);
-    await page
-      .waitForFunction(
-        () => (document.getElementById('v') as HTMLVideoElement).currentTime > 2 || 'fatal' in window,
-        undefined,
-        { timeout: 90_000 },
-      )
-      .catch((err: unknown) => {
-        throw new Error(`${(err as Error).message}\n${browser?.logs.join('\n') ?? ''}`);
-      });
-    const state = await page.evaluate(() => ({
-      fatal: (window as unknown as { fatal?: string }).fatal,
-      fragments: (window as unknown as { fragments: number }).fragments,
-    }));
-    expect(state.fatal, browser.logs.join('\n')).toBeUndefined();
-    expect(state.fragments).toBeGreaterThan(1);
+    const played = await playWithHlsJs(master);
+    ({ site, browser } = played);
+    expect(played.result.fatal, browser.logs.join('\n')).toBeUndefined();
+    expect(played.result.fragments).toBeGreaterThan(1);
 
     // /file from B: ranges byte-exact against the object in the bucket.
     const objects = await bucket.list(`${admin.orgId}/${id}/`);

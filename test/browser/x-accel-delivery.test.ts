@@ -1,14 +1,14 @@
 // DELIVERY_OFFLOAD=x-accel end to end: Debian's nginx-light on loopback with the shipped
 // deploy/nginx/reelkit.conf.template in front of a real API, serving the bytes from storage after
 // Reelkit's checks; hls.js in Chromium plays through it from another origin.
-import { createRequire } from 'node:module';
 import { readFile, stat } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { etagOf } from '../../packages/server/src/videos/stored-file.js';
 import { call, signup, startTestApi, type TestApi } from '../support/api-server.js';
-import { launchBrowser, serveSite, type StaticSite, type TestBrowser } from '../support/browser.js';
+import type { StaticSite, TestBrowser } from '../support/browser.js';
+import { playWithHlsJs } from '../support/hls-page.js';
 import { makeReadyVideo, type ReadyVideo } from '../support/hls-fixture.js';
 import { reelkitNginxConfig, startNginx, type RunningNginx } from '../support/nginx.js';
 import { stackEnv } from '../support/stack-env.js';
@@ -167,41 +167,10 @@ describe('nginx in front, serving the bytes (DELIVERY_OFFLOAD=x-accel)', () => {
 
   it('hls.js in Chromium plays the video through nginx from another origin', async () => {
     const token = await mint();
-    const hlsJs = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
     const master = play(token, 'hls/master.m3u8');
-    site = await serveSite(
-      {
-        '/': `<!doctype html><meta charset="utf-8"><video id="v" muted playsinline></video>
-<script src="/hls.min.js"></script>
-<script>
-  const v = document.getElementById('v');
-  const hls = new Hls();
-  window.fragments = 0;
-  hls.on(Hls.Events.FRAG_LOADED, () => window.fragments++);
-  hls.on(Hls.Events.ERROR, (_e, d) => d.fatal && (window.fatal = d.details));
-  hls.loadSource(${JSON.stringify(master)});
-  hls.attachMedia(v);
-  v.play();
-</script>`,
-      },
-      { '/hls.min.js': hlsJs },
-    );
-    browser = await launchBrowser();
-    const page = await browser.open(`${site.url}/`);
-    await page
-      .waitForFunction(
-        () => (document.getElementById('v') as HTMLVideoElement).currentTime > 2 || 'fatal' in window,
-        undefined,
-        { timeout: 90_000 },
-      )
-      .catch((err: unknown) => {
-        throw new Error(`${(err as Error).message}\n${browser?.logs.join('\n') ?? ''}`);
-      });
-    const state = await page.evaluate(() => ({
-      fatal: (window as unknown as { fatal?: string }).fatal,
-      fragments: (window as unknown as { fragments: number }).fragments,
-      time: (document.getElementById('v') as HTMLVideoElement).currentTime,
-    }));
+    const played = await playWithHlsJs(master);
+    ({ site, browser } = played);
+    const state = played.result;
     expect(state.fatal, browser.logs.join('\n')).toBeUndefined();
     expect(state.fragments).toBeGreaterThan(1);
     expect(state.time).toBeGreaterThan(2);
