@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { videoAudioFields } from './api-audio-tracks.js';
 import { describing } from './api-shape-check.js';
+import { captionSchema } from './api-captions.js';
 import { SENSITIVITY_LABELS, SENSITIVITY_REASON_CODES } from './transcode-result.js';
 import type { SensitivityResult } from './transcode-result.js';
 import { TRANSCODE_ERROR_CODES } from './transcode-errors.js';
@@ -142,6 +143,7 @@ export const videoSchema = z
       .boolean()
       .describe('True once the progressive MP4 rendition exists (`/v1/videos/{id}/file` then serves it).'),
     sensitivity: sensitivitySchema.nullable().describe('Set once the video is processed.'),
+    captions: z.array(captionSchema).describe('Caption and subtitle tracks, in the order they were added.'),
     error: z
       .strictObject({
         code: z.string().describe(

@@ -158,6 +158,18 @@ export const ERROR_CODE_DOCS: Record<ErrorCode, ErrorCodeDoc> = {
     meaning: 'The first bytes of the file are not a video container Reelkit accepts.',
     action: 'Upload MP4/MOV, MKV/WebM, MPEG-TS/PS or AVI.',
   },
+  caption_not_found: {
+    meaning: 'The video has no caption with this id.',
+    action: 'List the video’s captions with `GET /v1/videos/{id}/captions`.',
+  },
+  caption_format_rejected: {
+    meaning: 'The caption file is binary, not UTF-8, or neither WebVTT nor SubRip.',
+    action: 'Upload a UTF-8 WebVTT (`.vtt`) or SubRip (`.srt`) file.',
+  },
+  caption_invalid: {
+    meaning: 'The caption file is WebVTT or SubRip but has a malformed or backwards cue timing, or no cues.',
+    action: 'Fix the line named in the message (times are `hh:mm:ss.mmm`, each cue ends after it starts).',
+  },
   upload_incomplete: {
     meaning: 'The upload of this video has not finished, so its file cannot be read yet.',
     action: 'Finish the upload (resume it with tus), then retry.',

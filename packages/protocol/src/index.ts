@@ -158,3 +158,4 @@ export { JOB_STATES, queueHealthSchema } from './api-queue.js';
 export type { JobState, QueueHealth } from './api-queue.js';
 export { problemSchema } from './api-problem.js';
 export { describing } from './api-shape-check.js';
+export * from './captions-index.js';

@@ -64,6 +64,15 @@ export interface VideoDeletedEvent {
   videoId: string;
 }
 
+/**
+ * `video:updated` (and the `video.updated` webhook): something a viewer sees changed without a
+ * new transcode — today its captions. `changes` names what (`captions`); fetch the video for the rest.
+ */
+export interface VideoUpdatedEvent {
+  videoId: string;
+  changes: Array<'captions'>;
+}
+
 /** The current state of one video, as sent in `video:state`. */
 export interface VideoSnapshot {
   videoId: string;
@@ -93,6 +102,7 @@ export interface VideoEventPayloads {
   'video:ready': VideoReadyEvent;
   'video:failed': VideoFailedEvent;
   'video:deleted': VideoDeletedEvent;
+  'video:updated': VideoUpdatedEvent;
 }
 
 /** A live video event name (what the server publishes). */
@@ -104,6 +114,7 @@ export const VIDEO_EVENT_NAMES = [
   'video:ready',
   'video:failed',
   'video:deleted',
+  'video:updated',
 ] as const satisfies readonly VideoEventName[];
 
 /** The codes a socket.io `connect_error` (`err.data.code`) or a refused `auth:refresh` carries. */
@@ -130,6 +141,7 @@ export interface ServerToClientEvents {
   'video:ready': (event: VideoReadyEvent) => void;
   'video:failed': (event: VideoFailedEvent) => void;
   'video:deleted': (event: VideoDeletedEvent) => void;
+  'video:updated': (event: VideoUpdatedEvent) => void;
   'video:state': (state: VideoStateEvent) => void;
   /** Sent just before the server disconnects a socket whose token expired. */
   'auth:expired': (info: { code: 'token_expired' | 'playback_token_expired' }) => void;
@@ -145,7 +157,7 @@ export interface ClientToServerEvents {
 }
 
 /** Events a webhook endpoint can subscribe to. */
-export const WEBHOOK_EVENTS = ['video.ready', 'video.failed', 'video.deleted'] as const;
+export const WEBHOOK_EVENTS = ['video.ready', 'video.failed', 'video.deleted', 'video.updated'] as const;
 
 /** One of {@link WEBHOOK_EVENTS}. */
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
@@ -155,6 +167,7 @@ export interface WebhookEventData {
   'video.ready': VideoReadyEvent;
   'video.failed': VideoFailedEvent;
   'video.deleted': VideoDeletedEvent;
+  'video.updated': VideoUpdatedEvent;
 }
 
 /** The JSON body of a webhook delivery (signed; see docs/webhooks.md). */

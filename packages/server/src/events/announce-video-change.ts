@@ -32,12 +32,16 @@ export type VideoLifecycleChange =
       result: { renditions: Rendition[]; posterKey?: string; metadata: { duration: number } };
     }
   | { type: 'failed'; video: VideoRef; failure: TranscodeFailure }
-  | { type: 'deleted'; video: VideoRef };
+  | { type: 'deleted'; video: VideoRef }
+  /** Captions added, edited or removed; `at` (ms) tells two updates of one video apart. */
+  | { type: 'updated'; video: VideoRef; changes: Array<'captions'>; at: number };
 
 /** What one change announces: realtime events, and at most one webhook event. */
 export interface Announcement {
   realtime: Array<{ [K in VideoEventName]: { event: K; payload: VideoEventPayloads[K] } }[VideoEventName]>;
   webhook: { [K in WebhookEventType]: { event: K; payload: WebhookEventData[K] } }[WebhookEventType] | null;
+  /** What tells this webhook event apart from others of its video and type (`at` of an update), or ''. */
+  eventIdSuffix?: string;
 }
 
 /** Pure: the events a lifecycle change turns into. */
@@ -87,6 +91,14 @@ export function announcementOf(change: VideoLifecycleChange): Announcement {
         realtime: [{ event: 'video:deleted', payload: { videoId } }],
         webhook: { event: 'video.deleted', payload: { videoId } },
       };
+    case 'updated': {
+      const payload = { videoId, changes: change.changes };
+      return {
+        realtime: [{ event: 'video:updated', payload }],
+        webhook: { event: 'video.updated', payload },
+        eventIdSuffix: `:${change.at}`,
+      };
+    }
   }
 }
 
@@ -106,7 +118,7 @@ export function createVideoChangeAnnouncer(deps: {
 }): (change: VideoLifecycleChange) => Promise<void> {
   return async (change) => {
     const orgId = change.video.orgId.toString();
-    const { realtime, webhook } = announcementOf(change);
+    const { realtime, webhook, eventIdSuffix = '' } = announcementOf(change);
     for (const { event, payload } of realtime) {
       (deps.publisher.publish as (e: string, p: unknown, t: { orgId: string }) => void)(event, payload, {
         orgId,
@@ -121,7 +133,7 @@ export function createVideoChangeAnnouncer(deps: {
           opt: { eventId: string },
         ) => Promise<number>
       )(orgId, webhook.event, webhook.payload, {
-        eventId: `${webhook.event}:${change.video._id.toString()}`,
+        eventId: `${webhook.event}:${change.video._id.toString()}${eventIdSuffix}`,
       });
     }
   };

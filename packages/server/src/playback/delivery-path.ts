@@ -4,7 +4,16 @@
  * touched, so nothing outside the video's folder can ever be read.
  */
 export type DeliveryKind =
-  'master' | 'variant' | 'init' | 'segment' | 'poster' | 'storyboard' | 'storyboard-vtt' | 'mp4';
+  | 'master'
+  | 'variant'
+  | 'init'
+  | 'segment'
+  | 'poster'
+  | 'storyboard'
+  | 'storyboard-vtt'
+  | 'mp4'
+  | 'subs-playlist'
+  | 'subs-vtt';
 
 export interface DeliveryTarget {
   kind: DeliveryKind;
@@ -32,6 +41,9 @@ const RULES: Array<[RegExp, DeliveryKind, string, string]> = [
   [/^storyboard\.jpg$/, 'storyboard', 'image/jpeg', IMMUTABLE],
   [/^storyboard\.vtt$/, 'storyboard-vtt', 'text/vtt; charset=utf-8', SHORT_LIVED],
   [/^mp4\/\d{3,4}p\.mp4$/, 'mp4', 'video/mp4', IMMUTABLE],
+  // Captions (`caption-routes.ts`): the playlist is built per request, the WebVTT can be edited away.
+  [/^hls\/subs\/[0-9a-f]{24}\.m3u8$/, 'subs-playlist', 'application/vnd.apple.mpegurl', SHORT_LIVED],
+  [/^hls\/subs\/[0-9a-f]{24}\.vtt$/, 'subs-vtt', 'text/vtt; charset=utf-8', SHORT_LIVED],
 ];
 
 /** Matches a raw (still percent-encoded) path against the allow-list; `null` when refused. */

@@ -18,8 +18,11 @@ import { createFileCache } from '../videos/file-cache.js';
 import { playableFile, sendStoredFile, type DeliveryOffload } from '../videos/stream-file.js';
 import { FILE_ANSWERS, FILE_HEADERS, RANGE_HEADERS } from '../videos/streaming-docs.js';
 import type { Video, VideoModel } from '../videos/video-model.js';
+import { createHash } from 'node:crypto';
+import { Types } from 'mongoose';
 import { deliveryBase, parseDeliveryPath } from './delivery-path.js';
 import { signedDeliveryFastPath, type SignedDeliveryRequest } from './fast-path.js';
+import { injectSubtitles, subtitleMediaPlaylist } from './subtitle-playlists.js';
 import { PlaybackTokenError, type PlaybackClaims, type PlaybackTokens } from './playback-tokens.js';
 
 export interface PlaybackRouteDeps {
@@ -162,7 +165,8 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
   /**
    * Signed delivery. Checks, in order: the path against the allow-list (400), the token's
    * signature, key, audience and expiry (403), its video binding (403) and origins (403). No
-   * database read for HLS files: the token names the organisation, and storage keys are built from
+   * database read for HLS files but the master and caption playlists (one `_id` read of the captions):
+   * the token names the organisation, and storage keys are built from
    * ids only. Both the route and the fast path in front of the middleware chain call this.
    */
   async function serveSigned(
@@ -183,6 +187,21 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
       const stored = await playableOf(claims.orgId, videoId);
       if (!stored) throw new AppError('video_not_ready');
       await sendStoredFile(ctx, storage, stored, { cacheControl: 'private, max-age=3600', offload });
+      return;
+    }
+    if (file.kind === 'master' || file.kind === 'subs-playlist') {
+      const body = await captionedPlaylist(claims.orgId, videoId, file.path);
+      if (body === null) throw new AppError('not_found', 'No such file');
+      ctx.type = file.contentType;
+      ctx.set('Cache-Control', file.cacheControl);
+      // Captions change without a new transcode: the validator is the served bytes' hash.
+      ctx.etag = createHash('sha256').update(body).digest('base64url').slice(0, 27);
+      ctx.status = 200;
+      if (ctx.fresh) {
+        ctx.status = 304;
+        return;
+      }
+      ctx.body = body;
       return;
     }
     await sendStoredFile(
@@ -339,6 +358,39 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
         }),
     ),
   );
+
+  /**
+   * The master playlist with the video's captions injected, or a caption's media playlist; null
+   * when the video, the master or the caption does not exist. One `_id` read of the captions.
+   */
+  async function captionedPlaylist(orgId: string, videoId: string, path: string): Promise<string | null> {
+    const video = await Video.collection.findOne<Pick<Video, 'orgId' | 'captions' | 'metadata'>>(
+      { _id: new Types.ObjectId(videoId) },
+      { projection: { orgId: 1, captions: 1, 'metadata.duration': 1 } },
+    );
+    if (!video || video.orgId.toString() !== orgId) return null;
+    const captions = video.captions ?? [];
+    if (path !== 'hls/master.m3u8') {
+      const id = path.slice('hls/subs/'.length, -'.m3u8'.length);
+      if (!captions.some((c) => c._id.toString() === id)) return null;
+      return subtitleMediaPlaylist(id, video.metadata?.duration ?? 0);
+    }
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of storage.read(`${orgId}/${videoId}/${path}`)) chunks.push(chunk as Buffer);
+    } catch {
+      return null;
+    }
+    return injectSubtitles(
+      Buffer.concat(chunks).toString('utf8'),
+      captions.map((c) => ({
+        id: c._id.toString(),
+        language: c.language,
+        label: c.label,
+        default: c.default,
+      })),
+    );
+  }
 
   /**
    * For `GET|HEAD /v1/videos/:id/file`: a `<video src>` cannot send headers, so a playback token

@@ -14,6 +14,8 @@ import { FILE_ANSWERS, FILE_HEADERS, RANGE_HEADERS } from './streaming-docs.js';
 import { deliveryOffloadOf, playableFile, sendStoredFile } from './stream-file.js';
 import type { TranscodeQueue } from './transcode-queue.js';
 import { tusRoutes } from './tus-routes.js';
+import { captionRoutes } from './caption-routes.js';
+import { createLock } from '../redis-lock.js';
 import { receiveMultipart } from './upload-multipart.js';
 import { toVideoJson } from './video-json.js';
 import { DESCRIPTION_MAX, TITLE_MAX, VISIBILITIES, createVideoModel, type Video } from './video-model.js';
@@ -54,7 +56,11 @@ export interface VideoRoutesDeps {
   /** Clock of upload expiry (tests control it); defaults to Date.now. */
   now?: () => number;
   /** Told when a video is created or deleted (realtime events, webhooks). */
-  announce?: (change: { type: 'created' | 'deleted'; video: Video }) => Promise<void>;
+  announce?: (
+    change:
+      | { type: 'created' | 'deleted'; video: Video }
+      | { type: 'updated'; video: Video; changes: Array<'captions'>; at: number },
+  ) => Promise<void>;
 }
 
 /** Limit of the JSON body of `PATCH /v1/videos/:id`. */
@@ -305,6 +311,17 @@ export function videoRoutes(deps: VideoRoutesDeps): {
         await sendStoredFile(ctx, storage, file, { offload: deliveryOffloadOf(config) });
       },
     ),
+  );
+
+  defs.push(
+    ...captionRoutes({
+      Video,
+      service,
+      storage,
+      withLock: createLock(deps.redis, config.REDIS_PREFIX),
+      announceUpdate: (video) =>
+        announce({ type: 'updated', video, changes: ['captions'], at: video.updatedAt.getTime() }),
+    }),
   );
 
   const tus = tusRoutes({

@@ -1,6 +1,7 @@
 import { publicRendition, type Video as VideoJson } from '@reelkit/protocol';
+import type { Caption } from '@reelkit/protocol';
 import { publicAudioTrack } from './video-audio-tracks.js';
-import type { Video } from './video-model.js';
+import type { StoredCaption, Video } from './video-model.js';
 
 export type { VideoJson };
 
@@ -39,8 +40,22 @@ export function toVideoJson(v: VideoLike): VideoJson {
           reasons: v.sensitivity.reasons.map(({ code, message, penalty }) => ({ code, message, penalty })),
         }
       : null,
+    captions: (v.captions ?? []).map(toCaptionJson),
     error: v.error?.code ? { code: v.error.code, message: v.error.message } : null,
     createdAt: v.createdAt.toISOString(),
     updatedAt: v.updatedAt.toISOString(),
+  };
+}
+
+/** A caption as the API returns it: no storage key. */
+export function toCaptionJson(c: StoredCaption): Caption {
+  return {
+    id: c._id.toString(),
+    language: c.language,
+    label: c.label,
+    kind: c.kind,
+    default: c.default,
+    source: c.source,
+    createdAt: c.createdAt.toISOString(),
   };
 }

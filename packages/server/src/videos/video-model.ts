@@ -1,5 +1,6 @@
-import { MEDIA_TYPES, VIDEO_STATUSES, VISIBILITIES } from '@reelkit/protocol';
+import { CAPTION_KINDS, CAPTION_SOURCES, MEDIA_TYPES, VIDEO_STATUSES, VISIBILITIES } from '@reelkit/protocol';
 import type {
+  CaptionKind,
   MediaType,
   Rendition,
   SensitivityResult,
@@ -74,9 +75,26 @@ export interface Video {
   mp4?: StoredFile;
   sensitivity?: SensitivityResult;
   error?: { code: string; message: string };
+  /** Caption tracks, in the order they were added (`caption-routes.ts`, the transcode result). */
+  captions?: StoredCaption[];
   createdBy: { kind: 'user' | 'api_key'; id: string };
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** A caption track: its WebVTT and one-segment media playlist live in storage under `hls/subs/`. */
+export interface StoredCaption {
+  _id: Types.ObjectId;
+  language: string;
+  label: string;
+  kind: CaptionKind;
+  default: boolean;
+  source: 'upload' | 'source';
+  /** Storage key of the sanitised WebVTT (`<org>/<video>/hls/subs/<id>.vtt`). */
+  key: string;
+  /** End of the last cue, in milliseconds. */
+  endMs: number;
+  createdAt: Date;
 }
 
 export type VideoDocument = HydratedDocument<Video>;
@@ -166,6 +184,24 @@ const schema = new Schema<Video>(
       required: false,
     },
     error: { type: new Schema({ code: String, message: String }, { _id: false }), required: false },
+    captions: {
+      type: [
+        new Schema(
+          {
+            language: { type: String, required: true },
+            label: { type: String, required: true },
+            kind: { type: String, enum: CAPTION_KINDS, required: true },
+            default: { type: Boolean, required: true },
+            source: { type: String, enum: CAPTION_SOURCES, required: true },
+            key: { type: String, required: true },
+            endMs: { type: Number, required: true, min: 0 },
+            createdAt: { type: Date, required: true },
+          },
+          { _id: true },
+        ),
+      ],
+      default: undefined,
+    },
     createdBy: {
       kind: { type: String, enum: ['user', 'api_key'], required: true },
       id: { type: String, required: true },

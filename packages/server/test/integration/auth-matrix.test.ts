@@ -103,6 +103,18 @@ const samples: Record<string, Sample> = {
   'patch /v1/videos/:id': async (fx) => ({ path: `/v1/videos/${fx.videoId}`, body: { title: 'Renamed' } }),
   'delete /v1/videos/:id': async (fx) => ({ path: `/v1/videos/${await fx.newVideo()}` }),
   'get /v1/videos/:id/file': async (fx) => ({ path: `/v1/videos/${fx.videoId}/file` }),
+  'post /v1/videos/:id/captions': async (fx) => ({
+    path: `/v1/videos/${fx.videoId}/captions`,
+    body: captionForm(),
+  }),
+  'get /v1/videos/:id/captions': async (fx) => ({ path: `/v1/videos/${fx.videoId}/captions` }),
+  'patch /v1/videos/:id/captions/:captionId': async (fx) => ({
+    path: `/v1/videos/${fx.videoId}/captions/${await newCaption(fx)}`,
+    body: { label: 'Relabelled', default: true },
+  }),
+  'delete /v1/videos/:id/captions/:captionId': async (fx) => ({
+    path: `/v1/videos/${fx.videoId}/captions/${await newCaption(fx)}`,
+  }),
   'post /v1/uploads': async (fx) => ({ path: '/v1/uploads', headers: fx.tusCreate }),
   'head /v1/uploads/:id': async (fx) => ({ path: await fx.newUpload(), headers: TUS }),
   'patch /v1/uploads/:id': async (fx) => ({
@@ -112,6 +124,23 @@ const samples: Record<string, Sample> = {
   }),
   'delete /v1/uploads/:id': async (fx) => ({ path: await fx.newUpload(), headers: TUS }),
 };
+
+function captionForm(): FormData {
+  const form = new FormData();
+  form.set('language', 'en');
+  form.set('file', new Blob(['1\n00:00:00,000 --> 00:00:01,000\nHello\n']), 'en.srt');
+  return form;
+}
+
+/** A caption of organisation A's video, uploaded by its admin: its id. */
+async function newCaption(fx: Fixture): Promise<string> {
+  const res = await call(fx.api.url, 'POST', `/v1/videos/${fx.videoId}/captions`, {
+    token: fx.orgA.admin.accessToken,
+    body: captionForm(),
+  });
+  if (res.status !== 201) throw new Error(`caption upload failed: ${res.status} ${res.text}`);
+  return res.body.id;
+}
 
 /** A public address (example.com's): the SSRF guard takes it, and no event is ever sent to it here. */
 const WEBHOOK_SAMPLE_URL = 'https://93.184.215.14/reelkit-hooks';
