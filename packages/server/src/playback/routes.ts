@@ -378,8 +378,10 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
     const chunks: Buffer[] = [];
     try {
       for await (const chunk of storage.read(`${orgId}/${videoId}/${path}`)) chunks.push(chunk as Buffer);
-    } catch {
-      return null;
+    } catch (err) {
+      // Missing is a 404; a store that fails (down, full) answers as such, not as "no such file".
+      if ((err as { code?: unknown }).code === 'ENOENT') return null;
+      throw err;
     }
     return injectSubtitles(
       Buffer.concat(chunks).toString('utf8'),
