@@ -1,21 +1,13 @@
 import busboy from 'busboy';
 import type { IncomingMessage } from 'node:http';
 import { AppError } from '../http/app-error.js';
+import { closeAfter, collectTextFields, malformed } from './multipart-fields.js';
 
 /** Largest caption file accepted: a feature film's subtitles are ~100 KB. */
 export const CAPTION_MAX_BYTES = 1024 * 1024;
 const FIELD_NAMES = new Set(['language', 'label', 'kind', 'default']);
 const FIELD_MAX_BYTES = 1024;
-
-/** Close the connection after an error answer, so the rest of a big body is not read for nothing. */
-const closeAfter = { Connection: 'close' };
-
-function malformed(path: string, message: string): AppError {
-  return new AppError('validation_failed', `${path}: ${message}`, {
-    errors: [{ path, message }],
-    headers: closeAfter,
-  });
-}
+const FIELDS_MAX = 8;
 
 /**
  * Reads a caption upload (`multipart/form-data`: one `file` part and text fields) into memory:
@@ -33,9 +25,9 @@ export async function receiveCaptionUpload(
     parser = busboy({
       headers: req.headers,
       limits: {
-        fields: 8,
+        fields: FIELDS_MAX,
         fieldSize: FIELD_MAX_BYTES,
-        parts: 9,
+        parts: FIELDS_MAX + 1,
         files: 1,
         fileSize: CAPTION_MAX_BYTES,
         headerPairs: 20,
@@ -79,15 +71,7 @@ export async function receiveCaptionUpload(
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('limit', () => fail(tooLarge()));
     });
-    parser.on('field', (name, value, info) => {
-      if (!FIELD_NAMES.has(name)) return fail(malformed(name || '(unnamed part)', 'unknown field'));
-      if (info.valueTruncated) return fail(malformed(name, 'too long'));
-      if (name in fields) return fail(malformed(name, 'give it once'));
-      fields[name] = value;
-    });
-    parser.on('fieldsLimit', () => fail(malformed('body', 'too many fields')));
-    parser.on('partsLimit', () => fail(malformed('body', 'too many parts')));
-    parser.on('filesLimit', () => fail(malformed('file', 'give it once')));
+    collectTextFields(parser, { names: FIELD_NAMES, fieldsMax: FIELDS_MAX, fields, fail });
     parser.on('error', fail);
     parser.on('close', () => {
       req.off('close', onClose);

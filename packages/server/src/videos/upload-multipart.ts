@@ -10,6 +10,7 @@ import { parseOr400 } from '../http/validate.js';
 import { cleanFileName, uploadFields, type UploadFields } from './schemas.js';
 import { UploadInspector } from './upload-inspector.js';
 import type { SniffedContainer } from './sniff-container.js';
+import { closeAfter, collectTextFields, malformed } from './multipart-fields.js';
 
 /** Multipart overhead (boundaries, part headers, text fields) allowed on top of the file itself. */
 const MULTIPART_SLACK = 256 * 1024;
@@ -25,16 +26,6 @@ export interface ReceivedUpload {
   type: SniffedContainer;
   originalName: string | undefined;
   fields: UploadFields;
-}
-
-/** Close the connection after an error answer, so the rest of a big body is not read for nothing. */
-const closeAfter = { Connection: 'close' };
-
-function malformed(path: string, message: string): AppError {
-  return new AppError('validation_failed', `${path}: ${message}`, {
-    errors: [{ path, message }],
-    headers: closeAfter,
-  });
 }
 
 function withClose(err: unknown): AppError {
@@ -131,16 +122,7 @@ export async function receiveMultipart(
       write = storage.write(key, stream.pipe(inspector));
       write.catch(fail);
     });
-    parser.on('field', (name, value, info) => {
-      // busboy gives a part without a name (`name=""`) as undefined.
-      if (!FIELD_NAMES.has(name)) return fail(malformed(name || '(unnamed part)', 'unknown field'));
-      if (info.valueTruncated) return fail(malformed(name, 'too long'));
-      if (name in fields) return fail(malformed(name, 'give it once'));
-      fields[name] = value;
-    });
-    parser.on('fieldsLimit', () => fail(malformed('body', `at most ${FIELDS_MAX} text fields`)));
-    parser.on('partsLimit', () => fail(malformed('body', `at most ${FIELDS_MAX + 1} parts`)));
-    parser.on('filesLimit', () => fail(malformed('file', 'give it once')));
+    collectTextFields(parser, { names: FIELD_NAMES, fieldsMax: FIELDS_MAX, fields, fail });
     parser.on('error', fail);
     parser.on('close', () => {
       req.off('close', onClose);
