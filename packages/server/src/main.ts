@@ -73,19 +73,22 @@ async function shutdown(signal: string): Promise<void> {
   // Sockets first: open websockets would otherwise hold the HTTP server open until the deadline.
   await close('realtime', realtime && (() => realtime.close()));
   const { forced } = (await running?.close(timeout)) ?? { forced: false };
-  // With Redis unreachable, commands in flight wait for it until the deadline (a catalogue check, a
-  // sweep): cut the connection first, so they fail now and the parts waiting on them finish.
+  // Every part is told to stop first (so a chore whose run is cut below knows it is stopping, not
+  // failing). With Redis unreachable, commands in flight wait for it until the deadline (a
+  // catalogue check, a sweep): then cut the connection, so they fail now and the parts finish.
+  const parts = reelkit
+    ? Promise.all([
+        close('results', () => reelkit.results.close()),
+        close('uploads', () => reelkit.uploads.close()),
+        close('janitor', () => reelkit.janitor.close()),
+        close('storage-full retry', () => reelkit.storageFull.close()),
+        close('catalogue', () => reelkit.catalogue.close()),
+        close('queue', () => reelkit.queue.close()),
+        close('webhooks', () => reelkit.webhooks.close()),
+      ])
+    : undefined;
   if (redis && redis.status !== 'ready') await close('redis', () => closeRedis(redis));
-  if (reelkit)
-    await Promise.all([
-      close('results', () => reelkit.results.close()),
-      close('uploads', () => reelkit.uploads.close()),
-      close('janitor', () => reelkit.janitor.close()),
-      close('storage-full retry', () => reelkit.storageFull.close()),
-      close('catalogue', () => reelkit.catalogue.close()),
-      close('queue', () => reelkit.queue.close()),
-      close('webhooks', () => reelkit.webhooks.close()),
-    ]);
+  await parts;
   await Promise.all([
     close('db', db && (() => db.close())),
     close('redis', redis && (() => closeRedis(redis))),

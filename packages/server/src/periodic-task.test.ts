@@ -1,47 +1,49 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './logger.js';
+import { pino } from 'pino';
 import { periodicTask } from './periodic-task.js';
 
-const logger = createLogger({ level: 'silent', name: 'periodic-test' });
+/** A pino logger whose lines are kept, parsed, for the test to read. */
+function recordingLogger() {
+  const lines: { level: number; msg: string }[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  return { logger, lines };
+}
 
 describe('periodicTask', () => {
-  it('shares one run between concurrent callers, and runs again afterwards', async () => {
-    let runs = 0;
-    let release!: () => void;
+  it('logs a failed run as a warning while it runs', async () => {
+    const { logger, lines } = recordingLogger();
+    let fail!: (err: Error) => void;
     const task = periodicTask({
       name: 'chore',
       everyMs: 60_000,
       logger,
-      run: () => new Promise<number>((resolve) => (release = () => resolve(++runs))),
-    });
-    const a = task.run();
-    const b = task.run();
-    release();
-    expect(await a).toBe(1);
-    expect(await b).toBe(1);
-    const c = task.run();
-    release();
-    expect(await c).toBe(2);
-  });
-
-  it('runs at start and on its interval, survives a failed run, and stops on close', async () => {
-    let runs = 0;
-    const task = periodicTask({
-      name: 'chore',
-      everyMs: 20,
-      logger,
-      run: async () => {
-        runs++;
-        if (runs === 1) throw new Error('first run fails');
-      },
+      run: () => new Promise<void>((_, reject) => (fail = reject)),
     });
     task.start();
-    task.start(); // idempotent
-    await new Promise((r) => setTimeout(r, 110));
+    fail(new Error('database went away'));
+    await new Promise((r) => setImmediate(r));
     await task.close();
-    const after = runs;
-    expect(after).toBeGreaterThanOrEqual(3);
-    await new Promise((r) => setTimeout(r, 60));
-    expect(runs).toBe(after);
+    expect(lines).toContainEqual(expect.objectContaining({ level: 40, msg: 'chore failed' }));
+  });
+
+  it('treats a run cut by close() as part of stopping, not as a failure', async () => {
+    const { logger, lines } = recordingLogger();
+    let fail!: (err: Error) => void;
+    const task = periodicTask({
+      name: 'chore',
+      everyMs: 60_000,
+      logger,
+      run: () => new Promise<void>((_, reject) => (fail = reject)),
+    });
+    task.start();
+    const closed = task.close();
+    // The shutdown cuts the connection the run was waiting on.
+    fail(new Error('Connection is closed.'));
+    await closed;
+    await new Promise((r) => setImmediate(r));
+    expect(lines.filter((l) => l.level >= 40)).toEqual([]);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 20, msg: 'chore stopped by the shutdown' }),
+    );
   });
 });

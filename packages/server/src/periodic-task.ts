@@ -13,6 +13,7 @@ export function periodicTask<T>(options: {
 }) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<T> | undefined;
+  let closing = false;
   /** One run now (or the one in progress). */
   const run = (): Promise<T> => {
     running ??= options.run().finally(() => (running = undefined));
@@ -22,14 +23,20 @@ export function periodicTask<T>(options: {
     run,
     start(): void {
       if (timer) return;
+      closing = false;
       const tick = () => {
-        run().catch((err: unknown) => options.logger.warn({ err }, `${options.name} failed`));
+        run().catch((err: unknown) => {
+          // A run cut by close() (its connections shut under it) is part of stopping, not a fault.
+          if (closing) options.logger.debug({ err }, `${options.name} stopped by the shutdown`);
+          else options.logger.warn({ err }, `${options.name} failed`);
+        });
       };
       tick();
       timer = setInterval(tick, options.everyMs);
       timer.unref();
     },
     async close(): Promise<void> {
+      closing = true;
       clearInterval(timer);
       timer = undefined;
       await running?.catch(() => undefined);
