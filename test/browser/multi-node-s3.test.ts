@@ -17,10 +17,10 @@ import { playWithHlsJs } from '../support/hls-page.js';
 import { makeClip } from '../support/clips.js';
 import { startTs, type Proc } from '../support/processes.js';
 import { isolatedStack, s3StackEnv, stackEnv } from '../support/stack-env.js';
+import { tusCreate, tusPatch } from '../support/tus-requests.js';
 
 const NAME = 'mn';
 const WORKER_ENV = { X264_PRESET: 'ultrafast', HLS_SEGMENT_S: '2', LOCK_DURATION_MS: '4000' };
-const TUS = { 'tus-resumable': '1.0.0' };
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 describe('two API processes and two workers on S3, sharing no folder', { timeout: 300_000 }, () => {
@@ -98,10 +98,7 @@ describe('two API processes and two workers on S3, sharing no folder', { timeout
     const clip = await readFile(await makeClip({ width: 1280, height: 720, seconds: 20, fps: 25 }));
 
     // tus: created on A, PATCHes alternating A, B, A, B.
-    const created = await fetch(`${a.url}/v1/uploads`, {
-      method: 'POST',
-      headers: { ...auth, ...TUS, 'upload-length': String(clip.length) },
-    });
+    const created = await tusCreate(a.url, auth, clip.length);
     expect(created.status).toBe(201);
     const path = created.headers.get('location')!;
     const id = created.headers.get('reelkit-video-id')!;
@@ -110,16 +107,7 @@ describe('two API processes and two workers on S3, sharing no folder', { timeout
     for (let i = 0, offset = 0; offset < clip.length; i++) {
       const api = i % 2 === 0 ? a : b;
       const chunk = clip.subarray(offset, offset + step);
-      const res = await fetch(`${api.url}${path}`, {
-        method: 'PATCH',
-        headers: {
-          ...auth,
-          ...TUS,
-          'upload-offset': String(offset),
-          'content-type': 'application/offset+octet-stream',
-        },
-        body: new Uint8Array(chunk),
-      });
+      const res = await tusPatch(`${api.url}${path}`, auth, offset, chunk);
       expect(res.status, await res.text()).toBe(204);
       offset += chunk.length;
     }

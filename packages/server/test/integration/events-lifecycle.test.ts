@@ -8,6 +8,7 @@ import { signup, startTestApi, type Member, type TestApi } from '../../../../tes
 import { createVideoModel } from '../../src/videos/video-model.js';
 import { enqueueTranscode } from '../../src/videos/transcode-queue.js';
 import { connectClient, type Recorded, type TestClient } from '../support/realtime-client.js';
+import { tusCreate, tusPatch } from '../../../../test/support/tus-requests.js';
 
 const TUS = { 'tus-resumable': '1.0.0' };
 
@@ -30,14 +31,8 @@ const about = (videoId: string, event: string) => (e: Recorded) =>
   e.event === event && (e.payload as { videoId?: string }).videoId === videoId;
 
 async function createUpload(length: number): Promise<{ url: string; videoId: string }> {
-  const res = await fetch(`${api.url}/v1/uploads`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${admin.accessToken}`,
-      ...TUS,
-      'upload-length': String(length),
-      'upload-metadata': `filename ${Buffer.from('trip.mp4').toString('base64')}`,
-    },
+  const res = await tusCreate(api.url, { authorization: `Bearer ${admin.accessToken}` }, length, {
+    filename: 'trip.mp4',
   });
   expect(res.status).toBe(201);
   const videoId = res.headers.get('reelkit-video-id')!;
@@ -59,16 +54,7 @@ describe('discarded uploads', () => {
   it('announces video:deleted when an announced tus upload is refused for its bytes', async () => {
     const bytes = Buffer.alloc(4096, 'this is plain text, not a video container. ');
     const { url, videoId } = await createUpload(bytes.length);
-    const res = await fetch(url, {
-      method: 'PATCH',
-      headers: {
-        authorization: `Bearer ${admin.accessToken}`,
-        ...TUS,
-        'upload-offset': '0',
-        'content-type': 'application/offset+octet-stream',
-      },
-      body: new Uint8Array(bytes),
-    });
+    const res = await tusPatch(url, { authorization: `Bearer ${admin.accessToken}` }, 0, bytes);
     expect(res.status).toBe(415);
     await live.waitFor(about(videoId, 'video:deleted'), 10_000);
     expect(await createVideoModel(api.db).findById(videoId).lean()).toBeNull();

@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../../../../test/support/clips.js';
 import { mountSmallVolume, type SmallVolume } from '../../../../test/support/small-volume.js';
 import { startVideoTestServer, type VideoTestServer } from '../support/video-test-server.js';
-
-const TUS = { 'tus-resumable': '1.0.0' };
+import { tusCreate, tusHead, tusPatch } from '../../../../test/support/tus-requests.js';
 
 // Uploads on a real 8 MiB tmpfs filled to ENOSPC: a clear 507 with a code, nothing left behind.
 describe('uploads on a full storage volume', () => {
@@ -53,10 +52,7 @@ describe('uploads on a full storage volume', () => {
   });
 
   async function createTus(org: string) {
-    const res = await fetch(`${t.url}/v1/uploads`, {
-      method: 'POST',
-      headers: { ...t.as(org), ...TUS, 'upload-length': String(clip.length) },
-    });
+    const res = await tusCreate(t.url, t.as(org), clip.length);
     expect(res.status).toBe(201);
     return {
       url: `${t.url}${res.headers.get('location')}`,
@@ -64,20 +60,9 @@ describe('uploads on a full storage volume', () => {
     };
   }
   const patch = (org: string, url: string, offset: number, body: Buffer) =>
-    fetch(url, {
-      method: 'PATCH',
-      headers: {
-        ...t.as(org),
-        ...TUS,
-        'upload-offset': String(offset),
-        'content-type': 'application/offset+octet-stream',
-      },
-      body: new Uint8Array(body),
-    });
+    tusPatch(url, t.as(org), offset, body);
   const offsetOf = async (org: string, url: string) =>
-    Number(
-      (await fetch(url, { method: 'HEAD', headers: { ...t.as(org), ...TUS } })).headers.get('upload-offset'),
-    );
+    Number((await tusHead(url, t.as(org))).headers.get('upload-offset'));
 
   it('a tus chunk that hits a full volume answers 507, keeps nothing of itself, and resumes once there is room', async () => {
     const org = t.newOrg();

@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../../../../test/support/clips.js';
 import { freePort, call, signup, startTestApi, type TestApi } from '../../../../test/support/api-server.js';
 import { isolatedStack, s3StackEnv, stackEnv } from '../../../../test/support/stack-env.js';
+import { tusCreate, tusHead, tusPatch } from '../../../../test/support/tus-requests.js';
 
 const TUS = { 'tus-resumable': '1.0.0' };
-const b64 = (s: string) => Buffer.from(s).toString('base64');
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('API instances on S3 storage, sharing no folder', () => {
@@ -66,33 +66,16 @@ describe('API instances on S3 storage, sharing no folder', () => {
 
   /** A tus upload created on A whose PATCHes alternate A, B, A, B…; returns the video id. */
   async function uploadAlternating(parts: number): Promise<string> {
-    const created = await fetch(`${a.url}/v1/uploads`, {
-      method: 'POST',
-      headers: {
-        ...auth(),
-        ...TUS,
-        'upload-length': String(clip.length),
-        'upload-metadata': `filename ${b64('hop.mp4')}`,
-      },
-    });
+    const created = await tusCreate(a.url, auth(), clip.length, { filename: 'hop.mp4' });
     expect(created.status).toBe(201);
     const path = created.headers.get('location')!;
     const step = Math.ceil(clip.length / parts);
     for (let i = 0, offset = 0; offset < clip.length; i++) {
       const api = i % 2 === 0 ? a : b;
-      const head = await fetch(`${api.url}${path}`, { method: 'HEAD', headers: { ...auth(), ...TUS } });
+      const head = await tusHead(`${api.url}${path}`, auth());
       expect(Number(head.headers.get('upload-offset'))).toBe(offset);
       const chunk = clip.subarray(offset, offset + step);
-      const res = await fetch(`${api.url}${path}`, {
-        method: 'PATCH',
-        headers: {
-          ...auth(),
-          ...TUS,
-          'upload-offset': String(offset),
-          'content-type': 'application/offset+octet-stream',
-        },
-        body: new Uint8Array(chunk),
-      });
+      const res = await tusPatch(`${api.url}${path}`, auth(), offset, chunk);
       expect(res.status).toBe(204);
       offset += chunk.length;
       expect(res.headers.get('upload-offset')).toBe(String(offset));

@@ -12,9 +12,8 @@ import {
 import { toVideoJson, type VideoJson } from '../../src/videos/video-json.js';
 import type { Video } from '../../src/videos/video-model.js';
 import { startVideoTestServer, type VideoTestServer } from '../support/video-test-server.js';
+import { tusCreate, tusPatch } from '../../../../test/support/tus-requests.js';
 
-const TUS = { 'tus-resumable': '1.0.0' };
-const b64 = (s: string) => Buffer.from(s).toString('base64');
 const silent = createLogger({ level: 'silent', name: 'catalogue-test' });
 
 interface Page {
@@ -49,31 +48,14 @@ describe('the catalogue index', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
-  async function tusCreate(t: VideoTestServer, org: string, title: string, length = clip.length) {
-    const res = await fetch(`${t.url}/v1/uploads`, {
-      method: 'POST',
-      headers: {
-        ...t.as(org),
-        ...TUS,
-        'upload-length': String(length),
-        'upload-metadata': `title ${b64(title)}`,
-      },
-    });
+  async function createUpload(t: VideoTestServer, org: string, title: string, length = clip.length) {
+    const res = await tusCreate(t.url, t.as(org), length, { title });
     expect(res.status).toBe(201);
     return { id: res.headers.get('reelkit-video-id')!, url: `${t.url}${res.headers.get('location')}` };
   }
 
-  async function tusFinish(t: VideoTestServer, org: string, url: string) {
-    const res = await fetch(url, {
-      method: 'PATCH',
-      headers: {
-        ...t.as(org),
-        ...TUS,
-        'upload-offset': '0',
-        'content-type': 'application/offset+octet-stream',
-      },
-      body: new Uint8Array(clip),
-    });
+  async function finishUpload(t: VideoTestServer, org: string, url: string) {
+    const res = await tusPatch(url, t.as(org), 0, clip);
     expect(res.status).toBe(204);
   }
 
@@ -183,12 +165,12 @@ describe('the catalogue index', () => {
     const on = (i: number) => instances[i % 2]!;
     // Uploads on both instances at once: resumable (some finished) and multipart.
     const created = await Promise.all(
-      Array.from({ length: 24 }, (_, i) => tusCreate(on(i), org, `clip ${i}`)),
+      Array.from({ length: 24 }, (_, i) => createUpload(on(i), org, `clip ${i}`)),
     );
     const parts = await Promise.all(
       Array.from({ length: 4 }, (_, i) => multipart(on(i), org, `multipart clip ${i}`, 'public')),
     );
-    await Promise.all(created.slice(0, 18).map((c, i) => tusFinish(on(i + 1), org, c.url)));
+    await Promise.all(created.slice(0, 18).map((c, i) => finishUpload(on(i + 1), org, c.url)));
     const ids = [...created.map((c) => c.id), ...parts];
 
     // Status and progress changes as the transcode results apply them, on either instance (each
@@ -270,7 +252,7 @@ describe('the catalogue index', () => {
       'Banana split',
       'Cats (2024)',
     ])
-      await tusCreate(a, org, title);
+      await createUpload(a, org, title);
     const titles = async (q: string) => {
       const res = await fetch(`${a.url}/v1/videos?q=${encodeURIComponent(q)}`, {
         headers: a.as(org, 'viewer'),

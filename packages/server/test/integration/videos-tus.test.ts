@@ -6,10 +6,10 @@ import { makeClip } from '../../../../test/support/clips.js';
 import { createLogger } from '../../src/logger.js';
 import { createUploadSweeper, createVideoService } from '../../src/videos/index.js';
 import { eventually, startVideoTestServer, type VideoTestServer } from '../support/video-test-server.js';
+import { TUS, tusHead, tusPatch } from '../../../../test/support/tus-requests.js';
 
 const silent = createLogger({ level: 'silent', name: 'tus-test' });
 
-const TUS = { 'tus-resumable': '1.0.0' };
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const MAX = 8 * 1024 * 1024;
 const DAY = 86_400_000;
@@ -37,19 +37,10 @@ describe('tus resumable uploads (/v1/uploads)', () => {
   }
 
   const patch = (org: string, url: string, offset: number, body: Buffer) =>
-    fetch(url, {
-      method: 'PATCH',
-      headers: {
-        ...t.as(org),
-        ...TUS,
-        'upload-offset': String(offset),
-        'content-type': 'application/offset+octet-stream',
-      },
-      body: new Uint8Array(body),
-    });
+    tusPatch(url, t.as(org), offset, body);
 
   async function offsetOf(org: string, url: string): Promise<number> {
-    const res = await fetch(url, { method: 'HEAD', headers: { ...t.as(org), ...TUS } });
+    const res = await tusHead(url, t.as(org));
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     return Number(res.headers.get('upload-offset'));
