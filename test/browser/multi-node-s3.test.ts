@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { S3Storage } from '@reelkit/storage';
+import type { S3Storage } from '@reelkit/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type TestClient } from '../../packages/server/test/support/realtime-client.js';
 import { call, freePort, pollVideoStatus, signup } from '../support/api-client.js';
@@ -16,7 +16,7 @@ import type { StaticSite, TestBrowser } from '../support/browser.js';
 import { playWithHlsJs } from '../support/hls-page.js';
 import { makeClip } from '../support/clips.js';
 import { startTs, type Proc } from '../support/processes.js';
-import { isolatedStack, s3StackEnv, stackEnv } from '../support/stack-env.js';
+import { isolatedStack, s3StackEnv, s3TestStorage, stackEnv } from '../support/stack-env.js';
 import { tusCreate, tusPatch } from '../support/tus-requests.js';
 
 const NAME = 'mn';
@@ -72,15 +72,7 @@ describe('two API processes and two workers on S3, sharing no folder', { timeout
 
   beforeAll(async () => {
     [a, b] = await Promise.all([startApi('api-a'), startApi('api-b')]);
-    const st = stackEnv();
-    bucket = new S3Storage({
-      bucket: st.S3_BUCKET,
-      endpoint: st.S3_ENDPOINT,
-      region: st.S3_REGION,
-      prefix: s3.S3_PREFIX,
-      credentials: { accessKeyId: st.S3_ACCESS_KEY_ID, secretAccessKey: st.S3_SECRET_ACCESS_KEY },
-      forcePathStyle: true,
-    });
+    bucket = s3TestStorage(s3.S3_PREFIX!);
   }, 180_000);
   afterAll(async () => {
     client?.close();

@@ -1,4 +1,5 @@
 import { inject } from 'vitest';
+import { S3Storage } from '@reelkit/storage';
 
 /** The test profile's environment: the services `npm test` started, with test-only names. */
 export interface StackEnv {
@@ -49,6 +50,22 @@ export function s3StackEnv(name: string): Record<string, string> {
     S3_SECRET_ACCESS_KEY: env.S3_SECRET_ACCESS_KEY,
     S3_FORCE_PATH_STYLE: env.S3_FORCE_PATH_STYLE,
   };
+}
+
+/**
+ * A driver on the test store below `prefix` (a whole key prefix, such as `s3StackEnv(…).S3_PREFIX`),
+ * for a test to look at what its processes stored. `destroy()` it after.
+ */
+export function s3TestStorage(prefix: string): S3Storage {
+  const env = stackEnv();
+  return new S3Storage({
+    endpoint: env.S3_ENDPOINT,
+    region: env.S3_REGION,
+    bucket: env.S3_BUCKET,
+    prefix,
+    credentials: { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY },
+    forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
+  });
 }
 
 declare module 'vitest' {

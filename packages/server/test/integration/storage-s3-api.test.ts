@@ -6,11 +6,11 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { S3Storage } from '@reelkit/storage';
+import type { S3Storage } from '@reelkit/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../../../../test/support/clips.js';
 import { freePort, call, signup, startTestApi, type TestApi } from '../../../../test/support/api-server.js';
-import { isolatedStack, s3StackEnv, stackEnv } from '../../../../test/support/stack-env.js';
+import { isolatedStack, s3StackEnv, s3TestStorage } from '../../../../test/support/stack-env.js';
 import { tusCreate, tusHead, tusPatch } from '../../../../test/support/tus-requests.js';
 
 const TUS = { 'tus-resumable': '1.0.0' };
@@ -45,15 +45,7 @@ describe('API instances on S3 storage, sharing no folder', () => {
         STORAGE_DIR: folders[2]!,
       }),
     ]);
-    const env = stackEnv();
-    bucket = new S3Storage({
-      bucket: env.S3_BUCKET,
-      endpoint: env.S3_ENDPOINT,
-      region: env.S3_REGION,
-      prefix: s3.S3_PREFIX,
-      credentials: { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY },
-      forcePathStyle: true,
-    });
+    bucket = s3TestStorage(s3.S3_PREFIX!);
     clip = await readFile(await makeClip({ width: 320, height: 180, seconds: 3 }));
     admin = await signup(a.url);
   });

@@ -12,13 +12,12 @@ import {
   type TranscodeJobData,
   type TranscodeResult,
 } from '@reelkit/protocol';
-import { S3Storage } from '@reelkit/storage';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../../../../test/support/clips.js';
 import { startTs, type Proc } from '../../../../test/support/processes.js';
-import { s3StackEnv, stackEnv } from '../../../../test/support/stack-env.js';
+import { s3StackEnv, s3TestStorage, stackEnv } from '../../../../test/support/stack-env.js';
 import { ffprobeJson, playlistSegments, scratchJobFolders } from './transcode-helpers.js';
 
 describe('the transcode job on S3 storage', () => {
@@ -26,14 +25,7 @@ describe('the transcode job on S3 storage', () => {
   const prefix = `${env.REDIS_PREFIX}-tcs3`;
   const s3env = s3StackEnv('tc-s3');
   const scratch = join(env.STORAGE_DIR, 'tc-s3-scratch');
-  const bucket = new S3Storage({
-    endpoint: s3env.S3_ENDPOINT,
-    region: s3env.S3_REGION,
-    bucket: s3env.S3_BUCKET!,
-    prefix: s3env.S3_PREFIX,
-    credentials: { accessKeyId: s3env.S3_ACCESS_KEY_ID!, secretAccessKey: s3env.S3_SECRET_ACCESS_KEY! },
-    forcePathStyle: true,
-  });
+  const bucket = s3TestStorage(s3env.S3_PREFIX!);
   let worker: Proc;
   let connection: Redis;
   let queue: Queue;
