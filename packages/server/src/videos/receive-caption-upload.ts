@@ -1,7 +1,6 @@
-import busboy from 'busboy';
 import type { IncomingMessage } from 'node:http';
 import { AppError } from '../http/app-error.js';
-import { closeAfter, collectTextFields, malformed } from './multipart-fields.js';
+import { closeAfter, malformed, readMultipart } from './multipart-fields.js';
 
 /** Largest caption file accepted: a feature film's subtitles are ~100 KB. */
 export const CAPTION_MAX_BYTES = 1024 * 1024;
@@ -20,69 +19,29 @@ export async function receiveCaptionUpload(
 ): Promise<{ bytes: Buffer; fields: Record<string, string> }> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > CAPTION_MAX_BYTES + 64 * 1024) throw tooLarge();
-  let parser: busboy.Busboy;
+  const chunks: Buffer[] = [];
   try {
-    parser = busboy({
-      headers: req.headers,
+    const fields = await readMultipart(req, {
       limits: {
         fields: FIELDS_MAX,
         fieldSize: FIELD_MAX_BYTES,
         parts: FIELDS_MAX + 1,
         files: 1,
         fileSize: CAPTION_MAX_BYTES,
-        headerPairs: 20,
+      },
+      names: FIELD_NAMES,
+      onFile(stream, _info, fail) {
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('limit', () => fail(tooLarge()));
       },
     });
+    return { bytes: Buffer.concat(chunks), fields };
   } catch (err) {
-    throw malformed('content-type', (err as Error).message);
+    // busboy's own errors: a malformed body ("Unexpected end of form", "Malformed part header", …).
+    throw err instanceof AppError
+      ? err
+      : malformed('body', (err as Error).message || 'malformed multipart body');
   }
-  const fields: Record<string, string> = {};
-  const chunks: Buffer[] = [];
-  let sawFile = false;
-  await new Promise<void>((resolve, reject) => {
-    let settled = false;
-    const fail = (err: unknown) => {
-      if (settled) return;
-      settled = true;
-      req.unpipe(parser);
-      parser.removeAllListeners();
-      parser.on('error', () => undefined);
-      parser.destroy();
-      reject(
-        err instanceof AppError
-          ? err
-          : malformed('body', (err as Error).message || 'malformed multipart body'),
-      );
-    };
-    const onClose = () => {
-      if (!req.complete) fail(new AppError('validation_failed', 'The upload was aborted'));
-    };
-    req.once('close', onClose);
-    req.once('error', fail);
-    parser.on('file', (name, stream) => {
-      stream.on('error', fail);
-      if (name !== 'file' || sawFile) {
-        stream.resume();
-        return fail(
-          malformed(name, sawFile ? 'give it once' : 'unexpected file part (send one part named `file`)'),
-        );
-      }
-      sawFile = true;
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('limit', () => fail(tooLarge()));
-    });
-    collectTextFields(parser, { names: FIELD_NAMES, fieldsMax: FIELDS_MAX, fields, fail });
-    parser.on('error', fail);
-    parser.on('close', () => {
-      req.off('close', onClose);
-      if (settled) return;
-      settled = true;
-      resolve();
-    });
-    req.pipe(parser);
-  });
-  if (!sawFile) throw malformed('file', 'a `file` part is required');
-  return { bytes: Buffer.concat(chunks), fields };
 }
 
 function tooLarge(): AppError {

@@ -1,6 +1,5 @@
 import type { Storage } from '@reelkit/storage';
 import { videoKey } from '@reelkit/storage';
-import busboy from 'busboy';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Types } from 'mongoose';
@@ -10,7 +9,7 @@ import { parseOr400 } from '../http/validate.js';
 import { cleanFileName, uploadFields, type UploadFields } from './schemas.js';
 import { UploadInspector } from './upload-inspector.js';
 import type { SniffedContainer } from './sniff-container.js';
-import { closeAfter, collectTextFields, malformed } from './multipart-fields.js';
+import { closeAfter, malformed, readMultipart } from './multipart-fields.js';
 
 /** Multipart overhead (boundaries, part headers, text fields) allowed on top of the file itself. */
 const MULTIPART_SLACK = 256 * 1024;
@@ -66,76 +65,32 @@ export async function receiveMultipart(
   let fileStream: Readable | undefined;
   let write: Promise<{ size: number }> | undefined;
   let originalName: string | undefined;
-  const fields: Record<string, string> = {};
 
-  let parser: busboy.Busboy;
-  try {
-    parser = busboy({
-      headers: req.headers,
-      limits: {
-        fields: FIELDS_MAX,
-        fieldSize: FIELD_MAX_BYTES,
-        parts: FIELDS_MAX + 1,
-        headerPairs: 20,
-        // No `fileSize`: the inspector enforces the cap (busboy's limit event cannot stop it safely).
-      },
-    });
-  } catch (err) {
-    throw malformed('content-type', (err as Error).message);
-  }
-
-  const outcome = new Promise<void>((resolve, reject) => {
-    let settled = false;
-    const fail = (err: unknown) => {
-      if (settled) return;
-      settled = true;
-      req.unpipe(parser);
-      parser.removeAllListeners();
-      parser.on('error', () => undefined);
-      parser.destroy();
-      fileStream?.destroy();
-      // Fails the storage write, which removes its temp file.
-      inspector?.destroy(err instanceof Error ? err : new Error(String(err)));
-      reject(err);
-    };
-    const onClose = () => {
-      if (!req.complete) fail(new AppError('validation_failed', 'The upload was aborted'));
-    };
-    req.once('close', onClose);
-    req.once('error', fail);
-
-    parser.on('file', (name, stream, info) => {
-      // busboy destroys an unfinished part's stream when it is destroyed: never an unhandled error.
-      stream.on('error', fail);
-      if (name !== 'file') {
-        stream.resume();
-        return fail(malformed(name, 'unexpected file part (send one part named `file`)'));
-      }
-      if (inspector) {
-        stream.resume();
-        return fail(malformed('file', 'give it once'));
-      }
+  const outcome = readMultipart(req, {
+    limits: {
+      fields: FIELDS_MAX,
+      fieldSize: FIELD_MAX_BYTES,
+      parts: FIELDS_MAX + 1,
+      // No `fileSize`: the inspector enforces the cap (busboy's limit event cannot stop it safely).
+    },
+    names: FIELD_NAMES,
+    onFile(stream, info, fail) {
       fileStream = stream;
       originalName = cleanFileName(info.filename);
       inspector = new UploadInspector({ maxBytes, sniff: true, endIsFinal: true, hash: true });
       inspector.on('error', fail);
       write = storage.write(key, stream.pipe(inspector));
       write.catch(fail);
-    });
-    collectTextFields(parser, { names: FIELD_NAMES, fieldsMax: FIELDS_MAX, fields, fail });
-    parser.on('error', fail);
-    parser.on('close', () => {
-      req.off('close', onClose);
-      if (settled) return;
-      settled = true;
-      resolve();
-    });
-    req.pipe(parser);
+    },
+    onFail(err) {
+      fileStream?.destroy();
+      // Fails the storage write, which removes its temp file.
+      inspector?.destroy(err instanceof Error ? err : new Error(String(err)));
+    },
   });
 
   try {
-    await outcome;
-    const parsed = parseOr400(uploadFields, fields, 'form fields');
+    const parsed = parseOr400(uploadFields, await outcome, 'form fields');
     if (!write || !inspector) throw malformed('file', 'a `file` part is required');
     const { size } = await write;
     if (!inspector.type) throw new AppError('upload_type_rejected');

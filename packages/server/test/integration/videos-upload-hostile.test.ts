@@ -51,14 +51,14 @@ describe('POST /v1/videos with hostile multipart bodies', () => {
   afterAll(() => t.close());
 
   /** Sends `body` (all of it, unless the server answers first) on a connection of its own. */
-  function post(org: string, body: Buffer): Promise<Answer> {
+  function post(org: string, body: Buffer, path = url.pathname): Promise<Answer> {
     const started = performance.now();
     return new Promise((resolve, reject) => {
       const req = request(
         {
           host: url.hostname,
           port: url.port,
-          path: url.pathname,
+          path,
           method: 'POST',
           agent: false,
           headers: {
@@ -154,6 +154,60 @@ describe('POST /v1/videos with hostile multipart bodies', () => {
         expect(await openDescriptors()).toBeLessThanOrEqual(before + 5);
       });
       expect(await t.Video.countDocuments({ orgId: org })).toBe(0);
+    });
+  }
+
+  const vtt = (size: number) =>
+    Buffer.from(`WEBVTT\n\n00:00.000 --> 00:01.000\n${'a'.repeat(Math.max(0, size - 40))}\n`);
+  const captionShapes: Record<string, { body: () => Buffer; status: number; code: string }> = {
+    'two caption files': {
+      body: () =>
+        Buffer.concat([
+          textPart('language', 'en'),
+          filePart('file', vtt(200), 'a.vtt', 'text/vtt'),
+          filePart('file', vtt(200), 'b.vtt', 'text/vtt'),
+          end,
+        ]),
+      status: 400,
+      code: 'validation_failed',
+    },
+    'no file part': {
+      body: () => Buffer.concat([textPart('language', 'en'), end]),
+      status: 400,
+      code: 'validation_failed',
+    },
+    'a caption file over the limit': {
+      body: () =>
+        Buffer.concat([textPart('language', 'en'), filePart('file', vtt(1100 * 1024), 'a.vtt'), end]),
+      status: 413,
+      code: 'upload_too_large',
+    },
+    'a caption body that ends in the middle of the file': {
+      body: () => Buffer.concat([textPart('language', 'en'), filePart('file', vtt(8 * 1024), 'a.vtt')]),
+      status: 400,
+      code: 'validation_failed',
+    },
+  };
+
+  for (const [name, shape] of Object.entries(captionShapes)) {
+    it(`POST …/captions, ${name}: ${shape.status} ${shape.code}, 50 times, no caption kept, nothing left open`, async () => {
+      const org = t.newOrg();
+      const created = await post(
+        org,
+        Buffer.concat([filePart('file', mp4Bytes(8 * 1024), 'a.mp4', 'video/mp4'), end]),
+      );
+      expect(created.status).toBe(201);
+      const videoId = (created.body as { id: string }).id;
+      const path = `/v1/videos/${videoId}/captions`;
+      await post(org, shape.body(), path); // warm up
+      const before = await openDescriptors();
+      for (let i = 0; i < 50; i++) {
+        const answer = await post(org, shape.body(), path);
+        expect(answer.status, JSON.stringify(answer.body)).toBe(shape.status);
+        expect(answer.body.code).toBe(shape.code);
+      }
+      await eventually(async () => expect(await openDescriptors()).toBeLessThanOrEqual(before + 5));
+      expect((await t.Video.findById(videoId).lean())?.captions ?? []).toEqual([]);
     });
   }
 
