@@ -6,10 +6,11 @@ import {
   S3Client,
   type ListObjectsV2CommandOutput,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { PassThrough, Transform, type Readable, type Writable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { BufferPool } from './buffer-pool.js';
 import { READ_HIGH_WATER_MARK } from './local-storage.js';
+import { writeMultipart } from './s3-multipart-write.js';
 import { StorageObjectNotFoundError, StorageUnavailableError } from './storage-errors.js';
 import { assertStorageKey } from './storage-key.js';
 import type { ByteRange, ObjectReader, Storage, StoredObject } from './storage.js';
@@ -90,6 +91,8 @@ export class S3Storage implements Storage {
   private readonly statCacheMs: number;
   private readonly partSize: number;
   private readonly queueSize: number;
+  /** Part buffers shared by every write of this driver (idle ones kept: one write's worth). */
+  private readonly parts: BufferPool;
   private readonly stats = new Map<string, { at: number; value: Promise<StoredObject | null> }>();
 
   constructor(options: S3StorageOptions) {
@@ -101,6 +104,8 @@ export class S3Storage implements Storage {
     this.statCacheMs = options.statCacheMs ?? 1_000;
     this.partSize = options.partSize ?? 8 * 1024 * 1024;
     this.queueSize = options.queueSize ?? 2;
+    if (this.partSize < 5 * 1024 * 1024) throw new Error('an S3 part is at least 5 MiB');
+    this.parts = new BufferPool(this.partSize, this.queueSize + 1);
     this.client = new S3Client({
       region: options.region ?? 'us-east-1',
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -110,6 +115,8 @@ export class S3Storage implements Storage {
       // Only what S3 itself requires: checksums on every PUT cost CPU and some stores reject them.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      // No `Expect: 100-continue` on part uploads: the SDK sends those on a new, unpooled socket each.
+      expectContinueHeader: false,
       requestHandler: {
         connectionTimeout: options.connectionTimeoutMs ?? 3_000,
         socketTimeout: options.socketTimeoutMs ?? 30_000,
@@ -146,40 +153,25 @@ export class S3Storage implements Storage {
     const objectKey = this.objectKey(key);
     const { signal } = options;
     signal?.throwIfAborted();
-    let size = 0;
-    const counted = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
-    // The body's own errors reach the upload through `counted`, which then fails (and aborts).
-    const feeding = pipeline(body, counted).catch(() => undefined);
-    const upload = new Upload({
-      client: this.client,
-      params: { Bucket: this.bucket, Key: objectKey, Body: counted },
-      partSize: this.partSize,
-      queueSize: this.queueSize,
-      // A failed or aborted multipart upload is aborted, so no parts linger in the bucket.
-      leavePartsOnError: false,
-    });
-    const onAbort = () => {
-      void upload.abort().catch(() => undefined);
-      body.destroy();
-    };
+    // A body waiting for bytes notices the abort too.
+    const onAbort = () => body.destroy(signal?.reason as Error);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      await upload.done();
+      const size = await writeMultipart(this.client, { Bucket: this.bucket, Key: objectKey }, body, {
+        partSize: this.partSize,
+        queueSize: this.queueSize,
+        pool: this.parts,
+        signal,
+      });
+      return { size };
     } catch (err) {
-      counted.destroy();
+      body.destroy();
       if (signal?.aborted) throw signal.reason;
       throw this.fail('write', err);
     } finally {
       signal?.removeEventListener('abort', onAbort);
       this.stats.delete(key);
-      await feeding;
     }
-    return { size };
   }
 
   /**

@@ -1,8 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDeliveryPath } from './delivery-path.js';
+import { parseDeliveryPath, REVALIDATE, SHORT_LIVED } from './delivery-path.js';
 
 describe('parseDeliveryPath', () => {
+  it('makes caches revalidate the files that follow caption edits, and only those', () => {
+    const ids = 'a'.repeat(24);
+    for (const path of ['hls/master.m3u8', `hls/subs/${ids}.m3u8`, `hls/subs/${ids}.vtt`]) {
+      expect(parseDeliveryPath(path)?.cacheControl).toBe(REVALIDATE);
+    }
+    expect(parseDeliveryPath('hls/720p/index.m3u8')?.cacheControl).toBe(SHORT_LIVED);
+  });
+
   it.each([
     ['hls/master.m3u8', 'master'],
     ['hls/720p/index.m3u8', 'variant'],

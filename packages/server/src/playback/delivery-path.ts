@@ -27,9 +27,15 @@ export interface DeliveryTarget {
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Playlists and the storyboard index: short-lived, so a re-transcode or a revocation shows soon. */
 export const SHORT_LIVED = 'public, max-age=30';
+/**
+ * The master and caption files, which follow caption edits: every use is revalidated (the server
+ * answers 304 against an ETag of the served bytes), so an added or deleted caption shows on the
+ * next request, on any API instance, since each builds them from the database per request.
+ */
+export const REVALIDATE = 'public, no-cache';
 
 const RULES: Array<[RegExp, DeliveryKind, string, string]> = [
-  [/^hls\/master\.m3u8$/, 'master', 'application/vnd.apple.mpegurl', SHORT_LIVED],
+  [/^hls\/master\.m3u8$/, 'master', 'application/vnd.apple.mpegurl', REVALIDATE],
   [/^hls\/\d{3,4}p\/index\.m3u8$/, 'variant', 'application/vnd.apple.mpegurl', SHORT_LIVED],
   [/^hls\/\d{3,4}p\/init\.mp4$/, 'init', 'video/mp4', IMMUTABLE],
   [/^hls\/\d{3,4}p\/seg_\d{5}\.m4s$/, 'segment', 'video/iso.segment', IMMUTABLE],
@@ -42,8 +48,8 @@ const RULES: Array<[RegExp, DeliveryKind, string, string]> = [
   [/^storyboard\.vtt$/, 'storyboard-vtt', 'text/vtt; charset=utf-8', SHORT_LIVED],
   [/^mp4\/\d{3,4}p\.mp4$/, 'mp4', 'video/mp4', IMMUTABLE],
   // Captions (`caption-routes.ts`): the playlist is built per request, the WebVTT can be edited away.
-  [/^hls\/subs\/[0-9a-f]{24}\.m3u8$/, 'subs-playlist', 'application/vnd.apple.mpegurl', SHORT_LIVED],
-  [/^hls\/subs\/[0-9a-f]{24}\.vtt$/, 'subs-vtt', 'text/vtt; charset=utf-8', SHORT_LIVED],
+  [/^hls\/subs\/[0-9a-f]{24}\.m3u8$/, 'subs-playlist', 'application/vnd.apple.mpegurl', REVALIDATE],
+  [/^hls\/subs\/[0-9a-f]{24}\.vtt$/, 'subs-vtt', 'text/vtt; charset=utf-8', REVALIDATE],
 ];
 
 /** Matches a raw (still percent-encoded) path against the allow-list; `null` when refused. */

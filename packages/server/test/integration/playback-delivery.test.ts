@@ -62,7 +62,7 @@ describe('signed playback delivery', () => {
     const master = await get(playback.hls.replace(api.config.PUBLIC_URL, api.url));
     expect(master.status).toBe(200);
     expect(master.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
-    expect(master.headers.get('cache-control')).toBe('public, max-age=30');
+    expect(master.headers.get('cache-control')).toBe('public, no-cache');
     expect(await master.text()).toContain('360p/index.m3u8');
     const base = `${api.url}/v1/play/${token}/${video.videoId}/`;
     const seg = await get(`${base}hls/360p/seg_00001.m4s`);
