@@ -20,11 +20,12 @@ const s = (status: number, at: number, extra: Partial<Sample> = {}): Sample => (
 
 describe('soak figures', () => {
   it('classifies statuses', () => {
-    expect([0, 200, 206, 416, 503, 500].map((status) => classify({ status }))).toEqual([
+    expect([0, 200, 206, 416, 503, 507, 500].map((status) => classify({ status }))).toEqual([
       'network',
       'ok',
       'ok',
       'client',
+      'unavailable',
       'unavailable',
       'server',
     ]);
@@ -39,16 +40,22 @@ describe('soak figures', () => {
 
   it('allows only coded 503 with Retry-After inside fault windows', () => {
     const good = summarise(
-      [s(200, 10), s(416, 20), s(503, 1500, { code: 'unavailable', retryAfter: true }), s(0, 1600)],
+      [
+        s(200, 10),
+        s(416, 20),
+        s(503, 1500, { code: 'unavailable', retryAfter: true }),
+        s(507, 1550, { code: 'storage_full', retryAfter: true }),
+        s(0, 1600),
+      ],
       window,
     );
     expect(good.violations).toBe(0);
-    expect(good.answered).toBe(3);
+    expect(good.answered).toBe(4);
     const bad = summarise(
-      [s(503, 3000, { code: 'x', retryAfter: true }), s(500, 1500), s(503, 1500), s(0, 10)],
+      [s(503, 3000, { code: 'x', retryAfter: true }), s(500, 1500), s(503, 1500), s(507, 1500), s(0, 10)],
       window,
     );
-    expect(bad.violations).toBe(4);
+    expect(bad.violations).toBe(5);
   });
 
   it('counts lost uploads and flat usage', () => {

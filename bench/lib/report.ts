@@ -55,8 +55,12 @@ export function machineLine(): string {
  * Replaces the section that starts with `heading` (a `## ` line) up to the next `## ` heading, or
  * appends it. Other benchmarks' sections are left as they are.
  */
-export async function writeBenchmarkSection(heading: string, body: string): Promise<void> {
-  const path = join(repoRoot, 'docs/benchmarks.md');
+export async function writeBenchmarkSection(
+  heading: string,
+  body: string,
+  file = 'docs/benchmarks.md',
+): Promise<void> {
+  const path = join(repoRoot, file);
   let doc: string;
   try {
     doc = await readFile(path, 'utf8');

@@ -1,6 +1,6 @@
 // Pure figures of a soak run: classify responses, summarise a phase and judge it against the
 // reliability rules (5xx only inside fault windows and then only 503 with a code and
-// Retry-After; no upload LOST; no video STUCK; fds and RSS flat). No I/O here.
+// Retry-After — or 507 `storage_full` likewise; no upload LOST; no video STUCK; fds and RSS flat). No I/O here.
 
 export type Outcome = 'ok' | 'client' | 'unavailable' | 'server' | 'network';
 
@@ -26,7 +26,8 @@ export function classify(sample: Pick<Sample, 'status'>): Outcome {
   if (status === 0) return 'network';
   if (status < 400) return 'ok';
   if (status < 500) return 'client';
-  if (status === 503) return 'unavailable';
+  // 507 `storage_full` is the full-disk fault's own 503: "come back later", with a code.
+  if (status === 503 || status === 507) return 'unavailable';
   return 'server';
 }
 

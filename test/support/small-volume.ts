@@ -38,6 +38,9 @@ export async function mountSmallVolume(sizeMiB = 8): Promise<SmallVolume> {
         const chunk = Buffer.alloc(64 * 1024, 1);
         for (let left = take; left > 0; left -= chunk.length)
           await f.write(left >= chunk.length ? chunk : chunk.subarray(0, left));
+      } catch (err) {
+        // Others writing meanwhile filled it first: it is full, which is what was asked.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
       } finally {
         await f.close();
       }

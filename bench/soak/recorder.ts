@@ -1,0 +1,69 @@
+// Every request the soak's clients make goes through `timed()`: it never waits longer than its
+// budget, reads the whole body, and leaves a Sample (status, latency, problem code, Retry-After)
+// in the recorder, tagged with what kind of traffic it was.
+import type { Sample } from './figures.js';
+
+export type Traffic = 'segment' | 'playlist' | 'playback' | 'range' | 'upload' | 'status' | 'hostile';
+
+export interface TaggedSample extends Sample {
+  kind: Traffic;
+  /** Which API answered (index into the stack's APIs). */
+  api: number;
+}
+
+export class Recorder {
+  readonly samples: TaggedSample[] = [];
+  constructor(private readonly t0: number) {}
+
+  now(): number {
+    return Date.now() - this.t0;
+  }
+
+  /**
+   * One HTTP request: resolves with its response and body (or status 0 when no answer came within
+   * `timeoutMs`, or the connection failed), and records it.
+   */
+  async timed(
+    kind: Traffic,
+    api: number,
+    url: string,
+    init: RequestInit = {},
+    timeoutMs = 20_000,
+  ): Promise<{ status: number; body: Buffer; headers: Headers | undefined; json?: unknown }> {
+    const started = performance.now();
+    let status = 0;
+    let body = Buffer.alloc(0);
+    let headers: Headers | undefined;
+    let json: unknown;
+    try {
+      const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      status = res.status;
+      headers = res.headers;
+      body = Buffer.from(await res.arrayBuffer());
+      if ((res.headers.get('content-type') ?? '').includes('json') && body.length < 1 << 20) {
+        try {
+          json = JSON.parse(body.toString('utf8'));
+        } catch {
+          json = undefined;
+        }
+      }
+    } catch {
+      status = 0;
+    }
+    // `at` is when the answer (or the failure) came: a request cut by a fault fails inside its window.
+    const sample: TaggedSample = {
+      kind,
+      api,
+      status,
+      at: this.now(),
+      latencyMs: performance.now() - started,
+    };
+    if (status >= 400) {
+      const code = (json as { code?: unknown } | undefined)?.code;
+      if (typeof code === 'string') sample.code = code;
+      sample.retryAfter = headers?.has('retry-after') ?? false;
+    }
+    this.samples.push(sample);
+    return { status, body, headers, json };
+  }
+}

@@ -1,0 +1,63 @@
+// The soak report as Markdown, for docs/reliability.md and the console.
+import { phaseTable } from './figures.js';
+import type { SoakReport } from './run-soak.js';
+
+const s = (ms: number) => (ms / 1000).toFixed(1);
+
+export function soakMarkdown(r: SoakReport, machine: string): string {
+  const o = r.options;
+  const u = r.uploads;
+  const lost = Math.max(0, u.started - u.identical - u.failedWithCode);
+  const codes = (c: Record<string, number>) =>
+    Object.entries(c)
+      .map(([k, v]) => `${k} × ${v}`)
+      .join(', ') || 'none';
+  return [
+    `**Verdict: ${r.verdict.pass ? 'PASS' : 'FAIL'}**${r.verdict.reasons.length ? ` — ${r.verdict.reasons.join('; ')}` : ''}`,
+    '',
+    `Load for ${s(r.loadMs)} s: ${o.viewers} HLS viewers at playback pace, ${o.readers} range readers, ` +
+      `${o.uploaders} uploaders (tus, every third cut and resumed; multipart), ${o.sockets} socket.io clients, ` +
+      `a hostile request every ${o.hostileEveryMs} ms and ${o.slowloris} slowloris connections. ` +
+      `${machine}; load average at the end ${r.loadAverage.map((l) => l.toFixed(2)).join(' ')}.`,
+    '',
+    '### Requests per phase',
+    '',
+    'A phase runs from its fault to the next; 5xx or no answer counts as a violation outside the ' +
+      "fault's window (its start to 3 s after it recovered), and inside it unless a 503 with a code " +
+      'and Retry-After. p50/p99 are of segment fetches.',
+    '',
+    phaseTable(r.phases),
+    '',
+    '### Faults',
+    '',
+    '| fault | at (s) | recovered after (s) | what happened |',
+    '|---|---|---|---|',
+    ...r.faults.map((f) => `| ${f.name} | ${s(f.start)} | ${s(f.recoverMs)} | ${f.note} |`),
+    '',
+    '### Uploads and videos',
+    '',
+    '| uploads started | byte-identical | failed with a code | **lost** | retries | codes seen |',
+    '|---|---|---|---|---|---|',
+    `| ${u.started} | ${u.identical} | ${u.failedWithCode} | **${lost}** | ${u.retries} | ${codes(u.codes)} |`,
+    '',
+    '| videos ready | failed (codes) | **stuck** | jobs run twice |',
+    '|---|---|---|---|',
+    `| ${r.videos.ready} | ${r.videos.failed} (${codes(r.videos.failedCodes)}) | **${r.videos.stuck.length}** | ${r.jobsRunTwice} |`,
+    '',
+    '### Clients',
+    '',
+    `Socket.io: ${r.sockets.clients} clients, ${r.sockets.connected} connected at the end, ` +
+      `${r.sockets.reconnectedClients} reconnected (${r.sockets.reconnects} reconnections), ` +
+      `**${r.sockets.missed} events missed** after reconnecting. ` +
+      `Hostile: ${r.hostile.sent} sent, ${r.hostile.notRefused} not answered 4xx (inside fault windows they may be 503); ` +
+      `${r.hostile.slowlorisClosed} slowloris connections closed by the server, the longest after ${r.hostile.slowlorisLongestS.toFixed(0)} s.`,
+    '',
+    '### Processes (fds and RSS after warm-up and at the end of their latest life)',
+    '',
+    '| process | starts | fds start → end | RSS MiB start → end |',
+    '|---|---|---|---|',
+    ...r.usage.map(
+      (p) => `| ${p.name} | ${p.starts} | ${p.fdsStart} → ${p.fdsEnd} | ${p.rssStartMiB} → ${p.rssEndMiB} |`,
+    ),
+  ].join('\n');
+}
