@@ -1,3 +1,5 @@
+import { open } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { parseRssMiB, readUsage } from '../bench/soak/process-usage.js';
 
@@ -7,9 +9,22 @@ describe('soak process usage', () => {
     expect(parseRssMiB('Name:\tnode\n')).toBeNaN();
   });
 
-  it('reads this process from /proc', async () => {
-    const usage = await readUsage(process.pid);
-    expect(usage.fds).toBeGreaterThan(2);
-    expect(usage.rssMiB).toBeGreaterThan(10);
+  it('reads this process from /proc, telling sockets from other descriptors', async () => {
+    const before = await readUsage(process.pid);
+    expect(before.fds).toBeGreaterThan(2);
+    expect(before.fileFds).toBeLessThanOrEqual(before.fds);
+    expect(before.rssMiB).toBeGreaterThan(10);
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const file = await open(process.execPath, 'r');
+    try {
+      const after = await readUsage(process.pid);
+      expect(after.fds - before.fds).toBeGreaterThanOrEqual(2);
+      expect(after.fileFds - before.fileFds).toBeGreaterThanOrEqual(1);
+      expect(after.fds - after.fileFds).toBeGreaterThan(before.fds - before.fileFds);
+    } finally {
+      await file.close();
+      server.close();
+    }
   });
 });

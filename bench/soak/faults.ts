@@ -15,6 +15,9 @@ export const FAULTS = [
 ] as const;
 export type FaultName = (typeof FAULTS)[number];
 
+/** A fault's name as a command-line word: `worker kill -9` → `worker-kill-9`. */
+export const faultSlug = (name: FaultName): string => name.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
 export interface PlannedFault {
   name: FaultName;
   /** ms after the load started. */

@@ -1,5 +1,5 @@
 // fds and RSS of a process from /proc, for the start/end "flat" figures of a soak run.
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, readlink } from 'node:fs/promises';
 
 /** VmRSS of a /proc/<pid>/status text, in MiB; NaN when absent. */
 export function parseRssMiB(status: string): number {
@@ -8,7 +8,10 @@ export function parseRssMiB(status: string): number {
 }
 
 export interface Usage {
+  /** Every open descriptor. */
   fds: number;
+  /** Those that are not sockets: files, pipes, event fds. */
+  fileFds: number;
   rssMiB: number;
 }
 
@@ -17,5 +20,7 @@ export async function readUsage(pid: number): Promise<Usage> {
     readdir(`/proc/${pid}/fd`),
     readFile(`/proc/${pid}/status`, 'utf8'),
   ]);
-  return { fds: fds.length, rssMiB: parseRssMiB(status) };
+  const targets = await Promise.all(fds.map((fd) => readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
+  const sockets = targets.filter((t) => t.startsWith('socket:')).length;
+  return { fds: fds.length, fileFds: fds.length - sockets, rssMiB: parseRssMiB(status) };
 }

@@ -9,10 +9,15 @@ export interface TaggedSample extends Sample {
   kind: Traffic;
   /** Which API answered (index into the stack's APIs). */
   api: number;
+  method: string;
+  /** The path asked for, a playback token shown as `<token>`. */
+  path: string;
 }
 
 export class Recorder {
   readonly samples: TaggedSample[] = [];
+  /** Told of every request that got no answer (the load balancer's passive health check). */
+  onNoAnswer: (api: number) => void = () => undefined;
   constructor(private readonly t0: number) {}
 
   now(): number {
@@ -31,7 +36,7 @@ export class Recorder {
     timeoutMs = 20_000,
   ): Promise<{ status: number; body: Buffer; headers: Headers | undefined; json?: unknown }> {
     const started = performance.now();
-    let status = 0;
+    let status: number;
     let body = Buffer.alloc(0);
     let headers: Headers | undefined;
     let json: unknown;
@@ -54,6 +59,8 @@ export class Recorder {
     const sample: TaggedSample = {
       kind,
       api,
+      method: init.method ?? 'GET',
+      path: new URL(url).pathname.replace(/^\/v1\/play\/[^/]+/, '/v1/play/<token>'),
       status,
       at: this.now(),
       latencyMs: performance.now() - started,
@@ -63,6 +70,7 @@ export class Recorder {
       if (typeof code === 'string') sample.code = code;
       sample.retryAfter = headers?.has('retry-after') ?? false;
     }
+    if (status === 0) this.onNoAnswer(api);
     this.samples.push(sample);
     return { status, body, headers, json };
   }

@@ -18,7 +18,7 @@ export function soakMarkdown(r: SoakReport, machine: string): string {
     `Load for ${s(r.loadMs)} s: ${o.viewers} HLS viewers at playback pace, ${o.readers} range readers, ` +
       `${o.uploaders} uploaders (tus, every third cut and resumed; multipart), ${o.sockets} socket.io clients, ` +
       `a hostile request every ${o.hostileEveryMs} ms and ${o.slowloris} slowloris connections. ` +
-      `${machine}; load average at the end ${r.loadAverage.map((l) => l.toFixed(2)).join(' ')}.`,
+      `${machine}.`,
     '',
     '### Requests per phase',
     '',
@@ -43,6 +43,11 @@ export function soakMarkdown(r: SoakReport, machine: string): string {
     '| videos ready | failed (codes) | **stuck** | jobs run twice |',
     '|---|---|---|---|',
     `| ${r.videos.ready} | ${r.videos.failed} (${codes(r.videos.failedCodes)}) | **${r.videos.stuck.length}** | ${r.jobsRunTwice} |`,
+    ...[
+      ...u.lost.map((l) => `- LOST: ${l}`),
+      ...u.failures.map((f) => `- failed with a code: ${f}`),
+      ...r.videos.stuck.map((v) => `- STUCK: ${v}`),
+    ],
     '',
     '### Clients',
     '',

@@ -7,8 +7,9 @@ import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { signup } from '../../test/support/api-client.js';
 import { makeClip } from '../../test/support/clips.js';
-import { planFaults, runFault, type FaultOutcome } from './faults.js';
+import { planFaults, runFault, type FaultName, type FaultOutcome } from './faults.js';
 import {
+  isViolation,
   judge,
   percentile,
   summarise,
@@ -19,7 +20,7 @@ import {
 } from './figures.js';
 import { startHostile, type HostileFigures } from './hostile.js';
 import { readUsage, type Usage } from './process-usage.js';
-import { Recorder } from './recorder.js';
+import { Recorder, type TaggedSample } from './recorder.js';
 import { startSockets, type SocketFigures } from './sockets.js';
 import { startSoakStack, type SoakStack } from './stack.js';
 import { clipOf, startUploaders, type UploadTally } from './uploaders.js';
@@ -38,6 +39,8 @@ export interface SoakOptions {
   volumeMiB: number;
   lockDurationMs: number;
   fullForMs: number;
+  /** Which faults, in order (all by default). */
+  faults?: readonly FaultName[];
   log(line: string): void;
 }
 
@@ -74,6 +77,9 @@ export interface PhaseRow extends PhaseFigures {
 
 export interface UsageRow extends ProcessUsage {
   starts: number;
+  /** Every descriptor, sockets included. */
+  allFdsStart: number;
+  allFdsEnd: number;
 }
 
 export interface SoakReport {
@@ -81,6 +87,8 @@ export interface SoakReport {
   loadMs: number;
   loadAverage: number[];
   phases: PhaseRow[];
+  /** The first requests that broke the rules, for the report. */
+  violations: TaggedSample[];
   faults: FaultOutcome[];
   uploads: UploadTally;
   videos: { ready: number; failed: number; failedCodes: Record<string, number>; stuck: string[] };
@@ -140,20 +148,22 @@ class UsageSampler {
   }
   /**
    * Start and end of each process's latest life: its first sample at least `warmMs` after it
-   * started (a restarted process warms up again), and its last sample.
+   * answered (a restarted process warms up again, and its clients reconnect), and its last sample.
    */
   rows(warmMs: number): UsageRow[] {
     const rows: UsageRow[] = [];
     for (const p of this.stack.all()) {
       const life = (this.series.get(p.name) ?? []).filter((s) => s.starts === p.starts());
       if (life.length === 0) continue;
-      const first = life.find((s) => s.at - life[0]!.at >= warmMs) ?? life[0]!;
+      const first = life.find((s) => s.at >= p.readyAt() + warmMs) ?? life[0]!;
       const last = life.at(-1)!;
       rows.push({
         name: p.name,
         starts: p.starts(),
-        fdsStart: first.usage.fds,
-        fdsEnd: last.usage.fds,
+        fdsStart: first.usage.fileFds,
+        fdsEnd: last.usage.fileFds,
+        allFdsStart: first.usage.fds,
+        allFdsEnd: last.usage.fds,
         rssStartMiB: Math.round(first.usage.rssMiB),
         rssEndMiB: Math.round(last.usage.rssMiB),
       });
@@ -208,6 +218,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       retries: 0,
       codes: {},
       lost: [],
+      failures: [],
     };
     const seeding = startUploaders(world, 2, clips, tally);
     const seedEnd = Date.now() + DRAIN_BUDGET_MS;
@@ -263,7 +274,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         return t ? (await videoOf(world, t.org, id))?.status : undefined;
       },
     };
-    for (const planned of planFaults(options.durationMs)) {
+    for (const planned of planFaults(options.durationMs, options.faults)) {
       const wait = planned.at - since();
       if (wait > 0) await sleep(wait);
       log(`fault: ${planned.name}`);
@@ -321,7 +332,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         segments: segs.length,
       };
     });
-    const usage = sampler.rows(10_000);
+    const usage = sampler.rows(15_000);
     const stuck = open().map((t) => `${t.id} (${t.status})`);
     const verdict = judge({
       phases,
@@ -344,6 +355,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       loadMs,
       loadAverage: loadavg(),
       phases,
+      violations: loaded
+        .filter((s) => isViolation(s, windows))
+        .slice(0, 20)
+        .map((s) => ({ ...s, at: s.at - loadStart })),
       faults,
       uploads: tally,
       videos: {

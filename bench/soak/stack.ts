@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,8 @@ export interface StackProcess {
   signal(signal?: NodeJS.Signals): Promise<void>;
   /** How many times it was started. */
   starts(): number;
+  /** When (Date.now()) its latest start answered. */
+  readyAt(): number;
   logFile: string;
 }
 
@@ -54,6 +56,9 @@ export interface StackOptions {
 }
 
 const NODE_ARGS = ['--conditions=source', '--import', 'tsx'];
+
+/** Where the logs of the latest run's processes are kept. */
+export const KEPT_LOGS = join(repoRoot, '.reelkit', 'soak-logs');
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -107,6 +112,7 @@ function managed(
 ): StackProcess {
   let child: ChildProcess | undefined;
   let starts = 0;
+  let readyAt = 0;
   const alive = () => !!child && child.exitCode === null && child.signalCode === null;
   return {
     name,
@@ -115,6 +121,7 @@ function managed(
     pid: () => (alive() ? child!.pid : undefined),
     running: alive,
     starts: () => starts,
+    readyAt: () => readyAt,
     async start() {
       if (alive()) throw new Error(`${name} is already running`);
       const { bin, args, env } = command();
@@ -135,6 +142,7 @@ function managed(
         readyBudgetMs,
         logFile,
       );
+      readyAt = Date.now();
     },
     async signal(signal = 'SIGKILL') {
       const c = child;
@@ -167,6 +175,9 @@ export async function startSoakStack(options: StackOptions): Promise<SoakStack> 
     for (const p of [...started].reverse()) await p.signal(p.role === 'redis' ? 'SIGTERM' : 'SIGKILL');
     killAll();
     await volume.close();
+    // The processes' logs outlive the run, for whoever reads its figures.
+    await rm(KEPT_LOGS, { recursive: true, force: true });
+    await cp(logs, KEPT_LOGS, { recursive: true }).catch(() => undefined);
     await rm(work, { recursive: true, force: true });
   };
   try {

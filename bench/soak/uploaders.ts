@@ -18,6 +18,8 @@ export interface UploadTally {
   codes: Record<string, number>;
   /** Uploads that ended otherwise: what happened, for the report. */
   lost: string[];
+  /** What the first uploads that failed with a code went through. */
+  failures: string[];
 }
 
 export interface Clip {
@@ -38,16 +40,23 @@ const retryable = (status: number) => status === 0 || status === 503 || status =
 class Attempt {
   readonly end = Date.now() + UPLOAD_BUDGET_MS;
   lastCode: string | undefined;
+  /** The statuses and codes of the answers retried, in order. */
+  readonly history: string[] = [];
   constructor(
     readonly world: World,
     readonly tally: UploadTally,
   ) {}
 
+  /** Notes an answer that was not a success: its status and problem code. */
+  note(res: { status: number; json?: unknown }): void {
+    const code = (res.json as { code?: string } | undefined)?.code;
+    this.history.push(`${res.status || 'no answer'}${code ? ` ${code}` : ''}`);
+    if (code) this.lastCode = code;
+  }
+
   /** After a retryable answer: waits as told (or a second) and says whether to try again. */
   async again(res: { status: number; headers: Headers | undefined; json?: unknown }): Promise<boolean> {
-    const code = (res.json as { code?: string } | undefined)?.code;
-    if (code) this.lastCode = code;
-    else if (res.status === 0) this.lastCode ??= 'no_answer';
+    this.note(res);
     this.tally.retries += 1;
     const after = Number(res.headers?.get('retry-after') ?? 1);
     // Not cut short when the run stops: an upload under way finishes (or runs out of budget).
@@ -94,6 +103,7 @@ async function tusUpload(world: World, org: Org, clip: Clip, cut: boolean, attem
       },
     });
     if (created.status === 201) break;
+    if (!retryable(created.status)) attempt.note(created);
     if (!retryable(created.status) || !(await attempt.again(created))) return undefined;
     api = world.pickApi();
   }
@@ -125,10 +135,11 @@ async function tusUpload(world: World, org: Org, clip: Clip, cut: boolean, attem
         offset = Number(res.headers!.get('upload-offset'));
         continue;
       }
-      if (res.status !== 409 && (!retryable(res.status) || !(await attempt.again(res)))) {
-        attempt.lastCode ??= (res.json as { code?: string } | undefined)?.code;
+      if (res.status !== 409 && !retryable(res.status)) {
+        attempt.note(res);
         return { id, complete: false };
       }
+      if (res.status !== 409 && !(await attempt.again(res))) return { id, complete: false };
     }
     // After a cut, a conflict or a retryable answer: ask where the upload stands.
     for (;;) {
@@ -140,6 +151,7 @@ async function tusUpload(world: World, org: Org, clip: Clip, cut: boolean, attem
         offset = Number(head.headers!.get('upload-offset'));
         break;
       }
+      if (!retryable(head.status)) attempt.note(head);
       if (!retryable(head.status) || !(await attempt.again(head))) return { id, complete: false };
       api = world.pickApi();
     }
@@ -160,10 +172,8 @@ async function multipartUpload(world: World, org: Org, clip: Clip, attempt: Atte
     });
     const id = (res.json as { id?: string } | undefined)?.id;
     if (res.status === 201 && id) return { id, complete: true };
-    if (!retryable(res.status) || !(await attempt.again(res))) {
-      attempt.lastCode ??= (res.json as { code?: string } | undefined)?.code;
-      return undefined;
-    }
+    if (!retryable(res.status)) attempt.note(res);
+    if (!retryable(res.status) || !(await attempt.again(res))) return undefined;
   }
 }
 
@@ -181,6 +191,7 @@ async function storedSha256(
     });
     const body = res.json as { source?: { sha256?: string } | null; status?: string } | undefined;
     if (res.status === 200) return body?.source?.sha256 ?? undefined;
+    if (!retryable(res.status)) attempt.note(res);
     if (!retryable(res.status) || !(await attempt.again(res))) return undefined;
   }
 }
@@ -207,9 +218,15 @@ async function uploadOnce(world: World, n: number, clips: Clip[], tally: UploadT
   if (attempt.lastCode) {
     tally.failedWithCode += 1;
     tally.codes[attempt.lastCode] = (tally.codes[attempt.lastCode] ?? 0) + 1;
+    if (tally.failures.length < 20)
+      tally.failures.push(
+        `${tus ? 'tus' : 'multipart'} ${done?.id ?? '(not created)'}: ${attempt.history.join(', ')}`,
+      );
     return;
   }
-  tally.lost.push(`${tus ? 'tus' : 'multipart'} upload ${done?.id ?? '(not created)'} ended with no code`);
+  tally.lost.push(
+    `${tus ? 'tus' : 'multipart'} upload ${done?.id ?? '(not created)'} ended with no code: ${attempt.history.join(', ')}`,
+  );
 }
 
 /** Runs `count` uploaders in parallel, each uploading one clip after another until the world stops. */

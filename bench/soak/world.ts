@@ -27,16 +27,27 @@ export class World {
   readonly watchable: Watchable[] = [];
   readonly tracked = new Map<string, Tracked>();
   private nextApi = 0;
+  /** Until when (Date.now()) an API that did not answer is left out. */
+  private readonly downUntil: number[];
 
   constructor(
     readonly apis: string[],
     readonly orgs: Org[],
     readonly rec: Recorder,
-  ) {}
+  ) {
+    this.downUntil = apis.map(() => 0);
+    rec.onNoAnswer = (api) => (this.downUntil[api] = Date.now() + 3000);
+  }
 
-  /** Round-robin over the APIs, as a load balancer with no sticky sessions would. */
+  /**
+   * Round-robin over the APIs, as a load balancer with no sticky sessions would, leaving out for a
+   * few seconds one that did not answer (a passive health check) unless none answers.
+   */
   pickApi(): number {
-    this.nextApi = (this.nextApi + 1) % this.apis.length;
+    for (let tries = 0; tries < this.apis.length; tries++) {
+      this.nextApi = (this.nextApi + 1) % this.apis.length;
+      if (this.downUntil[this.nextApi]! <= Date.now()) return this.nextApi;
+    }
     return this.nextApi;
   }
 

@@ -1,4 +1,6 @@
 import mongoose, { type Connection } from 'mongoose';
+import type { Logger } from './logger.js';
+import { periodicTask } from './periodic-task.js';
 
 /**
  * One mongoose connection per app instance (never the global default), so tests and several
@@ -13,4 +15,55 @@ export async function connectDatabase(uri: string, dbName: string): Promise<Conn
   });
   await connection.asPromise();
   return connection;
+}
+
+/** How often the watchdog pings, and how long pings may fail before it reconnects the driver. */
+export interface DatabaseWatchdogOptions {
+  everyMs?: number;
+  stuckAfterMs?: number;
+  pingTimeoutMs?: number;
+  logger: Logger;
+}
+
+const bounded = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
+  Promise.race([
+    p,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms).unref(),
+    ),
+  ]);
+
+/**
+ * Reconnects the MongoDB driver when the database has been unreachable for `stuckAfterMs` although
+ * it may be back. The driver normally recovers by itself; but the soak run (issue 21) caught it
+ * stuck after a database restart: its monitor awaited a write on a socket that had closed, forever,
+ * so every query failed with the old "connection closed" error while the database answered other
+ * clients. Closing and connecting the client again starts a fresh topology; the connection's models
+ * keep working. In an outage that lasts, it simply tries again every `stuckAfterMs`.
+ */
+export function watchDatabase(connection: Connection, options: DatabaseWatchdogOptions) {
+  const { everyMs = 5000, stuckAfterMs = 20_000, pingTimeoutMs = 3000, logger } = options;
+  let healthyAt = Date.now();
+  return periodicTask({
+    name: 'database watchdog',
+    everyMs,
+    logger,
+    run: async () => {
+      try {
+        const db = connection.db;
+        if (!db) throw new Error('not connected');
+        await bounded(db.admin().ping(), pingTimeoutMs, 'a ping');
+        healthyAt = Date.now();
+        return;
+      } catch (err) {
+        if (Date.now() - healthyAt < stuckAfterMs) return;
+        healthyAt = Date.now();
+        logger.warn({ err }, 'the database has not answered for a while; reconnecting the driver');
+        const client = connection.getClient();
+        await bounded(client.close(), 5000, 'closing the driver').catch(() => undefined);
+        await bounded(client.connect(), 15_000, 'reconnecting the driver');
+        logger.info('database driver reconnected');
+      }
+    },
+  });
 }

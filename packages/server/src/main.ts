@@ -6,7 +6,7 @@ import type { Connection } from 'mongoose';
 import { createApp, type ReelkitApp } from './app.js';
 import { attachRealtime, type Realtime } from './events/index.js';
 import { loadServerConfig } from './config.js';
-import { connectDatabase } from './db.js';
+import { connectDatabase, watchDatabase } from './db.js';
 import { listen, type RunningServer } from './listen.js';
 import { createLogger } from './logger.js';
 import { closeRedis, createRedis, isRedisClosedError } from './redis.js';
@@ -32,6 +32,7 @@ type Started = {
   reelkit?: ReelkitApp;
   running?: RunningServer;
   realtime?: Realtime;
+  dbWatchdog?: ReturnType<typeof watchDatabase>;
 };
 const started: Started = {};
 let stopping = false;
@@ -45,7 +46,7 @@ async function shutdown(signal: string): Promise<void> {
     logger.error('shutdown took too long; exiting');
     process.exit(1);
   }, timeout + 5_000).unref();
-  const { redis, db, reelkit, running, realtime } = started;
+  const { redis, db, reelkit, running, realtime, dbWatchdog } = started;
   // Parts must be closed a second before the deadline: one still busy then (a catalogue rebuild
   // streaming a large collection, a sweep waiting on the database) is left to the exit, and named.
   const partsDeadline = Date.now() + timeout + 4_000;
@@ -89,6 +90,7 @@ async function shutdown(signal: string): Promise<void> {
     : undefined;
   if (redis && redis.status !== 'ready') await close('redis', () => closeRedis(redis));
   await parts;
+  await close('database watchdog', dbWatchdog && (() => dbWatchdog.close()));
   await Promise.all([
     close('db', db && (() => db.close())),
     close('redis', redis && (() => closeRedis(redis))),
@@ -115,6 +117,7 @@ try {
   const redis = (started.redis = createRedis(config.REDIS_URL, 'reelkit-server'));
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const db = (started.db = await connectDatabase(config.MONGODB_URI, config.MONGODB_DB));
+  (started.dbWatchdog = watchDatabase(db, { logger })).start();
   const reelkit = (started.reelkit = await createApp({
     config,
     logger,

@@ -68,7 +68,8 @@ export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
   const [mongodb, redis, ffprobe] = await Promise.all([
     timed(async () => {
       const db = deps.db.db;
-      if (!db || deps.db.readyState !== 1) throw new Error('not connected');
+      // The ping decides: mongoose's readyState can lag a driver that reconnected (see watchDatabase).
+      if (!db) throw new Error('not connected');
       await withTimeout(db.admin().ping(), timeout, 'MongoDB');
     }),
     timed(() => withTimeout(deps.redis.ping(), timeout, 'Redis')),

@@ -2,6 +2,7 @@ import { ERROR_CODES, problemTypeUrl, type ErrorCode, type ProblemDetails } from
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.js';
 import { AppError } from './app-error.js';
+import { asDependencyOutage } from './dependency-outage.js';
 import { asStorageAnswer } from './storage-answers.js';
 
 /** Headers about a representation the route was about to send, dropped from an error answer. */
@@ -56,7 +57,10 @@ export function errorHandler(options: {
         throw new AppError('not_found', `No route for ${ctx.method} ${ctx.path}`);
     } catch (raw) {
       const err = raw as Error & Record<string, unknown>;
-      const appError = err instanceof AppError ? err : (asStorageAnswer(err) ?? fromHttpError(err));
+      const appError =
+        err instanceof AppError
+          ? err
+          : (asStorageAnswer(err) ?? asDependencyOutage(err) ?? fromHttpError(err));
       const status = appError?.status ?? 500;
       const code: ErrorCode = appError?.code ?? 'internal_error';
       const requestId = ctx.state.requestId as string | undefined;

@@ -120,6 +120,37 @@ describe('/healthz and /readyz', () => {
     }
   });
 
+  it('answers 503 service_unavailable with Retry-After (never a 500) while the database cannot be reached', async () => {
+    const env = stackEnv();
+    const config = loadServerConfig({ ...env, REDIS_URL: privateRedis.url, LOG_LEVEL: 'silent' });
+    const lost = await connectDatabase(config.MONGODB_URI, config.MONGODB_DB);
+    const { app } = await createApp({
+      config,
+      logger: createLogger({ level: 'silent', name: 't' }),
+      db: lost,
+      redis,
+      searchPath: process.env.PATH ?? '',
+    });
+    const other = await listen(app, 0, '127.0.0.1');
+    try {
+      await lost.getClient().close();
+      const res = await fetch(`${other.url}/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'someone@example.com', password: 'correct horse battery staple' }),
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('2');
+      const body = (await res.json()) as { code: string; detail: string };
+      expect(body.code).toBe('service_unavailable');
+      expect(body.detail).toBe('The database is not answering; try again shortly');
+      expect((await readyz(other.url)).body.checks.mongodb?.ok).toBe(false);
+    } finally {
+      await other.close(1000);
+      await lost.close().catch(() => undefined);
+    }
+  });
+
   it('answers unknown routes with a problem+json 404', async () => {
     const res = await fetch(`${server.url}/nope`);
     expect(res.status).toBe(404);
