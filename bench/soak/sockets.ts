@@ -26,6 +26,8 @@ export interface SocketFigures {
   reconnectedClients: number;
   /** (client, video) pairs where the client still believes a finished video unfinished. */
   missed: number;
+  /** Of those, on clients that never reconnected (so no reconnect snapshot could cover them). */
+  missedWithoutReconnect: number;
 }
 
 export interface SocketCrowd {
@@ -86,15 +88,20 @@ export async function startSockets(
   return {
     figures(finished) {
       let missed = 0;
+      let missedWithoutReconnect = 0;
       for (const f of followers)
         for (const [id, belief] of f.beliefs)
-          if (belief === 'unfinished' && finished.get(id) === f.org.id) missed += 1;
+          if (belief === 'unfinished' && finished.get(id) === f.org.id) {
+            missed += 1;
+            if (f.reconnects === 0) missedWithoutReconnect += 1;
+          }
       return {
         clients: followers.length,
         connected: followers.filter((f) => f.connected).length,
         reconnects: followers.reduce((n, f) => n + f.reconnects, 0),
         reconnectedClients: followers.filter((f) => f.reconnects > 0).length,
         missed,
+        missedWithoutReconnect,
       };
     },
     close() {

@@ -33,7 +33,7 @@ export const clipOf = (bytes: Buffer): Clip => ({
 });
 
 /** How long one upload keeps retrying before it gives up with the last code it got. */
-const UPLOAD_BUDGET_MS = 90_000;
+const UPLOAD_BUDGET_MS = 180_000;
 
 const retryable = (status: number) => status === 0 || status === 503 || status === 507 || status === 502;
 

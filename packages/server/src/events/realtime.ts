@@ -90,6 +90,10 @@ function connectError(
  * a client to pick a room. On each connection the socket first receives `video:state`, then live
  * events. A socket is disconnected when its token expires unless it sent `auth:refresh` in time.
  */
+/** How often a snapshot the database could not give is tried, and how far apart. */
+const SNAPSHOT_ATTEMPTS = 5;
+const SNAPSHOT_RETRY_MS = 2000;
+
 export function createRealtime(deps: RealtimeDeps): Realtime {
   const now = deps.now ?? Date.now;
   const log = deps.logger.child({ component: 'realtime' });
@@ -210,12 +214,61 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
 
     // After joining: anything published from here on reaches the socket, and the snapshot covers
     // what happened before. Clients apply the snapshot, then events (see docs/realtime.md).
-    deps.loadSnapshot(grant.orgId, grant.kind === 'video' ? grant.videoId : undefined).then(
-      (videos) => {
-        if (socket.connected) socket.emit('video:state', { scope: grant.kind, videos });
-      },
-      (err: unknown) => log.error({ err, orgId: grant.orgId }, 'could not load the realtime snapshot'),
-    );
+    void sendSnapshot([socket]);
+  });
+
+  /**
+   * Sends `video:state` to sockets of one grant scope, loading it once. A database that does not
+   * answer is tried again a few times; a socket still without its snapshot then has its connection
+   * closed (not a socket.io disconnect), so its client reconnects and gets one — never a socket
+   * left believing in a state nothing corrects.
+   */
+  async function sendSnapshot(sockets: RealtimeSocket[]): Promise<void> {
+    const { grant } = sockets[0]!.data;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const videos = await deps.loadSnapshot(
+          grant.orgId,
+          grant.kind === 'video' ? grant.videoId : undefined,
+        );
+        for (const socket of sockets)
+          if (socket.connected) socket.emit('video:state', { scope: grant.kind, videos });
+        return;
+      } catch (err) {
+        const live = sockets.filter((socket) => socket.connected);
+        if (live.length === 0) return;
+        if (attempt >= SNAPSHOT_ATTEMPTS) {
+          log.warn(
+            { err, orgId: grant.orgId },
+            'could not load the realtime snapshot; closing for a reconnect',
+          );
+          for (const socket of live) socket.conn.close();
+          return;
+        }
+        log.warn({ err, orgId: grant.orgId, attempt }, 'could not load the realtime snapshot; trying again');
+        await new Promise((resolve) => setTimeout(resolve, SNAPSHOT_RETRY_MS).unref());
+        sockets = live;
+      }
+    }
+  }
+
+  // Events published while the adapter's subscriber was away from Redis (a restart, a failover) are
+  // lost to this instance's sockets, which stayed connected and so get no reconnect snapshot: when
+  // the subscriber is back, every local socket gets a fresh `video:state` (loaded once per scope).
+  let subscribedOnce = false;
+  subscriber.on('ready', () => {
+    if (!subscribedOnce) {
+      subscribedOnce = true;
+      return;
+    }
+    const scopes = new Map<string, RealtimeSocket[]>();
+    for (const socket of io.of('/').sockets.values()) {
+      const { grant } = socket.data;
+      const key = grant.kind === 'video' ? `${grant.orgId}:${grant.videoId}` : grant.orgId;
+      scopes.set(key, [...(scopes.get(key) ?? []), socket]);
+    }
+    log.info({ scopes: scopes.size }, 'redis subscriber back; sending fresh snapshots');
+    for (const sockets of scopes.values()) void sendSnapshot(sockets);
   });
 
   return {
