@@ -34,21 +34,27 @@ const bounded = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
   ]);
 
 /**
- * Reconnects the MongoDB driver when the database has been unreachable for `stuckAfterMs` although
- * it may be back. The driver normally recovers by itself; but the soak run (issue 21) caught it
- * stuck after a database restart: its monitor awaited a write on a socket that had closed, forever,
- * so every query failed with the old "connection closed" error while the database answered other
- * clients. Closing and connecting the client again starts a fresh topology; the connection's models
- * keep working. In an outage that lasts, it simply tries again every `stuckAfterMs`.
+ * Reconnects the MongoDB driver when it has been disconnected (mongoose's `readyState` not 1) and
+ * its pings have failed for `stuckAfterMs`, although the database may be back. The driver normally
+ * recovers by itself; but the soak run (issue 21) caught it stuck after a database restart: its
+ * monitor awaited a write on a socket that had closed, forever, so every query failed with the old
+ * "connection closed" error while the database answered other clients. Closing and connecting the
+ * client again starts a fresh topology; the connection's models keep working. A slow ping on a busy
+ * machine is not evidence (a first version counted it, and reconnected a healthy driver under load,
+ * failing the operations in flight): only a disconnected driver whose pings fail is.
  */
 export function watchDatabase(connection: Connection, options: DatabaseWatchdogOptions) {
-  const { everyMs = 5000, stuckAfterMs = 20_000, pingTimeoutMs = 3000, logger } = options;
+  const { everyMs = 5000, stuckAfterMs = 30_000, pingTimeoutMs = 10_000, logger } = options;
   let healthyAt = Date.now();
   return periodicTask({
     name: 'database watchdog',
     everyMs,
     logger,
     run: async () => {
+      if (connection.readyState === 1) {
+        healthyAt = Date.now();
+        return;
+      }
       try {
         const db = connection.db;
         if (!db) throw new Error('not connected');
@@ -58,7 +64,7 @@ export function watchDatabase(connection: Connection, options: DatabaseWatchdogO
       } catch (err) {
         if (Date.now() - healthyAt < stuckAfterMs) return;
         healthyAt = Date.now();
-        logger.warn({ err }, 'the database has not answered for a while; reconnecting the driver');
+        logger.warn({ err }, 'the database driver has been disconnected for a while; reconnecting it');
         const client = connection.getClient();
         await bounded(client.close(), 5000, 'closing the driver').catch(() => undefined);
         await bounded(client.connect(), 15_000, 'reconnecting the driver');

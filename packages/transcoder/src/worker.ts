@@ -23,6 +23,9 @@ import { ProbeError, probeFile } from './probe.js';
 import { TranscodeJobError, transcodeVideo } from './transcode-video.js';
 
 /** What {@link createTranscodeWorker} needs. */
+/** How many times a job may stall (its worker died or froze) before it fails. */
+export const MAX_STALLED_COUNT = 3;
+
 export interface WorkerDeps {
   config: TranscoderConfig;
   /** A connection with `maxRetriesPerRequest: null`, as BullMQ workers require. */
@@ -196,6 +199,11 @@ export function createTranscodeWorker(deps: WorkerDeps): TranscodeWorker {
       concurrency: config.WORKER_CONCURRENCY,
       lockDuration: config.LOCK_DURATION_MS,
       stalledInterval: config.LOCK_DURATION_MS,
+      // A stalled job is one whose worker died or froze (kill -9, SIGSTOP, a machine lost): it is
+      // taken over, and its outputs are published atomically, so taking it over again is safe.
+      // BullMQ fails it for good after one stall by default; the soak run (issue 21) saw a job
+      // fail after a paused worker woke up and stalled it a second time.
+      maxStalledCount: MAX_STALLED_COUNT,
     },
   ) as TranscodeWorker;
   // BullMQ re-emits here what its connections report (including the blocking duplicate it makes

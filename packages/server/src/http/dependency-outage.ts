@@ -17,6 +17,11 @@ const DATABASE_OUTAGES = new Set([
   'MongoNotConnectedError',
   'MongoPoolClearedError',
   'MongoServerClosedError',
+  // Operations cut by a reconnect of the driver (see watchDatabase).
+  'MongoClientClosedError',
+  'MongoExpiredSessionError',
+  'MongoPoolClosedError',
+  'PoolClosedError',
 ]);
 
 /** ioredis's: the connection is down and the command could not wait for it. */

@@ -261,7 +261,8 @@ describe('handshake and token lifetime', () => {
     const claims = jwt.decode(orgA.accessToken) as AccessClaims;
     const shortLived = createTokenService({
       secret: api.config.JWT_SECRET,
-      accessTtlSeconds: 2,
+      // Long enough for three refresh round trips (each re-reads the user) on a busy machine.
+      accessTtlSeconds: 6,
       refreshTtlSeconds: 3600,
     });
     const sign = () =>
