@@ -53,7 +53,8 @@ export function soakMarkdown(r: SoakReport, machine: string): string {
     '',
     `Socket.io: ${r.sockets.clients} clients, ${r.sockets.connected} connected at the end, ` +
       `${r.sockets.reconnectedClients} reconnected (${r.sockets.reconnects} reconnections), ` +
-      `**${r.sockets.missed} events missed** (${r.sockets.missedWithoutReconnect} of them on clients that never reconnected). ` +
+      `**${r.sockets.missed} events missed** (${r.sockets.missedWithoutReconnect} of them on clients that never reconnected); ` +
+      `handshakes refused: ${codes(r.sockets.refusals)}. ` +
       `Hostile: ${r.hostile.sent} sent, ${r.hostile.notRefused} not answered 4xx (inside fault windows they may be 503); ` +
       `${r.hostile.slowlorisClosed} slowloris connections closed by the server, the longest after ${r.hostile.slowlorisLongestS.toFixed(0)} s.`,
     '',

@@ -15,6 +15,8 @@ interface Follower {
   beliefs: Map<string, Belief>;
   reconnects: number;
   connected: boolean;
+  /** Handshakes refused, by code. */
+  refusals: Record<string, number>;
 }
 
 export interface SocketFigures {
@@ -28,6 +30,8 @@ export interface SocketFigures {
   missed: number;
   /** Of those, on clients that never reconnected (so no reconnect snapshot could cover them). */
   missedWithoutReconnect: number;
+  /** Handshakes refused (connect_error), by code. */
+  refusals: Record<string, number>;
 }
 
 export interface SocketCrowd {
@@ -35,7 +39,7 @@ export interface SocketCrowd {
   close(): void;
 }
 
-function follow(url: string, org: Org): Follower {
+function follow(url: string, org: Org, closed: { value: boolean }): Follower {
   const socket = io(url, {
     auth: { token: org.token },
     transports: ['websocket'],
@@ -45,10 +49,21 @@ function follow(url: string, org: Org): Follower {
     reconnectionDelayMax: 3000,
     randomizationFactor: 0.5,
   });
-  const f: Follower = { socket, org, beliefs: new Map(), reconnects: 0, connected: false };
+  const f: Follower = { socket, org, beliefs: new Map(), reconnects: 0, connected: false, refusals: {} };
   socket.on('connect', () => (f.connected = true));
   socket.on('disconnect', () => (f.connected = false));
   socket.io.on('reconnect', () => (f.reconnects += 1));
+  // A handshake the server refused (socket.io-client does not retry those by itself): as the SDK
+  // does for `service_unavailable` / `internal_error`, come back after a while.
+  socket.on('connect_error', (err: Error & { data?: { code?: string; retryAfter?: number } }) => {
+    const code = err.data?.code ?? 'transport';
+    f.refusals[code] = (f.refusals[code] ?? 0) + 1;
+    if (!socket.active && !closed.value)
+      setTimeout(
+        () => !closed.value && socket.connect(),
+        (err.data?.retryAfter ?? 1) * 1000 + Math.random() * 1000,
+      );
+  });
   socket.on('video:state', (state: VideoStateEvent) => {
     const listed = new Set(state.videos.map((v) => v.videoId));
     for (const [id, belief] of f.beliefs)
@@ -78,8 +93,9 @@ export async function startSockets(
   budgetMs = 60_000,
 ): Promise<SocketCrowd> {
   const followers: Follower[] = [];
+  const closed = { value: false };
   for (let i = 0; i < count; i++) {
-    followers.push(follow(apis[i % apis.length]!, orgs[Math.floor(i / apis.length) % orgs.length]!));
+    followers.push(follow(apis[i % apis.length]!, orgs[Math.floor(i / apis.length) % orgs.length]!, closed));
     if (i % 50 === 49) await new Promise((r) => setTimeout(r, 200));
   }
   const end = Date.now() + budgetMs;
@@ -102,9 +118,14 @@ export async function startSockets(
         reconnectedClients: followers.filter((f) => f.reconnects > 0).length,
         missed,
         missedWithoutReconnect,
+        refusals: followers.reduce<Record<string, number>>((all, f) => {
+          for (const [code, n] of Object.entries(f.refusals)) all[code] = (all[code] ?? 0) + n;
+          return all;
+        }, {}),
       };
     },
     close() {
+      closed.value = true;
       for (const f of followers) f.socket.close();
     },
   };

@@ -141,9 +141,11 @@ async function tusUpload(world: World, org: Org, clip: Clip, cut: boolean, attem
       }
       if (res.status !== 409 && !(await attempt.again(res))) return { id, complete: false };
     }
-    // After a cut, a conflict or a retryable answer: ask where the upload stands.
+    // After a cut, a conflict or a retryable answer: ask where the upload stands (through whichever
+    // API the balancer picks: the one that failed may be down).
     for (;;) {
-      const head = await rec.timed('upload', api, url, {
+      api = world.pickApi();
+      const head = await rec.timed('upload', api, `${world.apis[api]}${path}`, {
         method: 'HEAD',
         headers: { ...bearer(org), ...TUS },
       });
@@ -153,7 +155,6 @@ async function tusUpload(world: World, org: Org, clip: Clip, cut: boolean, attem
       }
       if (!retryable(head.status)) attempt.note(head);
       if (!retryable(head.status) || !(await attempt.again(head))) return { id, complete: false };
-      api = world.pickApi();
     }
   }
   return { id, complete: true };

@@ -1,3 +1,4 @@
+import { asDependencyOutage, DEPENDENCY_RETRY_AFTER_S } from '../http/dependency-outage.js';
 import type { Server as HttpServer } from 'node:http';
 import type {
   AuthRefreshAck,
@@ -195,6 +196,14 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
       },
       (err: unknown) => {
         if (err instanceof RealtimeAuthError) return next(connectError(err.code, err.message));
+        // The database did not answer the user lookup: the client should simply come back.
+        const outage = asDependencyOutage(err);
+        if (outage) {
+          log.warn({ err }, 'realtime handshake: a dependency is not answering');
+          return next(
+            connectError('service_unavailable', outage.message, { retryAfter: DEPENDENCY_RETRY_AFTER_S }),
+          );
+        }
         log.error({ err }, 'realtime handshake failed');
         next(connectError('internal_error', 'Could not authenticate the connection'));
       },
