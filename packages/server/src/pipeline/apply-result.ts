@@ -1,12 +1,32 @@
-import type { SourceCaption, TranscodeFailure, TranscodeProgress, TranscodeResult } from '@reelkit/protocol';
+import {
+  captionFilePath,
+  type SourceCaption,
+  type TranscodeFailure,
+  type TranscodeProgress,
+  type TranscodeResult,
+} from '@reelkit/protocol';
 import type { StoredObject } from '@reelkit/storage';
 import { Types } from 'mongoose';
 import { storedFileFromStat } from '../videos/stored-file.js';
 import { storedAudioTrack } from '../videos/video-audio-tracks.js';
 import type { StoredCaption } from '../videos/video-model.js';
 
-/** A caption the worker took from the source, as the video document stores it. */
-export function storedSourceCaption(c: SourceCaption, now: Date): StoredCaption {
+/**
+ * The captions a worker took from the source, as the video document stores them. One whose id is
+ * not 24 hex digits or whose key is not that caption's file in this video's folder is left out:
+ * the server later deletes a caption by its key.
+ */
+export function storedSourceCaptions(
+  videoId: string,
+  captions: readonly SourceCaption[],
+  now: Date,
+): StoredCaption[] {
+  return captions
+    .filter((c) => /^[0-9a-f]{24}$/.test(c.id) && c.key.endsWith(`/${videoId}/${captionFilePath(c.id)}`))
+    .map((c) => storedSourceCaption(c, now));
+}
+
+function storedSourceCaption(c: SourceCaption, now: Date): StoredCaption {
   return {
     _id: new Types.ObjectId(c.id),
     language: c.language,

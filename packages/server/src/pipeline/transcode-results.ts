@@ -20,7 +20,7 @@ import {
   parseProgress,
   progressUpdate,
   readyUpdate,
-  storedSourceCaption,
+  storedSourceCaptions,
 } from './apply-result.js';
 
 /** What changed, for realtime events and webhooks. */
@@ -118,7 +118,7 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
         const addedAt = new Date(now());
         const { list, stale } = replaceSourceCaptions(
           current?.captions ?? [],
-          fromSource.map((c) => storedSourceCaption(c, addedAt)),
+          storedSourceCaptions(videoId, fromSource, addedAt),
         );
         let applied = false;
         await applyOpen(videoId, readyUpdate(result, mp4, list), (video) => {
