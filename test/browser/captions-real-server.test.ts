@@ -219,7 +219,7 @@ describe('captions and audio tracks from an MKV source', () => {
     // Every URI is relative, so it resolves under the signed token path, and is served there.
     const signedFolder = new URL('.', master).href;
     const uris = [
-      ...text.matchAll(/URI="([^"]+)"/g).map((m) => m[1]!),
+      ...[...text.matchAll(/URI="([^"]+)"/g)].map((m) => m[1]!),
       ...text.split('\n').filter((l) => l && !l.startsWith('#')),
     ];
     for (const uri of uris) {
