@@ -4,18 +4,17 @@
 // track's activeCues while the video is inside the cue's interval, and nowhere else. The WebVTT's
 // X-TIMESTAMP-MAP must match where the ladder's fMP4 timeline starts. And an MKV with two audio
 // languages and a SubRip stream gets both groups, its subtitles becoming a caption on their own.
-import { createRequire } from 'node:module';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, signup, startTestApi, uploadVideo, type TestApi } from '../support/api-server.js';
-import { launchBrowser, serveSite, type StaticSite, type TestBrowser } from '../support/browser.js';
+import { call } from '../support/api-server.js';
+import type { StaticSite } from '../support/browser.js';
 import { makeClip, runFfmpeg } from '../support/clips.js';
+import { serveHlsJsPage } from '../support/hls-page.js';
 import { baseMediaDecodeTime, mediaTimescale } from '../support/mp4-boxes.js';
-import { startTs, type Proc } from '../support/processes.js';
-import { isolatedStack, stackEnv } from '../support/stack-env.js';
-import { TRANSCODE_TEST_TIMEOUT_MS, waitForVideoStatus } from '../support/wait-for-transcode.js';
+import { startTranscodingStack, type TranscodingStack } from '../support/transcoding-stack.js';
+import { TRANSCODE_TEST_TIMEOUT_MS } from '../support/wait-for-transcode.js';
 
 const SRT = `1
 00:00:02,000 --> 00:00:04,500
@@ -26,11 +25,8 @@ Hello <script>alert("x")</script><b>world</b>
 Second cue
 `;
 
-let api: TestApi;
-let worker: Proc;
+let stack: TranscodingStack;
 let site: StaticSite;
-let browser: TestBrowser;
-let admin: Awaited<ReturnType<typeof signup>>;
 let videoId: string;
 let mkvId: string;
 let folder: string;
@@ -62,42 +58,27 @@ async function makeMkv(): Promise<string> {
 }
 
 beforeAll(async () => {
-  const isolated = isolatedStack('cap');
-  api = await startTestApi(isolated, { complete: true });
-  worker = startTs('packages/transcoder/src/main.ts', {
-    ...stackEnv(),
-    ...isolated,
-    X264_PRESET: 'ultrafast',
-    HLS_SEGMENT_S: '2',
-  });
-  const [clip, mkv] = await Promise.all([
+  const [started, clip, mkv] = await Promise.all([
+    startTranscodingStack('cap', { orgName: 'Captions Org' }),
     makeClip({ width: 640, height: 360, seconds: 12, fps: 25 }),
     makeMkv(),
-    worker.waitFor(/worker ready/, 60_000),
-    (async () => (admin = await signup(api.url, 'Captions Org')))(),
-    (async () => (browser = await launchBrowser()))(),
   ]);
-  videoId = await uploadVideo(api.url, admin.accessToken, clip, 'Captioned');
-  mkvId = await uploadVideo(api.url, admin.accessToken, mkv, 'Two languages, subtitled');
-  for (const id of [videoId, mkvId]) {
-    const video = await waitForVideoStatus(api, admin.accessToken, id, ['ready', 'failed']);
-    if (video.status !== 'ready') throw new Error(`transcode failed: ${JSON.stringify(video.error)}`);
-  }
+  stack = started;
+  [videoId, mkvId] = await Promise.all([
+    stack.uploadReady(clip, 'Captioned'),
+    stack.uploadReady(mkv, 'Two languages, subtitled'),
+  ]);
 }, TRANSCODE_TEST_TIMEOUT_MS);
 
 afterAll(async () => {
-  await browser?.close();
   await site?.close();
-  await worker?.stop('SIGKILL');
-  await api?.close();
+  await stack?.stop();
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 
 /** The signed master of a video, its text and the lines that start with `prefix`. */
 async function signedMaster(id: string) {
-  const playback = await call(api.url, 'GET', `/v1/videos/${id}/playback`, { token: admin.accessToken });
-  expect(playback.status).toBe(200);
-  const url = playback.body.hls as string;
+  const url = await stack.masterOf(id);
   const text = await (await fetch(url)).text();
   const lines = (prefix: string) => text.split('\n').filter((l) => l.startsWith(prefix));
   return { url, text, lines };
@@ -110,8 +91,8 @@ describe('captions through signed HLS in Chromium', () => {
     form.set('language', 'en');
     form.set('label', 'English');
     form.set('default', 'true');
-    const created = await call(api.url, 'POST', `/v1/videos/${videoId}/captions`, {
-      token: admin.accessToken,
+    const created = await call(stack.api.url, 'POST', `/v1/videos/${videoId}/captions`, {
+      token: stack.admin.accessToken,
       body: form,
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -143,31 +124,18 @@ describe('captions through signed HLS in Chromium', () => {
       `X-TIMESTAMP-MAP=MPEGTS:${Math.round(start * 90_000)},LOCAL:00:00:00.000`,
     );
 
-    const hlsJs = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
-    site = await serveSite(
-      {
-        '/': `<!doctype html><meta charset="utf-8"><video id="v" muted playsinline></video>
-<script src="/hls.min.js"></script>
-<script>
-  const v = document.getElementById('v');
-  const hls = new Hls();
-  window.samples = [];
-  hls.on(Hls.Events.ERROR, (_e, d) => d.fatal && (window.fatal = d.details));
+    site = await serveHlsJsPage(
+      master,
+      `window.samples = [];
   // Chosen once hls.js knows the group (earlier, on MANIFEST_PARSED, it stays disabled).
   hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, () => { hls.subtitleDisplay = true; hls.subtitleTrack = 0; });
-  hls.loadSource(${JSON.stringify(master)});
-  hls.attachMedia(v);
-  v.play();
   setInterval(() => {
     const track = [...v.textTracks].find((t) => t.mode === 'showing');
     const cues = track && track.activeCues ? [...track.activeCues].map((c) => c.text) : [];
     window.samples.push({ t: v.currentTime, cues });
-  }, 100);
-</script>`,
-      },
-      { '/hls.min.js': hlsJs },
+  }, 100);`,
     );
-    const page = await browser.open(`${site.url}/`);
+    const page = await stack.browser.open(`${site.url}/`);
     await page.waitForFunction(
       () => (document.getElementById('v') as HTMLVideoElement).currentTime > 8.6 || 'fatal' in window,
       undefined,
@@ -191,7 +159,9 @@ describe('captions through signed HLS in Chromium', () => {
 
 describe('captions and audio tracks from an MKV source', () => {
   it('two audio languages and a SubRip stream give an AUDIO and a SUBTITLES group; the caption is sanitised, listed and editable', async () => {
-    const listed = await call(api.url, 'GET', `/v1/videos/${mkvId}/captions`, { token: admin.accessToken });
+    const listed = await call(stack.api.url, 'GET', `/v1/videos/${mkvId}/captions`, {
+      token: stack.admin.accessToken,
+    });
     expect(listed.status).toBe(200);
     expect(listed.body.items).toEqual([
       expect.objectContaining({ language: 'en', label: 'English', kind: 'subtitles', source: 'source' }),
@@ -240,16 +210,16 @@ describe('captions and audio tracks from an MKV source', () => {
     expect(vtt).toContain('<b>bold</b>');
 
     // Editable and deletable like an uploaded caption.
-    const relabelled = await call(api.url, 'PATCH', `/v1/videos/${mkvId}/captions/${captionId}`, {
-      token: admin.accessToken,
+    const relabelled = await call(stack.api.url, 'PATCH', `/v1/videos/${mkvId}/captions/${captionId}`, {
+      token: stack.admin.accessToken,
       body: { label: 'English (source)' },
     });
     expect(relabelled.status).toBe(200);
     expect((await signedMaster(mkvId)).lines('#EXT-X-MEDIA:TYPE=SUBTITLES')[0]).toContain(
       'NAME="English (source)"',
     );
-    const deleted = await call(api.url, 'DELETE', `/v1/videos/${mkvId}/captions/${captionId}`, {
-      token: admin.accessToken,
+    const deleted = await call(stack.api.url, 'DELETE', `/v1/videos/${mkvId}/captions/${captionId}`, {
+      token: stack.admin.accessToken,
     });
     expect(deleted.status).toBe(204);
     expect((await signedMaster(mkvId)).lines('#EXT-X-MEDIA:TYPE=SUBTITLES')).toEqual([]);
