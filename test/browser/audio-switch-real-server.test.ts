@@ -3,12 +3,9 @@
 // hls.js from another origin through the signed master; the master has one AUDIO rendition per
 // stream and video-only variants that reference the group, and switching to French during
 // playback fetches the French rendition and never stalls.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaticSite } from '../support/browser.js';
-import { runFfmpeg } from '../support/clips.js';
+import { makeTwoLanguageClip } from '../support/clips.js';
 import { serveHlsJsPage } from '../support/hls-page.js';
 import { startTranscodingStack, type TranscodingStack } from '../support/transcoding-stack.js';
 import { TRANSCODE_TEST_TIMEOUT_MS } from '../support/wait-for-transcode.js';
@@ -16,23 +13,12 @@ import { TRANSCODE_TEST_TIMEOUT_MS } from '../support/wait-for-transcode.js';
 let stack: TranscodingStack;
 let site: StaticSite;
 let videoId: string;
-let folder: string;
 
 beforeAll(async () => {
-  folder = await mkdtemp(join(tmpdir(), 'reelkit-audio-switch-'));
-  const clip = join(folder, 'two-languages.mkv');
-  [stack] = await Promise.all([
+  let clip: string;
+  [stack, clip] = await Promise.all([
     startTranscodingStack('audsw', { orgName: 'Dubbed Org' }),
-    runFfmpeg([
-      ...['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=16'],
-      ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=16'],
-      ...['-f', 'lavfi', '-i', 'sine=frequency=880:sample_rate=44100:duration=16'],
-      ...['-map', '0:v', '-map', '1:a', '-map', '2:a'],
-      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac'],
-      ...['-ac:a:1', '2', '-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=fra'],
-      ...['-disposition:a:0', 'default', '-disposition:a:1', '0'],
-      clip,
-    ]),
+    makeTwoLanguageClip(16),
   ]);
   videoId = await stack.uploadReady(clip, 'Two languages');
 }, TRANSCODE_TEST_TIMEOUT_MS);
@@ -40,7 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await site?.close();
   await stack?.stop();
-  if (folder) await rm(folder, { recursive: true, force: true });
 });
 
 describe('audio tracks through signed HLS in Chromium', () => {
