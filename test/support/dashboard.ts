@@ -10,6 +10,7 @@ import { build } from 'vite';
 import { dashboardRoutes } from '../../packages/server/src/dashboard/index.js';
 import { attachRealtime } from '../../packages/server/src/events/index.js';
 import { listen } from '../../packages/server/src/index.js';
+import { openApiRoutes } from '../../packages/server/src/openapi/index.js';
 import { freePort, PASSWORD, startTestApi, type TestApi } from './api-server.js';
 import { launchChromium } from './browser.js';
 import { repoRoot } from './processes.js';
@@ -22,8 +23,15 @@ export interface DashboardServer {
   stop(): Promise<void>;
 }
 
+export interface DashboardOptions {
+  /** Also serve the OpenAPI document and reference (`/v1/openapi.json`, `/docs`), as main.ts does. */
+  openApi?: boolean;
+  /** Apply transcode results (for a test with a worker), as main.ts does. */
+  results?: boolean;
+}
+
 /** Builds the dashboard, starts the API serving it at `/` with realtime, and launches Chromium. */
-export async function startDashboard(): Promise<DashboardServer> {
+export async function startDashboard(options: DashboardOptions = {}): Promise<DashboardServer> {
   const distDir = mkdtempSync(join(tmpdir(), 'reelkit-dashboard-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -53,6 +61,7 @@ export async function startDashboard(): Promise<DashboardServer> {
       return all.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [unknown, TestApi, Browser];
     });
     // Mounted before listening: Koa composes its middleware once, when the server starts.
+    if (options.openApi) api.reelkit.app.use(openApiRoutes({ routes: api.reelkit.routes }).routes());
     api.reelkit.app.use(dashboardRoutes({ distDir }).routes());
     const served = await listen(api.reelkit.app, port, '127.0.0.1');
     closers.push(() => served.close(1000));
@@ -65,6 +74,10 @@ export async function startDashboard(): Promise<DashboardServer> {
       logger: pino({ level: 'silent' }),
     });
     closers.push(() => realtime.close());
+    if (options.results) {
+      await api.reelkit.results.start();
+      closers.push(() => api.reelkit.results.close());
+    }
     return { base, api, browser, stop };
   } catch (err) {
     await stop();
