@@ -213,11 +213,11 @@ end
 ${RUNGS.map((r) => `${r.kib} KiB`).join(' / ')} segments, four each, in the page cache), requested in turn by
 \`wrk -t1 -d${SECONDS}s\` at -c8 and -c64, ${ROUNDS} rounds, the order of the three servers rotating each round:
 
-- **Reelkit**: the whole app, where \`/v1/play/…\` is answered by the fast path ahead of the API's chain
-  (metrics, request id, error handler, then the token check and the path allow-list; helmet's headers copied
-  from a list made once), and its one read path for delivered files (a descriptor shared for 1 s whose
-  \`fstat\` gives size and date, pooled 1 MiB buffers written straight to the socket, the last chunk ending
-  the response);
+- **Reelkit**: the whole app (\`DELIVERY_CACHE_MB\` at its default, 64), where a signed segment is answered in
+  front of Koa on the raw \`request\` event (\`playback/delivery-front.ts\`): path allow-list, cached token
+  check, video binding and origin as the route does them, then the segment's bytes, held in memory
+  (\`playback/hot-file-cache.ts\`, re-checked with one \`stat\` a second), and its headers, prepared once,
+  in one \`writeHead\` + \`end\`; the request-duration histogram is updated as before;
 - **nginx alone**: \`nginx-light\`, \`worker_processes 1\`, \`sendfile on\`, serving the same files by path (no token);
 - **nginx + Reelkit**: the shipped \`deploy/nginx/reelkit.conf.template\` in front of Reelkit with
   \`DELIVERY_OFFLOAD=x-accel\`: Reelkit checks the token and answers \`X-Accel-Redirect\`, nginx sends the file.
@@ -231,16 +231,22 @@ ${ratios.join('\n')}
 Needs \`wrk\` and nginx: \`npm test\` installs \`nginx-light\` but not \`wrk\` (benchmarks run on demand); without
 either the benchmark stops at once and says which to \`apt-get install\`.
 
-Where the time goes (\`--cpu-prof\` of the server under \`wrk -c8\` on one 280 KiB segment, before the fast
-path): 30 % in the kernel's \`writev\` (copying the bytes into the socket, and on loopback the receiving side
-too), 6 % \`read\`, ~10 % the API's chain that delivery does not need (helmet's dozen middlewares, CORS
-allow-list, per-IP rate limit — delivery is exempt —, CSRF guard, the router's walk), ~8 % HTTP parsing and
-header writing, 3 % opening through the shared descriptor cache, under 1 % the (cached) token check, 12 % idle.
-The fast path removes the chain; what remains is Koa's per-request context, the headers and the copy. nginx
-sends the file with \`sendfile\` from C, without the user-space copy (\`read\` + \`writev\`) Node cannot avoid,
-so on this machine Node alone stays well below the 0.8× target; the x-accel path adds nginx's proxied round
-trip to the same Node request, which is why it is no faster here. The same benchmark before the fast path (2026-11-30, load
-average about 16): Reelkit 0.25× nginx at c=8 and 0.27× at c=64, p99 5.3× and 6.1×; x-accel 0.22× and 0.41×.
+Where the time goes (\`--cpu-prof\` of the server during one \`wrk -c64\` run of these 12 URLs). Before the
+front (load average 1.5): 32 % the kernel's \`writev\` (copying the bytes into the socket), 17 % \`read\` of
+the file into pooled buffers, ~15 % Koa (context, delegates, response setters), 13 % inclusive in the metrics
+middleware and the request-id and error-handler wrappers around the route, ~6 % Node's header building
+(\`setHeader\`, \`_storeHeader\`, header validation), 1 % the shared descriptor cache, under 1 % the cached
+token check (HMAC only once per token), under 1 % the path allow-list, 7 % idle. With the front (load
+average 19): 56 % idle — waiting for the next request, as wrk (the client) competes for the same two
+cores with everything else on the machine —, 23 % \`writev\`, and
+every piece of JavaScript together about 12 %: the front itself ~2.5 %, the hot-file cache lookup 0.6 %,
+the request id (\`randomUUID\`) 0.9 %, the metrics histogram 0.6 %, the token check 0.3 %, the path
+allow-list 0.3 %, the rest Node's HTTP parser and writer. No \`read\`, \`open\` or \`fstat\` remains per request.
+What is left is the copy: nginx hands the kernel page-cache pages with \`sendfile\`, Node must copy its
+buffer into the socket (Node has no \`sendfile\`), so for segments of hundreds of KiB Node spends about
+twice nginx's kernel time per request before any JavaScript runs. Earlier runs of this benchmark: before
+the fast path (2026-11-30, load average about 16) 0.25×/0.27× nginx at c=8/c=64; with the Koa-level fast
+path (same day, load 14–16) 0.43×/0.44×, x-accel 0.38×/0.49×.
 
 The machine has 2 cores shared with other work (see the load averages): wrk, nginx and Node compete for them,
 so runs of the same server differ by more than ±15 % from one round to the next.`,
