@@ -288,6 +288,7 @@ ${rows.join('\n')}
 Largest growth on ${process.version} with the pacer: **+${worst.toFixed(0)} MiB** (target < ${TARGET_MIB} MiB for 2 GiB at load
 average ≥ 2; the hog rows started at a one-minute load average of ${minLoad.toFixed(2)} or more).
 ${UPLOAD_MIB < 2048 ? `The issue asks for 2 GiB; this run used ${UPLOAD_MIB} MiB (\`BENCH_UPLOAD_MIB\`).` : ''}
+${results.every((r) => r.variant.paced && r.variant.node === process.execPath) ? 'This run measured the shipped code only (`BENCH_UPLOAD_SHIPPED_ONLY=1`); the rows without the pacer and on Node 20 are in the run of 2026-11-30 (git history of this file): without the pacer, +64 to +94 MiB.' : ''}
 
 Why Node 24 grew more without the pacer: every body chunk is a fresh Buffer from Node's HTTP parser, garbage once
 written. With \`--trace-gc\`, Node 20 frees them in scavenges whose reason is "external memory pressure" (about 85 per
