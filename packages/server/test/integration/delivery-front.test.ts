@@ -89,6 +89,12 @@ describe('signed delivery in front of Koa', () => {
     expect((await both(seg, { headers: { range: 'bytes=0-9', 'if-range': '"stale-tag"' } })).status).toBe(
       200,
     );
+    // Answers sent outside Koa are still timed, under the route's pattern.
+    const metrics = await (await fetch(`${front.url}/metrics`)).text();
+    for (const status of ['200', '206', '304'])
+      expect(metrics).toContain(
+        `reelkit_http_request_duration_seconds_count{method="GET",route="/v1/play/:token/:videoId/*path",status="${status}"}`,
+      );
   });
 
   it('leaves every refusal to the route: the same 400, 403, 404, 412 and 416 problem documents', async () => {
