@@ -60,6 +60,13 @@ function sendFile(
     const rs = createReadStream(body.file, { highWaterMark: MiB });
     rs.pipe(req, { end: false });
     rs.on('end', () => req.end(body.tail));
+    // A server that answers before the body is sent (an error) closes the connection: stop sending,
+    // so its answer is what the caller sees, not the EPIPE of the next write.
+    req.once('response', () => {
+      rs.unpipe(req);
+      rs.destroy();
+    });
+    req.on('socket', (socket) => socket.on('error', () => undefined));
   });
 }
 
