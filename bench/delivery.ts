@@ -1,8 +1,9 @@
 // `npm run bench:delivery`: signed segments on the hot path. 12 signed segment URLs across three
-// rungs, requested in turn by wrk (-c8 and -c64), against: Reelkit's own read path (the whole app,
-// every middleware, token check, shared descriptors and pooled buffers), nginx alone serving the same
-// files (`sendfile on`), and nginx in front of Reelkit with DELIVERY_OFFLOAD=x-accel (the shipped
-// deploy/nginx/reelkit.conf.template). Rounds alternate the three so drift on a shared machine hits
+// rungs, requested in turn by wrk (-c8 and -c64), against: Reelkit as shipped (the whole app; segments
+// answered by the front ahead of Koa from memory), the same app with DELIVERY_CACHE_MB=0 (the route's
+// read path: shared descriptors and pooled buffers), nginx alone serving the same files
+// (`sendfile on`), and nginx in front of Reelkit with DELIVERY_OFFLOAD=x-accel (the shipped
+// deploy/nginx/reelkit.conf.template). Rounds alternate the four so drift on a shared machine hits
 // each alike; the load average is recorded per run. Writes its section of docs/benchmarks.md.
 // Needs wrk and nginx (Debian wrk, nginx-light); `npm test` installs nginx-light, not wrk.
 //
@@ -50,6 +51,8 @@ interface Setup {
   videoId: string;
   token: string;
   node: string;
+  /** The same app with DELIVERY_CACHE_MB=0: every segment through the route's read path. */
+  route: string;
   offloaded: string;
 }
 
@@ -67,6 +70,7 @@ async function serve(): Promise<void> {
   }
   const base = { ...env, MONGODB_DB: 'reelkit_bench_delivery', STORAGE_DIR: storageDir, LOG_LEVEL: 'warn' };
   const own = loadServerConfig(base);
+  const uncached = loadServerConfig({ ...base, DELIVERY_CACHE_MB: '0' });
   const accel = loadServerConfig({
     ...base,
     DELIVERY_OFFLOAD: 'x-accel',
@@ -75,19 +79,21 @@ async function serve(): Promise<void> {
   const db = await connectDatabase(own.MONGODB_URI, own.MONGODB_DB);
   const redis = createRedis(own.REDIS_URL, 'bench-delivery');
   const logger = createLogger({ level: 'warn', name: 'bench' });
-  const [ownApp, accelApp] = await Promise.all([
+  const [ownApp, routeApp, accelApp] = await Promise.all([
     createApp({ config: own, logger, db, redis }),
+    createApp({ config: uncached, logger, db, redis }),
     createApp({ config: accel, logger, db, redis }),
   ]);
   const { token } = ownApp.playbackTokens.sign({ videoId, orgId, ttlSeconds: 3600 });
-  const [a, b] = await Promise.all([
+  const [a, r, b] = await Promise.all([
     listen(ownApp.app, 0, '127.0.0.1'),
+    listen(routeApp.app, 0, '127.0.0.1'),
     listen(accelApp.app, 0, '127.0.0.1'),
   ]);
-  const setup: Setup = { storageDir, orgId, videoId, token, node: a.url, offloaded: b.url };
+  const setup: Setup = { storageDir, orgId, videoId, token, node: a.url, route: r.url, offloaded: b.url };
   console.log(JSON.stringify(setup));
   process.on('SIGTERM', () => {
-    void Promise.all([a.close(500), b.close(500)])
+    void Promise.all([a.close(500), r.close(500), b.close(500)])
       .then(() => db.dropDatabase())
       .then(() => db.close())
       .then(() => rm(storageDir, { recursive: true, force: true }))
@@ -154,6 +160,7 @@ end
     };
     const servers = {
       node: { url: setup.node, script: await script('signed', signed) },
+      route: { url: setup.route, script: await script('signed-route', signed) },
       nginx: { url: alone.url, script: await script('plain', plain) },
       accel: { url: front.url, script: await script('signed-front', signed) },
     } as const;
@@ -166,7 +173,7 @@ end
     type Run = WrkResult & { load: string };
     const runs: Record<number, Record<keyof typeof servers, Run[]>> = {};
     for (const c of CONNECTIONS) {
-      runs[c] = { node: [], nginx: [], accel: [] };
+      runs[c] = { node: [], route: [], nginx: [], accel: [] };
       for (let round = 0; round < ROUNDS; round++) {
         const order = (Object.keys(servers) as Array<keyof typeof servers>).map(
           (_, i, all) => all[(i + round) % all.length]!,
@@ -187,14 +194,15 @@ end
     const mean = (rs: Run[]) => rs.reduce((a, r) => a + r.requestsPerSec, 0) / rs.length;
     const p99 = (rs: Run[]) => rs.reduce((a, r) => a + ms(r.p99), 0) / rs.length;
     const label = {
-      node: 'Reelkit (own read path)',
+      node: 'Reelkit (front, segments held in memory)',
+      route: 'Reelkit, route read path (DELIVERY_CACHE_MB=0)',
       nginx: 'nginx alone',
       accel: 'nginx + Reelkit (x-accel)',
     };
     const lines: string[] = [];
     for (const c of CONNECTIONS) {
       const r = runs[c]!;
-      for (const name of ['nginx', 'node', 'accel'] as const) {
+      for (const name of ['nginx', 'node', 'route', 'accel'] as const) {
         lines.push(
           `| ${c} | ${label[name]} | ${r[name].map((x) => x.requestsPerSec.toFixed(0)).join(', ')} | ${mean(r[name]).toFixed(0)} | ${r[name].map((x) => x.p99).join(', ')} | ${r[name].map((x) => x.load).join(', ')} | ${r[name].reduce((a, x) => a + x.non2xx, 0)} |`,
         );
@@ -202,7 +210,7 @@ end
     }
     const ratios = CONNECTIONS.map((c) => {
       const r = runs[c]!;
-      return `- c=${c}: Reelkit / nginx **${(mean(r.node) / mean(r.nginx)).toFixed(2)}×** requests/s (target ≥ 0.8×), p99 **${(p99(r.node) / p99(r.nginx)).toFixed(2)}×** nginx's (target ≤ 2×); nginx + Reelkit / nginx **${(mean(r.accel) / mean(r.nginx)).toFixed(2)}×** (target ≥ 0.9×), p99 ${(p99(r.accel) / p99(r.nginx)).toFixed(2)}×.`;
+      return `- c=${c}: Reelkit / nginx **${(mean(r.node) / mean(r.nginx)).toFixed(2)}×** requests/s (target ≥ 0.8×), p99 **${(p99(r.node) / p99(r.nginx)).toFixed(2)}×** nginx's (target ≤ 2×); the route's read path ${(mean(r.route) / mean(r.nginx)).toFixed(2)}×, p99 ${(p99(r.route) / p99(r.nginx)).toFixed(2)}×; nginx + Reelkit / nginx **${(mean(r.accel) / mean(r.nginx)).toFixed(2)}×** (target ≥ 0.9×), p99 ${(p99(r.accel) / p99(r.nginx)).toFixed(2)}×.`;
     });
     console.log(ratios.join('\n'));
     await writeBenchmarkSection(
@@ -211,13 +219,17 @@ end
 
 12 signed segment URLs (\`/v1/play/<token>/<videoId>/hls/<rung>/seg_0000n.m4s\`, three rungs of
 ${RUNGS.map((r) => `${r.kib} KiB`).join(' / ')} segments, four each, in the page cache), requested in turn by
-\`wrk -t1 -d${SECONDS}s\` at -c8 and -c64, ${ROUNDS} rounds, the order of the three servers rotating each round:
+\`wrk -t1 -d${SECONDS}s\` at -c8 and -c64, ${ROUNDS} rounds, the order of the four servers rotating each round:
 
-- **Reelkit**: the whole app, where \`/v1/play/…\` is answered by the fast path ahead of the API's chain
-  (metrics, request id, error handler, then the token check and the path allow-list; helmet's headers copied
-  from a list made once), and its one read path for delivered files (a descriptor shared for 1 s whose
-  \`fstat\` gives size and date, pooled 1 MiB buffers written straight to the socket, the last chunk ending
-  the response);
+- **Reelkit**: the whole app (\`DELIVERY_CACHE_MB\` at its default, 64), where a signed segment is answered in
+  front of Koa on the raw \`request\` event (\`playback/delivery-front.ts\`): path allow-list, cached token
+  check, video binding and origin as the route does them, then the segment's bytes, held in memory
+  (\`playback/hot-file-cache.ts\`, re-checked with one \`stat\` a second), and its headers, prepared once,
+  in one \`writeHead\` + \`end\`; the request-duration histogram is updated as before;
+- **Reelkit, route read path**: the same app with \`DELIVERY_CACHE_MB=0\`, so the front holds nothing and
+  every segment goes to the route in Koa (the fast path ahead of the API's chain) and its read path for files
+  (a descriptor shared for 1 s whose \`fstat\` gives size and date, pooled 1 MiB buffers written to the socket):
+  the code before the front, measured in the same sitting;
 - **nginx alone**: \`nginx-light\`, \`worker_processes 1\`, \`sendfile on\`, serving the same files by path (no token);
 - **nginx + Reelkit**: the shipped \`deploy/nginx/reelkit.conf.template\` in front of Reelkit with
   \`DELIVERY_OFFLOAD=x-accel\`: Reelkit checks the token and answers \`X-Accel-Redirect\`, nginx sends the file.
@@ -231,16 +243,22 @@ ${ratios.join('\n')}
 Needs \`wrk\` and nginx: \`npm test\` installs \`nginx-light\` but not \`wrk\` (benchmarks run on demand); without
 either the benchmark stops at once and says which to \`apt-get install\`.
 
-Where the time goes (\`--cpu-prof\` of the server under \`wrk -c8\` on one 280 KiB segment, before the fast
-path): 30 % in the kernel's \`writev\` (copying the bytes into the socket, and on loopback the receiving side
-too), 6 % \`read\`, ~10 % the API's chain that delivery does not need (helmet's dozen middlewares, CORS
-allow-list, per-IP rate limit — delivery is exempt —, CSRF guard, the router's walk), ~8 % HTTP parsing and
-header writing, 3 % opening through the shared descriptor cache, under 1 % the (cached) token check, 12 % idle.
-The fast path removes the chain; what remains is Koa's per-request context, the headers and the copy. nginx
-sends the file with \`sendfile\` from C, without the user-space copy (\`read\` + \`writev\`) Node cannot avoid,
-so on this machine Node alone stays well below the 0.8× target; the x-accel path adds nginx's proxied round
-trip to the same Node request, which is why it is no faster here. The same benchmark before the fast path (2026-11-30, load
-average about 16): Reelkit 0.25× nginx at c=8 and 0.27× at c=64, p99 5.3× and 6.1×; x-accel 0.22× and 0.41×.
+Where the time goes (\`--cpu-prof\` of the server during one \`wrk -c64\` run of these 12 URLs). Before the
+front (load average 1.5): 32 % the kernel's \`writev\` (copying the bytes into the socket), 17 % \`read\` of
+the file into pooled buffers, ~15 % Koa (context, delegates, response setters), 13 % inclusive in the metrics
+middleware and the request-id and error-handler wrappers around the route, ~6 % Node's header building
+(\`setHeader\`, \`_storeHeader\`, header validation), 1 % the shared descriptor cache, under 1 % the cached
+token check (HMAC only once per token), under 1 % the path allow-list, 7 % idle. With the front (load
+average 19): 56 % idle — waiting for the next request, as wrk (the client) competes for the same two
+cores with everything else on the machine —, 23 % \`writev\`, and
+every piece of JavaScript together about 12 %: the front itself ~2.5 %, the hot-file cache lookup 0.6 %,
+the request id (\`randomUUID\`) 0.9 %, the metrics histogram 0.6 %, the token check 0.3 %, the path
+allow-list 0.3 %, the rest Node's HTTP parser and writer. No \`read\`, \`open\` or \`fstat\` remains per request.
+What is left is the copy: nginx hands the kernel page-cache pages with \`sendfile\`, Node must copy its
+buffer into the socket (Node has no \`sendfile\`), so for segments of hundreds of KiB Node spends about
+twice nginx's kernel time per request before any JavaScript runs. Earlier runs of this benchmark: before
+the fast path (2026-11-30, load average about 16) 0.25×/0.27× nginx at c=8/c=64; with the Koa-level fast
+path (same day, load 14–16) 0.43×/0.44×, x-accel 0.38×/0.49×.
 
 The machine has 2 cores shared with other work (see the load averages): wrk, nginx and Node compete for them,
 so runs of the same server differ by more than ±15 % from one round to the next.`,

@@ -1,23 +1,34 @@
 // `npm run bench:long-source`: memory of a transcode against the source's length. The same worker
-// process transcodes a short and a long generated source (320×180 testsrc2 + a sine, made with
+// process transcodes generated sources of several lengths (320×180 testsrc2 + a sine, made with
 // ffmpeg at run time and kept only in the clip cache under the temp folder), while /proc is sampled
-// for the peak RSS of the worker and of every ffmpeg/ffprobe it starts. Bounded memory means the
-// long source's peaks are those of the short one. Writes its section of docs/benchmarks.md. Needs
-// Redis (`npm run services`) and ffmpeg.
+// for the RSS of the worker and the peak RSS of every ffmpeg/ffprobe it starts, each sample put to
+// the job stage running then (from the worker's `stage done` debug lines). Bounded memory means the
+// long sources' peaks are those of the short one. Writes its section of docs/benchmarks.md. Needs
+// Redis (`npm run services`) and ffmpeg. Knobs: BENCH_LENGTHS (seconds, comma-separated; default
+// 120,1200,3600), BENCH_FPS (25), BENCH_ROUNDS (1).
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QUEUES, TRANSCODE_JOBS, type TranscodeJobData, type TranscodeResult } from '@reelkit/protocol';
+import {
+  QUEUES,
+  TRANSCODE_JOBS,
+  TRANSCODE_STAGES,
+  type TranscodeJobData,
+  type TranscodeResult,
+} from '@reelkit/protocol';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { makeClip } from '../test/support/clips.js';
 import { startTs } from '../test/support/processes.js';
 import { machineLine, repoRoot, writeBenchmarkSection } from './lib/report.js';
 
-const SHORT_S = Number(process.env.BENCH_SHORT_SECONDS ?? 120);
-const LONG_S = Number(process.env.BENCH_LONG_SECONDS ?? 1200);
-/** Alternating short, long, short, long… in one worker process. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const LENGTHS = (process.env.BENCH_LENGTHS ?? '120,1200,3600').split(',').map(Number);
+/** Frames per second of every source (a low rate keeps an hour-long run to minutes). */
+const FPS = Number(process.env.BENCH_FPS ?? 25);
+/** Every length in turn, this many times, in one worker process. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+const STAGES = TRANSCODE_STAGES;
+type Stage = (typeof STAGES)[number];
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6380/0';
 /** Per run: two runs at once (paced and unpaced) must not take each other's jobs. */
 const PREFIX = `reelkit-bench-long-${process.pid}`;
@@ -57,30 +68,59 @@ interface Peaks {
   worker: number;
   /** Highest peak RSS (VmHWM) of any child, by program name (MiB). */
   children: Record<string, number>;
+  /** Highest RSS of the worker during each stage (MiB). */
+  workerByStage: Partial<Record<Stage, number>>;
+  /** Highest peak RSS of a child started in each stage (MiB). */
+  childByStage: Partial<Record<Stage, number>>;
 }
 
-/** Samples the worker and its children every 100 ms until `done` settles. */
-async function samplePeaks(workerPid: number, done: Promise<unknown>): Promise<Peaks> {
-  const peaks: Peaks = { worker: 0, children: {} };
+/**
+ * Samples the worker and its children every 100 ms until `done` settles. The stage running is the
+ * one after the last `stage done` line the worker printed since `from` (its output's length when
+ * the job was added; stages run in TRANSCODE_STAGES' order).
+ */
+async function samplePeaks(
+  worker: { pid: number; output: () => string },
+  from: number,
+  done: Promise<unknown>,
+): Promise<Peaks> {
+  const peaks: Peaks = { worker: 0, children: {}, workerByStage: {}, childByStage: {} };
   let finished = false;
   void done.finally(() => (finished = true)).catch(() => undefined);
+  let cursor = from;
+  let stagesDone = 0;
+  const seen = new Map<number, Stage>();
   while (!finished) {
-    peaks.worker = Math.max(peaks.worker, (await statusMib(workerPid, 'VmRSS')) ?? 0);
-    for (const c of await childrenOf(workerPid)) {
+    const out = worker.output();
+    stagesDone += out.slice(cursor).match(/"msg":"stage done"/g)?.length ?? 0;
+    cursor = out.length;
+    const stage = STAGES[Math.min(stagesDone, STAGES.length - 1)]!;
+    const rss = (await statusMib(worker.pid, 'VmRSS')) ?? 0;
+    peaks.worker = Math.max(peaks.worker, rss);
+    peaks.workerByStage[stage] = Math.max(peaks.workerByStage[stage] ?? 0, rss);
+    for (const c of await childrenOf(worker.pid)) {
       const hwm = await statusMib(c.pid, 'VmHWM');
-      if (hwm !== null) peaks.children[c.name] = Math.max(peaks.children[c.name] ?? 0, hwm);
+      if (hwm === null) continue;
+      if (!seen.has(c.pid)) seen.set(c.pid, stage);
+      const started = seen.get(c.pid)!;
+      peaks.children[c.name] = Math.max(peaks.children[c.name] ?? 0, hwm);
+      peaks.childByStage[started] = Math.max(peaks.childByStage[started] ?? 0, hwm);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   return peaks;
 }
 
+/** `seconds` as minutes for a table: `2 min`, `0.50 min`. */
+const minutes = (seconds: number) => `${(seconds / 60).toFixed(seconds < 60 ? 2 : 0)} min`;
+
 async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'reelkit-bench-long-'));
   const storage = join(work, 'storage');
-  console.log(`generating ${SHORT_S} s and ${LONG_S} s sources (320×180 testsrc2 + sine)…`);
-  const short = await makeClip({ width: 320, height: 180, seconds: SHORT_S, fps: 25 });
-  const long = await makeClip({ width: 320, height: 180, seconds: LONG_S, fps: 25 });
+  console.log(`generating ${LENGTHS.join(', ')} s sources (320×180 testsrc2 + sine)…`);
+  const clips = new Map<number, string>();
+  for (const seconds of LENGTHS)
+    clips.set(seconds, await makeClip({ width: 320, height: 180, seconds, fps: FPS }));
 
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   connection.on('error', (err) => console.error('redis:', err.message));
@@ -96,7 +136,8 @@ async function main(): Promise<void> {
     REDIS_PREFIX: PREFIX,
     STORAGE_DIR: storage,
     X264_PRESET: 'veryfast',
-    LOG_LEVEL: 'info',
+    // `stage done` lines tell the sampler which stage is running.
+    LOG_LEVEL: 'debug',
     JOB_TIMEOUT_MS: String(4 * 3_600_000),
     // With BENCH_HEAP_SNAPSHOTS=<dir>: a heap snapshot of the worker after each job (SIGUSR2).
     // With BENCH_UNPACED=1: the pacer disabled (bench/lib/unpaced-upload-gc.mjs), the code as it was.
@@ -106,41 +147,49 @@ async function main(): Promise<void> {
     ].join(' '),
   });
   const rows: string[] = [];
-  const peakOf: Record<string, number[]> = {};
+  const stageRows: string[] = [];
+  const peakOf = new Map<number, number[]>();
   try {
     await queue.obliterate({ force: true });
     await Promise.all([worker.waitFor(/worker ready/, 120_000), events.waitUntilReady()]);
-    const jobs = Array.from(
-      { length: ROUNDS },
-      () =>
-        [
-          ['short', short, SHORT_S],
-          ['long', long, LONG_S],
-        ] as const,
-    ).flat();
-    for (const [label, clip, seconds] of jobs) {
+    const jobs = Array.from({ length: ROUNDS }, () => LENGTHS).flat();
+    for (const seconds of jobs) {
+      const clip = clips.get(seconds)!;
+      const label = minutes(seconds);
       console.log(`transcoding the ${label} source…`);
-      const videoId = `v${label}${Date.now()}`;
+      const videoId = `v${seconds}s${Date.now()}`;
       const data: TranscodeJobData = { orgId: 'bench', videoId, sourceKey: `bench/${videoId}/source` };
       await mkdir(join(storage, 'bench', videoId), { recursive: true });
       await copyFile(clip, join(storage, data.sourceKey));
       const rssBefore = (await statusMib(worker.child.pid!, 'VmRSS')) ?? NaN;
+      const outputAtAdd = worker.output().length;
       const t0 = performance.now();
       const job = await queue.add(TRANSCODE_JOBS.transcode, data, { jobId: videoId });
       const finished = job.waitUntilFinished(events, 4 * 3_600_000) as Promise<TranscodeResult>;
-      const peaks = await samplePeaks(worker.child.pid!, finished);
+      const peaks = await samplePeaks(
+        { pid: worker.child.pid!, output: worker.output },
+        outputAtAdd,
+        finished,
+      );
       const result = await finished;
       const wallS = (performance.now() - t0) / 1000;
       const rungs = result.renditions.map((r) => `${r.height}p`).join('+');
       const ff = peaks.children.ffmpeg?.toFixed(0) ?? '?';
       const fp = peaks.children.ffprobe?.toFixed(0) ?? '?';
       console.log(label, { wallS, peaks, rungs });
+      const mib = (x: number | undefined) => (x === undefined ? '–' : `${x.toFixed(0)}`);
+      const top = STAGES.reduce((a, b) =>
+        (peaks.workerByStage[b] ?? 0) > (peaks.workerByStage[a] ?? 0) ? b : a,
+      );
+      stageRows.push(
+        `| ${label} | ${STAGES.map((st) => `${mib(peaks.workerByStage[st])} (${mib(peaks.childByStage[st])})`).join(' | ')} | ${top} | ${STAGES.map((st) => (result.durations[st] / 1000).toFixed(1)).join(' / ')} |`,
+      );
       rows.push(
-        `| ${label}: ${(seconds / 60).toFixed(seconds < 60 ? 2 : 0)} min (${rungs}) | ${wallS.toFixed(0)} s | ${rssBefore.toFixed(0)} MiB | ${peaks.worker.toFixed(0)} MiB | ${ff} MiB | ${fp} MiB | ${loadavg()
+        `| ${label} (${rungs}) | ${wallS.toFixed(0)} s | ${rssBefore.toFixed(0)} MiB | ${peaks.worker.toFixed(0)} MiB | ${ff} MiB | ${fp} MiB | ${loadavg()
           .map((l) => l.toFixed(2))
           .join(' ')} |`,
       );
-      (peakOf[label] ??= []).push(peaks.worker);
+      peakOf.set(seconds, [...(peakOf.get(seconds) ?? []), peaks.worker]);
       await rm(join(storage, 'bench', videoId), { recursive: true, force: true });
       if (SNAPSHOTS) {
         const before = new Set(await readdir(SNAPSHOTS));
@@ -166,18 +215,22 @@ async function main(): Promise<void> {
     await rm(work, { recursive: true, force: true });
   }
   const maxOf = (xs: number[] = []) => Math.max(...xs);
-  const growth = maxOf(peakOf.long) - maxOf(peakOf.short);
+  const shortest = Math.min(...LENGTHS);
+  const longest = Math.max(...LENGTHS);
+  const growth = maxOf(peakOf.get(longest)) - maxOf(peakOf.get(shortest));
   console.log(`worker peak, long − short: ${growth.toFixed(0)} MiB (target ≤ ~30 MiB)`);
   console.log(rows.join('\n'));
+  console.log(stageRows.join('\n'));
   if (process.env.BENCH_UNPACED) return; // the comparison run only prints its rows
   await writeBenchmarkSection(
     '## Long sources in bounded memory (`npm run bench:long-source`)',
     `
 Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; ${machineLine()}; other test runs were sharing the machine.
 
-The same worker process transcodes a ${SHORT_S / 60}-minute and a ${LONG_S / 60}-minute generated source
-(320×180, 25 fps, testsrc2 and a sine; \`veryfast\`), alternating, ${ROUNDS} of each; \`/proc\` is sampled
-every 100 ms for the worker's RSS and the peak RSS (VmHWM) of each ffmpeg and ffprobe it starts. Memory must
+The same worker process transcodes generated sources of ${LENGTHS.map(minutes).join(', ')}
+(320×180, ${FPS} fps, testsrc2 and a sine; \`veryfast\`), one after another, ${ROUNDS} of each; \`/proc\` is sampled
+every 100 ms for the worker's RSS and the peak RSS (VmHWM) of each ffmpeg and ffprobe it starts, and each sample
+is put to the job stage running then (the worker's \`stage done\` debug lines). Memory must
 not grow with the source's length: ffmpeg streams the source through its filters and encoders, progress lines
 are parsed one at a time and throttled, ffmpeg's stderr is kept as a 4 KB tail, the storyboard has at most 100
 tiles, and published files are streamed by the storage driver with their chunks paced as garbage.
@@ -186,7 +239,17 @@ tiles, and published files are streamed by the storage driver with their chunks 
 | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
-Worker peak, longest against shortest: **${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MiB** for ${LONG_S / SHORT_S}× the length (target ≤ ~30 MiB).
+Worker peak, longest against shortest: **${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MiB** for ${longest / shortest}× the length (target ≤ ~30 MiB).
+
+Per stage: the worker's highest RSS in MiB during each stage, and in brackets the highest peak RSS of an
+ffmpeg/ffprobe the stage started; then the stage where the worker peaked, and each stage's seconds.
+\`probe\` streams the source from storage into the scratch folder and runs ffprobe (and \`idet\` if needed);
+\`thumbnails\` makes the poster and the storyboard; \`transcode\` is the one ffmpeg of the ladder and the MP4;
+\`finalize\` publishes every output through \`Storage.write\`.
+
+| source | probe | thumbnails | transcode | finalize | worker peaked in | seconds (probe / thumbnails / transcode / finalize) |
+| --- | --- | --- | --- | --- | --- | --- |
+${stageRows.join('\n')}
 
 What grows (investigated 2026-11-30): heap snapshots of the worker after a 2-minute and a 20-minute job
 (\`BENCH_HEAP_SNAPSHOTS=<dir>\`) held the same live heap, 32.5 and 31.7 MiB — nothing is kept per segment, per
@@ -196,8 +259,7 @@ fetching the source now count their chunks into the process's garbage pacer (\`p
 64 KiB Buffers. That did not change the figure in this sitting: run at the same time with the pacer disabled
 (\`BENCH_UNPACED=1\`), the same pair gave 149 → 182 MiB, **+33 MiB** (paced: +32 MiB). The growth from 2 to 20
 minutes is about 30 MiB of RSS that V8 and the allocator keep after use, not live data; the earlier run's
-111 → 180 MiB (load average 20) is not reproduced. Which phase reaches the peak was not
-measured yet (the next step: sample RSS per stage).
+111 → 180 MiB (load average 20) is not reproduced.
 `,
   );
 }

@@ -86,7 +86,11 @@ async function serve(): Promise<void> {
     logger,
   });
   app.use(router.routes());
-  const http = createServer(app.callback()).listen(0, '127.0.0.1');
+  const http = createServer(app.callback());
+  // As the product's listen.ts: no bound on a whole request. Node's default (300 s) cut a 2 GiB
+  // upload on a loaded machine mid-body (the client saw EPIPE).
+  http.requestTimeout = 0;
+  http.listen(0, '127.0.0.1');
   await once(http, 'listening');
   // Exit cleanly on SIGTERM, so `--cpu-prof` in BENCH_NODE_OPTIONS writes its profile.
   process.once('SIGTERM', () => process.exit(0));

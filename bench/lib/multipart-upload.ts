@@ -1,5 +1,5 @@
-// The upload half of the range benchmarks: a large source the sniffer accepts, one multipart
-// upload of it, and the server's RSS sampled meanwhile.
+// The upload half of the range benchmarks: a large source the sniffer accepts, one multipart or
+// tus upload of it, and the server's RSS sampled meanwhile.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -39,6 +39,52 @@ export async function makeSource(path: string, mib: number): Promise<void> {
   await once(out, 'finish');
 }
 
+/** The answer to one request whose body is `head`, the file's bytes, then `tail`. */
+function sendFile(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: { head?: Buffer; file?: string; tail?: Buffer },
+): Promise<{ status: number; location: string | undefined; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, text }));
+    });
+    req.on('error', reject);
+    if (body.head) req.write(body.head);
+    if (!body.file) return void req.end(body.tail);
+    const rs = createReadStream(body.file, { highWaterMark: MiB });
+    rs.pipe(req, { end: false });
+    rs.on('end', () => req.end(body.tail));
+    // A server that answers before the body is sent (an error) closes the connection: stop sending,
+    // so its answer is what the caller sees, not the EPIPE of the next write.
+    req.once('response', () => {
+      rs.unpipe(req);
+      rs.destroy();
+    });
+    req.on('socket', (socket) => socket.on('error', () => undefined));
+  });
+}
+
+/** Runs `upload` while sampling the RSS of `pid` every 20 ms: seconds taken, RSS before and peak. */
+async function sampled<T>(pid: number, upload: () => Promise<T>) {
+  const baseline = rssMiB(pid);
+  let peak = baseline;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 20);
+  const started = performance.now();
+  try {
+    const result = await upload();
+    const seconds = (performance.now() - started) / 1000;
+    return { result, seconds, baseline, peak: Math.max(peak, rssMiB(pid)) };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
 /**
  * One multipart `POST /v1/videos` of `file` to a bench server on `port` (whose routes need no
  * credentials), sampling the server's RSS every 20 ms: the new id, seconds taken, RSS before and peak.
@@ -49,39 +95,57 @@ export async function uploadMultipart(port: number, file: string, size: number, 
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.mp4"\r\nContent-Type: video/mp4\r\n\r\n`,
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const baseline = rssMiB(pid);
-  let peak = baseline;
-  const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 20);
-  const started = performance.now();
-  const body = await new Promise<string>((resolve, reject) => {
-    const req = request(
+  const { result, ...measured } = await sampled(pid, async () => {
+    const res = await sendFile(
+      port,
+      'POST',
+      '/v1/videos',
       {
-        host: '127.0.0.1',
-        port,
-        path: '/v1/videos',
-        method: 'POST',
-        headers: {
-          'content-type': `multipart/form-data; boundary=${boundary}`,
-          'content-length': String(head.length + size + tail.length),
-        },
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'content-length': String(head.length + size + tail.length),
       },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => (text += d));
-        res.on('end', () =>
-          res.statusCode === 201 ? resolve(text) : reject(new Error(`${res.statusCode} ${text}`)),
-        );
-      },
+      { head, file, tail },
     );
-    req.on('error', reject);
-    req.write(head);
-    const rs = createReadStream(file, { highWaterMark: MiB });
-    rs.pipe(req, { end: false });
-    rs.on('end', () => req.end(tail));
+    if (res.status !== 201) throw new Error(`multipart: ${res.status} ${res.text}`);
+    return res.text;
   });
-  const seconds = (performance.now() - started) / 1000;
-  clearInterval(sampler);
-  peak = Math.max(peak, rssMiB(pid));
-  return { id: (JSON.parse(body) as { id: string }).id, seconds, baseline, peak };
+  return { id: (JSON.parse(result) as { id: string }).id, ...measured };
+}
+
+/**
+ * One tus upload of `file` as a client with the default `chunkSize: Infinity` sends it (create,
+ * then one PATCH of every byte; the server then assembles `source`), sampling the server's RSS
+ * every 20 ms from the create to the PATCH's answer: seconds taken, RSS before and peak.
+ */
+export async function uploadTus(port: number, file: string, size: number, pid: number) {
+  const tus = { 'tus-resumable': '1.0.0' };
+  const { result: _, ...measured } = await sampled(pid, async () => {
+    const created = await sendFile(
+      port,
+      'POST',
+      '/v1/uploads',
+      {
+        ...tus,
+        'upload-length': String(size),
+        'upload-metadata': `filename ${Buffer.from('bench.mp4').toString('base64')}`,
+      },
+      {},
+    );
+    if (created.status !== 201 || !created.location)
+      throw new Error(`tus create: ${created.status} ${created.text}`);
+    const patched = await sendFile(
+      port,
+      'PATCH',
+      new URL(created.location, 'http://127.0.0.1').pathname,
+      {
+        ...tus,
+        'upload-offset': '0',
+        'content-type': 'application/offset+octet-stream',
+        'content-length': String(size),
+      },
+      { file },
+    );
+    if (patched.status !== 204) throw new Error(`tus PATCH: ${patched.status} ${patched.text}`);
+  });
+  return measured;
 }

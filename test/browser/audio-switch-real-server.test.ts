@@ -3,72 +3,34 @@
 // hls.js from another origin through the signed master; the master has one AUDIO rendition per
 // stream and video-only variants that reference the group, and switching to French during
 // playback fetches the French rendition and never stalls.
-import { createRequire } from 'node:module';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, signup, startTestApi, uploadVideo, type TestApi } from '../support/api-server.js';
-import { launchBrowser, serveSite, type StaticSite, type TestBrowser } from '../support/browser.js';
-import { runFfmpeg } from '../support/clips.js';
-import { startTs, type Proc } from '../support/processes.js';
-import { isolatedStack, stackEnv } from '../support/stack-env.js';
-import { TRANSCODE_TEST_TIMEOUT_MS, waitForVideoStatus } from '../support/wait-for-transcode.js';
+import type { StaticSite } from '../support/browser.js';
+import { makeTwoLanguageClip } from '../support/clips.js';
+import { serveHlsJsPage } from '../support/hls-page.js';
+import { startTranscodingStack, type TranscodingStack } from '../support/transcoding-stack.js';
+import { TRANSCODE_TEST_TIMEOUT_MS } from '../support/wait-for-transcode.js';
 
-let api: TestApi;
-let worker: Proc;
+let stack: TranscodingStack;
 let site: StaticSite;
-let browser: TestBrowser;
-let admin: Awaited<ReturnType<typeof signup>>;
 let videoId: string;
-let folder: string;
 
 beforeAll(async () => {
-  const isolated = isolatedStack('audsw');
-  api = await startTestApi(isolated, { complete: true });
-  worker = startTs('packages/transcoder/src/main.ts', {
-    ...stackEnv(),
-    ...isolated,
-    X264_PRESET: 'ultrafast',
-    HLS_SEGMENT_S: '2',
-  });
-  folder = await mkdtemp(join(tmpdir(), 'reelkit-audio-switch-'));
-  const clip = join(folder, 'two-languages.mkv');
-  await Promise.all([
-    runFfmpeg([
-      ...['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=16'],
-      ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=16'],
-      ...['-f', 'lavfi', '-i', 'sine=frequency=880:sample_rate=44100:duration=16'],
-      ...['-map', '0:v', '-map', '1:a', '-map', '2:a'],
-      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac'],
-      ...['-ac:a:1', '2', '-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=fra'],
-      ...['-disposition:a:0', 'default', '-disposition:a:1', '0'],
-      clip,
-    ]),
-    worker.waitFor(/worker ready/, 60_000),
-    (async () => (admin = await signup(api.url, 'Dubbed Org')))(),
-    (async () => (browser = await launchBrowser()))(),
+  let clip: string;
+  [stack, clip] = await Promise.all([
+    startTranscodingStack('audsw', { orgName: 'Dubbed Org' }),
+    makeTwoLanguageClip(16),
   ]);
-  videoId = await uploadVideo(api.url, admin.accessToken, clip, 'Two languages');
-  const video = await waitForVideoStatus(api, admin.accessToken, videoId, ['ready', 'failed']);
-  if (video.status !== 'ready') throw new Error(`transcode failed: ${JSON.stringify(video.error)}`);
+  videoId = await stack.uploadReady(clip, 'Two languages');
 }, TRANSCODE_TEST_TIMEOUT_MS);
 
 afterAll(async () => {
-  await browser?.close();
   await site?.close();
-  await worker?.stop('SIGKILL');
-  await api?.close();
-  if (folder) await rm(folder, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 describe('audio tracks through signed HLS in Chromium', () => {
   it('lists both languages in the AUDIO group and switches to French mid-playback without a stall', async () => {
-    const playback = await call(api.url, 'GET', `/v1/videos/${videoId}/playback`, {
-      token: admin.accessToken,
-    });
-    expect(playback.status).toBe(200);
-    const master = playback.body.hls as string;
+    const master = await stack.masterOf(videoId);
     const masterText = await (await fetch(master)).text();
     const audio = masterText.split('\n').filter((l) => l.startsWith('#EXT-X-MEDIA:TYPE=AUDIO'));
     expect(audio, masterText).toHaveLength(2);
@@ -85,29 +47,15 @@ describe('audio tracks through signed HLS in Chromium', () => {
     const frenchUri = /URI="([^"]+)"/.exec(french!)![1]!;
     const frenchFolder = new URL(frenchUri.slice(0, frenchUri.lastIndexOf('/') + 1), master).pathname;
 
-    const hlsJs = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
-    site = await serveSite(
-      {
-        '/': `<!doctype html><meta charset="utf-8"><video id="v" muted playsinline></video>
-<script src="/hls.min.js"></script>
-<script>
-  const v = document.getElementById('v');
-  const hls = new Hls();
-  window.hls = hls;
-  window.events = [];
-  hls.on(Hls.Events.ERROR, (_e, d) => d.fatal && (window.fatal = d.details));
+    site = await serveHlsJsPage(
+      master,
+      `window.events = [];
   hls.on(Hls.Events.AUDIO_TRACK_SWITCHED, (_e, d) => window.events.push({ type: 'switched', id: d.id, t: v.currentTime }));
   v.addEventListener('waiting', () => window.events.push({ type: 'waiting', t: v.currentTime, at: performance.now() }));
-  v.addEventListener('playing', () => window.events.push({ type: 'playing', t: v.currentTime, at: performance.now() }));
-  hls.loadSource(${JSON.stringify(master)});
-  hls.attachMedia(v);
-  v.play();
-</script>`,
-      },
-      { '/hls.min.js': hlsJs },
+  v.addEventListener('playing', () => window.events.push({ type: 'playing', t: v.currentTime, at: performance.now() }));`,
     );
     const requests: string[] = [];
-    const page = await browser.open(`${site.url}/`);
+    const page = await stack.browser.open(`${site.url}/`);
     page.on('request', (r) => requests.push(new URL(r.url()).pathname));
     const video = () => document.getElementById('v') as HTMLVideoElement;
     await page.waitForFunction(`(${video.toString()})().currentTime > 3 || 'fatal' in window`, undefined, {

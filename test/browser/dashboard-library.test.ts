@@ -7,55 +7,25 @@ import { appendFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Types } from 'mongoose';
-import type { Browser, Page } from 'playwright-core';
-import { pino } from 'pino';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dashboardRoutes } from '../../packages/server/src/dashboard/index.js';
-import { attachRealtime, type Realtime } from '../../packages/server/src/events/index.js';
-import { listen, type RunningServer } from '../../packages/server/src/index.js';
 import { createVideoModel } from '../../packages/server/src/videos/video-model.js';
-import { freePort, PASSWORD, signup, startTestApi, type TestApi } from '../support/api-server.js';
-import { launchChromium } from '../support/browser.js';
+import { signup } from '../support/api-server.js';
 import { makeClip } from '../support/clips.js';
+import { logIn, startDashboard, type DashboardServer } from '../support/dashboard.js';
 import { makeReadyVideo, type ReadyVideo } from '../support/hls-fixture.js';
 
 const CHUNK = 4 * 1024 * 1024;
-let distDir: string;
 let work: string;
-let api: TestApi;
-let served: RunningServer;
-let realtime: Realtime;
-let browser: Browser;
+let dashboard: DashboardServer;
 let page: Page;
-let base: string;
 let withPoster: ReadyVideo;
 const SEEDED = 120;
 
 beforeAll(async () => {
-  distDir = mkdtempSync(join(tmpdir(), 'reelkit-dashboard-lib-'));
   work = mkdtempSync(join(tmpdir(), 'reelkit-dashboard-upload-'));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  [, api, browser] = await Promise.all([
-    build({
-      configFile: join(process.cwd(), 'examples/admin-dashboard/vite.config.ts'),
-      build: { outDir: distDir, emptyOutDir: true, sourcemap: false },
-      logLevel: 'warn',
-    }),
-    startTestApi({ PUBLIC_URL: base, DASHBOARD_URL: `${base}/` }),
-    launchChromium(),
-  ]);
-  api.reelkit.app.use(dashboardRoutes({ distDir }).routes());
-  served = await listen(api.reelkit.app, port, '127.0.0.1');
-  realtime = attachRealtime({
-    server: served.server,
-    reelkit: api.reelkit,
-    db: api.db,
-    redis: api.redis,
-    config: api.config,
-    logger: pino({ level: 'silent' }),
-  });
+  dashboard = await startDashboard();
+  const { api, base, browser } = dashboard;
   const admin = await signup(base, 'Library Org');
   const Video = createVideoModel(api.db);
   const orgId = new Types.ObjectId(admin.orgId);
@@ -77,19 +47,11 @@ beforeAll(async () => {
     title: 'Has a poster',
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`${base}/`);
-  await page.fill('input[name=email]', admin.email);
-  await page.fill('input[name=password]', PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('heading', { name: 'Videos' }).waitFor();
+  await logIn(page, base, admin.email);
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await realtime?.close();
-  await served?.close(1000);
-  await api?.close();
-  if (distDir) rmSync(distDir, { recursive: true, force: true });
+  await dashboard?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 

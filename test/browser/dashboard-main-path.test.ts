@@ -2,47 +2,25 @@
 // the OpenAPI routes mounted as app.ts/main.ts mount them) and a real transcoder worker:
 // sign up → upload → live progress → play → copy the embed snippet → a third-party page on
 // another origin plays it. Screenshots of the main screens go to test-results/screenshots/.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { pino } from 'pino';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dashboardRoutes } from '../../packages/server/src/dashboard/index.js';
-import { attachRealtime, type Realtime } from '../../packages/server/src/events/index.js';
-import { listen, type RunningServer } from '../../packages/server/src/index.js';
-import { openApiRoutes } from '../../packages/server/src/openapi/index.js';
-import { call, PASSWORD, startTestApi, uniqueEmail, type TestApi } from '../support/api-server.js';
-import { launchChromium } from '../support/chromium.js';
+import { call, freePort, PASSWORD, uniqueEmail } from '../support/api-server.js';
 import { makeClip } from '../support/clips.js';
+import { startDashboard, type DashboardServer } from '../support/dashboard.js';
 import { repoRoot, startTs, type Proc } from '../support/processes.js';
 import { stackEnv } from '../support/stack-env.js';
 
 const SHOTS = join(repoRoot, 'test-results', 'screenshots');
 const SDK_IIFE = join(repoRoot, 'packages/player-sdk/dist/reelkit.iife.min.js');
 
-let distDir: string;
-let api: TestApi;
-let served: RunningServer;
-let realtime: Realtime;
+let dashboard: DashboardServer;
 let worker: Proc;
 let site: Proc | undefined;
 let browser: Browser;
 let context: BrowserContext;
 let base: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `dashboard-${name}.png`), fullPage: true });
@@ -68,47 +46,19 @@ async function playFor(page: Page, selector: string, seconds: number): Promise<n
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  distDir = mkdtempSync(join(tmpdir(), 'reelkit-dashboard-'));
-  await build({
-    configFile: join(repoRoot, 'examples/admin-dashboard/vite.config.ts'),
-    build: { outDir: distDir, emptyOutDir: true, sourcemap: false },
-    logLevel: 'warn',
-  });
-
   // The API on a known port, so PUBLIC_URL (signed playback URLs) and the dashboard's origin agree.
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  api = await startTestApi({ PUBLIC_URL: base, DASHBOARD_URL: `${base}/` });
-  const { app } = api.reelkit;
-  app.use(openApiRoutes({ routes: api.reelkit.routes }).routes());
-  app.use(dashboardRoutes({ distDir }).routes());
-  served = await listen(app, port, '127.0.0.1');
-  realtime = attachRealtime({
-    server: served.server,
-    reelkit: api.reelkit,
-    db: api.db,
-    redis: api.redis,
-    config: api.config,
-    logger: pino({ level: 'silent' }),
-  });
-  await api.reelkit.results.start();
-
+  dashboard = await startDashboard({ openApi: true, results: true });
+  ({ base, browser } = dashboard);
   worker = startTs('packages/transcoder/src/main.ts', { ...stackEnv() });
-  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
 }, 180_000);
 
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
   await site?.stop();
   await worker?.stop();
-  await realtime?.close();
-  await served?.close(1000);
-  await api?.reelkit.results.close();
-  await api?.close();
-  if (distDir) rmSync(distDir, { recursive: true, force: true });
+  await dashboard?.stop();
 });
 
 describe('the admin dashboard', () => {

@@ -10,9 +10,8 @@ import { TRANSCODE_STAGES } from '@reelkit/protocol';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVideoModel } from '../../packages/server/src/videos/video-model.js';
-import { call, signup, startTestApi, uploadVideo, type TestApi } from '../support/api-server.js';
+import { call, type TestApi } from '../support/api-server.js';
 import {
-  launchBrowser,
   SDK_IIFE,
   sendFile,
   startStaticServer,
@@ -21,19 +20,16 @@ import {
 } from '../support/browser.js';
 import { makeClip } from '../support/clips.js';
 import { startCuttingProxy, type CuttingProxy } from '../support/cutting-proxy.js';
-import { startTs, type Proc } from '../support/processes.js';
-import { isolatedStack, stackEnv } from '../support/stack-env.js';
-import { TRANSCODE_TEST_TIMEOUT_MS, waitForVideoStatus } from '../support/wait-for-transcode.js';
+import { startTranscodingStack, type TranscodingStack } from '../support/transcoding-stack.js';
+import { TRANSCODE_TEST_TIMEOUT_MS } from '../support/wait-for-transcode.js';
 
-const WORKER_ENV = { X264_PRESET: 'ultrafast', HLS_SEGMENT_S: '2', LOCK_DURATION_MS: '4000' };
-
+let stack: TranscodingStack;
 let api: TestApi;
 /** Added to the server's clock (not the browser's): tokens expire early in the server's eyes. */
 let serverClockOffset = 0;
-let worker: Proc;
 let site: StaticServer;
 let browser: TestBrowser;
-let admin: Awaited<ReturnType<typeof signup>>;
+let admin: TranscodingStack['admin'];
 /** A 24 s 640×360 upload, transcoded to 360p + 240p by the worker before the tests. */
 let longVideo: string;
 /** Files the static server hands to pages, by path. */
@@ -61,29 +57,24 @@ beforeAll(async () => {
   ]);
   // A Redis prefix and database of its own (under the run's, so teardown removes them): this
   // file's worker takes only this file's jobs, and this server touches no other file's videos.
-  const isolated = isolatedStack('p');
-  api = await startTestApi(
-    { ...isolated, CORS_ORIGINS: site.url },
-    { complete: true, now: () => Date.now() + serverClockOffset },
-  );
-  worker = startTs('packages/transcoder/src/main.ts', { ...stackEnv(), ...isolated, ...WORKER_ENV });
-  const [long] = await Promise.all([
+  const [started, long] = await Promise.all([
+    startTranscodingStack('p', {
+      orgName: 'Player SDK Org',
+      apiEnv: { CORS_ORIGINS: site.url },
+      apiOptions: { now: () => Date.now() + serverClockOffset },
+      workerEnv: { LOCK_DURATION_MS: '4000' },
+    }),
     makeClip({ width: 640, height: 360, seconds: 24, fps: 25 }),
     makeClip({ width: 640, height: 360, seconds: 6, fps: 25 }),
     makeClip({ width: 640, height: 360, seconds: 12, fps: 25 }),
-    worker.waitFor(/worker ready/, 60_000),
-    (async () => (admin = await signup(api.url, 'Player SDK Org')))(),
-    (async () => (browser = await launchBrowser()))(),
   ]);
-  longVideo = await uploadVideo(api.url, admin.accessToken, long, 'Long');
-  const video = await waitForVideoStatus(api, admin.accessToken, longVideo, ['ready', 'failed']);
-  if (video.status !== 'ready') throw new Error(`transcode failed: ${JSON.stringify(video.error)}`);
+  stack = started;
+  ({ api, admin, browser } = stack);
+  longVideo = await stack.uploadReady(long, 'Long');
 }, TRANSCODE_TEST_TIMEOUT_MS);
 
 afterAll(async () => {
-  await browser?.close();
-  await worker?.stop('SIGKILL');
-  await api?.close();
+  await stack?.stop();
   await site?.close();
 });
 

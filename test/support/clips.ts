@@ -64,3 +64,36 @@ async function createClip(options: ClipOptions): Promise<string> {
   renameSync(temp, out);
   return out;
 }
+
+/**
+ * An MKV with two audio streams, English (440 Hz, the default) and French (880 Hz, 44.1 kHz,
+ * stereo) over `seconds` of testsrc2 at 640×360: a dubbed upload. Made once per machine.
+ */
+export function makeTwoLanguageClip(seconds = 16): Promise<string> {
+  const key = `two-languages-${seconds}`;
+  let p = pending.get(key);
+  if (!p) {
+    p = (async () => {
+      const dir = join(tmpdir(), 'reelkit-test-clips');
+      mkdirSync(dir, { recursive: true });
+      const out = join(dir, `two-languages-${seconds}s.mkv`);
+      if (existsSync(out)) return out;
+      const temp = `${out}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp.mkv`;
+      await runFfmpeg([
+        ...['-f', 'lavfi', '-i', `testsrc2=size=640x360:rate=25:duration=${seconds}`],
+        ...['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`],
+        ...['-f', 'lavfi', '-i', `sine=frequency=880:sample_rate=44100:duration=${seconds}`],
+        ...['-map', '0:v', '-map', '1:a', '-map', '2:a'],
+        ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac'],
+        ...['-ac:a:1', '2', '-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=fra'],
+        ...['-disposition:a:0', 'default', '-disposition:a:1', '0'],
+        temp,
+      ]);
+      renameSync(temp, out);
+      return out;
+    })();
+    pending.set(key, p);
+    p.catch(() => pending.delete(key));
+  }
+  return p;
+}

@@ -3,6 +3,33 @@
 import { createRequire } from 'node:module';
 import { launchBrowser, serveSite, type StaticSite, type TestBrowser } from './browser.js';
 
+/**
+ * Serves, on its own origin, a page at `/` with a muted `<video id="v">` that plays `master` with
+ * bare hls.js (as `window.hls`, `v` the video); a fatal hls.js error's details go to
+ * `window.fatal`. `setup` is script run after the player exists and before it loads the source
+ * (listeners, options).
+ */
+export function serveHlsJsPage(master: string, setup = ''): Promise<StaticSite> {
+  const hlsJs = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
+  return serveSite(
+    {
+      '/': `<!doctype html><meta charset="utf-8"><video id="v" muted playsinline></video>
+<script src="/hls.min.js"></script>
+<script>
+  const v = document.getElementById('v');
+  const hls = new Hls();
+  window.hls = hls;
+  hls.on(Hls.Events.ERROR, (_e, d) => d.fatal && (window.fatal = d.details));
+  ${setup}
+  hls.loadSource(${JSON.stringify(master)});
+  hls.attachMedia(v);
+  v.play();
+</script>`,
+    },
+    { '/hls.min.js': hlsJs },
+  );
+}
+
 export interface HlsPlayback {
   /** The first fatal hls.js error's details, if playback failed. */
   fatal: string | undefined;
@@ -21,23 +48,10 @@ export async function playWithHlsJs(
   master: string,
   seconds = 2,
 ): Promise<{ site: StaticSite; browser: TestBrowser; result: HlsPlayback }> {
-  const hlsJs = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
-  const site = await serveSite(
-    {
-      '/': `<!doctype html><meta charset="utf-8"><video id="v" muted playsinline></video>
-<script src="/hls.min.js"></script>
-<script>
-  const v = document.getElementById('v');
-  const hls = new Hls();
-  window.fragments = 0;
-  hls.on(Hls.Events.FRAG_LOADED, () => window.fragments++);
-  hls.on(Hls.Events.ERROR, (_e, d) => d.fatal && (window.fatal = d.details));
-  hls.loadSource(${JSON.stringify(master)});
-  hls.attachMedia(v);
-  v.play();
-</script>`,
-    },
-    { '/hls.min.js': hlsJs },
+  const site = await serveHlsJsPage(
+    master,
+    `window.fragments = 0;
+  hls.on(Hls.Events.FRAG_LOADED, () => window.fragments++);`,
   );
   const browser = await launchBrowser();
   const page = await browser.open(`${site.url}/`);

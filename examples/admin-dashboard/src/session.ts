@@ -127,19 +127,21 @@ export class Session {
   }
 
   /**
-   * One API call with the access token. A `token_expired` answer refreshes once and retries, so a
-   * laptop that slept past the token's expiry carries on.
+   * One API call with the access token: `body` goes as JSON, or as multipart/form-data when it is
+   * a `FormData`. A `token_expired` answer refreshes once and retries, so a laptop that slept past
+   * the token's expiry carries on.
    */
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const multipart = body instanceof FormData;
     for (let attempt = 0; ; attempt++) {
       const headers: Record<string, string> = { accept: 'application/json' };
       if (this.accessToken) headers.authorization = `Bearer ${this.accessToken}`;
-      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (body !== undefined && !multipart) headers['content-type'] = 'application/json';
       const res = await fetch(`${this.apiBase}${path}`, {
         method,
         headers,
         credentials: 'omit',
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(body !== undefined ? { body: multipart ? body : JSON.stringify(body) } : {}),
       });
       if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T;
       const error = await problemOf(res);

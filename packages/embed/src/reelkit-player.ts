@@ -128,6 +128,7 @@ type MenuName = 'captions' | 'audio' | 'quality' | 'speed';
  * @cssprop [--reelkit-cue-background=rgb(0 0 0 / 0.75)] - Background behind caption text.
  * @cssprop [--reelkit-cue-font=1em system-ui, sans-serif] - Font shorthand of captions.
  * @cssprop [--reelkit-cue-text-shadow=none] - Text shadow of captions (e.g. an outline for legibility).
+ * @cssprop [--reelkit-captions-lift=64px] - How far captions rise while the control bar shows (Chromium, WebKit).
  * @cssprop --reelkit-aspect-ratio - Overrides the aspect ratio taken from the video's metadata (default 16 / 9 until known).
  */
 export class ReelkitPlayer extends LitElement {

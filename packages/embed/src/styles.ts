@@ -151,6 +151,14 @@ export const playerStyles = css`
   .idle [part~='controls']:not(:focus-within) {
     opacity: 0;
   }
+  /* Captions rise above the control bar while it shows, or the bar hides them (Chromium and
+     WebKit paint cues in this box; a browser without it drops this rule alone). */
+  video::-webkit-media-text-track-container {
+    transition: transform 0.25s;
+  }
+  [part~='frame']:not(.idle) video::-webkit-media-text-track-container {
+    transform: translateY(calc(-1 * var(--reelkit-captions-lift, 64px)));
+  }
   .idle {
     cursor: none;
   }

@@ -357,6 +357,11 @@ class ReelkitPlayer extends Emitter<PlayerEvents> implements Player {
 
   /** Asks the API for signed URLs (renewing the token once if it was refused), then plays. */
   private async start(): Promise<void> {
+    // hls.js (a chunk of its own in the ESM build) loads while the API answers, instead of after:
+    // where it will be the engine, its download no longer delays the first playlist request.
+    const engines =
+      this.options.engines ?? chooseEngines(detectCapabilities(this.video), { hls: true, mp4: false });
+    if (engines[0] === 'hls.js') loadHlsEngine().catch(() => undefined); // `attach` reports a failure
     let info: PlaybackDescriptor;
     try {
       info = await this.fetchPlayback(await this.keeper.get());

@@ -38,9 +38,24 @@ export function checkCueTimes(startMs: number, endMs: number, line: number): voi
   if (endMs <= startMs) throw new CaptionParseError('the cue ends before it starts', line);
 }
 
-/** The cues as a WebVTT file. */
+/**
+ * The WebVTT header line mapping cue times to the HLS media timeline (`MPEGTS` on the 90 kHz clock
+ * whatever the segments' timescale): cue time 0 is media time `mediaStartS`.
+ */
+export function timestampMapLine(mediaStartS: number): string {
+  return `X-TIMESTAMP-MAP=MPEGTS:${Math.round(mediaStartS * 90_000)},LOCAL:00:00:00.000`;
+}
+
+/**
+ * The header every stored caption carries. The ladder's fMP4 segments start at media time 0 (the
+ * first video segment's `tfdt` baseMediaDecodeTime is 0: ffmpeg takes the source's start time off
+ * every output, and the captions extracted from the source likewise), so cue time 0 is MPEGTS 0.
+ */
+export const HLS_TIMESTAMP_MAP = timestampMapLine(0);
+
+/** The cues as a WebVTT file, with the {@link HLS_TIMESTAMP_MAP} header. */
 export function serializeWebVtt(cues: readonly CaptionCue[]): string {
-  let out = 'WEBVTT\n';
+  let out = `WEBVTT\n${HLS_TIMESTAMP_MAP}\n`;
   for (const cue of cues) {
     const settings = cue.settings ? ` ${cue.settings}` : '';
     out += `\n${formatVttTime(cue.startMs)} --> ${formatVttTime(cue.endMs)}${settings}\n${cue.text}\n`;

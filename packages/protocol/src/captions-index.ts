@@ -10,7 +10,14 @@ export {
   languageTagSchema,
 } from './api-captions.js';
 export type { Caption, CaptionKind, CaptionList } from './api-captions.js';
-export { CaptionFormatError, CaptionParseError, formatVttTime, serializeWebVtt } from './caption-cues.js';
+export {
+  CaptionFormatError,
+  CaptionParseError,
+  HLS_TIMESTAMP_MAP,
+  formatVttTime,
+  serializeWebVtt,
+  timestampMapLine,
+} from './caption-cues.js';
 export type { CaptionCue } from './caption-cues.js';
 export { parseSrt } from './parse-srt.js';
 export { parseWebVtt } from './parse-webvtt.js';

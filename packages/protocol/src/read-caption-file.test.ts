@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CaptionFormatError, CaptionParseError } from './caption-cues.js';
+import { CaptionFormatError, CaptionParseError, timestampMapLine } from './caption-cues.js';
 import { readCaptionFile } from './read-caption-file.js';
 import { sanitizeCueText } from './sanitize-cue-text.js';
 
@@ -12,8 +12,16 @@ describe('readCaptionFile', () => {
     const out = readCaptionFile(bytes(srt));
     expect(out.format).toBe('srt');
     expect(out.vtt).toBe(
-      'WEBVTT\n\n00:00:01.500 --> 00:00:03.000\n<i>Hello</i>\n\n00:01:00.000 --> 01:00:00.250\nBye &amp; so\n',
+      'WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:0,LOCAL:00:00:00.000\n\n00:00:01.500 --> 00:00:03.000\n<i>Hello</i>\n\n00:01:00.000 --> 01:00:00.250\nBye &amp; so\n',
     );
+  });
+
+  it('maps cue time 0 to the start of the fMP4 ladder (MPEGTS 0), and an uploaded map is not kept', () => {
+    const vtt = 'WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:900000,LOCAL:00:00:00.000\n\n00:01.000 --> 00:02.000\nHi\n';
+    const out = readCaptionFile(bytes(vtt)).vtt.split('\n');
+    expect(out.slice(0, 2)).toEqual(['WEBVTT', 'X-TIMESTAMP-MAP=MPEGTS:0,LOCAL:00:00:00.000']);
+    expect(out.filter((l) => l.startsWith('X-TIMESTAMP-MAP'))).toHaveLength(1);
+    expect(timestampMapLine(1.5)).toBe('X-TIMESTAMP-MAP=MPEGTS:135000,LOCAL:00:00:00.000');
   });
 
   it('an SRT with <script> in a cue is sanitised: no script, no markup outside the cue grammar', () => {
@@ -27,7 +35,7 @@ describe('readCaptionFile', () => {
       '\uFEFFWEBVTT - title\n\nSTYLE\n::cue { color: red }\n\nNOTE hi\n\nintro\n00:01.000 --> 00:02.000 align:start region:r evil:1\n<v Bob>Hi</v> <00:01.500>there\n';
     const out = readCaptionFile(bytes(vtt));
     expect(out.vtt).toBe(
-      'WEBVTT\n\n00:00:01.000 --> 00:00:02.000 align:start\n<v Bob>Hi</v> <00:01.500>there\n',
+      'WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:0,LOCAL:00:00:00.000\n\n00:00:01.000 --> 00:00:02.000 align:start\n<v Bob>Hi</v> <00:01.500>there\n',
     );
   });
 

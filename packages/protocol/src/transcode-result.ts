@@ -1,4 +1,5 @@
 import type { AudioTrack, MediaType } from './api-audio-tracks.js';
+import type { CaptionKind } from './api-captions.js';
 import type { VideoMetadata } from './video-metadata.js';
 
 /** Stages a `transcode` job reports progress for, in order. */
@@ -44,6 +45,36 @@ export interface AudioRendition extends AudioTrack {
   codecs: string;
   /** Storage key of the rendition's media playlist. */
   playlistKey: string;
+}
+
+/**
+ * A caption taken from a text subtitle stream of the source (SubRip, mov_text, WebVTT, ASS/SSA),
+ * sanitised like an uploaded one and written to storage as `hls/subs/<id>.vtt`. The server records
+ * it as a caption with `source: 'source'`.
+ */
+export interface SourceCaption {
+  /**
+   * 24 hex digits, the caption's id: derived from the video id and the stream's index, so a
+   * re-transcode of the same source writes the same files and replaces the same captions.
+   */
+  id: string;
+  /** ffprobe's absolute index of the subtitle stream. */
+  streamIndex: number;
+  /** ffprobe's codec name (`subrip`, `mov_text`, `webvtt`, `ass`, `ssa`). */
+  codec: string;
+  /** BCP 47 from the stream's language tag; `und` when it has none. */
+  language: string;
+  /** The title tag, else the language's name; unique among the source's captions. */
+  label: string;
+  kind: CaptionKind;
+  /** From the stream's `default` disposition; at most one is. */
+  default: boolean;
+  /** The stream's `forced` disposition (foreign-dialogue-only subtitles); the label says so. */
+  forced: boolean;
+  /** Storage key of the sanitised WebVTT. */
+  key: string;
+  /** End of the last cue, in milliseconds. */
+  endMs: number;
 }
 
 /** Sensitivity labels: score ≥ 70 `safe`, 40–69 `review`, < 40 `flagged`. */
@@ -102,6 +133,11 @@ export interface TranscodeResult {
   renditions: Rendition[];
   /** The audio group, the default track first; empty for a silent source. Absent in results of older workers. */
   audioTracks?: AudioRendition[];
+  /**
+   * Captions from the source's text subtitle streams. Absent in results of older workers, which
+   * then leave a video's captions as they are.
+   */
+  captions?: SourceCaption[];
   /** `audio` for an audio-only source. Absent (meaning `video`) in results of older workers. */
   mediaType?: MediaType;
   masterKey: string;

@@ -10,6 +10,7 @@
  * hls/audio/<trackId>/index.m3u8  one AAC fMP4 VOD playlist per audio track (`a0`, `a1`, a dub's id)
  * hls/audio/<trackId>/init.mp4    its init segment
  * hls/audio/<trackId>/seg_00001.m4s …  its media segments
+ * hls/subs/<captionId>.vtt        a caption's sanitised WebVTT (uploaded, or from the source)
  * mp4/<rung>p.mp4                 progressive, faststart MP4 of a middle rung
  * poster.jpg                      poster frame
  * storyboard.jpg / storyboard.vtt sprite of thumbnails and its WebVTT index (#xywh cues)
@@ -18,6 +19,8 @@
 export const VIDEO_OUTPUT_PATHS = {
   hlsDir: 'hls',
   master: 'hls/master.m3u8',
+  /** Captions' WebVTT: uploaded ones and those from the source side by side. */
+  captionsDir: 'hls/subs',
   mp4Dir: 'mp4',
   poster: 'poster.jpg',
   storyboardImage: 'storyboard.jpg',
@@ -52,6 +55,11 @@ export function audioTrackDirPath(trackId: string): string {
 /** Media playlist of one audio track: `hls/audio/a0/index.m3u8`. */
 export function audioTrackPlaylistPath(trackId: string): string {
   return `${audioTrackDirPath(trackId)}/index.m3u8`;
+}
+
+/** A caption's WebVTT: `hls/subs/<captionId>.vtt`. */
+export function captionFilePath(captionId: string): string {
+  return `${VIDEO_OUTPUT_PATHS.captionsDir}/${captionId}.vtt`;
 }
 
 /** Progressive MP4 of one rung: `mp4/480p.mp4`. */

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Router from '@koa/router';
 import { createStorage, type Storage } from '@reelkit/storage';
 import Koa from 'koa';
@@ -183,9 +184,24 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     maxTtlSeconds: config.PLAYBACK_TOKEN_MAX_TTL_S,
     authenticate,
     offload: deliveryOffloadOf(config),
+    hotCacheBytes: config.DELIVERY_CACHE_MB * 1024 * 1024,
+    observeHttp: metrics.observeHttp,
   });
 
   const app = new Koa({ proxy: config.TRUST_PROXY });
+  // The hot path of delivery is answered before Koa builds a context: every listener made from
+  // `app.callback()` (listen.ts, `app.listen`, tests) first offers the request to the front, which
+  // hands Koa everything it does not answer itself (refusals included).
+  const deliveryFront = playback.front(securityHeaderList({ production }));
+  const koaCallback = app.callback.bind(app);
+  const answered = Promise.resolve();
+  app.callback = () => {
+    const koa = koaCallback();
+    return (req, res) => {
+      deliveryFront(req as IncomingMessage, res as ServerResponse, koa);
+      return answered;
+    };
+  };
   app.silent = true; // errors are logged by errorHandler, with the request id
   app.use(metrics.httpMiddleware);
   app.use(requestId());

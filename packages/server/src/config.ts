@@ -107,6 +107,14 @@ const schema = z.object({
     .string()
     .regex(/^(\/[A-Za-z0-9_-]+)+$/, 'must be a path such as /_reelkit_storage')
     .default('/_reelkit_storage'),
+  /**
+   * Memory (MiB) for holding small delivered files whole — segments, init segments, variant
+   * playlists, posters, storyboards up to 4 MiB each, least recently used first out — so a hot
+   * segment is one socket write with no open, `fstat` or `read` (playback/hot-file-cache.ts). A
+   * held file is re-checked against storage once a second. 0 turns it off.
+   * @defaultValue 64
+   */
+  DELIVERY_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(64),
   PLAYBACK_KEYS: z.string().optional(),
   PLAYBACK_TOKEN_TTL_S: z.coerce.number().int().min(10).max(86_400).default(3600),
   PLAYBACK_TOKEN_MAX_TTL_S: z.coerce.number().int().min(10).max(86_400).default(86_400),

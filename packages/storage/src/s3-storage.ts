@@ -1,6 +1,5 @@
 import {
   DeleteObjectsCommand,
-  GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   S3Client,
@@ -11,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { BufferPool } from './buffer-pool.js';
 import { READ_HIGH_WATER_MARK } from './local-storage.js';
 import { writeMultipart } from './s3-multipart-write.js';
+import { S3ObjectGet, S3ResponseError } from './s3-object-get.js';
 import { StorageObjectNotFoundError, StorageUnavailableError } from './storage-errors.js';
 import { assertStorageKey } from './storage-key.js';
 import type { ByteRange, ObjectReader, Storage, StoredObject } from './storage.js';
@@ -60,6 +60,7 @@ interface SdkError {
 }
 
 function httpStatus(err: unknown): number | undefined {
+  if (err instanceof S3ResponseError) return err.statusCode;
   return (err as SdkError).$metadata?.httpStatusCode;
 }
 
@@ -88,6 +89,8 @@ export class S3Storage implements Storage {
   readonly bucket: string;
   readonly prefix: string;
   private readonly client: S3Client;
+  /** GETs (reads, ranges served) bypass the SDK's middleware: see s3-object-get.ts. */
+  private readonly getter: S3ObjectGet;
   private readonly statCacheMs: number;
   private readonly partSize: number;
   private readonly queueSize: number;
@@ -106,29 +109,47 @@ export class S3Storage implements Storage {
     this.queueSize = options.queueSize ?? 2;
     if (this.partSize < 5 * 1024 * 1024) throw new Error('an S3 part is at least 5 MiB');
     this.parts = new BufferPool(this.partSize, this.queueSize + 1);
+    const region = options.region ?? 'us-east-1';
+    const forcePathStyle = options.forcePathStyle ?? false;
+    const maxAttempts = options.maxAttempts ?? 3;
+    const connectionTimeoutMs = options.connectionTimeoutMs ?? 3_000;
+    const socketTimeoutMs = options.socketTimeoutMs ?? 30_000;
     this.client = new S3Client({
-      region: options.region ?? 'us-east-1',
+      region,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
-      forcePathStyle: options.forcePathStyle ?? false,
-      maxAttempts: options.maxAttempts ?? 3,
+      forcePathStyle,
+      maxAttempts,
       // Only what S3 itself requires: checksums on every PUT cost CPU and some stores reject them.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       // No `Expect: 100-continue` on part uploads: the SDK sends those on a new, unpooled socket each.
       expectContinueHeader: false,
       requestHandler: {
-        connectionTimeout: options.connectionTimeoutMs ?? 3_000,
-        socketTimeout: options.socketTimeoutMs ?? 30_000,
+        connectionTimeout: connectionTimeoutMs,
+        socketTimeout: socketTimeoutMs,
         httpAgent: { keepAlive: true, maxSockets: 64 },
         httpsAgent: { keepAlive: true, maxSockets: 64 },
       },
+    });
+    this.getter = new S3ObjectGet({
+      bucket: this.bucket,
+      endpoint: options.endpoint,
+      region,
+      forcePathStyle,
+      // The SDK's resolved provider: static keys, or its default chain, memoized and refreshed.
+      credentials: () => this.client.config.credentials(),
+      maxAttempts,
+      connectionTimeoutMs,
+      socketTimeoutMs,
+      isOutage,
     });
   }
 
   /** Closes the client's sockets. */
   destroy(): void {
     this.client.destroy();
+    this.getter.destroy();
   }
 
   localPath(): null {
@@ -184,15 +205,9 @@ export class S3Storage implements Storage {
     signal: AbortSignal,
   ): Promise<{ body: Readable; length: number | undefined }> {
     try {
-      const res = await this.client.send(
-        new GetObjectCommand({
-          Bucket: this.bucket,
-          Key: this.objectKey(key),
-          ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
-        }),
-        { abortSignal: signal },
-      );
-      return { body: res.Body as Readable, length: res.ContentLength };
+      const res = await this.getter.get(this.objectKey(key), range, signal);
+      const length = res.headers['content-length'];
+      return { body: res, length: length === undefined ? undefined : Number(length) };
     } catch (err) {
       throw isNotFound(err) ? new StorageObjectNotFoundError(key) : this.fail('read', err);
     }

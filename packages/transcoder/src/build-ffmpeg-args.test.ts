@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildLadderArgs, buildPosterArgs, buildSpriteArgs, posterTime } from './build-ffmpeg-args.js';
+import {
+  buildCaptionExtractArgs,
+  buildLadderArgs,
+  buildPosterArgs,
+  buildSpriteArgs,
+  posterTime,
+} from './build-ffmpeg-args.js';
 import { chooseLadder } from './choose-ladder.js';
 import { planAudioTracks } from './plan-audio-tracks.js';
 import { planStoryboard } from './plan-storyboard.js';
@@ -208,5 +214,21 @@ describe('buildPosterArgs', () => {
     expect(valuesOf(a, '-frames:v')).toEqual(['1']);
     expect(a).toContain('-format_whitelist');
     expect(a.at(-1)).toBe('/w/poster.jpg');
+  });
+});
+
+describe('buildCaptionExtractArgs', () => {
+  it('reads the source behind the safe input options and writes each stream as WebVTT', () => {
+    const args = buildCaptionExtractArgs({
+      input: '/w/source',
+      outputs: [
+        { streamIndex: 2, output: '/w/subs-raw/a.vtt' },
+        { streamIndex: 4, output: '/w/subs-raw/b.vtt' },
+      ],
+    });
+    expect(args.join(' ')).toContain('-protocol_whitelist file -format_whitelist');
+    expect(args.join(' ')).toMatch(
+      /-i \/w\/source -map 0:2 -c:s webvtt -f webvtt \/w\/subs-raw\/a\.vtt -map 0:4 -c:s webvtt -f webvtt \/w\/subs-raw\/b\.vtt$/,
+    );
   });
 });

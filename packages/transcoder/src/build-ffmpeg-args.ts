@@ -282,3 +282,19 @@ export function buildPosterArgs(input: {
     input.output,
   ];
 }
+
+/**
+ * One ffmpeg run that writes each given subtitle stream of the source as WebVTT (`-c:s webvtt`)
+ * to its own file; nothing is decoded but those streams. Cue times are on the same timeline as
+ * the ladder's (ffmpeg takes the source's start time off both).
+ */
+export function buildCaptionExtractArgs(input: {
+  input: string;
+  outputs: ReadonlyArray<{ streamIndex: number; output: string }>;
+}): string[] {
+  const args: string[] = [...COMMON, ...SAFE_INPUT_OPTIONS, '-i', input.input];
+  for (const { streamIndex, output } of input.outputs) {
+    args.push('-map', `0:${streamIndex}`, '-c:s', 'webvtt', '-f', 'webvtt', output);
+  }
+  return args;
+}

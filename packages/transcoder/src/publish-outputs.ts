@@ -45,6 +45,34 @@ export async function removeOutputs(storage: Storage, folderKey: string, entries
   await Promise.all(entries.map((entry) => storage.deletePrefix(`${folderKey}/${entry}`)));
 }
 
+/**
+ * `entries` with `folder` spared: an entry that holds it is replaced by its children in `workDir`,
+ * and `folder` itself by its files, so that removing and publishing the entries touches only the
+ * files this job wrote in `folder`, never the folder as a whole (`hls/subs` also holds captions
+ * uploaded through the API, which a transcode must keep).
+ */
+export async function spareFolder(
+  workDir: string,
+  entries: readonly string[],
+  folder: string,
+): Promise<string[]> {
+  const out: string[] = [];
+  const children = async (path: string) => {
+    const names = await readdir(join(workDir, path)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return [];
+      throw err;
+    });
+    return names.sort().map((name) => `${path}/${name}`);
+  };
+  const expand = async (entry: string): Promise<void> => {
+    if (entry === folder) out.push(...(await children(entry)));
+    else if (!folder.startsWith(`${entry}/`)) out.push(entry);
+    else for (const child of await children(entry)) await expand(child);
+  };
+  for (const entry of entries) await expand(entry);
+  return out;
+}
+
 export interface PublishOptions {
   storage: Storage;
   /** The scratch folder ffmpeg wrote into. */

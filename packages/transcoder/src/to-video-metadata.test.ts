@@ -134,6 +134,27 @@ describe('toVideoMetadata', () => {
     expect(none.audio?.index).toBe(1);
   });
 
+  it('lists the subtitle streams with their codec, tags and default/forced dispositions', () => {
+    const info = toSourceInfo({
+      ...base,
+      streams: [
+        base.streams[0]!,
+        {
+          index: 1,
+          codec_type: 'subtitle',
+          codec_name: 'subrip',
+          tags: { language: 'eng', title: 'SDH' },
+          disposition: { default: 1, forced: 0 },
+        },
+        { index: 2, codec_type: 'subtitle', codec_name: 'hdmv_pgs_subtitle', disposition: { forced: 1 } },
+      ],
+    });
+    expect(info.subtitleStreams).toEqual([
+      { index: 1, codec: 'subrip', language: 'eng', title: 'SDH', default: true, forced: false },
+      { index: 2, codec: 'hdmv_pgs_subtitle', language: null, title: null, default: false, forced: true },
+    ]);
+  });
+
   it('every rotation × pixel aspect × size gives even, non-upscaled, aspect-correct rungs', () => {
     const sars = ['1:1', '32:27', '8:9', '4:3', '40:33', '0:1'];
     fc.assert(

@@ -1,5 +1,6 @@
 import type { HdrTransfer, VideoMetadata } from '@reelkit/protocol';
 import type { SourceAudioStream } from './plan-audio-tracks.js';
+import type { SourceSubtitleStream } from './plan-source-captions.js';
 
 /** One stream of ffprobe's `-show_streams` JSON, the fields we read (names as ffprobe spells them). */
 export interface FfprobeStream {
@@ -27,7 +28,7 @@ export interface FfprobeStream {
   /** Some ffprobe wrappers (fluent-ffmpeg's text parser) flatten the display matrix's rotation here. */
   rotation?: number | string;
   side_data_list?: Array<{ side_data_type?: string; rotation?: number | string }>;
-  disposition?: { default?: number; attached_pic?: number };
+  disposition?: { default?: number; attached_pic?: number; forced?: number };
 }
 
 /** The subset of ffprobe's `-show_streams -show_format` JSON we read. */
@@ -84,6 +85,8 @@ export interface SourceInfo {
   } | null;
   /** Every audio stream of the source, in order: each becomes an audio rendition. */
   audioStreams: SourceAudioStream[];
+  /** Every subtitle stream of the source, in order (text ones become captions). */
+  subtitleStreams: SourceSubtitleStream[];
 }
 
 function num(value: unknown): number | null {
@@ -218,6 +221,16 @@ export function toSourceInfo(data: FfprobeData): SourceInfo {
       title: s.tags?.title ?? null,
       default: s.disposition?.default === 1,
     })),
+    subtitleStreams: data.streams
+      .filter((s) => s.codec_type === 'subtitle')
+      .map((s) => ({
+        index: s.index ?? data.streams.indexOf(s),
+        codec: s.codec_name ?? 'unknown',
+        language: s.tags?.language ?? null,
+        title: s.tags?.title ?? null,
+        default: s.disposition?.default === 1,
+        forced: s.disposition?.forced === 1,
+      })),
   };
 }
 

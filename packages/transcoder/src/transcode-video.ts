@@ -32,6 +32,7 @@ import {
 import { chooseLadder, chooseOutputFps, type LadderPlan } from './choose-ladder.js';
 import type { TranscoderConfig } from './config.js';
 import { describeFfmpegError } from './describe-ffmpeg-error.js';
+import { extractSourceCaptions } from './extract-source-captions.js';
 import { buildIdetArgs, parseIdetOutput } from './detect-field-order.js';
 import { fetchSource } from './fetch-source.js';
 import { guardSource } from './guard-source.js';
@@ -42,7 +43,7 @@ import { progressFromLine } from './parse-progress.js';
 import { buildStoryboardVtt, planStoryboard } from './plan-storyboard.js';
 import type { VideoFilterInput } from './plan-video-filters.js';
 import { ProbeError, probeSource } from './probe.js';
-import { publishOutputs } from './publish-outputs.js';
+import { publishOutputs, spareFolder } from './publish-outputs.js';
 import { FfmpegError, runFfmpeg } from './run-ffmpeg.js';
 import { scoreSensitivity } from './score-sensitivity.js';
 
@@ -343,8 +344,8 @@ async function transcodeInFolder(
     mkdir(join(work, STORYBOARD_TILES_DIR), { recursive: true }),
   ]);
   try {
-    await stage('thumbnails', () =>
-      runFfmpeg({
+    const captions = await stage('thumbnails', async () => {
+      await runFfmpeg({
         ffmpegPath: config.FFMPEG_PATH,
         signal,
         args: buildPosterArgs({
@@ -355,8 +356,20 @@ async function transcodeInFolder(
           height: top.height,
           video,
         }),
-      }),
-    );
+      });
+      const { orgId, videoId } = data;
+      const streams = info.subtitleStreams;
+      return extractSourceCaptions({
+        source,
+        workDir: work,
+        orgId,
+        videoId,
+        streams,
+        ffmpegPath: config.FFMPEG_PATH,
+        signal,
+        logger,
+      });
+    });
     await stage('transcode', () =>
       runFfmpeg({
         ffmpegPath: config.FFMPEG_PATH,
@@ -417,7 +430,8 @@ async function transcodeInFolder(
         storage,
         workDir: work,
         folderKey,
-        entries: OUTPUT_ENTRIES,
+        // Uploaded captions share `hls/subs` with the source's: only this job's files there are replaced.
+        entries: await spareFolder(work, OUTPUT_ENTRIES, VIDEO_OUTPUT_PATHS.captionsDir),
         masterPath: VIDEO_OUTPUT_PATHS.master,
         signal,
       });
@@ -430,6 +444,7 @@ async function transcodeInFolder(
       metadata,
       renditions,
       audioTracks: audio,
+      captions,
       mediaType: 'video',
       masterKey: key(VIDEO_OUTPUT_PATHS.master),
       mp4Key: key(progressiveMp4Path(plan.mp4Rung)),

@@ -3,6 +3,7 @@ import { LitElement, css, html } from 'lit';
 import { formatBytes, formatDate, formatDuration } from '../format.js';
 import { Session } from '../session.js';
 import { shared } from '../styles.js';
+import './video-captions.js';
 
 /** The embed code a site pastes: the script tag and the element (the token comes from its backend). */
 export function embedSnippet(apiBase: string, video: Pick<Video, 'id' | 'visibility'>): string {
@@ -22,7 +23,8 @@ export function spriteOf(vtt: string, vttUrl: string): string | null {
 
 /**
  * One video: the player (`<reelkit-player>` with a playback token minted for this member),
- * metadata, renditions, poster, storyboard, sensitivity and its reasons, and the embed snippet.
+ * metadata, renditions, poster, storyboard, sensitivity and its reasons, captions (`rk-video-captions`)
+ * and the embed snippet.
  */
 export class RkVideoView extends LitElement {
   static override properties = {
@@ -303,6 +305,7 @@ export class RkVideoView extends LitElement {
                 : html`<p class="muted">Scored once processing finishes.</p>`
             }
           </section>
+          <rk-video-captions .session=${this.session} .videoId=${v.id}></rk-video-captions>
           ${
             editor
               ? html`<form class="card" @submit=${(e: SubmitEvent) => void this.save(e)}>

@@ -56,7 +56,11 @@ export function createMetrics(queue: Queue) {
     }
   };
 
-  return { registry, httpMiddleware, jobDuration, failures };
+  /** Times a request answered outside Koa (the signed-delivery front, `playback/delivery-front.ts`). */
+  const observeHttp = (method: string, route: string, status: number, seconds: number) =>
+    httpDuration.observe({ method, route, status: String(status) }, seconds);
+
+  return { registry, httpMiddleware, observeHttp, jobDuration, failures };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,13 +1,55 @@
-import type { TranscodeFailure, TranscodeProgress, TranscodeResult } from '@reelkit/protocol';
+import {
+  captionFilePath,
+  type SourceCaption,
+  type TranscodeFailure,
+  type TranscodeProgress,
+  type TranscodeResult,
+} from '@reelkit/protocol';
 import type { StoredObject } from '@reelkit/storage';
+import { Types } from 'mongoose';
 import { storedFileFromStat } from '../videos/stored-file.js';
 import { storedAudioTrack } from '../videos/video-audio-tracks.js';
+import type { StoredCaption } from '../videos/video-model.js';
+
+/**
+ * The captions a worker took from the source, as the video document stores them. One whose id is
+ * not 24 hex digits or whose key is not that caption's file in this video's folder is left out:
+ * the server later deletes a caption by its key.
+ */
+export function storedSourceCaptions(
+  videoId: string,
+  captions: readonly SourceCaption[],
+  now: Date,
+): StoredCaption[] {
+  return captions
+    .filter((c) => /^[0-9a-f]{24}$/.test(c.id) && c.key.endsWith(`/${videoId}/${captionFilePath(c.id)}`))
+    .map((c) => storedSourceCaption(c, now));
+}
+
+function storedSourceCaption(c: SourceCaption, now: Date): StoredCaption {
+  return {
+    _id: new Types.ObjectId(c.id),
+    language: c.language,
+    label: c.label,
+    kind: c.kind,
+    default: c.default,
+    source: 'source',
+    key: c.key,
+    endMs: c.endMs,
+    createdAt: now,
+  };
+}
 
 /**
  * The document update for a finished job. Pure: the caller supplies the stat of the progressive
- * MP4 (its size and date make the `/file` route's validators, read once here instead of per request).
+ * MP4 (its size and date make the `/file` route's validators, read once here instead of per request)
+ * and, when the result reports the source's captions, the video's caption list with them merged in.
  */
-export function readyUpdate(result: TranscodeResult, mp4: StoredObject | null) {
+export function readyUpdate(
+  result: TranscodeResult,
+  mp4: StoredObject | null,
+  captions?: readonly StoredCaption[],
+) {
   return {
     $set: {
       status: 'ready',
@@ -19,6 +61,7 @@ export function readyUpdate(result: TranscodeResult, mp4: StoredObject | null) {
       posterKey: result.posterKey,
       storyboard: { imageKey: result.storyboard.imageKey, vttKey: result.storyboard.vttKey },
       sensitivity: result.sensitivity,
+      ...(captions ? { captions } : {}),
       ...(mp4
         ? {
             mp4: storedFileFromStat({ ...mp4, key: result.mp4Key }),

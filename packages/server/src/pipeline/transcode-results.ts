@@ -14,7 +14,14 @@ import type { WithLock } from '../redis-lock.js';
 import { closeRedis, duplicateRedis } from '../redis.js';
 import { enqueueTranscode, type TranscodeQueue } from '../videos/transcode-queue.js';
 import type { Video, VideoModel } from '../videos/video-model.js';
-import { failedUpdate, parseProgress, progressUpdate, readyUpdate } from './apply-result.js';
+import { replaceSourceCaptions } from '../videos/caption-list.js';
+import {
+  failedUpdate,
+  parseProgress,
+  progressUpdate,
+  readyUpdate,
+  storedSourceCaptions,
+} from './apply-result.js';
 
 /** What changed, for realtime events and webhooks. */
 export type VideoChange =
@@ -99,7 +106,28 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
 
   async function complete(videoId: string, result: TranscodeResult): Promise<void> {
     const mp4 = await storage.stat(result.mp4Key).catch(() => null);
-    await applyOpen(videoId, readyUpdate(result, mp4), (video) => ({ type: 'ready', video, result }));
+    const ready = (video: Video): VideoChange => ({ type: 'ready', video, result });
+    const fromSource = result.captions;
+    if (!fromSource || !/^[0-9a-f]{24}$/.test(videoId)) {
+      await applyOpen(videoId, readyUpdate(result, mp4), ready);
+    } else {
+      // The source's captions join the list the caption routes edit, under the same lock: they
+      // replace the source's earlier ones (a re-transcode) and leave uploaded ones alone.
+      await deps.withLock(`captions:${videoId}`, async () => {
+        const current = await Video.findById(videoId).select('captions').lean<Pick<Video, 'captions'>>();
+        const addedAt = new Date(now());
+        const { list, stale } = replaceSourceCaptions(
+          current?.captions ?? [],
+          storedSourceCaptions(videoId, fromSource, addedAt),
+        );
+        let applied = false;
+        await applyOpen(videoId, readyUpdate(result, mp4, list), (video) => {
+          applied = true;
+          return ready(video);
+        });
+        if (applied) await Promise.all(stale.map((c) => storage.deletePrefix(c.key)));
+      });
+    }
     logger.info({ videoId }, 'video ready');
   }
 

@@ -21,7 +21,9 @@ import type { Video, VideoModel } from '../videos/video-model.js';
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import { deliveryBase, parseDeliveryPath } from './delivery-path.js';
+import { createDeliveryFront, type DeliveryFront } from './delivery-front.js';
 import { signedDeliveryFastPath, type SignedDeliveryRequest } from './fast-path.js';
+import { createHotFileCache } from './hot-file-cache.js';
 import { injectSubtitles, subtitleMediaPlaylist } from './subtitle-playlists.js';
 import { PlaybackTokenError, type PlaybackClaims, type PlaybackTokens } from './playback-tokens.js';
 
@@ -37,6 +39,10 @@ export interface PlaybackRouteDeps {
   authenticate: Middleware;
   /** nginx sends the bytes (`DELIVERY_OFFLOAD=x-accel`); default: Reelkit does. */
   offload?: DeliveryOffload;
+  /** Memory for small delivered files held whole (`DELIVERY_CACHE_MB`, in bytes); 0: none. */
+  hotCacheBytes?: number;
+  /** Times answers sent outside Koa (the metrics' request histogram). */
+  observeHttp?: (method: string, route: string, status: number, seconds: number) => void;
 }
 
 const mintBody = z.strictObject({
@@ -137,6 +143,8 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
   authenticateFile: Middleware;
   /** Signed delivery ahead of the general middleware chain (see `signedDeliveryFastPath`). */
   fastPath: (securityHeaders: ReadonlyArray<[string, string]>) => Middleware;
+  /** Signed delivery ahead of Koa itself, on the raw `request` event (see `createDeliveryFront`). */
+  front: (securityHeaders: ReadonlyArray<[string, string]>) => DeliveryFront;
 } {
   const { Video, Org, storage, playbackTokens, offload } = deps;
 
@@ -416,5 +424,14 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
   const fastPath = (securityHeaders: ReadonlyArray<[string, string]>) =>
     signedDeliveryFastPath({ securityHeaders, serve: serveSigned });
 
-  return { defs, preflight, authenticateFile, fastPath };
+  const front = (securityHeaders: ReadonlyArray<[string, string]>) =>
+    createDeliveryFront({
+      playbackTokens,
+      cache: createHotFileCache({ storage, maxBytes: deps.hotCacheBytes ?? 0 }),
+      securityHeaders,
+      offload,
+      observe: deps.observeHttp ?? (() => undefined),
+    });
+
+  return { defs, preflight, authenticateFile, fastPath, front };
 }

@@ -32,3 +32,38 @@ export function editCaption(
     };
   });
 }
+
+/**
+ * The list after a transcode reported the source's captions (`fromSource`): uploaded captions
+ * stay as they are; the previous source captions are replaced, in place, by the new ones with the
+ * same id (which keep the label, default and date an editor left them with), those the source no
+ * longer has are dropped, and new ones are appended. At most one default stays, the first in the
+ * list. `stale` are the dropped captions, whose files the caller deletes.
+ */
+export function replaceSourceCaptions(
+  list: readonly StoredCaption[],
+  fromSource: readonly StoredCaption[],
+): { list: StoredCaption[]; stale: StoredCaption[] } {
+  const fresh = new Map(fromSource.map((c) => [c._id.toString(), c]));
+  const stale: StoredCaption[] = [];
+  const merged: StoredCaption[] = [];
+  for (const c of list) {
+    if (c.source !== 'source') merged.push(c);
+    else {
+      const next = fresh.get(c._id.toString());
+      if (!next) stale.push(c);
+      else {
+        merged.push({ ...next, label: c.label, default: c.default, createdAt: c.createdAt });
+        fresh.delete(c._id.toString());
+      }
+    }
+  }
+  merged.push(...fresh.values());
+  let defaultSeen = false;
+  const out = merged.map((c) => {
+    const isDefault = c.default && !defaultSeen;
+    defaultSeen ||= c.default;
+    return isDefault === c.default ? c : { ...c, default: isDefault };
+  });
+  return { list: out, stale };
+}

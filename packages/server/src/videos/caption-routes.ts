@@ -4,6 +4,7 @@ import {
   captionListSchema,
   captionSchema,
   captionUpdateSchema,
+  captionFilePath,
   captionUploadFieldsSchema,
   readCaptionFile,
   type CaptionKind,
@@ -24,7 +25,7 @@ import type { StoredCaption, Video, VideoModel } from './video-model.js';
 
 /** Storage key of a caption's WebVTT: `<org>/<video>/hls/subs/<captionId>.vtt`. */
 export function captionKey(orgId: string, videoId: string, captionId: string): string {
-  return videoKey(orgId, videoId, 'hls', 'subs', `${captionId}.vtt`);
+  return videoKey(orgId, videoId, ...captionFilePath(captionId).split('/'));
 }
 
 /** A language tag's English name (`fr` → `French`), as a default label. */

@@ -261,6 +261,50 @@ describe('the transcode job', { timeout: TRANSCODE_TEST_TIMEOUT_MS }, () => {
     expect(result.sensitivity).toMatchObject({ score: 85, label: 'safe' });
   });
 
+  it('a re-transcode rewrites the source’s captions under the same ids and keeps uploaded ones', async () => {
+    const dir = join(tmpdir(), `reelkit-tc-subs-${process.pid}`);
+    await mkdir(dir, { recursive: true });
+    const srt = join(dir, 'en.srt');
+    const mkv = join(dir, 'subtitled.mkv');
+    await writeFile(srt, '1\n00:00:01,000 --> 00:00:02,000\n<i>Hi</i> <script>x()</script>\n');
+    await runFfmpeg([
+      ...['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=3', '-i', srt],
+      ...['-map', '0:v', '-map', '1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'],
+      ...['-c:s', 'srt', '-metadata:s:s:0', 'language=eng', mkv],
+    ]);
+    try {
+      const first = await waitForJob<TranscodeResult>(await transcode('vid-subs', mkv), events);
+      expect(first.captions).toEqual([
+        expect.objectContaining({
+          streamIndex: 1,
+          codec: 'subrip',
+          language: 'en',
+          label: 'English',
+          endMs: 2000,
+        }),
+      ]);
+      const sourceVtt = join(storage, first.captions![0]!.key);
+      expect(await readFile(sourceVtt, 'utf8')).toMatch(
+        /^WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:0,LOCAL:00:00:00.000\n\n00:00:01.000 --> 00:00:02.000\n<i>Hi<\/i> x\(\)\n$/,
+      );
+      // (ffmpeg's SubRip decoder drops the unknown <script> tags and keeps their text.)
+      // A caption uploaded through the API meanwhile lives beside it.
+      const uploaded = join(videoDir('vid-subs'), 'hls', 'subs', '65a0c0ffee0000000000abcd.vtt');
+      await writeFile(uploaded, 'WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nUploaded\n');
+      await writeFile(sourceVtt, 'stale');
+      await (await queue.getJob('vid-subs'))!.remove();
+      const again = await waitForJob<TranscodeResult>(await transcode('vid-subs', mkv), events);
+      expect(again.captions!.map((c) => c.id)).toEqual(first.captions!.map((c) => c.id));
+      expect(await readFile(uploaded, 'utf8')).toContain('Uploaded');
+      expect(await readFile(sourceVtt, 'utf8')).toMatch(/^WEBVTT\n/);
+      expect((await readdir(join(videoDir('vid-subs'), 'hls', 'subs'))).sort()).toEqual(
+        [`${first.captions![0]!.id}.vtt`, '65a0c0ffee0000000000abcd.vtt'].sort(),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   async function expectFailedOnce(videoId: string, code: string) {
     const job = await queue.getJob(videoId);
     await expect(waitForJob(job!, events)).rejects.toThrow(new RegExp(`^${code}: `));

@@ -1,0 +1,225 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestIdOf } from '../http/request-id.js';
+import { evaluatePreconditions, httpDate, ifRangeAllows } from '../videos/conditional-request.js';
+import { contentRange, parseRange } from '../videos/parse-range.js';
+import type { DeliveryOffload } from '../videos/stream-file.js';
+import { parseDeliveryPath, type DeliveryKind } from './delivery-path.js';
+import { matchSignedDelivery, SIGNED_DELIVERY_ROUTE } from './fast-path.js';
+import type { HotFile, HotFileCache } from './hot-file-cache.js';
+import type { PlaybackClaims, PlaybackTokens } from './playback-tokens.js';
+
+/** Koa's own listener: everything the front does not answer itself goes there, untouched. */
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
+
+/**
+ * Files written once by the transcoder, needing nothing but the token: the master and caption
+ * playlists (built per request from the database) and the MP4 (large, read as ranges) are left to
+ * the route.
+ */
+const FRONT_KINDS: ReadonlySet<DeliveryKind> = new Set<DeliveryKind>([
+  'segment',
+  'init',
+  'variant',
+  'poster',
+  'storyboard',
+  'storyboard-vtt',
+]);
+const VIDEO_ID = /^[0-9a-f]{24}$/;
+const EXPOSE = 'Content-Length, Content-Range, Accept-Ranges, ETag';
+
+export interface DeliveryFrontOptions {
+  playbackTokens: PlaybackTokens;
+  cache: HotFileCache;
+  /** The API's fixed security headers (`securityHeaderList`). */
+  securityHeaders: ReadonlyArray<[string, string]>;
+  offload?: DeliveryOffload;
+  /** Told the duration of every answer it sends (the request-duration histogram). */
+  observe: (method: string, route: string, status: number, seconds: number) => void;
+}
+
+/** The response headers of one held file that do not depend on the request (flat name/value list). */
+function fileHeaders(hot: HotFile, cacheControl: string): string[] {
+  return [
+    'Accept-Ranges',
+    'bytes',
+    'ETag',
+    hot.file.etag,
+    'Last-Modified',
+    httpDate(hot.file.lastModified),
+    'Cache-Control',
+    cacheControl,
+    'Content-Type',
+    hot.file.mimeType,
+  ];
+}
+
+/**
+ * Signed delivery in front of Koa, on the raw `request` event: the cheapest correct answer to the
+ * requests a player makes thousands of — a segment, init segment, variant playlist, poster or
+ * storyboard with a valid token and no refusal to give. It does the route's checks in the route's
+ * order (path allow-list, video id, cached token verification, video binding, origin) and, when all
+ * pass, writes the file from the hot-file cache (headers prepared once per file) in one
+ * `writeHead` + `end`, or with `DELIVERY_OFFLOAD=x-accel` the header-only redirect to nginx.
+ *
+ * Anything else — a refusal of any kind (400, 403, 404, 412, 416), a file not held (too large,
+ * missing, changed while read), the master and caption playlists, `/file`, OPTIONS, any other
+ * method or path — is handed to Koa unchanged, where the route (`serveSigned`) answers it exactly as
+ * before with the same problem documents, so the front can never refuse or serve what the route
+ * would not. `If-Match` and `If-Unmodified-Since` (412 material) go to Koa too.
+ */
+export function createDeliveryFront(options: DeliveryFrontOptions) {
+  const { playbackTokens, cache, offload, observe } = options;
+  const securityHeaders = options.securityHeaders.flat();
+  /** Prepared header blocks of held files, by entry (dropped with it). */
+  const prepared = new WeakMap<HotFile, string[]>();
+
+  function corsHeaders(req: IncomingMessage, claims: PlaybackClaims): string[] {
+    const origin = req.headers.origin;
+    return [
+      'Access-Control-Allow-Origin',
+      claims.origins?.length && origin ? origin : '*',
+      'Access-Control-Expose-Headers',
+      EXPOSE,
+      'Timing-Allow-Origin',
+      '*',
+      'Vary',
+      'Origin',
+    ];
+  }
+
+  function finish(method: string, status: number, started: number) {
+    return () => observe(method, SIGNED_DELIVERY_ROUTE, status, (performance.now() - started) / 1000);
+  }
+
+  /** Answers from a held file; false when the answer is a refusal the route must give. */
+  function sendHeld(
+    req: IncomingMessage,
+    res: ServerResponse,
+    hot: HotFile,
+    cacheControl: string,
+    common: string[],
+    started: number,
+  ): boolean {
+    const method = req.method!;
+    const h = req.headers;
+    let headers = prepared.get(hot);
+    if (!headers) {
+      headers = fileHeaders(hot, cacheControl);
+      prepared.set(hot, headers);
+    }
+    if (h['if-none-match'] || h['if-modified-since']) {
+      const precondition = evaluatePreconditions(
+        { ifNoneMatch: h['if-none-match'], ifModifiedSince: h['if-modified-since'] },
+        hot.file,
+      );
+      if (precondition === 'not_modified') {
+        res.writeHead(304, [...common, ...headers.slice(0, 8)]);
+        res.end(finish(method, 304, started));
+        return true;
+      }
+    }
+    const size = hot.body.length;
+    const rangeHeader = method === 'GET' ? h.range : undefined;
+    const ifRange = h['if-range'];
+    if (rangeHeader && ifRangeAllows(typeof ifRange === 'string' ? ifRange : undefined, hot.file)) {
+      const decision = parseRange(rangeHeader, size);
+      if (decision.kind === 'unsatisfiable') return false;
+      if (decision.kind === 'partial') {
+        const { start, end } = decision.range;
+        res.writeHead(206, [
+          ...common,
+          ...headers,
+          'Content-Range',
+          contentRange(decision.range, size),
+          'Content-Length',
+          String(end - start + 1),
+        ]);
+        res.end(hot.body.subarray(start, end + 1), finish(method, 206, started));
+        return true;
+      }
+    }
+    res.writeHead(200, [...common, ...headers, 'Content-Length', String(size)]);
+    if (method === 'HEAD') res.end(finish(method, 200, started));
+    else res.end(hot.body, finish(method, 200, started));
+    return true;
+  }
+
+  /** The `request` listener: answers what it can, hands the rest to `fallback` (Koa). */
+  return function deliveryFront(req: IncomingMessage, res: ServerResponse, fallback: RequestHandler): void {
+    const method = req.method ?? '';
+    const url = req.url ?? '';
+    if ((method !== 'GET' && method !== 'HEAD') || !url.startsWith('/v1/play/')) {
+      fallback(req, res);
+      return;
+    }
+    const started = performance.now();
+    const q = url.indexOf('?');
+    const request = matchSignedDelivery(method, q < 0 ? url : url.slice(0, q));
+    const target = request && parseDeliveryPath(request.rawPath);
+    if (!request || !target || !FRONT_KINDS.has(target.kind) || !VIDEO_ID.test(request.videoId)) {
+      fallback(req, res);
+      return;
+    }
+    let claims: PlaybackClaims;
+    try {
+      claims = playbackTokens.verify(request.token);
+    } catch {
+      fallback(req, res);
+      return;
+    }
+    const h = req.headers;
+    const origin = h.origin;
+    if (
+      claims.sub !== request.videoId ||
+      (origin && claims.origins?.length && !claims.origins.includes(origin)) ||
+      h['if-match'] ||
+      h['if-unmodified-since']
+    ) {
+      fallback(req, res);
+      return;
+    }
+    const common = [
+      ...securityHeaders,
+      'X-Request-Id',
+      requestIdOf(h['x-request-id']),
+      ...corsHeaders(req, claims),
+    ];
+    const key = `${claims.orgId}/${request.videoId}/${target.path}`;
+    if (offload) {
+      // nginx answers Range itself only when it would answer as Reelkit does (`sendStoredFile`).
+      if (h.range) {
+        fallback(req, res);
+        return;
+      }
+      res.writeHead(200, [
+        ...common,
+        'X-Accel-Redirect',
+        `${offload.accelPrefix}/${key}`,
+        'X-Reelkit-Cache-Control',
+        target.cacheControl,
+        'Content-Type',
+        target.contentType,
+        'Content-Length',
+        '0',
+      ]);
+      res.end(finish(method, 200, started));
+      return;
+    }
+    const held = cache.fresh(key);
+    if (held) {
+      if (!sendHeld(req, res, held, target.cacheControl, common, started)) fallback(req, res);
+      return;
+    }
+    cache.load(key, target.contentType).then(
+      (hot) => {
+        if (res.destroyed) return;
+        if (!hot || !sendHeld(req, res, hot, target.cacheControl, common, started)) fallback(req, res);
+      },
+      () => {
+        if (!res.destroyed) fallback(req, res);
+      },
+    );
+  };
+}
+
+export type DeliveryFront = ReturnType<typeof createDeliveryFront>;

@@ -1,0 +1,139 @@
+import type { Storage } from '@reelkit/storage';
+import { storedFileFromStat } from '../videos/stored-file.js';
+import type { StoredFile } from '../videos/video-model.js';
+
+/** A small delivered file held whole in memory, with what its answer needs to say about it. */
+export interface HotFile {
+  file: StoredFile;
+  body: Buffer;
+  /** When its size and date were last confirmed against storage (ms, the cache's clock). */
+  checkedAt: number;
+}
+
+export interface HotFileCacheOptions {
+  storage: Storage;
+  /** Memory for file bodies; the least recently used go first. 0 disables the cache. */
+  maxBytes: number;
+  /** Larger files are never held (they are read through the pooled path instead). */
+  maxFileBytes?: number;
+  /**
+   * How long an entry is served without asking storage whether the file changed. Bounds how long a
+   * file replaced or deleted (a re-transcode, a deleted video) may still be served from memory —
+   * the same bound as the shared descriptors of the local driver.
+   */
+  revalidateMs?: number;
+  now?: () => number;
+}
+
+export interface HotFileCache {
+  /** The entry for `key` when it was confirmed less than `revalidateMs` ago (no I/O). */
+  fresh(key: string): HotFile | undefined;
+  /**
+   * The entry for `key`, confirmed or loaded now; `null` when the file is missing, too large to
+   * hold, or changed while being read — the caller then serves it the ordinary way.
+   */
+  load(key: string, mimeType: string): Promise<HotFile | null>;
+  /** Bytes of the bodies held. */
+  readonly bytes: number;
+}
+
+/**
+ * Segments, init segments, variant playlists, posters and storyboards are written once and renamed
+ * into place, then read by every viewer: holding the hot ones in memory makes a delivery a socket
+ * write of bytes already there — no open, `fstat` or `read` per request, the part of nginx's speed
+ * that is its page cache plus `sendfile`. Bounded by a byte budget (LRU); an entry is re-checked
+ * with one `stat` once per `revalidateMs`, so a changed file is re-read and a deleted one dropped.
+ * Concurrent misses of one file share one read.
+ */
+export function createHotFileCache(options: HotFileCacheOptions): HotFileCache {
+  const { storage, maxBytes } = options;
+  const maxFileBytes = Math.min(options.maxFileBytes ?? 4 * 1024 * 1024, maxBytes);
+  const revalidateMs = options.revalidateMs ?? 1_000;
+  const now = options.now ?? Date.now;
+  /** Insertion order is recency order: a hit moves its entry to the end. */
+  const entries = new Map<string, HotFile>();
+  /** Files found too large, so that they cost one `stat` per `revalidateMs`, not one per request. */
+  const tooLarge = new Map<string, number>();
+  const loading = new Map<string, Promise<HotFile | null>>();
+  let bytes = 0;
+
+  const drop = (key: string) => {
+    const entry = entries.get(key);
+    if (!entry) return;
+    entries.delete(key);
+    bytes -= entry.body.length;
+  };
+
+  const keep = (key: string, entry: HotFile) => {
+    drop(key);
+    while (bytes + entry.body.length > maxBytes && entries.size > 0) drop(entries.keys().next().value!);
+    entries.set(key, entry);
+    bytes += entry.body.length;
+  };
+
+  async function readWhole(key: string, size: number): Promise<Buffer | null> {
+    const chunks: Buffer[] = [];
+    let got = 0;
+    for await (const chunk of storage.read(key, size > 0 ? { start: 0, end: size - 1 } : undefined)) {
+      chunks.push(chunk as Buffer);
+      got += (chunk as Buffer).length;
+      if (got > size) return null;
+    }
+    return got === size ? Buffer.concat(chunks, size) : null;
+  }
+
+  async function confirmOrRead(key: string, mimeType: string): Promise<HotFile | null> {
+    const checkedAt = now();
+    const stat = await storage.stat(key);
+    if (!stat) {
+      drop(key);
+      return null;
+    }
+    const held = entries.get(key);
+    if (held && held.file.size === stat.size && held.file.lastModified.getTime() === stat.mtime.getTime()) {
+      held.checkedAt = checkedAt;
+      keep(key, held);
+      return held;
+    }
+    drop(key);
+    if (stat.size > maxFileBytes) {
+      if (tooLarge.size >= 10_000) tooLarge.delete(tooLarge.keys().next().value!);
+      tooLarge.set(key, checkedAt);
+      return null;
+    }
+    const body = await readWhole(key, stat.size);
+    // Replaced while being read: serve it the ordinary way this once, read it again next time.
+    if (!body) return null;
+    const entry: HotFile = { file: storedFileFromStat(stat, mimeType), body, checkedAt };
+    keep(key, entry);
+    return entry;
+  }
+
+  return {
+    fresh(key) {
+      const entry = entries.get(key);
+      if (!entry || now() - entry.checkedAt >= revalidateMs) return undefined;
+      // Most recently used goes last; re-inserting a Map key is cheap.
+      entries.delete(key);
+      entries.set(key, entry);
+      return entry;
+    },
+    load(key, mimeType) {
+      if (maxBytes <= 0) return Promise.resolve(null);
+      const large = tooLarge.get(key);
+      if (large !== undefined) {
+        if (now() - large < revalidateMs) return Promise.resolve(null);
+        tooLarge.delete(key);
+      }
+      let pending = loading.get(key);
+      if (!pending) {
+        pending = confirmOrRead(key, mimeType).finally(() => loading.delete(key));
+        loading.set(key, pending);
+      }
+      return pending;
+    },
+    get bytes() {
+      return bytes;
+    },
+  };
+}
