@@ -186,7 +186,8 @@ export class ReelkitPlayer extends LitElement {
   /** Play inline on iOS instead of full screen (`playsinline`). */
   playsinline = false;
   /**
-   * Poster image URL (`poster`); defaults to the video's own poster. With `autoplay` it is not
+   * Poster image URL (`poster`); defaults to the video's own poster (a generated one for an
+   * audio-only video, shown while it plays, autoplay or not). With `autoplay` it is not
    * fetched unless the browser refuses to start playback, since the first frame replaces it at once.
    */
   poster = '';
@@ -350,7 +351,9 @@ export class ReelkitPlayer extends LitElement {
    * (the request would compete with the first playlists and segment), unless the browser refused.
    */
   private get posterUrl(): string | undefined {
-    if (this.autoplay && !this.autoplayRefused) return undefined;
+    // An audio-only video never draws a frame over its poster: it shows it while it plays.
+    const audioOnly = this.controller.info?.mediaType === 'audio';
+    if (this.autoplay && !this.autoplayRefused && !audioOnly) return undefined;
     return this.poster || this.controller.info?.poster || undefined;
   }
 

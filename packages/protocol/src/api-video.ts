@@ -217,6 +217,7 @@ export const playbackDescriptorSchema = z
     duration: z.number().min(0).nullable().describe('Seconds, once the source was probed.'),
     aspectRatio: z.number().positive().nullable().describe('Width / height, once the source was probed.'),
     renditions: z.array(renditionSchema).describe('The HLS ladder, highest rung first.'),
+    mediaType: videoAudioFields.mediaType,
     title: z.string(),
   })
   .meta({

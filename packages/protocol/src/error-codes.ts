@@ -46,7 +46,7 @@ export const ERROR_CODES = {
   // videos, uploads and streaming
   video_not_found: { status: 404, title: 'Video not found' },
   upload_too_large: { status: 413, title: 'Upload exceeds the maximum size' },
-  upload_type_rejected: { status: 415, title: 'Not a supported video container' },
+  upload_type_rejected: { status: 415, title: 'Not a supported media container' },
   caption_not_found: { status: 404, title: 'Caption not found' },
   caption_format_rejected: { status: 415, title: 'Not a WebVTT or SubRip file' },
   caption_invalid: { status: 422, title: 'Caption file has errors' },

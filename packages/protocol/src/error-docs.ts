@@ -156,7 +156,7 @@ export const ERROR_CODE_DOCS: Record<ErrorCode, ErrorCodeDoc> = {
   },
   upload_type_rejected: {
     meaning: 'The first bytes of the file are not a video container Reelkit accepts.',
-    action: 'Upload MP4/MOV, MKV/WebM, MPEG-TS/PS or AVI.',
+    action: 'Upload MP4/MOV, MKV/WebM, MPEG-TS/PS or AVI; audio: M4A, MP3, WAV, FLAC or Ogg.',
   },
   caption_not_found: {
     meaning: 'The video has no caption with this id.',
@@ -222,8 +222,9 @@ export const TRANSCODE_ERROR_DOCS: Record<TranscodeErrorCode, ErrorCodeDoc> = {
     action: 'Check that the file plays locally; re-export it and upload again.',
   },
   source_no_video: {
-    meaning: 'The file has no video stream (cover art does not count).',
-    action: 'Upload a file with a video track.',
+    meaning:
+      'The file has neither a video stream (cover art does not count) nor an audio stream; a file with audio only becomes an audio asset.',
+    action: 'Upload a file with a video or an audio track.',
   },
   source_too_long: {
     meaning: 'The video is longer than `MAX_DURATION_S`.',

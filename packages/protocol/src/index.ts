@@ -48,7 +48,9 @@ export type {
   TranscodeStage,
 } from './transcode-result.js';
 export {
+  AUDIO_ONLY_M4A_PATH,
   VIDEO_OUTPUT_PATHS,
+  audioOnlyVariantId,
   audioTrackDirPath,
   audioTrackPlaylistPath,
   captionFilePath,

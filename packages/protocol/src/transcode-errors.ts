@@ -17,8 +17,8 @@ export const TRANSCODE_ERROR_CODES = {
   },
   source_no_video: {
     permanent: true,
-    title: 'The file has no video stream',
-    message: 'The file has no video in it (only sound, or nothing playable)',
+    title: 'The file has neither a video nor an audio stream',
+    message: 'The file has nothing playable in it (no video, no audio)',
   },
   source_too_long: {
     permanent: true,
@@ -37,8 +37,10 @@ export const TRANSCODE_ERROR_CODES = {
   },
   source_format_rejected: {
     permanent: true,
-    title: 'The container is not one we accept (mp4/mov, mkv/webm, mpeg-ts, mpeg-ps, avi)',
-    message: 'The file is not in a format we accept (MP4/MOV, MKV/WebM, MPEG-TS, MPEG-PS or AVI)',
+    title:
+      'The container is not one we accept (mp4/mov, mkv/webm, mpeg-ts, mpeg-ps, avi; m4a, mp3, wav, flac, ogg)',
+    message:
+      'The file is not in a format we accept (MP4/MOV, MKV/WebM, MPEG-TS, MPEG-PS or AVI; audio: M4A, MP3, WAV, FLAC or Ogg)',
   },
   transcode_timeout: {
     permanent: true,

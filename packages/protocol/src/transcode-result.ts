@@ -138,12 +138,17 @@ export interface TranscodeResult {
    * then leave a video's captions as they are.
    */
   captions?: SourceCaption[];
-  /** `audio` for an audio-only source. Absent (meaning `video`) in results of older workers. */
+  /**
+   * `audio` for an audio-only source: then `renditions` and `audioTracks` are empty, the master
+   * lists audio-only variants (`hls/audio/<kbps>k/`), `mp4Key` is an `.m4a` and the poster is a
+   * generated one. Absent (meaning `video`) in results of older workers.
+   */
   mediaType?: MediaType;
   masterKey: string;
   mp4Key: string;
   posterKey: string;
-  storyboard: StoryboardResult;
+  /** Null for an audio-only source (nothing to show on the seek bar). */
+  storyboard: StoryboardResult | null;
   sensitivity: SensitivityResult;
   /** Milliseconds spent per stage, and in total. */
   durations: Record<TranscodeStage | 'total', number>;

@@ -15,6 +15,10 @@
  * poster.jpg                      poster frame
  * storyboard.jpg / storyboard.vtt sprite of thumbnails and its WebVTT index (#xywh cues)
  * ```
+ *
+ * An audio-only video has no rungs: its master lists audio-only variants, one folder each,
+ * `hls/audio/<kbps>k/` (`128k`, `64k`, laid out as an audio track's), and its progressive file is
+ * `mp4/audio.m4a`; the poster is generated, and there is no storyboard.
  */
 export const VIDEO_OUTPUT_PATHS = {
   hlsDir: 'hls',
@@ -60,6 +64,14 @@ export function audioTrackPlaylistPath(trackId: string): string {
 /** A caption's WebVTT: `hls/subs/<captionId>.vtt`. */
 export function captionFilePath(captionId: string): string {
   return `${VIDEO_OUTPUT_PATHS.captionsDir}/${captionId}.vtt`;
+}
+
+/** Progressive AAC file of an audio-only video. */
+export const AUDIO_ONLY_M4A_PATH = `${VIDEO_OUTPUT_PATHS.mp4Dir}/audio.m4a`;
+
+/** Id (and folder name under `hls/audio/`) of an audio-only variant at `kbps`: `128k`. */
+export function audioOnlyVariantId(kbps: number): string {
+  return `${kbps}k`;
 }
 
 /** Progressive MP4 of one rung: `mp4/480p.mp4`. */

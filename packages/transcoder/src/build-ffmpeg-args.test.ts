@@ -49,7 +49,7 @@ describe('buildLadderArgs', () => {
         '-protocol_whitelist',
         'file',
         '-format_whitelist',
-        'mov,mp4,matroska,webm,mpegts,mpeg,avi',
+        'mov,mp4,matroska,webm,mpegts,mpeg,avi,mp3,wav,flac,ogg',
       ]),
     );
     expect(a).toContain('-nostdin');

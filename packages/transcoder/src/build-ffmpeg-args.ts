@@ -11,7 +11,7 @@ import { SAFE_INPUT_OPTIONS } from './safe-input-options.js';
 export const STORYBOARD_TILES_DIR = 'storyboard-tiles';
 
 /** Options every ffmpeg run starts with: quiet but for errors, never reads stdin, overwrites. */
-const COMMON = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y'] as const;
+export const COMMON = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y'] as const;
 
 // The tee muxer parses its argument twice (slaves, then options); rather than escape twice we
 // refuse paths with its special characters. Ours are built from ids under STORAGE_DIR.
@@ -84,7 +84,7 @@ function videoEncoderArgs(rung: Rung, plan: LadderPlan, preset: string, video: V
 export const AUDIO_FILTER =
   'aresample=48000:async=1000,aresample=48000:async=1:first_pts=0:lfe_mix_level=0.7071';
 
-function audioEncoderArgs(kbps: number): string[] {
+export function audioEncoderArgs(kbps: number): string[] {
   return [
     '-af',
     AUDIO_FILTER,
@@ -120,9 +120,9 @@ function hlsOptions(dir: string, segmentSeconds: number): Array<[string, string]
  * otherwise be shifted to 0 and put every sound 21 ms late against the video rungs, whose first
  * frame is at 0 (muxed with video, the same priming was an edit list before 0).
  */
-function audioRenditionArgs(
+export function audioRenditionArgs(
   outDir: string,
-  tracks: readonly AudioTrackPlan[],
+  tracks: ReadonlyArray<Pick<AudioTrackPlan, 'id' | 'streamIndex' | 'kbps'>>,
   segmentSeconds: number,
 ): string[] {
   return tracks.flatMap((t) => {

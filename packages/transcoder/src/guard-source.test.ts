@@ -24,10 +24,17 @@ describe('guardSource', () => {
     expect(guardSource(meta, limits)).toBeNull();
   });
 
+  it('accepts an audio-only source, which has no picture size or frame rate', () => {
+    const audio = { ...meta, hasVideo: false, hasAudio: true, width: 0, height: 0, fps: 0, videoCodec: null };
+    expect(guardSource({ ...audio, container: 'flac' }, limits)).toBeNull();
+    expect(guardSource({ ...audio, container: 'mp3' }, limits)).toBeNull();
+  });
+
   it.each([
     [{ container: 'hls' }, 'source_format_rejected'],
     [{ container: 'concat' }, 'source_format_rejected'],
     [{ hasVideo: false }, 'source_no_video'],
+    [{ hasVideo: false, hasAudio: true, duration: 3601 }, 'source_too_long'],
     [{ duration: 0 }, 'source_unreadable'],
     [{ duration: 3601 }, 'source_too_long'],
     [{ width: 1922 }, 'source_too_large'],

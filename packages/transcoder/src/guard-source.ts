@@ -15,20 +15,24 @@ export interface SourceRefusal {
 }
 
 /**
- * Checks probed metadata against the limits; returns why the source is refused, or `null` when it
+ * Checks probed metadata against the limits (a source with audio and no picture is checked for
+ * its duration only); returns why the source is refused, or `null` when it
  * may be transcoded. Only ffprobe has read the file at this point.
  */
 export function guardSource(m: VideoMetadata, limits: SourceLimits): SourceRefusal | null {
   if (!isAcceptedContainer(m.container))
     return { code: 'source_format_rejected', detail: `it is ${m.container.split(',')[0]}` };
-  if (!m.hasVideo) return { code: 'source_no_video', detail: '' };
-  if (!(m.width > 0 && m.height > 0)) return { code: 'source_unreadable', detail: 'no picture size' };
+  if (!m.hasVideo && !m.hasAudio) return { code: 'source_no_video', detail: '' };
+  if (m.hasVideo && !(m.width > 0 && m.height > 0))
+    return { code: 'source_unreadable', detail: 'no picture size' };
   if (!(m.duration > 0)) return { code: 'source_unreadable', detail: 'no duration' };
   if (m.duration > limits.maxDurationS)
     return {
       code: 'source_too_long',
       detail: `it lasts ${Math.round(m.duration)} s; the limit is ${limits.maxDurationS} s`,
     };
+  // An audio-only source (it becomes an audio asset) has no picture to measure.
+  if (!m.hasVideo) return null;
   if (m.width * m.height > limits.maxPixels)
     return {
       code: 'source_too_large',

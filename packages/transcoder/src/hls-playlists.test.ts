@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildMasterPlaylist, measureBandwidth, parseMediaPlaylist, withAudio } from './hls-playlists.js';
+import {
+  buildAudioOnlyMasterPlaylist,
+  buildMasterPlaylist,
+  measureBandwidth,
+  parseMediaPlaylist,
+  withAudio,
+} from './hls-playlists.js';
 
 describe('buildMasterPlaylist', () => {
   it('lists every variant, highest first, with bandwidths, resolution, codecs and frame rate', () => {
@@ -125,5 +131,26 @@ describe('measureBandwidth', () => {
         { duration: 0.5, bytes: 400_000 },
       ]),
     ).toEqual({ bandwidth: 2_000_000, averageBandwidth: Math.ceil((1_900_000 * 8) / 8.5) });
+  });
+});
+
+describe('buildAudioOnlyMasterPlaylist', () => {
+  it('lists audio-only variants, highest first, with bandwidths and the AAC codec and no RESOLUTION', () => {
+    const text = buildAudioOnlyMasterPlaylist([
+      { uri: 'audio/64k/index.m3u8', bandwidth: 70_000.4, averageBandwidth: 66_000, codecs: 'mp4a.40.2' },
+      { uri: 'audio/128k/index.m3u8', bandwidth: 135_000, averageBandwidth: 131_000, codecs: 'mp4a.40.2' },
+    ]);
+    expect(text).toBe(
+      [
+        '#EXTM3U',
+        '#EXT-X-VERSION:7',
+        '#EXT-X-INDEPENDENT-SEGMENTS',
+        '#EXT-X-STREAM-INF:BANDWIDTH=135000,AVERAGE-BANDWIDTH=131000,CODECS="mp4a.40.2"',
+        'audio/128k/index.m3u8',
+        '#EXT-X-STREAM-INF:BANDWIDTH=70001,AVERAGE-BANDWIDTH=66000,CODECS="mp4a.40.2"',
+        'audio/64k/index.m3u8',
+        '',
+      ].join('\n'),
+    );
   });
 });

@@ -75,6 +75,32 @@ export function buildMasterPlaylist(
   return lines.join('\n') + '\n';
 }
 
+/** One audio-only `#EXT-X-STREAM-INF` entry (an audio-only video's ladder). */
+export interface AudioOnlyVariant {
+  uri: string;
+  bandwidth: number;
+  averageBandwidth: number;
+  codecs: string;
+}
+
+/**
+ * The master playlist of an audio-only video: one variant per bitrate, highest first, with
+ * BANDWIDTH, AVERAGE-BANDWIDTH and CODECS only (RFC 8216 4.3.4.2: RESOLUTION and FRAME-RATE are
+ * for variants with video).
+ */
+export function buildAudioOnlyMasterPlaylist(variants: readonly AudioOnlyVariant[]): string {
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-INDEPENDENT-SEGMENTS'];
+  for (const v of [...variants].sort((a, b) => b.bandwidth - a.bandwidth)) {
+    const attrs = [
+      `BANDWIDTH=${Math.ceil(v.bandwidth)}`,
+      `AVERAGE-BANDWIDTH=${Math.ceil(v.averageBandwidth)}`,
+      `CODECS="${v.codecs}"`,
+    ];
+    lines.push(`#EXT-X-STREAM-INF:${attrs.join(',')}`, v.uri);
+  }
+  return lines.join('\n') + '\n';
+}
+
 /**
  * A video-only variant's bandwidths and codecs with its audio group counted (RFC 8216 4.3.4.2:
  * BANDWIDTH covers the highest-bandwidth rendition of the group; the same for the average here).

@@ -36,6 +36,13 @@ export interface AudioTrackPlan {
 /** Bitrate of every audio rendition of a video, kbit/s (AAC-LC stereo). */
 export const AUDIO_RENDITION_KBPS = 128;
 
+/**
+ * The HLS ladder of an audio-only video, kbit/s, highest first: AAC-LC stereo at the audio
+ * tracks' bitrate, and one at half of it for poor connections. The progressive `.m4a` takes the
+ * first.
+ */
+export const AUDIO_ONLY_LADDER_KBPS = [AUDIO_RENDITION_KBPS, 64] as const;
+
 // ISO 639-2 (B and T) codes of the languages that have an ISO 639-1 code BCP 47 must use instead.
 // prettier-ignore
 const ISO_639_2_TO_1: Readonly<Record<string, string>> = {

@@ -25,9 +25,9 @@ export const SENSITIVITY_PENALTIES = {
 } as const;
 
 /** Containers and codecs a browser plays as they are; anything else is "non-standard". */
-const STANDARD_CONTAINERS = ['mov', 'mp4', 'webm', 'matroska'];
+const STANDARD_CONTAINERS = ['mov', 'mp4', 'webm', 'matroska', 'mp3', 'ogg', 'flac', 'wav'];
 const STANDARD_VIDEO_CODECS = ['h264', 'hevc', 'vp8', 'vp9', 'av1'];
-const STANDARD_AUDIO_CODECS = ['aac', 'mp3', 'opus', 'vorbis'];
+const STANDARD_AUDIO_CODECS = ['aac', 'mp3', 'opus', 'vorbis', 'flac', 'pcm_s16le'];
 
 /** `safe` from 70, `review` from 40, `flagged` below. */
 export function sensitivityLabel(score: number): SensitivityLabel {
@@ -70,7 +70,8 @@ export function scoreSensitivity(
     take('size_out_of_range', `file is smaller than ${rules.minBytes} bytes`);
   else if (size !== null && size > rules.maxBytes)
     take('size_out_of_range', `file is larger than ${rules.maxBytes} bytes`);
-  const missing = [m.hasVideo ? null : 'video', m.hasAudio ? null : 'audio'].filter(Boolean);
+  // An audio-only asset is meant to have no picture.
+  const missing = [m.hasVideo || m.hasAudio ? null : 'video', m.hasAudio ? null : 'audio'].filter(Boolean);
   if (missing.length) take('missing_stream', `no ${missing.join(' or ')} stream`);
   if (m.duration < rules.minDurationS) take('duration_out_of_range', `shorter than ${rules.minDurationS} s`);
   else if (m.duration > rules.maxDurationS)

@@ -2,24 +2,21 @@
 // for the ladder, MP4 and storyboard → measure and write playlists → publish through Storage.
 // Decisions are made by the pure modules it calls; this file only runs processes and touches files.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   VIDEO_OUTPUT_PATHS,
   audioTrackDirPath,
   audioTrackPlaylistPath,
-  formatTranscodeFailure,
   progressiveMp4Path,
   renditionDirPath,
   renditionPlaylistPath,
   type AudioRendition,
   type Rendition,
-  type TranscodeErrorCode,
   type TranscodeJobData,
   type TranscodeProgress,
   type TranscodeResult,
   type TranscodeStage,
-  TRANSCODE_ERROR_CODES,
 } from '@reelkit/protocol';
 import { videoKey, type Storage } from '@reelkit/storage';
 import type { Logger } from 'pino';
@@ -37,33 +34,20 @@ import { buildIdetArgs, parseIdetOutput } from './detect-field-order.js';
 import { fetchSource } from './fetch-source.js';
 import { guardSource } from './guard-source.js';
 import { AAC_LC_CODEC, avc1CodecFromInitSegment, plannedAvc1Codec } from './h264-level.js';
-import { buildMasterPlaylist, measureBandwidth, parseMediaPlaylist, withAudio } from './hls-playlists.js';
+import { buildMasterPlaylist, withAudio } from './hls-playlists.js';
+import { measurePlaylist } from './measure-playlist.js';
 import { planAudioTracks, type AudioTrackPlan } from './plan-audio-tracks.js';
 import { progressFromLine } from './parse-progress.js';
 import { buildStoryboardVtt, planStoryboard } from './plan-storyboard.js';
 import type { VideoFilterInput } from './plan-video-filters.js';
 import { ProbeError, probeSource } from './probe.js';
 import { publishOutputs, spareFolder } from './publish-outputs.js';
-import { FfmpegError, runFfmpeg } from './run-ffmpeg.js';
+import { runFfmpeg } from './run-ffmpeg.js';
 import { scoreSensitivity } from './score-sensitivity.js';
+import { transcodeAudioOnly } from './transcode-audio-only.js';
+import { jobFailureOf, TranscodeJobError } from './transcode-job-error.js';
 
-/**
- * A job failure with a {@link TranscodeErrorCode}; its message is `<code>: <sentence>` (the code's
- * sentence and `detail`, which must name no path, key or address), which BullMQ keeps as the job's
- * `failedReason` and the server shows users.
- */
-export class TranscodeJobError extends Error {
-  readonly code: TranscodeErrorCode;
-  /** No retry can help (bad input, timeout, cancelled). */
-  readonly permanent: boolean;
-
-  constructor(code: TranscodeErrorCode, detail?: string) {
-    super(formatTranscodeFailure(code, detail));
-    this.name = 'TranscodeJobError';
-    this.code = code;
-    this.permanent = TRANSCODE_ERROR_CODES[code].permanent;
-  }
-}
+export { TranscodeJobError };
 
 /** Per-job inputs of {@link transcodeVideo}. */
 export interface TranscodeContext {
@@ -113,24 +97,6 @@ async function detectFieldOrder(
     logger.warn({ err: (err as Error).message }, 'idet failed; treating the source as progressive');
     return null;
   }
-}
-
-/** Bandwidths of the fMP4 HLS playlist in `dir` (ours: flat segment names), and its init segment. */
-async function measurePlaylist(
-  dir: string,
-  what: string,
-): Promise<{ bandwidth: number; averageBandwidth: number; init: Buffer }> {
-  const playlist = parseMediaPlaylist(await readFile(join(dir, 'index.m3u8'), 'utf8'));
-  if (!playlist.ended || playlist.segments.length === 0)
-    throw new TranscodeJobError('transcode_failed', `the ${what} playlist is incomplete`);
-  const segments = await Promise.all(
-    playlist.segments.map(async (s) => {
-      if (s.uri.includes('/')) throw new TranscodeJobError('transcode_failed', `odd segment uri ${s.uri}`);
-      return { duration: s.duration, bytes: (await stat(join(dir, s.uri))).size };
-    }),
-  );
-  const init = await readFile(join(dir, playlist.initUri ?? 'init.mp4'));
-  return { ...measureBandwidth(segments), init };
 }
 
 /** The audio renditions as written, measured; the default first. */
@@ -243,7 +209,8 @@ export async function transcodeVideo(
   }
 }
 
-interface JobFolder {
+/** A job's folder and its stage bookkeeping, shared with transcode-audio-only.ts. */
+export interface JobFolder {
   work: string;
   folderKey: string;
   stage: <T>(name: TranscodeStage, run: () => Promise<T>) => Promise<T>;
@@ -286,9 +253,30 @@ async function transcodeInFolder(
     maxPixels: config.MAX_PIXELS,
     maxFps: config.MAX_FPS,
   });
-  if (refusal || !info.video) {
-    const r = refusal ?? { code: 'source_no_video' as const, detail: '' };
-    throw new TranscodeJobError(r.code, r.detail);
+  if (refusal) throw new TranscodeJobError(refusal.code, refusal.detail);
+  const sensitivity = scoreSensitivity(
+    { originalName: data.originalName, sizeBytes, metadata },
+    {
+      keywords: config.SENSITIVITY_KEYWORDS,
+      minBytes: config.SENSITIVITY_MIN_BYTES,
+      maxBytes: config.SENSITIVITY_MAX_BYTES,
+      minDurationS: config.SENSITIVITY_MIN_DURATION_S,
+      maxDurationS: config.SENSITIVITY_MAX_DURATION_S,
+    },
+  );
+  if (!info.video) {
+    // guardSource lets a source without a picture through only when it has audio.
+    if (!info.audio) throw new TranscodeJobError('source_no_video');
+    const folder = { work, folderKey, stage, durations, started };
+    try {
+      return await transcodeAudioOnly(data, ctx, deps, folder, {
+        source,
+        info: { ...info, audio: info.audio },
+        sensitivity,
+      });
+    } catch (err) {
+      throw jobFailureOf(err, signal, logger);
+    }
   }
 
   const { fieldOrder } = info.video;
@@ -314,16 +302,6 @@ async function transcodeInFolder(
   const audioTracks = planAudioTracks(info.audioStreams);
   const top = plan.rungs[0]!;
   const storyboard = planStoryboard({ durationS: metadata.duration, width: top.width, height: top.height });
-  const sensitivity = scoreSensitivity(
-    { originalName: data.originalName, sizeBytes, metadata },
-    {
-      keywords: config.SENSITIVITY_KEYWORDS,
-      minBytes: config.SENSITIVITY_MIN_BYTES,
-      maxBytes: config.SENSITIVITY_MAX_BYTES,
-      minDurationS: config.SENSITIVITY_MIN_DURATION_S,
-      maxDurationS: config.SENSITIVITY_MAX_DURATION_S,
-    },
-  );
   logger.info(
     {
       rungs: plan.rungs.map((r) => `${r.width}x${r.height}@${r.fps}`),
@@ -462,13 +440,6 @@ async function transcodeInFolder(
       durations,
     };
   } catch (err) {
-    if (signal.aborted && signal.reason instanceof TranscodeJobError) throw signal.reason;
-    if (err instanceof FfmpegError) {
-      // The raw words (paths, addresses) go to the log only.
-      logger.warn({ err: err.message }, 'ffmpeg failed');
-      const { code, detail } = describeFfmpegError(err.stderr);
-      throw new TranscodeJobError(code, detail);
-    }
-    throw err;
+    throw jobFailureOf(err, signal, logger);
   }
 }

@@ -59,16 +59,22 @@ export function readyUpdate(
       audioTracks: (result.audioTracks ?? []).map(storedAudioTrack),
       mediaType: result.mediaType ?? 'video',
       posterKey: result.posterKey,
-      storyboard: { imageKey: result.storyboard.imageKey, vttKey: result.storyboard.vttKey },
+      ...(result.storyboard
+        ? { storyboard: { imageKey: result.storyboard.imageKey, vttKey: result.storyboard.vttKey } }
+        : {}),
       sensitivity: result.sensitivity,
       ...(captions ? { captions } : {}),
       ...(mp4
         ? {
-            mp4: storedFileFromStat({ ...mp4, key: result.mp4Key }),
+            // An audio-only video's progressive file is an `.m4a`.
+            mp4: storedFileFromStat(
+              { ...mp4, key: result.mp4Key },
+              result.mediaType === 'audio' ? 'audio/mp4' : 'video/mp4',
+            ),
           }
         : {}),
     },
-    $unset: { error: 1 },
+    $unset: { error: 1, ...(result.storyboard ? {} : { storyboard: 1 }) },
   };
 }
 

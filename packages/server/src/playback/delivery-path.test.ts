@@ -20,6 +20,8 @@ describe('parseDeliveryPath', () => {
     ['storyboard.jpg', 'storyboard'],
     ['storyboard.vtt', 'storyboard-vtt'],
     ['mp4/480p.mp4', 'mp4'],
+    ['mp4/audio.m4a', 'mp4'],
+    ['hls/audio/128k/index.m3u8', 'variant'],
     ['hls/audio/a0/index.m3u8', 'variant'],
     ['hls/audio/a1/init.mp4', 'init'],
     ['hls/audio/a0/seg_00003.m4s', 'segment'],

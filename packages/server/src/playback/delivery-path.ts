@@ -39,7 +39,8 @@ const RULES: Array<[RegExp, DeliveryKind, string, string]> = [
   [/^hls\/\d{3,4}p\/index\.m3u8$/, 'variant', 'application/vnd.apple.mpegurl', SHORT_LIVED],
   [/^hls\/\d{3,4}p\/init\.mp4$/, 'init', 'video/mp4', IMMUTABLE],
   [/^hls\/\d{3,4}p\/seg_\d{5}\.m4s$/, 'segment', 'video/iso.segment', IMMUTABLE],
-  // Audio renditions: `hls/audio/<trackId>/…` (ids are ours: `a0`, `a1`…, a dub's id).
+  // Audio renditions: `hls/audio/<trackId>/…` (ids are ours: `a0`, `a1`…, a dub's id; an
+  // audio-only video's variants `128k`, `64k`).
   [/^hls\/audio\/[a-z0-9]{1,24}\/index\.m3u8$/, 'variant', 'application/vnd.apple.mpegurl', SHORT_LIVED],
   [/^hls\/audio\/[a-z0-9]{1,24}\/init\.mp4$/, 'init', 'audio/mp4', IMMUTABLE],
   [/^hls\/audio\/[a-z0-9]{1,24}\/seg_\d{5}\.m4s$/, 'segment', 'video/iso.segment', IMMUTABLE],
@@ -47,6 +48,8 @@ const RULES: Array<[RegExp, DeliveryKind, string, string]> = [
   [/^storyboard\.jpg$/, 'storyboard', 'image/jpeg', IMMUTABLE],
   [/^storyboard\.vtt$/, 'storyboard-vtt', 'text/vtt; charset=utf-8', SHORT_LIVED],
   [/^mp4\/\d{3,4}p\.mp4$/, 'mp4', 'video/mp4', IMMUTABLE],
+  // An audio-only video's progressive file.
+  [/^mp4\/audio\.m4a$/, 'mp4', 'audio/mp4', IMMUTABLE],
   // Captions (`caption-routes.ts`): the playlist is built per request, the WebVTT can be edited away.
   [/^hls\/subs\/[0-9a-f]{24}\.m3u8$/, 'subs-playlist', 'application/vnd.apple.mpegurl', REVALIDATE],
   [/^hls\/subs\/[0-9a-f]{24}\.vtt$/, 'subs-vtt', 'text/vtt; charset=utf-8', REVALIDATE],

@@ -72,6 +72,7 @@ const descriptorQuery = z.object({
 const DELIVERY_TYPES = [
   'application/vnd.apple.mpegurl',
   'video/mp4',
+  'audio/mp4',
   'video/iso.segment',
   'image/jpeg',
   'text/vtt',
@@ -120,7 +121,9 @@ export function playbackDescriptor(
     token,
     // What JSON.stringify would make of the Date: the schema describes the answer as sent.
     expiresAt: expiresAt.toISOString(),
-    hls: ready && video.renditions.length ? `${base}hls/master.m3u8` : null,
+    // An audio-only video has no rungs: its master lists audio-only variants.
+    hls:
+      ready && (video.renditions.length > 0 || video.mediaType === 'audio') ? `${base}hls/master.m3u8` : null,
     mp4: video.mp4?.key ? `${base}file` : null,
     poster: video.posterKey ? `${base}poster.jpg` : null,
     storyboard: video.storyboard ? `${base}storyboard.vtt` : null,
@@ -128,6 +131,7 @@ export function playbackDescriptor(
     aspectRatio:
       video.metadata?.width && video.metadata.height ? video.metadata.width / video.metadata.height : null,
     renditions: video.renditions.map(publicRendition),
+    mediaType: video.mediaType ?? 'video',
     title: video.title,
   };
 }

@@ -29,13 +29,22 @@ describe('sniffContainer', () => {
     ['MPEG-PS', bytes([0, 0, 1, 0xba, 0x44]), 'mpegps', 'video/mpeg'],
     ['AVI', bytes('RIFF', [1, 2, 3, 4], 'AVI LIST'), 'avi', 'video/x-msvideo'],
     ['MPEG-TS', ts(4), 'mpegts', 'video/mp2t'],
+    ['M4A (ftyp M4A)', bytes([0, 0, 0, 0x20], 'ftypM4A ', [0, 0, 2, 0]), 'm4a', 'audio/mp4'],
+    ['WAV', bytes('RIFF', [1, 2, 3, 4], 'WAVEfmt '), 'wav', 'audio/wav'],
+    ['FLAC', bytes('fLaC', [0, 0, 0, 0x22, 0x10, 0]), 'flac', 'audio/flac'],
+    ['Ogg', bytes('OggS', [0, 2, 0, 0, 0, 0]), 'ogg', 'audio/ogg'],
+    ['MP3 with an ID3v2 tag', bytes('ID3', [4, 0, 0, 0, 0, 0, 0x23]), 'mp3', 'audio/mpeg'],
+    // MPEG-1 Layer III, 128 kbit/s, 44.1 kHz.
+    ['MP3 frame without a tag', bytes([0xff, 0xfb, 0x90, 0x64, 0, 0, 0, 0]), 'mp3', 'audio/mpeg'],
   ])('accepts %s', (_name, head, container, mimeType) => {
     expect(sniffContainer(head, true)).toEqual({ verdict: 'accept', type: { container, mimeType } });
   });
 
   it.each([
     ['HTML', bytes('<!DOCTYPE html><html><body>hello</body></html>')],
-    ['a WAV file (RIFF but not AVI)', bytes('RIFF', [1, 2, 3, 4], 'WAVEfmt ')],
+    ['RIFF that is neither AVI nor WAVE', bytes('RIFF', [1, 2, 3, 4], 'WEBPVP8 ')],
+    ['AAC ADTS (layer 00: not MP3)', bytes([0xff, 0xf1, 0x50, 0x80, 0, 0, 0, 0])],
+    ['an MPEG audio header with a bad bitrate', bytes([0xff, 0xfb, 0xf0, 0x64, 0, 0, 0, 0])],
     ['PNG', bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d])],
     ['a TS-looking file whose second packet has no sync byte', Buffer.concat([ts(1), Buffer.alloc(400, 0)])],
     ['ZIP', bytes('PK', [3, 4], 'abcdefghijklmnop')],

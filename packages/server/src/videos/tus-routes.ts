@@ -282,7 +282,7 @@ export function tusRoutes(deps: TusDeps): {
         answers: {
           412: 'The client speaks another tus version (`tus_version_unsupported`).',
           413: 'Upload-Length exceeds `MAX_UPLOAD_BYTES`, or the body is longer than Upload-Length (`upload_too_large`); nothing is created.',
-          415: 'An empty file, or first bytes that are not a supported video container (`upload_type_rejected`); a body that is not `application/offset+octet-stream` (`unsupported_media_type`). Nothing is created.',
+          415: 'An empty file, or first bytes that are not a supported media container (video, or audio-only) (`upload_type_rejected`); a body that is not `application/offset+octet-stream` (`unsupported_media_type`). Nothing is created.',
         },
         responseHeaders: {
           Location: 'The upload URL, `/v1/uploads/{id}`.',
@@ -439,7 +439,7 @@ export function tusRoutes(deps: TusDeps): {
           410: 'The upload expired (`upload_expired`).',
           412: 'The client speaks another tus version (`tus_version_unsupported`).',
           413: 'More bytes than announced (`upload_too_large`).',
-          415: 'Not `application/offset+octet-stream`, or the bytes are not a supported video container.',
+          415: 'Not `application/offset+octet-stream`, or the bytes are not a supported media container (video, or audio-only).',
           507: 'The storage volume is full (`storage_full`, with `Retry-After`): this chunk was not kept; resume from `HEAD`.',
         },
         responseHeaders: {

@@ -2,7 +2,12 @@ import { createHash, type Hash } from 'node:crypto';
 import { streamGarbage } from '@reelkit/storage';
 import { Transform, type TransformCallback } from 'node:stream';
 import { AppError } from '../http/app-error.js';
-import { SNIFF_BYTES, sniffContainer, type SniffedContainer } from './sniff-container.js';
+import {
+  ACCEPTED_CONTAINERS_TEXT,
+  SNIFF_BYTES,
+  sniffContainer,
+  type SniffedContainer,
+} from './sniff-container.js';
 
 export interface InspectorOptions {
   /** Bytes this stream may carry before it fails with `upload_too_large`. */
@@ -78,7 +83,7 @@ export class UploadInspector extends Transform {
     if (verdict.verdict === 'reject') {
       return new AppError(
         'upload_type_rejected',
-        'The file is not a supported video container (MP4, MOV, Matroska, WebM, MPEG-TS, MPEG-PS, AVI)',
+        `The file is not a supported media container (${ACCEPTED_CONTAINERS_TEXT})`,
       );
     }
     if (verdict.verdict === 'more' && !ending) return null;

@@ -303,7 +303,7 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
       const poster = await probeStreams(join(storage, result.posterKey));
       expect(mp4.video.height! > mp4.video.width!).toBe(portrait);
       expect(poster.video.height! > poster.video.width!).toBe(portrait);
-      expect(result.storyboard.tileHeight > result.storyboard.tileWidth).toBe(portrait);
+      expect(result.storyboard!.tileHeight > result.storyboard!.tileWidth).toBe(portrait);
       record(
         name,
         `rotation ${result.metadata.rotation}, ${result.metadata.width}×${result.metadata.height}; rungs ${describeRungs(result)}; mp4 ${mp4.video.width}×${mp4.video.height}, poster ${poster.video.width}×${poster.video.height}`,
@@ -377,13 +377,13 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
 
   it.each(['one-frame', '0.3s'])('%s becomes ready with a storyboard of one tile', async (name) => {
     const result = await transcode(name);
-    expect(result.storyboard.columns * result.storyboard.rows).toBe(1);
-    const vtt = await readFile(join(storage, result.storyboard.vttKey), 'utf8');
+    expect(result.storyboard!.columns * result.storyboard!.rows).toBe(1);
+    const vtt = await readFile(join(storage, result.storyboard!.vttKey), 'utf8');
     expect(vtt.match(/-->/g)).toHaveLength(1);
     await expectRungs(result);
     record(
       name,
-      `ready in ${result.durations.total} ms; duration ${result.metadata.duration} s; ${describeRungs(result)}; storyboard ${result.storyboard.columns}×${result.storyboard.rows}`,
+      `ready in ${result.durations.total} ms; duration ${result.metadata.duration} s; ${describeRungs(result)}; storyboard ${result.storyboard!.columns}×${result.storyboard!.rows}`,
     );
   });
 

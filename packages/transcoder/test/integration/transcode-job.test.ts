@@ -188,11 +188,11 @@ describe('the transcode job', { timeout: TRANSCODE_TEST_TIMEOUT_MS }, () => {
       tileWidth: 160,
       tileHeight: 90,
     });
-    const sprite = (await ffprobeJson(['-show_streams', join(storage, result.storyboard.imageKey)])) as {
+    const sprite = (await ffprobeJson(['-show_streams', join(storage, result.storyboard!.imageKey)])) as {
       streams: Array<{ width: number; height: number }>;
     };
     expect([sprite.streams[0]!.width, sprite.streams[0]!.height]).toEqual([1280, 90]);
-    const vtt = await readFile(join(storage, result.storyboard.vttKey), 'utf8');
+    const vtt = await readFile(join(storage, result.storyboard!.vttKey), 'utf8');
     expect(vtt.startsWith('WEBVTT\n')).toBe(true);
     expect(vtt).toContain('00:00:07.000 --> 00:00:08.000\nstoryboard.jpg#xywh=1120,0,160,90');
 
@@ -352,14 +352,16 @@ describe('the transcode job', { timeout: TRANSCODE_TEST_TIMEOUT_MS }, () => {
     expect(failure.message).toMatch(/not inside the video folder/);
   });
 
-  it('fails an audio-only file with source_no_video', async () => {
+  it('fails a file with neither video nor audio (subtitles only) with source_no_video', async () => {
     const dir = join(storage, 'clips');
     await mkdir(dir, { recursive: true });
-    const audio = join(dir, 'audio-only.mp4');
-    await runFfmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-c:a', 'aac', audio]);
-    await transcode('vid-audio-only', audio);
-    const failure = await expectFailedOnce('vid-audio-only', 'source_no_video');
-    expect(failure.message).toBe('The file has no video in it (only sound, or nothing playable).');
+    const srt = join(dir, 'only.srt');
+    await writeFile(srt, '1\n00:00:00,000 --> 00:00:02,000\nNothing to see or hear\n');
+    const subsOnly = join(dir, 'subtitles-only.mp4');
+    await runFfmpeg(['-i', srt, '-c:s', 'mov_text', subsOnly]);
+    await transcode('vid-subs-only', subsOnly);
+    const failure = await expectFailedOnce('vid-subs-only', 'source_no_video');
+    expect(failure.message).toBe('The file has nothing playable in it (no video, no audio).');
   });
 
   it('cancels a running job when its video id is published on the cancel channel', async () => {
@@ -429,7 +431,7 @@ describe('the transcode job', { timeout: TRANSCODE_TEST_TIMEOUT_MS }, () => {
     const failure = await expectFailedOnce('vid-disguised', 'source_format_rejected');
     // ffmpeg's words ("Format not on whitelist", with the path) go to the log, not to users.
     expect(failure.message).toBe(
-      'The file is not in a format we accept (MP4/MOV, MKV/WebM, MPEG-TS, MPEG-PS or AVI).',
+      'The file is not in a format we accept (MP4/MOV, MKV/WebM, MPEG-TS, MPEG-PS or AVI; audio: M4A, MP3, WAV, FLAC or Ogg).',
     );
     expect(await atime()).toBe(0);
     // The same with /etc/passwd in the list (hls itself would refuse its extension; we refuse first).

@@ -72,8 +72,8 @@ describe('the transcode job on S3 storage', () => {
       result.masterKey,
       result.mp4Key,
       result.posterKey,
-      result.storyboard.imageKey,
-      result.storyboard.vttKey,
+      result.storyboard!.imageKey,
+      result.storyboard!.vttKey,
       ...result.renditions.map((r) => r.playlistKey),
     ])
       expect(keys).toContain(key);
