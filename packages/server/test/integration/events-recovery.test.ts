@@ -13,6 +13,9 @@ import { createRealtime, type LoadSnapshot, type Realtime } from '../../src/even
 import { parsePlaybackKeys } from '../../src/playback/playback-keys.js';
 import { createPlaybackTokens } from '../../src/playback/playback-tokens.js';
 import { createRedis } from '../../src/redis.js';
+import { connectDatabase } from '../../src/db.js';
+import { createAccountModels, type AccountModels } from '../../src/models.js';
+import { stackEnv } from '../../../../test/support/stack-env.js';
 import { startPrivateRedis, type PrivateRedis } from '../../../../test/support/redis-server.js';
 import { connectClient, type TestClient } from '../support/realtime-client.js';
 
@@ -35,7 +38,7 @@ let redis: Redis;
 const opened: { server: Server; realtime: Realtime }[] = [];
 const clients: TestClient[] = [];
 
-async function start(loadSnapshot: LoadSnapshot): Promise<string> {
+async function start(loadSnapshot: LoadSnapshot, models?: AccountModels): Promise<string> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const realtime = createRealtime({
@@ -46,6 +49,7 @@ async function start(loadSnapshot: LoadSnapshot): Promise<string> {
     playbackTokens: createPlaybackTokens({ keyring: parsePlaybackKeys(`k1:${secret}`) }),
     loadSnapshot,
     logger: pino({ level: 'silent' }),
+    ...(models ? { models } : {}),
   });
   opened.push({ server, realtime });
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -120,5 +124,26 @@ describe('realtime recovery', () => {
     expect(reason).toBe('transport close');
     expect(states(client)).toEqual([]);
     expect(loads).toBe(5);
+  }, 60_000);
+
+  it('refuses a handshake the database cannot check with service_unavailable and retryAfter, not internal_error', async () => {
+    const env = stackEnv();
+    const db = await connectDatabase(env.MONGODB_URI, env.MONGODB_DB);
+    try {
+      const models = await createAccountModels(db);
+      const url = await start(async () => [], models);
+      await db.getClient().close();
+      const err = await connectClient(url, token).then(
+        (c) => {
+          clients.push(c);
+          throw new Error('the handshake was accepted');
+        },
+        (e: Error & { data?: { code?: string; retryAfter?: number } }) => e,
+      );
+      expect(err.data).toEqual({ code: 'service_unavailable', retryAfter: 2 });
+      expect(err.message).toBe('The database is not answering; try again shortly');
+    } finally {
+      await db.close().catch(() => undefined);
+    }
   }, 60_000);
 });
