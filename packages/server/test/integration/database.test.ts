@@ -40,7 +40,7 @@ describe('the database the scripts started', () => {
       await conn.getClient().close();
       await expect(Thing.countDocuments()).rejects.toThrow();
       // As the driver stuck after a restart shows it: disconnected (mongoose's readyState 0).
-      conn.readyState = 0;
+      (conn as unknown as { readyState: number }).readyState = 0;
       watchdog.start();
       const until = Date.now() + 60_000;
       let count: number | undefined;
