@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   classify,
+  isViolation,
   isFlat,
   judge,
   lostUploads,
@@ -56,6 +57,14 @@ describe('soak figures', () => {
       window,
     );
     expect(bad.violations).toBe(5);
+  });
+
+  it('counts a request in flight during a window as inside it, however late it failed', () => {
+    // Sent at 1500 (inside the window), timed out 20 s later (after it): a fault's doing.
+    const late = { status: 0, at: 21_500, latencyMs: 20_000 };
+    expect(isViolation(late, window)).toBe(false);
+    // Sent after the window ended: the fault is no excuse.
+    expect(isViolation({ status: 0, at: 40_000, latencyMs: 10_000 }, window)).toBe(true);
   });
 
   it('counts lost uploads and flat usage', () => {

@@ -7,8 +7,9 @@ export type Outcome = 'ok' | 'client' | 'unavailable' | 'server' | 'network';
 export interface Sample {
   /** HTTP status, or 0 when the request never got a response (reset, timeout). */
   status: number;
-  /** ms since the run started. */
+  /** ms since the run started: when the answer (or the failure) came. */
   at: number;
+  /** How long it took: the request was sent at `at - latencyMs`. */
   latencyMs: number;
   /** Problem `code` of an error response, when it had one. */
   code?: string;
@@ -39,8 +40,8 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
 }
 
-export function insideFault(at: number, windows: readonly FaultWindow[]): boolean {
-  return windows.some((w) => at >= w.start && at <= w.end);
+export function insideFault(at: number, windows: readonly FaultWindow[], sentAt = at): boolean {
+  return windows.some((w) => at >= w.start && sentAt <= w.end);
 }
 
 export interface PhaseFigures {
@@ -59,7 +60,9 @@ export interface PhaseFigures {
 export function isViolation(s: Sample, windows: readonly FaultWindow[]): boolean {
   const outcome = classify(s);
   if (outcome === 'ok' || outcome === 'client') return false;
-  if (!insideFault(s.at, windows)) return true;
+  // A request in flight at any moment of a window (sent to an API that was down or still starting,
+  // answered or timed out after) belongs to it.
+  if (!insideFault(s.at, windows, s.at - s.latencyMs)) return true;
   return outcome === 'server' || (outcome === 'unavailable' && !(s.code && s.retryAfter));
 }
 

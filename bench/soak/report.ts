@@ -23,10 +23,23 @@ export function soakMarkdown(r: SoakReport, machine: string): string {
     '### Requests per phase',
     '',
     'A phase runs from its fault to the next; 5xx or no answer counts as a violation outside the ' +
-      "fault's window (its start to 3 s after it recovered), and inside it unless a 503 with a code " +
-      'and Retry-After. p50/p99 are of segment fetches.',
+      "fault's window (its start to 3 s after it recovered), and inside it unless a 503 (or 507 " +
+      '`storage_full`) with a code and Retry-After; a request in flight during a window belongs to it. ' +
+      'p50/p99 are of segment fetches.',
     '',
     phaseTable(r.phases),
+    ...(r.violations.length
+      ? [
+          '',
+          'Requests that broke the rules (first 20; times in s after the load started):',
+          '',
+          ...r.violations.map(
+            (v) =>
+              `- sent at ${s(v.at - v.latencyMs)}: ${v.method} ${v.path} (API ${v.api}) → ` +
+              `${v.status || 'no answer'}${v.code ? ` ${v.code}` : ''} after ${s(v.latencyMs)} s`,
+          ),
+        ]
+      : []),
     '',
     '### Faults',
     '',
@@ -60,10 +73,14 @@ export function soakMarkdown(r: SoakReport, machine: string): string {
     '',
     '### Processes (fds and RSS after warm-up and at the end of their latest life)',
     '',
-    '| process | starts | fds start → end | RSS MiB start → end |',
-    '|---|---|---|---|',
+    'Judged flat (APIs and workers): non-socket descriptors (files, pipes) within +20 and RSS within ×1.5; ' +
+      'sockets come and go with clients. Redis and the database are reported, not judged.',
+    '',
+    '| process | starts | non-socket fds start → end | all fds start → end | RSS MiB start → end |',
+    '|---|---|---|---|---|',
     ...r.usage.map(
-      (p) => `| ${p.name} | ${p.starts} | ${p.fdsStart} → ${p.fdsEnd} | ${p.rssStartMiB} → ${p.rssEndMiB} |`,
+      (p) =>
+        `| ${p.name} | ${p.starts} | ${p.fdsStart} → ${p.fdsEnd} | ${p.allFdsStart} → ${p.allFdsEnd} | ${p.rssStartMiB} → ${p.rssEndMiB} |`,
     ),
   ].join('\n');
 }

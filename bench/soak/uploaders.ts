@@ -191,7 +191,14 @@ async function storedSha256(
       headers: bearer(org),
     });
     const body = res.json as { source?: { sha256?: string } | null; status?: string } | undefined;
-    if (res.status === 200) return body?.source?.sha256 ?? undefined;
+    if (res.status === 200 && body?.source?.sha256) return body.source.sha256;
+    // Complete for the client but not yet recorded: a last PATCH that timed out may still be
+    // finishing on the server. Ask again, within the budget.
+    if (res.status === 200) {
+      if (Date.now() > attempt.end) return undefined;
+      await sleep(1000);
+      continue;
+    }
     if (!retryable(res.status)) attempt.note(res);
     if (!retryable(res.status) || !(await attempt.again(res))) return undefined;
   }
