@@ -111,6 +111,14 @@ export interface FaultContext {
 
 const RECOVERY_BUDGET_MS = 180_000;
 
+/** Waits until the video of the job a fault interrupted is ready or failed; false past the budget. */
+function untilFinal(ctx: FaultContext, videoId: string): Promise<boolean> {
+  return waitUntil(async () => {
+    const s = await ctx.videoStatus(videoId);
+    return s === 'ready' || s === 'failed';
+  }, RECOVERY_BUDGET_MS);
+}
+
 export async function runFault(name: FaultName, ctx: FaultContext): Promise<FaultOutcome> {
   const { stack } = ctx;
   const start = ctx.now();
@@ -124,11 +132,7 @@ export async function runFault(name: FaultName, ctx: FaultContext): Promise<Faul
         ? `killed ${worker.name} during the job of ${videoId}`
         : `killed ${worker.name} (no job running)`;
       await worker.start();
-      if (videoId)
-        recovered = await waitUntil(async () => {
-          const s = await ctx.videoStatus(videoId);
-          return s === 'ready' || s === 'failed';
-        }, RECOVERY_BUDGET_MS);
+      if (videoId) recovered = await untilFinal(ctx, videoId);
       break;
     }
     case 'api kill -9': {
@@ -164,11 +168,7 @@ export async function runFault(name: FaultName, ctx: FaultContext): Promise<Faul
       await sleep(ctx.lockDurationMs * 3);
       await worker.signal('SIGCONT');
       note = `paused ${worker.name} for ${(ctx.lockDurationMs * 3) / 1000} s${videoId ? ` during the job of ${videoId}` : ''}`;
-      if (videoId)
-        recovered = await waitUntil(async () => {
-          const s = await ctx.videoStatus(videoId);
-          return s === 'ready' || s === 'failed';
-        }, RECOVERY_BUDGET_MS);
+      if (videoId) recovered = await untilFinal(ctx, videoId);
       break;
     }
   }

@@ -46,19 +46,35 @@ export function mediaPlaylist(text: string, base: string): MediaPlaylist {
 
 const SEGMENTS_PER_SESSION = 12;
 
-async function viewOnce(world: World): Promise<void> {
+/**
+ * A watchable video's signed links through the next API, or undefined (after a pause, so a loop
+ * that gets none does not spin) when there is none yet or the API did not give them.
+ */
+async function playbackLinks(world: World): Promise<{ api: number; hls?: string; mp4?: string } | undefined> {
   const video = world.pickWatchable();
   if (!video) {
     await world.pause(1000);
-    return;
+    return undefined;
   }
   const api = world.pickApi();
+  const playback = await world.rec.timed(
+    'playback',
+    api,
+    `${world.apis[api]}/v1/videos/${video.id}/playback`,
+    {
+      headers: bearer(video.org),
+    },
+  );
+  if (playback.status === 200) return { api, ...(playback.json as { hls?: string; mp4?: string }) };
+  await world.pause(500);
+  return undefined;
+}
+
+async function viewOnce(world: World): Promise<void> {
+  const links = await playbackLinks(world);
+  if (!links?.hls) return;
+  const { api, hls } = links;
   const { rec } = world;
-  const playback = await rec.timed('playback', api, `${world.apis[api]}/v1/videos/${video.id}/playback`, {
-    headers: bearer(video.org),
-  });
-  const hls = (playback.json as { hls?: string } | undefined)?.hls;
-  if (playback.status !== 200 || !hls) return void (await world.pause(500));
   const master = await rec.timed('playlist', api, hls);
   if (master.status !== 200) return void (await world.pause(500));
   const uris = masterUris(master.body.toString('utf8'), hls);
@@ -85,18 +101,10 @@ async function viewOnce(world: World): Promise<void> {
 }
 
 async function rangeOnce(world: World): Promise<void> {
-  const video = world.pickWatchable();
-  if (!video) {
-    await world.pause(1000);
-    return;
-  }
-  const api = world.pickApi();
+  const links = await playbackLinks(world);
+  if (!links?.mp4) return;
+  const { api, mp4 } = links;
   const { rec } = world;
-  const playback = await rec.timed('playback', api, `${world.apis[api]}/v1/videos/${video.id}/playback`, {
-    headers: bearer(video.org),
-  });
-  const mp4 = (playback.json as { mp4?: string } | undefined)?.mp4;
-  if (playback.status !== 200 || !mp4) return void (await world.pause(500));
   for (let n = 0; n < 8 && !world.stopped; n++) {
     const head = await rec.timed('range', api, mp4, { headers: { range: 'bytes=0-1023' } });
     const total = Number(/\/(\d+)$/.exec(head.headers?.get('content-range') ?? '')?.[1] ?? 0);
