@@ -68,8 +68,11 @@ function follow(url: string, org: Org, closed: { value: boolean }): Follower {
     const listed = new Set(state.videos.map((v) => v.videoId));
     for (const [id, belief] of f.beliefs)
       if (belief === 'unfinished' && !listed.has(id)) f.beliefs.set(id, 'finished');
+    // Monotone, as docs/realtime.md asks of clients: a live event can arrive just before the
+    // snapshot and be newer than it, so a snapshot never moves a finished video back.
     for (const v of state.videos)
-      f.beliefs.set(v.videoId, v.status === 'ready' || v.status === 'failed' ? 'finished' : 'unfinished');
+      if (f.beliefs.get(v.videoId) !== 'finished')
+        f.beliefs.set(v.videoId, v.status === 'ready' || v.status === 'failed' ? 'finished' : 'unfinished');
   });
   const unfinished = (e: { videoId: string }) => {
     if (f.beliefs.get(e.videoId) !== 'finished') f.beliefs.set(e.videoId, 'unfinished');
