@@ -2,7 +2,6 @@
 // by the real worker play in Chromium with bare hls.js from another origin through the signed
 // audio-only master, and <reelkit-player> (the bundle the API serves) plays one with autoplay
 // while showing the generated poster. Set up as audio-switch-real-server.test.ts.
-import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, signup, startTestApi, uploadVideo, type TestApi } from '../support/api-server.js';
 import { launchBrowser, serveSite, type StaticSite, type TestBrowser } from '../support/browser.js';
 import { runFfmpeg } from '../support/clips.js';
+import { HLS_JS_FILE, hlsJsPageHtml } from '../support/hls-page.js';
 import { startTs, type Proc } from '../support/processes.js';
 import { isolatedStack, stackEnv } from '../support/stack-env.js';
 import { TRANSCODE_TEST_TIMEOUT_MS, waitForVideoStatus } from '../support/wait-for-transcode.js';
@@ -76,23 +76,12 @@ async function mint(videoId: string): Promise<{ token: string; hls: string; post
 
 describe('audio-only assets in Chromium', () => {
   it('hls.js plays the audio-only master of an M4A and of an MP3 upload, on its audio-only levels', async () => {
-    const hlsJs = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
     const masters = await Promise.all(Object.values(ids).map(async (id) => (await mint(id)).hls));
     const pages: Record<string, string> = {};
     masters.forEach((master, i) => {
-      pages[`/hls-${i}`] = `<!doctype html><meta charset="utf-8"><video id="v" muted playsinline></video>
-<script src="/hls.min.js"></script>
-<script>
-  const v = document.getElementById('v');
-  const hls = new Hls();
-  window.hls = hls;
-  hls.on(Hls.Events.ERROR, (_e, d) => d.fatal && (window.fatal = d.details));
-  hls.loadSource(${JSON.stringify(master)});
-  hls.attachMedia(v);
-  v.play();
-</script>`;
+      pages[`/hls-${i}`] = hlsJsPageHtml(master);
     });
-    site = await serveSite(pages, { '/hls.min.js': hlsJs });
+    site = await serveSite(pages, { '/hls.min.js': HLS_JS_FILE });
     for (const [i] of masters.entries()) {
       const page = await browser.open(`${site.url}/hls-${i}`);
       await page.waitForFunction(

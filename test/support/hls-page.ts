@@ -3,17 +3,9 @@
 import { createRequire } from 'node:module';
 import { launchBrowser, serveSite, type StaticSite, type TestBrowser } from './browser.js';
 
-/**
- * Serves, on its own origin, a page at `/` with a muted `<video id="v">` that plays `master` with
- * bare hls.js (as `window.hls`, `v` the video); a fatal hls.js error's details go to
- * `window.fatal`. `setup` is script run after the player exists and before it loads the source
- * (listeners, options).
- */
-export function serveHlsJsPage(master: string, setup = ''): Promise<StaticSite> {
-  const hlsJs = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
-  return serveSite(
-    {
-      '/': `<!doctype html><meta charset="utf-8"><video id="v" muted playsinline></video>
+/** The page that plays `master` with hls.js from `/hls.min.js` (muted), `setup` run before loading. */
+export function hlsJsPageHtml(master: string, setup = ''): string {
+  return `<!doctype html><meta charset="utf-8"><video id="v" muted playsinline></video>
 <script src="/hls.min.js"></script>
 <script>
   const v = document.getElementById('v');
@@ -24,10 +16,17 @@ export function serveHlsJsPage(master: string, setup = ''): Promise<StaticSite> 
   hls.loadSource(${JSON.stringify(master)});
   hls.attachMedia(v);
   v.play();
-</script>`,
-    },
-    { '/hls.min.js': hlsJs },
-  );
+</script>`;
+}
+
+/** hls.js's bundle, as the pages above load it. */
+export const HLS_JS_FILE = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
+
+/**
+ * Serves `hlsJsPageHtml(master, setup)` at `/` with hls.js beside it.
+ */
+export function serveHlsJsPage(master: string, setup = ''): Promise<StaticSite> {
+  return serveSite({ '/': hlsJsPageHtml(master, setup) }, { '/hls.min.js': HLS_JS_FILE });
 }
 
 export interface HlsPlayback {

@@ -1,6 +1,6 @@
 // ffmpeg arguments of the audio-only pipeline (an audio upload) and of a dub (one added audio
 // track). Pure, like build-ffmpeg-args.ts, whose audio encoder and HLS options they share.
-import { COMMON, audioEncoderArgs, audioRenditionArgs } from './build-ffmpeg-args.js';
+import { COMMON, ONE_JPEG, audioEncoderArgs, audioRenditionArgs } from './build-ffmpeg-args.js';
 import { SAFE_INPUT_OPTIONS } from './safe-input-options.js';
 
 /** One audio-only HLS variant (or a dub): its folder id under `hls/audio/` and bitrate. */
@@ -110,12 +110,7 @@ export function buildAudioPosterArgs(input: { output: string; width: number; hei
     'lavfi',
     '-i',
     [`color=c=${POSTER_BACKGROUND}:s=${w}x${h}:d=1`, ...boxes].join(','),
-    '-frames:v',
-    '1',
-    '-update',
-    '1',
-    '-q:v',
-    '3',
+    ...ONE_JPEG,
     input.output,
   ];
 }

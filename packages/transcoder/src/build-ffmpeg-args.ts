@@ -13,6 +13,9 @@ export const STORYBOARD_TILES_DIR = 'storyboard-tiles';
 /** Options every ffmpeg run starts with: quiet but for errors, never reads stdin, overwrites. */
 export const COMMON = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y'] as const;
 
+/** One JPEG of good quality written to a single file (a poster). */
+export const ONE_JPEG = ['-frames:v', '1', '-update', '1', '-q:v', '3'] as const;
+
 // The tee muxer parses its argument twice (slaves, then options); rather than escape twice we
 // refuse paths with its special characters. Ours are built from ids under STORAGE_DIR.
 const TEE_UNSAFE = /[\\:|[\]'"\s]/;
@@ -273,12 +276,7 @@ export function buildPosterArgs(input: {
     '0:v:0',
     '-vf',
     filters.join(','),
-    '-frames:v',
-    '1',
-    '-update',
-    '1',
-    '-q:v',
-    '3',
+    ...ONE_JPEG,
     input.output,
   ];
 }
