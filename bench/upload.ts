@@ -13,14 +13,12 @@
 // default /usr/bin/node; empty to skip), BENCH_UPLOAD_ONLY=multipart|tus, BENCH_HOG_WARMUP_S (60),
 // BENCH_UPLOAD_SHIPPED_ONLY=1 (only the shipped code on this Node: no unpaced or second-Node rows).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { request, type IncomingHttpHeaders } from 'node:http';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { makeSource } from './lib/multipart-upload.js';
+import { makeSource, postMultipart, putTus } from './lib/multipart-upload.js';
 import { benchServerEnv, removeBenchState, repoRoot, writeBenchmarkSection } from './lib/report.js';
 
 const MiB = 1024 * 1024;
@@ -55,75 +53,6 @@ async function loadavg(): Promise<string> {
 async function rssMiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-/** One request whose body is `head`, the file streamed from disk, then `tail`. */
-function send(
-  port: number,
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-  body?: { head?: Buffer; file: string; tail?: Buffer },
-): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-    });
-    req.on('error', reject);
-    if (!body) return void req.end();
-    if (body.head) req.write(body.head);
-    const file = createReadStream(body.file, { highWaterMark: MiB });
-    file.on('error', reject);
-    file.pipe(req, { end: false });
-    file.on('end', () => req.end(body.tail));
-  });
-}
-
-async function multipart(port: number, file: string, size: number): Promise<void> {
-  const boundary = `bench${randomBytes(8).toString('hex')}`;
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.mp4"\r\nContent-Type: video/mp4\r\n\r\n`,
-  );
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const res = await send(
-    port,
-    'POST',
-    '/v1/videos',
-    {
-      'content-type': `multipart/form-data; boundary=${boundary}`,
-      'content-length': String(head.length + size + tail.length),
-    },
-    { head, file, tail },
-  );
-  if (res.status !== 201) throw new Error(`multipart: ${res.status} ${res.text}`);
-}
-
-/** tus as a client with the default `chunkSize: Infinity` sends it: create, then one PATCH. */
-async function tus(port: number, file: string, size: number): Promise<void> {
-  const created = await send(port, 'POST', '/v1/uploads', {
-    'tus-resumable': '1.0.0',
-    'upload-length': String(size),
-    'upload-metadata': `filename ${Buffer.from('bench.mp4').toString('base64')}`,
-  });
-  const location = created.headers.location;
-  if (created.status !== 201 || !location) throw new Error(`tus create: ${created.status} ${created.text}`);
-  const patched = await send(
-    port,
-    'PATCH',
-    location,
-    {
-      'tus-resumable': '1.0.0',
-      'upload-offset': '0',
-      'content-type': 'application/offset+octet-stream',
-      'content-length': String(size),
-    },
-    { file },
-  );
-  if (patched.status !== 204 || patched.headers['upload-offset'] !== String(size))
-    throw new Error(`tus PATCH: ${patched.status} ${patched.text}`);
 }
 
 async function main(): Promise<void> {
@@ -193,7 +122,7 @@ async function measure(o: {
   warmup: string;
   size: number;
 }): Promise<Result> {
-  const upload = o.protocol === 'multipart' ? multipart : tus;
+  const upload = o.protocol === 'multipart' ? postMultipart : putTus;
   const server = spawn(
     o.variant.node,
     [

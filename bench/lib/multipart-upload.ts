@@ -46,13 +46,20 @@ function sendFile(
   path: string,
   headers: Record<string, string>,
   body: { head?: Buffer; file?: string; tail?: Buffer },
-): Promise<{ status: number; location: string | undefined; text: string }> {
+): Promise<{ status: number; location: string | undefined; offset: string | undefined; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, text }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          location: res.headers.location,
+          offset: res.headers['upload-offset'] as string | undefined,
+          text,
+        }),
+      );
     });
     req.on('error', reject);
     if (body.head) req.write(body.head);
@@ -85,67 +92,73 @@ async function sampled<T>(pid: number, upload: () => Promise<T>) {
   }
 }
 
-/**
- * One multipart `POST /v1/videos` of `file` to a bench server on `port` (whose routes need no
- * credentials), sampling the server's RSS every 20 ms: the new id, seconds taken, RSS before and peak.
- */
-export async function uploadMultipart(port: number, file: string, size: number, pid: number) {
+/** One multipart `POST /v1/videos` of `file` to a bench server on `port` (routes need no credentials): the new id. */
+export async function postMultipart(port: number, file: string, size: number): Promise<string> {
   const boundary = `bench${randomBytes(8).toString('hex')}`;
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.mp4"\r\nContent-Type: video/mp4\r\n\r\n`,
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const { result, ...measured } = await sampled(pid, async () => {
-    const res = await sendFile(
-      port,
-      'POST',
-      '/v1/videos',
-      {
-        'content-type': `multipart/form-data; boundary=${boundary}`,
-        'content-length': String(head.length + size + tail.length),
-      },
-      { head, file, tail },
-    );
-    if (res.status !== 201) throw new Error(`multipart: ${res.status} ${res.text}`);
-    return res.text;
-  });
-  return { id: (JSON.parse(result) as { id: string }).id, ...measured };
+  const res = await sendFile(
+    port,
+    'POST',
+    '/v1/videos',
+    {
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+      'content-length': String(head.length + size + tail.length),
+    },
+    { head, file, tail },
+  );
+  if (res.status !== 201) throw new Error(`multipart: ${res.status} ${res.text}`);
+  return (JSON.parse(res.text) as { id: string }).id;
 }
 
 /**
- * One tus upload of `file` as a client with the default `chunkSize: Infinity` sends it (create,
- * then one PATCH of every byte; the server then assembles `source`), sampling the server's RSS
- * every 20 ms from the create to the PATCH's answer: seconds taken, RSS before and peak.
+ * {@link postMultipart}, sampling the server's RSS every 20 ms: the new id, seconds taken, RSS before
+ * and peak.
  */
-export async function uploadTus(port: number, file: string, size: number, pid: number) {
+export async function uploadMultipart(port: number, file: string, size: number, pid: number) {
+  const { result: id, ...measured } = await sampled(pid, () => postMultipart(port, file, size));
+  return { id, ...measured };
+}
+
+/**
+ * One tus upload of `file` as a client with the default `chunkSize: Infinity` sends it: create, then
+ * one PATCH of every byte (the server then assembles `source`).
+ */
+export async function putTus(port: number, file: string, size: number): Promise<void> {
   const tus = { 'tus-resumable': '1.0.0' };
-  const { result: _, ...measured } = await sampled(pid, async () => {
-    const created = await sendFile(
-      port,
-      'POST',
-      '/v1/uploads',
-      {
-        ...tus,
-        'upload-length': String(size),
-        'upload-metadata': `filename ${Buffer.from('bench.mp4').toString('base64')}`,
-      },
-      {},
-    );
-    if (created.status !== 201 || !created.location)
-      throw new Error(`tus create: ${created.status} ${created.text}`);
-    const patched = await sendFile(
-      port,
-      'PATCH',
-      new URL(created.location, 'http://127.0.0.1').pathname,
-      {
-        ...tus,
-        'upload-offset': '0',
-        'content-type': 'application/offset+octet-stream',
-        'content-length': String(size),
-      },
-      { file },
-    );
-    if (patched.status !== 204) throw new Error(`tus PATCH: ${patched.status} ${patched.text}`);
-  });
+  const created = await sendFile(
+    port,
+    'POST',
+    '/v1/uploads',
+    {
+      ...tus,
+      'upload-length': String(size),
+      'upload-metadata': `filename ${Buffer.from('bench.mp4').toString('base64')}`,
+    },
+    {},
+  );
+  if (created.status !== 201 || !created.location)
+    throw new Error(`tus create: ${created.status} ${created.text}`);
+  const patched = await sendFile(
+    port,
+    'PATCH',
+    new URL(created.location, 'http://127.0.0.1').pathname,
+    {
+      ...tus,
+      'upload-offset': '0',
+      'content-type': 'application/offset+octet-stream',
+      'content-length': String(size),
+    },
+    { file },
+  );
+  if (patched.status !== 204 || patched.offset !== String(size))
+    throw new Error(`tus PATCH: ${patched.status} ${patched.text}`);
+}
+
+/** {@link putTus}, sampling the server's RSS every 20 ms from the create to the PATCH's answer. */
+export async function uploadTus(port: number, file: string, size: number, pid: number) {
+  const { result: _, ...measured } = await sampled(pid, () => putTus(port, file, size));
   return measured;
 }
