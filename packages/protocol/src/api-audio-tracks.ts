@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { languageTagSchema } from './api-captions.js';
 
 /** Where an audio track came from: a stream of the uploaded source, or a file added later (a dub). */
 export const AUDIO_TRACK_SOURCES = ['source', 'upload'] as const;
@@ -41,3 +42,45 @@ export const videoAudioFields = {
       '`audio` for an audio-only upload (no picture: a generated poster, no storyboard), else `video`.',
     ),
 };
+
+/** Where an audio track is: a dub being transcoded, in the master playlist, or refused by the worker. */
+export const AUDIO_TRACK_STATUSES = ['processing', 'ready', 'failed'] as const;
+/** One of {@link AUDIO_TRACK_STATUSES}. */
+export type AudioTrackStatus = (typeof AUDIO_TRACK_STATUSES)[number];
+
+/** Longest audio track label (HLS `NAME`). */
+export const AUDIO_TRACK_LABEL_MAX = 100;
+
+/**
+ * One audio track of `GET /v1/videos/:id/audio-tracks`: a source track (always `ready`) or a dub
+ * added later, with where it is. Only `ready` tracks are in the master playlist and in the
+ * video's `audioTracks`.
+ */
+export const audioTrackEntrySchema = audioTrackSchema
+  .extend({
+    status: z.enum(AUDIO_TRACK_STATUSES),
+    error: z
+      .strictObject({ code: z.string(), message: z.string() })
+      .nullable()
+      .describe('Why a dub failed (`status: failed`), else null.'),
+  })
+  .meta({
+    id: 'AudioTrackEntry',
+    description: 'An audio track of a video with its status: a source track, or a dub being added.',
+  });
+/** One audio track with its status. */
+export interface AudioTrackEntry extends z.output<typeof audioTrackEntrySchema> {}
+
+/** `GET /v1/videos/:id/audio-tracks`. */
+export const audioTrackListSchema = z.strictObject({ items: z.array(audioTrackEntrySchema) }).meta({
+  id: 'AudioTrackList',
+  description: 'The audio tracks of a video: the source’s (default first), then dubs in the order added.',
+});
+/** The audio tracks of a video. */
+export interface AudioTrackList extends z.output<typeof audioTrackListSchema> {}
+
+/** The text fields of `POST /v1/videos/:id/audio-tracks` (multipart). */
+export const audioTrackUploadFieldsSchema = z.strictObject({
+  language: languageTagSchema,
+  label: z.string().trim().min(1).max(AUDIO_TRACK_LABEL_MAX).optional(),
+});

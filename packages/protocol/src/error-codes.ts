@@ -50,6 +50,15 @@ export const ERROR_CODES = {
   caption_not_found: { status: 404, title: 'Caption not found' },
   caption_format_rejected: { status: 415, title: 'Not a WebVTT or SubRip file' },
   caption_invalid: { status: 422, title: 'Caption file has errors' },
+  audio_track_not_found: { status: 404, title: 'Audio track not found' },
+  /** A source's own audio track is part of its transcode: only dubs added later can be removed. */
+  audio_track_from_source: { status: 409, title: 'A source audio track cannot be removed' },
+  /** The file has no audio stream ffprobe can read (a silent video, a damaged file). */
+  dub_no_audio: { status: 422, title: 'The file has no audio stream' },
+  /** The dub's duration is outside the tolerance of the video's (1 s, or 2 % of a long video). */
+  dub_length_mismatch: { status: 422, title: 'The dub does not last as long as the video' },
+  /** An audio-only video's ladder is its audio: it takes no second track. */
+  dub_audio_only_video: { status: 409, title: 'An audio-only video takes no extra audio track' },
   upload_incomplete: { status: 409, title: 'Upload not complete' },
   upload_offset_mismatch: { status: 409, title: 'Upload-Offset does not match the stored offset' },
   upload_expired: { status: 410, title: 'The resumable upload expired and was removed' },

@@ -170,6 +170,30 @@ export const ERROR_CODE_DOCS: Record<ErrorCode, ErrorCodeDoc> = {
     meaning: 'The caption file is WebVTT or SubRip but has a malformed or backwards cue timing, or no cues.',
     action: 'Fix the line named in the message (times are `hh:mm:ss.mmm`, each cue ends after it starts).',
   },
+  audio_track_not_found: {
+    meaning: 'The video has no audio track with this id (it was removed, or belongs to another video).',
+    action: 'List the tracks with `GET /v1/videos/{id}/audio-tracks` and use an id from there.',
+  },
+  audio_track_from_source: {
+    meaning:
+      'The track is one of the uploaded source’s own audio streams; only dubs added later can be removed.',
+    action: 'Upload the source again without that stream to drop it, or keep it and add dubs beside it.',
+  },
+  dub_no_audio: {
+    meaning: 'The file sent as a dub has no audio stream ffprobe can read (a silent video, a damaged file).',
+    action: 'Send an audio file (M4A, MP3, WAV, FLAC, Ogg) or a video with an audio stream.',
+  },
+  dub_length_mismatch: {
+    meaning:
+      'The dub does not last as long as the video: more than 1 s apart (or 2 % of a video longer than 50 s). The message gives both durations.',
+    action:
+      'Export the dub over the whole length of the video (pad silence at the ends), then upload it again.',
+  },
+  dub_audio_only_video: {
+    meaning:
+      'The video is audio-only: its HLS variants are its audio, so there is no audio group to add a track to.',
+    action: 'Upload the other language as a video of its own.',
+  },
   upload_incomplete: {
     meaning: 'The upload of this video has not finished, so its file cannot be read yet.',
     action: 'Finish the upload (resume it with tus), then retry.',

@@ -11,8 +11,10 @@ export type { ErrorCodeDoc } from './error-docs.js';
 export { ConfigError, parseEnv } from './parse-env.js';
 export { HDR_TRANSFERS } from './video-metadata.js';
 export type { HdrTransfer, VideoMetadata } from './video-metadata.js';
-export { QUEUES, TRANSCODE_JOBS, TRANSCODE_JOB_OPTIONS } from './jobs.js';
+export { QUEUES, TRANSCODE_JOBS, TRANSCODE_JOB_OPTIONS, dubJobId, trackIdOfDubJob } from './jobs.js';
 export type {
+  DubJobData,
+  DubJobResult,
   ProbeJobData,
   ProbeJobResult,
   TranscodeJobData,

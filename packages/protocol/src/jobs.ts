@@ -1,4 +1,4 @@
-import type { TranscodeResult } from './transcode-result.js';
+import type { AudioRendition, TranscodeResult } from './transcode-result.js';
 import type { VideoMetadata } from './video-metadata.js';
 
 /** BullMQ queue names. Producers and workers import them from here, never spell them. */
@@ -12,6 +12,8 @@ export const TRANSCODE_JOBS = {
   probe: 'probe',
   /** The whole pipeline: probe, guard, thumbnails, HLS ladder, progressive MP4, sensitivity. */
   transcode: 'transcode',
+  /** One added audio track (a dub) of a ready video: encodes it as an AAC rendition, no more. */
+  dub: 'dub',
 } as const;
 
 /**
@@ -48,6 +50,37 @@ export interface ProbeJobData {
 
 export type ProbeJobResult = VideoMetadata;
 
+/** Payload of a `dub` job: ids and storage keys only, like every job. */
+export interface DubJobData {
+  orgId: string;
+  videoId: string;
+  /** The new track's id (24 hex digits): its rendition is written to `hls/audio/<trackId>/`. */
+  trackId: string;
+  /** Storage key of the uploaded audio file, `<orgId>/<videoId>/dubs/<trackId>`. */
+  sourceKey: string;
+  language: string;
+  label: string;
+}
+
+/**
+ * What a `dub` job returns: the rendition as written and measured (segments, init segment and
+ * media playlist published). The server then adds it to the master playlist and the video.
+ */
+export type DubJobResult = AudioRendition;
+
+/**
+ * The id of a video's `dub` job for one track: `dub-<trackId>`. Never a bare video id, so the
+ * results applier tells a dub's events from the video's own transcode.
+ */
+export function dubJobId(trackId: string): string {
+  return `dub-${trackId}`;
+}
+
+/** The track id of a `dub` job id, or null for any other job id. */
+export function trackIdOfDubJob(jobId: string): string | null {
+  return /^dub-([0-9a-f]{24})$/.exec(jobId)?.[1] ?? null;
+}
+
 /**
  * Every job of the `transcode` queue by name: its payload and what it returns. Producers and the
  * worker type `Queue`/`Worker` and the worker's handler map from it.
@@ -55,6 +88,7 @@ export type ProbeJobResult = VideoMetadata;
 export interface TranscodeQueueJobs {
   [TRANSCODE_JOBS.probe]: { data: ProbeJobData; result: ProbeJobResult };
   [TRANSCODE_JOBS.transcode]: { data: TranscodeJobData; result: TranscodeResult };
+  [TRANSCODE_JOBS.dub]: { data: DubJobData; result: DubJobResult };
 }
 
 /** A job name of the `transcode` queue. */

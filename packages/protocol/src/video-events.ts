@@ -66,11 +66,12 @@ export interface VideoDeletedEvent {
 
 /**
  * `video:updated` (and the `video.updated` webhook): something a viewer sees changed without a
- * new transcode — today its captions. `changes` names what (`captions`); fetch the video for the rest.
+ * new transcode: its captions, or its audio tracks (a dub added, ready, failed or removed). `changes`
+ * names what (`captions`, `audioTracks`); fetch the video (or the list) for the rest.
  */
 export interface VideoUpdatedEvent {
   videoId: string;
-  changes: Array<'captions'>;
+  changes: Array<'captions' | 'audioTracks'>;
 }
 
 /** The current state of one video, as sent in `video:state`. */

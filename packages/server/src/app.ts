@@ -39,6 +39,8 @@ import {
   type VideoChange,
 } from './pipeline/transcode-results.js';
 import { adminQueueRoutes } from './pipeline/admin-routes.js';
+import { createDubResults } from './pipeline/dub-results.js';
+import { createAudioGroupWriter } from './videos/audio-group-writer.js';
 import { createStorageFullRetry, type StorageFullRetry } from './pipeline/storage-full-retry.js';
 import { createMetrics, metricsRoute, type Metrics } from './metrics/metrics.js';
 import {
@@ -335,9 +337,19 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
   app.use(errorDocsRoutes().routes());
   if (deps.dashboardDir) app.use(dashboardRoutes({ distDir: deps.dashboardDir }).routes());
 
+  const dubs = createDubResults({
+    Video,
+    queue,
+    writer: createAudioGroupWriter({ Video, storage, redis: deps.redis, prefix: config.REDIS_PREFIX }),
+    logger: deps.logger,
+    now,
+    onUpdated: (video) =>
+      announce({ type: 'updated', video, changes: ['audioTracks'], at: video.updatedAt.getTime() }),
+  });
   const results = createTranscodeResults({
     Video,
     queue,
+    dubs,
     redis: deps.redis,
     prefix: config.REDIS_PREFIX,
     storage,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { addAudioRendition, checkDubLength } from './add-audio-rendition.js';
+import {
+  addAudioRendition,
+  checkDubLength,
+  hasAudioRendition,
+  removeAudioRendition,
+} from './add-audio-rendition.js';
 import { buildMasterPlaylist } from './hls-playlists.js';
 
 const variant = {
@@ -62,6 +67,48 @@ describe('addAudioRendition', () => {
     expect(() =>
       addAudioRendition('#EXTM3U\n#EXTINF:2,\nseg.m4s\n', dub, { bandwidth: 0, averageBandwidth: 0 }),
     ).toThrow();
+  });
+});
+
+describe('removeAudioRendition', () => {
+  const peakWith = { bandwidth: 140_000, averageBandwidth: 132_000 };
+  const peakWithout = { bandwidth: 135_000, averageBandwidth: 132_000 };
+
+  it('takes back exactly what adding the dub did', () => {
+    const master = buildMasterPlaylist([variant], [english]);
+    const added = addAudioRendition(master, dub, peakWithout);
+    expect(hasAudioRendition(added, dub.uri)).toBe(true);
+    const removed = removeAudioRendition(added, dub.uri, peakWith, peakWithout);
+    expect(removed).toBe(master);
+    expect(hasAudioRendition(removed, dub.uri)).toBe(false);
+  });
+
+  it('hands the default to the first remaining rendition', () => {
+    const silent = { ...variant, codecs: 'avc1.64001e' };
+    const first = addAudioRendition(buildMasterPlaylist([silent]), dub, {
+      bandwidth: 0,
+      averageBandwidth: 0,
+    });
+    const second = { ...dub, uri: 'audio/d2/index.m3u8', name: 'Français', language: 'fr' };
+    const both = addAudioRendition(first, second, peakWith);
+    const text = removeAudioRendition(both, dub.uri, peakWith, peakWith);
+    const media = text.split('\n').filter((l) => l.startsWith('#EXT-X-MEDIA:'));
+    expect(media).toHaveLength(1);
+    expect(media[0]).toContain('URI="audio/d2/index.m3u8"');
+    expect(media[0]).toContain('DEFAULT=YES');
+  });
+
+  it('gives a video whose only track is removed its silent master back', () => {
+    const silent = { ...variant, codecs: 'avc1.64001e' };
+    const master = buildMasterPlaylist([silent]);
+    const added = addAudioRendition(master, dub, { bandwidth: 0, averageBandwidth: 0 });
+    const only = { bandwidth: dub.bandwidth, averageBandwidth: dub.averageBandwidth };
+    expect(removeAudioRendition(added, dub.uri, only, { bandwidth: 0, averageBandwidth: 0 })).toBe(master);
+  });
+
+  it('leaves a master without that rendition as it is', () => {
+    const master = buildMasterPlaylist([variant], [english]);
+    expect(removeAudioRendition(master, dub.uri, peakWith, peakWithout)).toBe(master);
   });
 });
 

@@ -21,6 +21,9 @@ const setAttr = (line: string, name: string, value: string): string => {
 };
 const numAttr = (line: string, name: string): number =>
   Number(new RegExp(`[:,]${name}=(\\d+)`).exec(line)?.[1] ?? 0);
+const isAudioMedia = (l: string) => l.startsWith('#EXT-X-MEDIA:') && l.includes('TYPE=AUDIO');
+const removeAttr = (line: string, name: string): string =>
+  line.replace(new RegExp(`,${name}=("[^"]*"|[^,]*)`), '');
 
 /**
  * The master with `added` in its `audio` group: after the group's last rendition, or, for a video
@@ -33,8 +36,7 @@ export function addAudioRendition(master: string, added: AddedAudioRendition, pe
   const lines = master.split('\n');
   if (lines[0]?.trim() !== '#EXTM3U' || !lines.some((l) => l.startsWith('#EXT-X-STREAM-INF:')))
     throw new Error('not a master playlist');
-  const isAudio = (l: string) => l.startsWith('#EXT-X-MEDIA:') && l.includes('TYPE=AUDIO');
-  const lastAudio = lines.findLastIndex(isAudio);
+  const lastAudio = lines.findLastIndex(isAudioMedia);
   const hadAudio = lastAudio >= 0;
   const media = audioMediaLine({ ...added, default: hadAudio ? added.default : true });
   const growth = {
@@ -58,6 +60,56 @@ export function addAudioRendition(master: string, added: AddedAudioRendition, pe
   const at = hadAudio ? lastAudio + 1 : out.findIndex((l) => l.startsWith('#EXT-X-STREAM-INF:'));
   out.splice(at, 0, media);
   return out.join('\n');
+}
+
+/** Whether the master's audio group already has a rendition at `uri` (a result applied twice). */
+export function hasAudioRendition(master: string, uri: string): boolean {
+  return master.split('\n').some((l) => isAudioMedia(l) && l.includes(`URI="${uri}"`));
+}
+
+/**
+ * The master without the audio rendition at `uri` (a dub removed): each variant's BANDWIDTH and
+ * AVERAGE-BANDWIDTH shrink by what the group's peak drops (`before` with the rendition, `after`
+ * without). When it was the default, the group's first remaining rendition becomes the default;
+ * when it was the only one, the variants lose `AUDIO=` and the AAC codec, as a silent video's.
+ * The master as is when it has no such rendition.
+ */
+export function removeAudioRendition(
+  master: string,
+  uri: string,
+  before: AudioGroupPeak,
+  after: AudioGroupPeak,
+): string {
+  const lines = master.split('\n');
+  const at = lines.findIndex((l) => isAudioMedia(l) && l.includes(`URI="${uri}"`));
+  if (at < 0) return master;
+  const [removed] = lines.splice(at, 1);
+  const remaining = lines.filter(isAudioMedia);
+  const first = lines.findIndex(isAudioMedia);
+  if (removed?.includes('DEFAULT=YES') && first >= 0) lines[first] = setAttr(lines[first]!, 'DEFAULT', 'YES');
+  const drop = {
+    bandwidth: Math.max(0, Math.floor(before.bandwidth - after.bandwidth)),
+    averageBandwidth: Math.max(0, Math.floor(before.averageBandwidth - after.averageBandwidth)),
+  };
+  return lines
+    .map((line) => {
+      if (!line.startsWith('#EXT-X-STREAM-INF:')) return line;
+      let v = setAttr(line, 'BANDWIDTH', String(Math.max(1, numAttr(line, 'BANDWIDTH') - drop.bandwidth)));
+      if (/[:,]AVERAGE-BANDWIDTH=/.test(v)) {
+        const average = Math.max(1, numAttr(v, 'AVERAGE-BANDWIDTH') - drop.averageBandwidth);
+        v = setAttr(v, 'AVERAGE-BANDWIDTH', String(average));
+      }
+      if (remaining.length === 0) {
+        v = removeAttr(v, 'AUDIO');
+        const codecs = /[:,]CODECS="([^"]*)"/.exec(v)?.[1];
+        if (codecs !== undefined) {
+          const video = codecs.split(',').filter((c) => !c.startsWith('mp4a.'));
+          v = setAttr(v, 'CODECS', `"${video.join(',')}"`);
+        }
+      }
+      return v;
+    })
+    .join('\n');
 }
 
 /**

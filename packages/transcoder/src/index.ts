@@ -3,7 +3,15 @@ export type { TranscoderConfig } from './config.js';
 export { createTranscodeWorker, closeWorker } from './worker.js';
 export { claimScratchFolder } from './scratch-folder.js';
 export type { TranscodeWorker, WorkerDeps } from './worker.js';
-export { probeFile, ProbeError, SAFE_INPUT_OPTIONS } from './probe.js';
+export { probeFile, probeSource, ProbeError, SAFE_INPUT_OPTIONS } from './probe.js';
+export type { SourceInfo } from './to-video-metadata.js';
+export {
+  addAudioRendition,
+  checkDubLength,
+  hasAudioRendition,
+  removeAudioRendition,
+} from './add-audio-rendition.js';
+export type { AddedAudioRendition, AudioGroupPeak } from './add-audio-rendition.js';
 export { toVideoMetadata } from './to-video-metadata.js';
 export type { FfprobeData } from './to-video-metadata.js';
 export { ACCEPTED_DEMUXERS } from './safe-input-options.js';

@@ -20,6 +20,7 @@ import { describeFfmpegError } from './describe-ffmpeg-error.js';
 import { fetchSource } from './fetch-source.js';
 import { throttle, type ThrottleState } from './parse-progress.js';
 import { ProbeError, probeFile } from './probe.js';
+import { transcodeDub } from './transcode-dub.js';
 import { TranscodeJobError, transcodeVideo } from './transcode-video.js';
 
 /** What {@link createTranscodeWorker} needs. */
@@ -153,22 +154,28 @@ export function createTranscodeWorker(deps: WorkerDeps): TranscodeWorker {
           // Tells BullMQ the job was moved on purpose: not a failure, no attempt used.
           throw new WaitingError();
         }
-        if (err instanceof TranscodeJobError) {
-          log.warn({ videoId: data.videoId, code: err.code, err: err.message }, 'transcode failed');
-          // A bad source, a timeout or a cancel will not go better on a retry.
-          if (err.permanent) throw new UnrecoverableError(err.message);
-          throw err;
-        }
-        if (isStorageFullError(err)) {
-          // A full volume: failing fast (no retry loop against it) with a code the server retries
-          // once there is room; the words of the error name paths, so only the log gets them.
-          log.warn({ videoId: data.videoId, err }, 'transcode hit a full volume');
-          throw new UnrecoverableError(formatTranscodeFailure('storage_full'));
-        }
-        // Anything else (a bug, an outage) is retried; its words may name paths, so users get
-        // the stock sentence and the log gets the error.
-        log.error({ videoId: data.videoId, err }, 'transcode crashed');
-        throw new Error(formatTranscodeFailure('transcode_failed'), { cause: err });
+        throw jobFailure(err, log, data.videoId);
+      } finally {
+        clearTimeout(timer);
+        bullSignal.removeEventListener('abort', onAbort);
+      }
+    },
+
+    async dub(job, _token, bullSignal, log) {
+      const { data } = job;
+      const controller = new AbortController();
+      const onAbort = () => controller.abort(abortError(bullSignal.reason, config));
+      if (bullSignal.aborted) onAbort();
+      bullSignal.addEventListener('abort', onAbort, { once: true });
+      const timer = setTimeout(() => worker.cancelJob(job.id!, ABORT_REASONS.timeout), config.JOB_TIMEOUT_MS);
+      try {
+        return await transcodeDub(
+          data,
+          { jobId: job.id ?? data.trackId, signal: controller.signal, logger: log },
+          { config, storage, scratchDir: deps.scratchDir },
+        );
+      } catch (err) {
+        throw jobFailure(err, log, data.videoId);
       } finally {
         clearTimeout(timer);
         bullSignal.removeEventListener('abort', onAbort);
@@ -224,6 +231,27 @@ export function createTranscodeWorker(deps: WorkerDeps): TranscodeWorker {
   worker.giveBackRunningJobs = () => worker.cancelAllJobs(ABORT_REASONS.giveBack);
   worker.on('closed', () => void cancels.close());
   return worker;
+}
+
+/**
+ * What a failed job throws to BullMQ: a {@link TranscodeJobError} as it is (unrecoverable when no
+ * retry can help), a full volume as `storage_full` at once, anything else (a bug, an outage) as
+ * `transcode_failed` to retry, its words (which may name paths) for the log only.
+ */
+function jobFailure(err: unknown, log: Logger, videoId: string): Error {
+  if (err instanceof TranscodeJobError) {
+    log.warn({ videoId, code: err.code, err: err.message }, 'job failed');
+    // A bad source, a timeout or a cancel will not go better on a retry.
+    return err.permanent ? new UnrecoverableError(err.message) : err;
+  }
+  if (isStorageFullError(err)) {
+    // A full volume: failing fast (no retry loop against it) with a code the server retries
+    // once there is room; the words of the error name paths, so only the log gets them.
+    log.warn({ videoId, err }, 'job hit a full volume');
+    return new UnrecoverableError(formatTranscodeFailure('storage_full'));
+  }
+  log.error({ videoId, err }, 'job crashed');
+  return new Error(formatTranscodeFailure('transcode_failed'), { cause: err });
 }
 
 /** How long {@link closeWorker} waits for handed-back jobs to wind down (ffmpeg's kill grace and more). */

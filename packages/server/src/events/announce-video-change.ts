@@ -33,8 +33,8 @@ export type VideoLifecycleChange =
     }
   | { type: 'failed'; video: VideoRef; failure: TranscodeFailure }
   | { type: 'deleted'; video: VideoRef }
-  /** Captions added, edited or removed; `at` (ms) tells two updates of one video apart. */
-  | { type: 'updated'; video: VideoRef; changes: Array<'captions'>; at: number };
+  /** Captions or audio tracks added, edited or removed; `at` (ms) tells two updates of one video apart. */
+  | { type: 'updated'; video: VideoRef; changes: Array<'captions' | 'audioTracks'>; at: number };
 
 /** What one change announces: realtime events, and at most one webhook event. */
 export interface Announcement {

@@ -1,6 +1,7 @@
 import {
   QUEUES,
   parseTranscodeFailure,
+  trackIdOfDubJob,
   type TranscodeFailure,
   type TranscodeProgress,
   type TranscodeResult,
@@ -10,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
+import type { DubResults } from './dub-results.js';
 import type { WithLock } from '../redis-lock.js';
 import { closeRedis, duplicateRedis } from '../redis.js';
 import { enqueueTranscode, type TranscodeQueue } from '../videos/transcode-queue.js';
@@ -41,6 +43,8 @@ export interface TranscodeResultsDeps {
   logger: Logger;
   /** Called once per change, by the instance that applied it. */
   onChange?: (change: VideoChange) => void | Promise<void>;
+  /** The results of `dub` jobs (job ids `dub-<trackId>`), which share the queue. */
+  dubs?: DubResults;
   /** How often to look for results that finished while no server listened (ms). */
   reconcileEveryMs?: number;
   /**
@@ -181,6 +185,7 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
         logger.warn({ err, videoId: String(video._id) }, 'reconcile failed'),
       );
     }
+    if (!closed) await deps.dubs?.reconcile();
   }
 
   const guard = (what: string, fn: () => Promise<void>) => {
@@ -226,6 +231,7 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
     });
     q.on('completed', ({ jobId, returnvalue }) =>
       inOrder(jobId, 'a result', async () => {
+        if (trackIdOfDubJob(jobId)) return deps.dubs?.completed(jobId, returnvalue);
         const result = (
           typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue
         ) as TranscodeResult;
@@ -234,6 +240,7 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
     );
     q.on('failed', ({ jobId, failedReason }) =>
       inOrder(jobId, 'a failure', async () => {
+        if (trackIdOfDubJob(jobId)) return deps.dubs?.failed(jobId);
         // `failed` fires for every attempt; only the last one (no retry scheduled) is final.
         const job = await queue.getJob(jobId);
         if (job && (await job.getState()) === 'failed') await fail(jobId, failedReason);

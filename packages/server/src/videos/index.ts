@@ -14,6 +14,8 @@ import { FILE_ANSWERS, FILE_HEADERS, RANGE_HEADERS } from './streaming-docs.js';
 import { deliveryOffloadOf, playableFile, sendStoredFile } from './stream-file.js';
 import type { TranscodeQueue } from './transcode-queue.js';
 import { tusRoutes } from './tus-routes.js';
+import { audioTrackRoutes } from './audio-track-routes.js';
+import { createAudioGroupWriter } from './audio-group-writer.js';
 import { captionRoutes } from './caption-routes.js';
 import { createLock } from '../redis-lock.js';
 import { receiveMultipart } from './upload-multipart.js';
@@ -59,7 +61,7 @@ export interface VideoRoutesDeps {
   announce?: (
     change:
       | { type: 'created' | 'deleted'; video: Video }
-      | { type: 'updated'; video: Video; changes: Array<'captions'>; at: number },
+      | { type: 'updated'; video: Video; changes: Array<'captions' | 'audioTracks'>; at: number },
   ) => Promise<void>;
 }
 
@@ -326,6 +328,19 @@ export function videoRoutes(deps: VideoRoutesDeps): {
       withLock: createLock(deps.redis, config.REDIS_PREFIX),
       announceUpdate: (video) =>
         announce({ type: 'updated', video, changes: ['captions'], at: video.updatedAt.getTime() }),
+    }),
+  );
+
+  defs.push(
+    ...audioTrackRoutes({
+      config,
+      service,
+      storage,
+      queue: deps.queue,
+      writer: createAudioGroupWriter({ Video, storage, redis: deps.redis, prefix: config.REDIS_PREFIX }),
+      logger,
+      announceUpdate: (video) =>
+        announce({ type: 'updated', video, changes: ['audioTracks'], at: video.updatedAt.getTime() }),
     }),
   );
 

@@ -1,6 +1,6 @@
 import { publicRendition, type Video as VideoJson } from '@reelkit/protocol';
 import type { Caption } from '@reelkit/protocol';
-import { publicAudioTrack } from './video-audio-tracks.js';
+import { isReadyTrack, publicAudioTrack } from './video-audio-tracks.js';
 import type { StoredCaption, Video } from './video-model.js';
 
 export type { VideoJson };
@@ -28,7 +28,7 @@ export function toVideoJson(v: VideoLike): VideoJson {
     // Videos probed before `hdr` existed were probed as SDR.
     metadata: v.metadata ? { ...v.metadata, hdr: v.metadata.hdr ?? null } : null,
     renditions: (v.renditions ?? []).map(publicRendition),
-    audioTracks: (v.audioTracks ?? []).map(publicAudioTrack),
+    audioTracks: (v.audioTracks ?? []).filter(isReadyTrack).map(publicAudioTrack),
     mediaType: v.mediaType ?? 'video',
     hasPoster: Boolean(v.posterKey),
     hasStoryboard: Boolean(v.storyboard?.imageKey),
