@@ -1,0 +1,215 @@
+// Dubs end to end on S3 storage: the real API and a real worker (ffmpeg), a ready video with one
+// audio stream. Two dubs posted at once both end up in the master playlist (each rewrite re-reads
+// it under the video's lock), each rendition decodes with ffprobe over signed HLS and lasts as
+// long as the video; a too-short dub, a silent file and a viewer are refused with nothing stored;
+// removing a dub takes it out of the master and out of storage, and a source track stays.
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { S3Storage } from '@reelkit/storage';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMember, call, type Member } from '../support/api-client.js';
+import { makeClip, runFfmpeg } from '../support/clips.js';
+import { s3StackEnv, s3TestStorage } from '../support/stack-env.js';
+import { startTranscodingStack, type TranscodingStack } from '../support/transcoding-stack.js';
+import { TRANSCODE_BUDGET_MS, TRANSCODE_TEST_TIMEOUT_MS } from '../support/wait-for-transcode.js';
+
+const run = promisify(execFile);
+const VIDEO_S = 6;
+const s3 = s3StackEnv('dub');
+
+let stack: TranscodingStack;
+let storage: S3Storage;
+let viewer: Member;
+let videoId: string;
+let folder: string;
+
+/** An audio file of `seconds` (a sine at `hz`), made with ffmpeg in the test. */
+async function makeDub(name: string, seconds: number, hz: number, ext = 'm4a'): Promise<string> {
+  const out = join(tmpdir(), `reelkit-dub-${process.pid}-${name}.${ext}`);
+  await runFfmpeg(['-f', 'lavfi', '-i', `sine=frequency=${hz}:sample_rate=44100:duration=${seconds}`, out]);
+  return out;
+}
+
+async function postDub(file: string, fields: Record<string, string>, token = stack.admin.accessToken) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  form.set('file', new Blob([new Uint8Array(await readFile(file))]), 'dub.m4a');
+  return call(stack.api.url, 'POST', `/v1/videos/${videoId}/audio-tracks`, { token, body: form });
+}
+
+async function listTracks(): Promise<
+  Array<{ id: string; status: string; language: string; label: string; source: string }>
+> {
+  const res = await call(stack.api.url, 'GET', `/v1/videos/${videoId}/audio-tracks`, {
+    token: stack.admin.accessToken,
+  });
+  expect(res.status, res.text).toBe(200);
+  return res.body.items;
+}
+
+async function waitForTracks(ids: string[]): Promise<void> {
+  const until = Date.now() + TRANSCODE_BUDGET_MS;
+  for (;;) {
+    const items = await listTracks();
+    const open = ids.filter((id) => items.find((t) => t.id === id)?.status === 'processing');
+    if (open.length === 0) return;
+    if (Date.now() > until) throw new Error(`dubs still processing: ${open.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function masterText(): Promise<{ url: string; text: string }> {
+  const url = await stack.masterOf(videoId);
+  const res = await fetch(url);
+  expect(res.status).toBe(200);
+  return { url, text: await res.text() };
+}
+
+const audioLines = (text: string) => text.split('\n').filter((l) => l.startsWith('#EXT-X-MEDIA:TYPE=AUDIO'));
+
+beforeAll(async () => {
+  let clip: string;
+  [stack, clip] = await Promise.all([
+    startTranscodingStack('dub', { orgName: 'Dub Org', apiEnv: s3, workerEnv: s3 }),
+    makeClip({ seconds: VIDEO_S }),
+  ]);
+  storage = s3TestStorage(s3.S3_PREFIX!);
+  [videoId, viewer] = await Promise.all([
+    stack.uploadReady(clip, 'To be dubbed'),
+    addMember(stack.api.url, stack.admin.accessToken, 'viewer'),
+  ]);
+  folder = `${stack.admin.orgId}/${videoId}/`;
+}, TRANSCODE_TEST_TIMEOUT_MS);
+
+afterAll(async () => {
+  storage?.destroy();
+  await stack?.stop();
+});
+
+describe('POST /v1/videos/:id/audio-tracks', () => {
+  it('refuses a viewer with 403', async () => {
+    const res = await postDub(await makeDub('viewer', VIDEO_S, 550), { language: 'it' }, viewer.accessToken);
+    expect(res.status).toBe(403);
+    expect((await listTracks()).map((t) => t.source)).toEqual(['source']);
+  });
+
+  it('refuses a dub much shorter than the video with 422 dub_length_mismatch and stores nothing', async () => {
+    const res = await postDub(await makeDub('short', 2, 330), { language: 'es' });
+    expect(res.status, res.text).toBe(422);
+    expect(res.body.code).toBe('dub_length_mismatch');
+    expect(res.body.detail).toMatch(/2\.0 s .* 6\.0 s/);
+    expect(await storage.list(`${folder}dubs/`)).toEqual([]);
+    expect((await listTracks()).map((t) => t.source)).toEqual(['source']);
+  });
+
+  it('refuses a file without audio with 422 dub_no_audio', async () => {
+    const silent = await makeClip({ seconds: VIDEO_S, audio: false });
+    const res = await postDub(silent, { language: 'es' });
+    expect(res.status, res.text).toBe(422);
+    expect(res.body.code).toBe('dub_no_audio');
+    expect(await storage.list(`${folder}dubs/`)).toEqual([]);
+  });
+
+  it(
+    'adds two dubs posted at once: both end up in the master, and each decodes for the video’s length',
+    async () => {
+      const [fr, de] = await Promise.all([
+        makeDub('fr', VIDEO_S, 660),
+        makeDub('de', VIDEO_S + 0.5, 770, 'mp3'),
+      ]);
+      const [a, b] = await Promise.all([
+        postDub(fr, { language: 'fr', label: 'Français' }),
+        postDub(de, { language: 'de' }),
+      ]);
+      expect(a.status, a.text).toBe(202);
+      expect(b.status, b.text).toBe(202);
+      expect(a.body).toMatchObject({
+        status: 'processing',
+        language: 'fr',
+        label: 'Français',
+        source: 'upload',
+      });
+      expect(b.body).toMatchObject({ status: 'processing', language: 'de', label: 'German' });
+      expect(a.headers.get('location')).toBe(`/v1/videos/${videoId}/audio-tracks/${a.body.id}`);
+      await waitForTracks([a.body.id, b.body.id]);
+      const items = await listTracks();
+      // The source's track first, then the dubs (in whichever order the two requests got the lock).
+      expect(items[0]).toMatchObject({ source: 'source', status: 'ready' });
+      expect(
+        items
+          .slice(1)
+          .map((t) => `${t.language}:${t.status}`)
+          .sort(),
+      ).toEqual(['de:ready', 'fr:ready']);
+
+      const { url, text } = await masterText();
+      const audio = audioLines(text);
+      expect(audio, text).toHaveLength(3);
+      const french = audio.find((l) => l.includes('LANGUAGE="fr"'));
+      const german = audio.find((l) => l.includes('LANGUAGE="de"'));
+      expect(french, text).toContain('NAME="Français"');
+      expect(french).toContain('DEFAULT=NO');
+      expect(french).toContain(`URI="audio/${a.body.id}/index.m3u8"`);
+      expect(german, text).toContain('NAME="German"');
+      for (const v of text.split('\n').filter((l) => l.startsWith('#EXT-X-STREAM-INF:')))
+        expect(v).toContain('AUDIO="audio"');
+
+      // The rendition, through the signed URLs a player uses: ffprobe reads it as HLS and decodes it.
+      const playlist = new URL(`audio/${a.body.id}/index.m3u8`, url).href;
+      const probe = await run('ffprobe', [
+        '-v',
+        'error',
+        '-show_entries',
+        'format=duration:stream=codec_name,channels',
+        '-of',
+        'json',
+        playlist,
+      ]);
+      const probed = JSON.parse(probe.stdout) as {
+        format: { duration: string };
+        streams: Array<{ codec_name: string; channels: number }>;
+      };
+      expect(probed.streams[0]).toMatchObject({ codec_name: 'aac', channels: 2 });
+      expect(Math.abs(Number(probed.format.duration) - VIDEO_S)).toBeLessThanOrEqual(1);
+      await run('ffmpeg', ['-v', 'error', '-xerror', '-i', playlist, '-f', 'null', '-']);
+      const segments = await storage.list(`${folder}hls/audio/${a.body.id}/`);
+      expect(segments.some((k) => k.endsWith('/init.mp4'))).toBe(true);
+      expect(segments.some((k) => k.endsWith('/seg_00001.m4s'))).toBe(true);
+
+      // The video's own JSON lists the ready tracks.
+      const video = await call(stack.api.url, 'GET', `/v1/videos/${videoId}`, { token: viewer.accessToken });
+      expect(video.body.audioTracks.map((t: { language: string }) => t.language)).toContain('fr');
+    },
+    TRANSCODE_TEST_TIMEOUT_MS,
+  );
+});
+
+describe('DELETE /v1/videos/:id/audio-tracks/:trackId', () => {
+  it('removes a dub from the master and from storage; a source track stays', async () => {
+    const items = await listTracks();
+    const french = items.find((t) => t.language === 'fr')!;
+    const source = items.find((t) => t.source === 'source')!;
+    const del = (id: string, token = stack.admin.accessToken) =>
+      call(stack.api.url, 'DELETE', `/v1/videos/${videoId}/audio-tracks/${id}`, { token });
+
+    expect((await del(french.id, viewer.accessToken)).status).toBe(403);
+    const kept = await del(source.id);
+    expect(kept.status).toBe(409);
+    expect(kept.body.code).toBe('audio_track_from_source');
+
+    expect((await del(french.id)).status).toBe(204);
+    const { text } = await masterText();
+    expect(audioLines(text), text).toHaveLength(2);
+    expect(text).not.toContain(french.id);
+    expect(await storage.list(`${folder}hls/audio/${french.id}/`)).toEqual([]);
+    expect(await storage.list(`${folder}dubs/${french.id}`)).toEqual([]);
+    expect((await listTracks()).map((t) => t.id)).not.toContain(french.id);
+
+    const again = await del(french.id);
+    expect(again.status).toBe(404);
+    expect(again.body.code).toBe('audio_track_not_found');
+  });
+});
