@@ -4,6 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { roleAtLeast, type Role } from '@reelkit/protocol';
 import jwt from 'jsonwebtoken';
+import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIENCES, ISSUER, type RouteSpec } from '../../src/index.js';
 import { createVideoModel } from '../../src/videos/video-model.js';
@@ -22,6 +23,10 @@ interface Fixture {
   api: TestApi;
   /** A video of organisation A, with a stored source file. */
   videoId: string;
+  /** A `ready` video of organisation A, one second long with one audio track (for dubs). */
+  readyVideoId: string;
+  /** A dub being transcoded on the ready video (for routes that remove it): its id. */
+  newDub(): Promise<string>;
   /** A small real clip. */
   clip: Uint8Array<ArrayBuffer>;
   /** A fresh video of organisation A (for routes that destroy it). */
@@ -108,6 +113,16 @@ const samples: Record<string, Sample> = {
     body: captionForm(),
   }),
   'get /v1/videos/:id/captions': async (fx) => ({ path: `/v1/videos/${fx.videoId}/captions` }),
+  'post /v1/videos/:id/audio-tracks': async (fx) => {
+    const form = new FormData();
+    form.set('language', 'fr');
+    form.set('file', new Blob([fx.clip]), 'dub.mp4');
+    return { path: `/v1/videos/${fx.readyVideoId}/audio-tracks`, body: form };
+  },
+  'get /v1/videos/:id/audio-tracks': async (fx) => ({ path: `/v1/videos/${fx.readyVideoId}/audio-tracks` }),
+  'delete /v1/videos/:id/audio-tracks/:trackId': async (fx) => ({
+    path: `/v1/videos/${fx.readyVideoId}/audio-tracks/${await fx.newDub()}`,
+  }),
   'patch /v1/videos/:id/captions/:captionId': async (fx) => ({
     path: `/v1/videos/${fx.videoId}/captions/${await newCaption(fx)}`,
     body: { label: 'Relabelled', default: true },
@@ -193,9 +208,53 @@ describe('every authenticated route × every auth case', () => {
     });
     if (upload.status !== 201) throw new Error(`fixture upload failed: ${upload.status} ${upload.text}`);
     const Video = createVideoModel(api.db);
+    // A ready video as the results applier leaves it (no worker runs here); the dub the POST sample
+    // sends (the 1 s clip) fits its length. Its dub jobs wait in the queue: nothing runs them.
+    const ready = await Video.create({
+      orgId: admin.orgId,
+      title: 'Ready to dub',
+      status: 'ready',
+      createdBy: { kind: 'user', id: admin.id },
+    });
+    await Video.collection.updateOne(
+      { _id: ready._id },
+      {
+        $set: {
+          metadata: {
+            duration: 1,
+            width: 160,
+            height: 90,
+            rotation: 0,
+            hdr: null,
+            fps: 25,
+            videoCodec: 'h264',
+            audioCodec: 'aac',
+            hasAudio: true,
+            hasVideo: true,
+            bitrate: null,
+            container: 'mov,mp4,m4a,3gp,3g2,mj2',
+            sizeBytes: null,
+          },
+          mediaType: 'video',
+          audioTracks: [
+            { id: 'a0', language: 'en', label: 'English', channels: 2, default: true, source: 'source' },
+          ],
+        },
+      },
+    );
     fx = {
       api,
       videoId: upload.body.id,
+      readyVideoId: String(ready._id),
+      newDub: async () => {
+        const id = new Types.ObjectId().toHexString();
+        const dub = { id, language: 'de', label: `Dub ${id}`, channels: 2, default: false, source: 'upload' };
+        await Video.collection.updateOne(
+          { _id: ready._id },
+          { $push: { audioTracks: { ...dub, status: 'processing', createdAt: new Date() } } },
+        );
+        return id;
+      },
       clip,
       tusCreate,
       newVideo: async () =>
