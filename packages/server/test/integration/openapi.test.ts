@@ -153,7 +153,7 @@ describe('the OpenAPI document', () => {
     const schemas = doc.components.schemas as Record<string, { properties?: Record<string, unknown> }>;
     for (const name of ['Video', 'Rendition', 'PlaybackDescriptor', 'Problem', 'User', 'Org', 'ApiKey'])
       expect(schemas, name).toHaveProperty(name);
-    for (const name of ['Webhook', 'Delivery', 'QueueHealth', 'VideoList', 'Session', 'Me'])
+    for (const name of ['Webhook', 'Delivery', 'QueueHealth', 'VideoList', 'Session', 'Me', 'AudioTrackList'])
       expect(schemas, name).toHaveProperty(name);
     expect(schemas.Video!.properties!.renditions).toEqual({
       description: expect.any(String),
@@ -191,6 +191,20 @@ describe('the OpenAPI document', () => {
     expect(statuses('/v1/uploads', 'post')).toEqual(expect.arrayContaining([201, 412, 413, 415]));
     expect(statuses('/v1/uploads/{id}', 'patch')).toEqual(expect.arrayContaining([204, 409, 410, 412, 415]));
     expect(statuses('/v1/videos/{id}/playback', 'get')).toEqual(expect.arrayContaining([200, 401, 403, 404]));
+    // Dubs: accepted for a background transcode; refused before anything is stored.
+    expect(statuses('/v1/videos/{id}/audio-tracks', 'post')).toEqual(
+      expect.arrayContaining([202, 403, 404, 409, 413, 415, 422]),
+    );
+    expect(statuses('/v1/videos/{id}/audio-tracks/{trackId}', 'delete')).toEqual(
+      expect.arrayContaining([204, 403, 404, 409]),
+    );
+    const dub = doc.paths['/v1/videos/{id}/audio-tracks']!.post!;
+    expect(Object.keys((dub.requestBody as { content: object }).content)).toEqual(['multipart/form-data']);
+    expect(
+      (dub.responses as Record<string, { content?: Record<string, { schema?: unknown }> }>)['202']!.content?.[
+        'application/json'
+      ]?.schema,
+    ).toEqual({ $ref: '#/components/schemas/AudioTrackEntry' });
     const creation = doc.paths['/v1/uploads']!.post!;
     expect((creation.responses as Record<string, JsonObject>)['201']).not.toHaveProperty('content');
     expect(creation.parameters).toEqual(
