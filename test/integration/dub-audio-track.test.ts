@@ -1,7 +1,7 @@
 // Dubs end to end on S3 storage: the real API and a real worker (ffmpeg), a ready video with one
 // audio stream. Two dubs posted at once both end up in the master playlist (each rewrite re-reads
 // it under the video's lock), each rendition decodes with ffprobe over signed HLS and lasts as
-// long as the video; a too-short dub, a silent file and a viewer are refused with nothing stored;
+// long as the video (the worker runs both at once, so their results race for the master); a too-short dub, a silent file and a viewer are refused with nothing stored;
 // removing a dub takes it out of the master and out of storage, and a source track stays.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { S3Storage } from '@reelkit/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectClient } from '../../packages/server/test/support/realtime-client.js';
+import { startReceiver, type Receiver } from '../../packages/server/test/support/webhook-test-server.js';
 import { addMember, call, type Member } from '../support/api-client.js';
 import { makeClip, runFfmpeg } from '../support/clips.js';
 import { s3StackEnv, s3TestStorage } from '../support/stack-env.js';
@@ -19,12 +21,15 @@ import { TRANSCODE_BUDGET_MS, TRANSCODE_TEST_TIMEOUT_MS } from '../support/wait-
 const run = promisify(execFile);
 const VIDEO_S = 6;
 const s3 = s3StackEnv('dub');
+/** The receiver of `video.updated` webhooks is on 127.0.0.1. */
+const WEBHOOK_ENV = { WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', WEBHOOK_BACKOFF_MS: '100' };
 
 let stack: TranscodingStack;
 let storage: S3Storage;
 let viewer: Member;
 let videoId: string;
 let folder: string;
+let receiver: Receiver;
 
 /** An audio file of `seconds` (a sine at `hz`), made with ffmpeg in the test. */
 async function makeDub(name: string, seconds: number, hz: number, ext = 'm4a'): Promise<string> {
@@ -72,11 +77,18 @@ const audioLines = (text: string) => text.split('\n').filter((l) => l.startsWith
 
 beforeAll(async () => {
   let clip: string;
-  [stack, clip] = await Promise.all([
-    startTranscodingStack('dub', { orgName: 'Dub Org', apiEnv: s3, workerEnv: s3 }),
+  [stack, clip, receiver] = await Promise.all([
+    startTranscodingStack('dub', {
+      orgName: 'Dub Org',
+      apiEnv: { ...s3, ...WEBHOOK_ENV },
+      workerEnv: { ...s3, WORKER_CONCURRENCY: '2' },
+    }),
     makeClip({ seconds: VIDEO_S }),
+    startReceiver([200]),
   ]);
   storage = s3TestStorage(s3.S3_PREFIX!);
+  // As main.ts does; the transcoding stack's API serves without the delivery worker.
+  stack.api.reelkit.webhooks.startWorker();
   [videoId, viewer] = await Promise.all([
     stack.uploadReady(clip, 'To be dubbed'),
     addMember(stack.api.url, stack.admin.accessToken, 'viewer'),
@@ -85,6 +97,8 @@ beforeAll(async () => {
 }, TRANSCODE_TEST_TIMEOUT_MS);
 
 afterAll(async () => {
+  await stack?.api.reelkit.webhooks.close();
+  await receiver?.close();
   storage?.destroy();
   await stack?.stop();
 });
@@ -116,6 +130,12 @@ describe('POST /v1/videos/:id/audio-tracks', () => {
   it(
     'adds two dubs posted at once: both end up in the master, and each decodes for the video’s length',
     async () => {
+      const hook = await call(stack.api.url, 'POST', '/v1/webhooks', {
+        token: stack.admin.accessToken,
+        body: { url: receiver.url, events: ['video.updated'] },
+      });
+      expect(hook.status, hook.text).toBe(201);
+      const client = await connectClient(stack.api.url, stack.admin.accessToken);
       const [fr, de] = await Promise.all([
         makeDub('fr', VIDEO_S, 660),
         makeDub('de', VIDEO_S + 0.5, 770, 'mp3'),
@@ -178,6 +198,22 @@ describe('POST /v1/videos/:id/audio-tracks', () => {
       const segments = await storage.list(`${folder}hls/audio/${a.body.id}/`);
       expect(segments.some((k) => k.endsWith('/init.mp4'))).toBe(true);
       expect(segments.some((k) => k.endsWith('/seg_00001.m4s'))).toBe(true);
+
+      // Each dub announced itself twice (recorded, then ready) on socket.io and as a webhook.
+      const updates = () =>
+        client.events.filter(
+          (e) =>
+            e.event === 'video:updated' &&
+            JSON.stringify(e.payload) === JSON.stringify({ videoId, changes: ['audioTracks'] }),
+        );
+      await client.waitFor(() => updates().length >= 4, 30_000);
+      client.close();
+      await receiver.waitForCount(4, 60_000);
+      for (const r of receiver.received)
+        expect(JSON.parse(r.body)).toMatchObject({
+          type: 'video.updated',
+          data: { videoId, changes: ['audioTracks'] },
+        });
 
       // The video's own JSON lists the ready tracks.
       const video = await call(stack.api.url, 'GET', `/v1/videos/${videoId}`, { token: viewer.accessToken });
