@@ -1,8 +1,9 @@
 // Dubs end to end on S3 storage: the real API and a real worker (ffmpeg), a ready video with one
-// audio stream. Two dubs posted at once both end up in the master playlist (each rewrite re-reads
-// it under the video's lock), each rendition decodes with ffprobe over signed HLS and lasts as
-// long as the video (the worker runs both at once, so their results race for the master); a too-short dub, a silent file and a viewer are refused with nothing stored;
-// removing a dub takes it out of the master and out of storage, and a source track stays.
+// audio stream. Two dubs posted at once (the worker runs both at once, so their results race for
+// the master) both end up in the master playlist, each rewrite re-reading it under the video's
+// lock; each rendition decodes with ffprobe over signed HLS and lasts as long as the video. A
+// too-short dub, a silent file and a viewer are refused with nothing stored; removing a dub takes
+// it out of the master and out of storage, and a source track stays.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
