@@ -249,7 +249,7 @@ describe('every authenticated route × every auth case', () => {
       newDub: async () => {
         const id = new Types.ObjectId().toHexString();
         const dub = { id, language: 'de', label: `Dub ${id}`, channels: 2, default: false, source: 'upload' };
-        await Video.collection.updateOne(
+        await Video.updateOne(
           { _id: ready._id },
           { $push: { audioTracks: { ...dub, status: 'processing', createdAt: new Date() } } },
         );
