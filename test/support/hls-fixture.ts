@@ -3,6 +3,7 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Types, type Connection } from 'mongoose';
+import type { VideoMetadata } from '@reelkit/protocol';
 import { createVideoModel } from '../../packages/server/src/videos/video-model.js';
 import { makeClip, runFfmpeg } from './clips.js';
 
@@ -66,21 +67,7 @@ export async function makeReadyVideo(
     visibility: options.visibility ?? 'private',
     status: 'ready',
     progress: { stage: 'finalize', percent: 100 },
-    metadata: {
-      duration: seconds,
-      width: 640,
-      height: 360,
-      rotation: 0,
-      hdr: null,
-      fps: 25,
-      videoCodec: 'h264',
-      audioCodec: 'aac',
-      hasAudio: true,
-      hasVideo: true,
-      bitrate: 600_000,
-      container: 'mov,mp4,m4a,3gp,3g2,mj2',
-      sizeBytes: mp4Stat.size,
-    },
+    metadata: fixtureMetadata({ duration: seconds, bitrate: 600_000, sizeBytes: mp4Stat.size }),
     renditions: RUNGS.map((r) => ({
       rung: r.rung,
       width: r.width,
@@ -102,4 +89,23 @@ export async function makeReadyVideo(
     createdBy: { kind: 'user', id: orgId },
   });
   return { videoId, orgId, dir, seconds };
+}
+
+/** The probe data of a 640×360 H.264/AAC MP4 at 25 fps, as a ready video document stores it. */
+export function fixtureMetadata(over: Partial<VideoMetadata> & { duration: number }): VideoMetadata {
+  return {
+    width: 640,
+    height: 360,
+    rotation: 0,
+    hdr: null,
+    fps: 25,
+    videoCodec: 'h264',
+    audioCodec: 'aac',
+    hasAudio: true,
+    hasVideo: true,
+    bitrate: null,
+    container: 'mov,mp4,m4a,3gp,3g2,mj2',
+    sizeBytes: null,
+    ...over,
+  };
 }

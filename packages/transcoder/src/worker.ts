@@ -94,6 +94,41 @@ function abortError(reason: unknown, config: TranscoderConfig): TranscodeJobErro
 export function createTranscodeWorker(deps: WorkerDeps): TranscodeWorker {
   const { config, storage, logger } = deps;
 
+  /**
+   * Runs a job's work with a signal aborted with the error the job fails with (BullMQ's signal
+   * carries only a reason string): its video deleted, over JOB_TIMEOUT_MS. A job handed back at
+   * shutdown goes back to the waiting list without using an attempt; any other failure goes
+   * through {@link jobFailure}.
+   */
+  async function cancellable<T>(
+    job: QueueJob,
+    token: string | undefined,
+    bullSignal: AbortSignal,
+    log: Logger,
+    videoId: string,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(abortError(bullSignal.reason, config));
+    if (bullSignal.aborted) onAbort();
+    bullSignal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => worker.cancelJob(job.id!, ABORT_REASONS.timeout), config.JOB_TIMEOUT_MS);
+    try {
+      return await work(controller.signal);
+    } catch (err) {
+      if (bullSignal.reason === ABORT_REASONS.giveBack) {
+        await job.moveToWait(token);
+        log.info({ videoId, jobId: job.id }, 'job handed back');
+        // Tells BullMQ the job was moved on purpose: not a failure, no attempt used.
+        throw new WaitingError();
+      }
+      throw jobFailure(err, log, videoId);
+    } finally {
+      clearTimeout(timer);
+      bullSignal.removeEventListener('abort', onAbort);
+    }
+  }
+
   const handlers: { [K in TranscodeJobName]: Handler<K> } = {
     async probe(job, _token, signal, log) {
       const work = await mkdtemp(join(deps.scratchDir, 'probe-'));
@@ -124,12 +159,6 @@ export function createTranscodeWorker(deps: WorkerDeps): TranscodeWorker {
 
     async transcode(job, token, bullSignal, log) {
       const { data } = job;
-      // BullMQ's signal carries a reason string; transcodeVideo wants the error to fail with.
-      const controller = new AbortController();
-      const onAbort = () => controller.abort(abortError(bullSignal.reason, config));
-      if (bullSignal.aborted) onAbort();
-      bullSignal.addEventListener('abort', onAbort, { once: true });
-      const timer = setTimeout(() => worker.cancelJob(job.id!, ABORT_REASONS.timeout), config.JOB_TIMEOUT_MS);
       let state: ThrottleState = { lastAt: null, lastValue: null };
       const onProgress = (p: TranscodeProgress) => {
         const next = throttle(state, Date.now(), `${p.stage}:${p.percent}`);
@@ -139,48 +168,25 @@ export function createTranscodeWorker(deps: WorkerDeps): TranscodeWorker {
             .updateProgress(p)
             .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'progress not saved'));
       };
-      try {
+      return cancellable(job, token, bullSignal, log, data.videoId, async (signal) => {
         const result = await transcodeVideo(
           data,
-          { jobId: job.id ?? data.videoId, signal: controller.signal, onProgress, logger: log },
+          { jobId: job.id ?? data.videoId, signal, onProgress, logger: log },
           { config, storage, scratchDir: deps.scratchDir },
         );
         log.info({ videoId: data.videoId, durations: result.durations }, 'transcoded');
         return result;
-      } catch (err) {
-        if (bullSignal.reason === ABORT_REASONS.giveBack) {
-          await job.moveToWait(token);
-          log.info({ videoId: data.videoId }, 'job handed back');
-          // Tells BullMQ the job was moved on purpose: not a failure, no attempt used.
-          throw new WaitingError();
-        }
-        throw jobFailure(err, log, data.videoId);
-      } finally {
-        clearTimeout(timer);
-        bullSignal.removeEventListener('abort', onAbort);
-      }
+      });
     },
 
-    async dub(job, _token, bullSignal, log) {
-      const { data } = job;
-      const controller = new AbortController();
-      const onAbort = () => controller.abort(abortError(bullSignal.reason, config));
-      if (bullSignal.aborted) onAbort();
-      bullSignal.addEventListener('abort', onAbort, { once: true });
-      const timer = setTimeout(() => worker.cancelJob(job.id!, ABORT_REASONS.timeout), config.JOB_TIMEOUT_MS);
-      try {
-        return await transcodeDub(
-          data,
-          { jobId: job.id ?? data.trackId, signal: controller.signal, logger: log },
+    dub: (job, token, bullSignal, log) =>
+      cancellable(job, token, bullSignal, log, job.data.videoId, (signal) =>
+        transcodeDub(
+          job.data,
+          { jobId: job.id ?? job.data.trackId, signal, logger: log },
           { config, storage, scratchDir: deps.scratchDir },
-        );
-      } catch (err) {
-        throw jobFailure(err, log, data.videoId);
-      } finally {
-        clearTimeout(timer);
-        bullSignal.removeEventListener('abort', onAbort);
-      }
-    },
+        ),
+      ),
   };
 
   /** Calls the job's handler with the job typed by its name. */

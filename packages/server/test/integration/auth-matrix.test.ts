@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIENCES, ISSUER, type RouteSpec } from '../../src/index.js';
 import { createVideoModel } from '../../src/videos/video-model.js';
 import { makeClip } from '../../../../test/support/clips.js';
+import { fixtureMetadata } from '../../../../test/support/hls-fixture.js';
 import {
   addMember,
   call,
@@ -220,21 +221,7 @@ describe('every authenticated route × every auth case', () => {
       { _id: ready._id },
       {
         $set: {
-          metadata: {
-            duration: 1,
-            width: 160,
-            height: 90,
-            rotation: 0,
-            hdr: null,
-            fps: 25,
-            videoCodec: 'h264',
-            audioCodec: 'aac',
-            hasAudio: true,
-            hasVideo: true,
-            bitrate: null,
-            container: 'mov,mp4,m4a,3gp,3g2,mj2',
-            sizeBytes: null,
-          },
+          metadata: fixtureMetadata({ duration: 1, width: 160, height: 90 }),
           mediaType: 'video',
           audioTracks: [
             { id: 'a0', language: 'en', label: 'English', channels: 2, default: true, source: 'source' },
