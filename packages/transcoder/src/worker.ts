@@ -118,7 +118,7 @@ export function createTranscodeWorker(deps: WorkerDeps): TranscodeWorker {
     } catch (err) {
       if (bullSignal.reason === ABORT_REASONS.giveBack) {
         await job.moveToWait(token);
-        log.info({ videoId, jobId: job.id }, 'job handed back');
+        log.info({ videoId }, 'job handed back');
         // Tells BullMQ the job was moved on purpose: not a failure, no attempt used.
         throw new WaitingError();
       }
