@@ -1,20 +1,19 @@
 // Audio-only assets end to end: an M4A (AAC) and an MP3 uploaded to the real API and transcoded
 // by the real worker play in Chromium with bare hls.js from another origin through the signed
 // audio-only master, and <reelkit-player> (the bundle the API serves) plays one with autoplay
-// while showing the generated poster. Set up as audio-switch-real-server.test.ts.
+// while showing the generated poster. On the shared transcoding stack (transcoding-stack.ts).
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, signup, startTestApi, uploadVideo, type TestApi } from '../support/api-server.js';
-import { launchBrowser, serveSite, type StaticSite, type TestBrowser } from '../support/browser.js';
+import { call, type TestApi } from '../support/api-server.js';
+import { serveSite, type StaticSite, type TestBrowser } from '../support/browser.js';
 import { runFfmpeg } from '../support/clips.js';
 import { HLS_JS_FILE, hlsJsPageHtml } from '../support/hls-page.js';
-import { startTs, type Proc } from '../support/processes.js';
-import { isolatedStack, stackEnv } from '../support/stack-env.js';
-import { TRANSCODE_TEST_TIMEOUT_MS, waitForVideoStatus } from '../support/wait-for-transcode.js';
+import { startTranscodingStack, type TranscodingStack } from '../support/transcoding-stack.js';
+import { TRANSCODE_TEST_TIMEOUT_MS } from '../support/wait-for-transcode.js';
 // Types only: the page's `document.querySelector('reelkit-player')` is a ReelkitPlayer.
 import type {} from '../../packages/embed/src/index.js';
 
@@ -22,46 +21,35 @@ const EMBED_IIFE = fileURLToPath(
   new URL('../../packages/embed/dist/reelkit-player.iife.min.js', import.meta.url),
 );
 
+let stack: TranscodingStack;
 let api: TestApi;
-let worker: Proc;
 let site: StaticSite | undefined;
 let browser: TestBrowser;
-let admin: Awaited<ReturnType<typeof signup>>;
+let admin: TranscodingStack['admin'];
 const ids: Record<'m4a' | 'mp3', string> = { m4a: '', mp3: '' };
 let folder: string;
 
 beforeAll(async () => {
   if (!existsSync(EMBED_IIFE)) throw new Error(`Build first (npm run build): ${EMBED_IIFE} is missing`);
-  const isolated = isolatedStack('audob');
-  api = await startTestApi(isolated, { complete: true });
-  worker = startTs('packages/transcoder/src/main.ts', { ...stackEnv(), ...isolated, HLS_SEGMENT_S: '2' });
   folder = await mkdtemp(join(tmpdir(), 'reelkit-audio-only-browser-'));
   const tone = (file: string, codec: string[]) =>
     runFfmpeg([
       ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=12'],
       ...['-ac', '2', ...codec, join(folder, file)],
     ]);
-  await Promise.all([
+  [stack] = await Promise.all([
+    startTranscodingStack('audob', { orgName: 'Radio Org' }),
     tone('tone.m4a', ['-c:a', 'aac']),
     tone('tone.mp3', ['-c:a', 'libmp3lame']),
-    worker.waitFor(/worker ready/, 60_000),
-    (async () => (admin = await signup(api.url, 'Radio Org')))(),
-    (async () => (browser = await launchBrowser()))(),
   ]);
-  for (const ext of ['m4a', 'mp3'] as const) {
-    ids[ext] = await uploadVideo(api.url, admin.accessToken, join(folder, `tone.${ext}`), `Tone ${ext}`);
-  }
-  for (const id of Object.values(ids)) {
-    const video = await waitForVideoStatus(api, admin.accessToken, id, ['ready', 'failed']);
-    if (video.status !== 'ready') throw new Error(`transcode failed: ${JSON.stringify(video.error)}`);
-  }
+  ({ api, admin, browser } = stack);
+  for (const ext of ['m4a', 'mp3'] as const)
+    ids[ext] = await stack.uploadReady(join(folder, `tone.${ext}`), `Tone ${ext}`);
 }, TRANSCODE_TEST_TIMEOUT_MS);
 
 afterAll(async () => {
-  await browser?.close();
   await site?.close();
-  await worker?.stop('SIGKILL');
-  await api?.close();
+  await stack?.stop();
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 
