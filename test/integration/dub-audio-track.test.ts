@@ -5,7 +5,7 @@
 // too-short dub, a silent file and a viewer are refused with nothing stored; removing a dub takes
 // it out of the master and out of storage, and a source track stays.
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,7 +13,7 @@ import type { S3Storage } from '@reelkit/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient } from '../../packages/server/test/support/realtime-client.js';
 import { startReceiver, type Receiver } from '../../packages/server/test/support/webhook-test-server.js';
-import { addMember, call, type Member } from '../support/api-client.js';
+import { addMember, call, uploadVideo, type Member } from '../support/api-client.js';
 import { makeClip, runFfmpeg } from '../support/clips.js';
 import { s3StackEnv, s3TestStorage } from '../support/stack-env.js';
 import { startTranscodingStack, type TranscodingStack } from '../support/transcoding-stack.js';
@@ -39,11 +39,16 @@ async function makeDub(name: string, seconds: number, hz: number, ext = 'm4a'): 
   return out;
 }
 
-async function postDub(file: string, fields: Record<string, string>, token = stack.admin.accessToken) {
+async function postDub(
+  file: string,
+  fields: Record<string, string>,
+  token = stack.admin.accessToken,
+  id = videoId,
+) {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
   form.set('file', new Blob([new Uint8Array(await readFile(file))]), 'dub.m4a');
-  return call(stack.api.url, 'POST', `/v1/videos/${videoId}/audio-tracks`, { token, body: form });
+  return call(stack.api.url, 'POST', `/v1/videos/${id}/audio-tracks`, { token, body: form });
 }
 
 async function listTracks(): Promise<
@@ -126,6 +131,31 @@ describe('POST /v1/videos/:id/audio-tracks', () => {
     expect(res.status, res.text).toBe(422);
     expect(res.body.code).toBe('dub_no_audio');
     expect(await storage.list(`${folder}dubs/`)).toEqual([]);
+  });
+
+  it('refuses a file that is not media with 415 upload_type_rejected, and a video not ready yet with 409', async () => {
+    const text = join(tmpdir(), `reelkit-dub-${process.pid}-notes.txt`);
+    await writeFile(text, 'these are the translator’s notes, not audio\n'.repeat(50));
+    const res = await postDub(text, { language: 'es' });
+    expect(res.status, res.text).toBe(415);
+    expect(res.body.code).toBe('upload_type_rejected');
+    expect(await storage.list(`${folder}dubs/`)).toEqual([]);
+
+    const fresh = await uploadVideo(
+      stack.api.url,
+      stack.admin.accessToken,
+      await makeClip({ seconds: 2, width: 320, height: 180 }),
+      'Not ready yet',
+    );
+    const early = await postDub(
+      await makeDub('early', 2, 440),
+      { language: 'es' },
+      stack.admin.accessToken,
+      fresh,
+    );
+    expect(early.status, early.text).toBe(409);
+    expect(early.body.code).toBe('video_not_ready');
+    expect(await storage.list(`${stack.admin.orgId}/${fresh}/dubs/`)).toEqual([]);
   });
 
   it(
