@@ -8,7 +8,6 @@
 // (10), BENCH_ROUNDS of route + direct, their order alternating (4), BENCH_NODE_OPTIONS for the server
 // child (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash, createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -17,8 +16,6 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3Storage } from '@reelkit/storage';
-// The signer the AWS SDK itself uses (a dependency of @aws-sdk/client-s3): presigns the direct GET.
-import { SignatureV4 } from '@smithy/signature-v4';
 import { makeSource, uploadMultipart, uploadTus } from './lib/multipart-upload.js';
 import {
   benchServerEnv,
@@ -46,55 +43,6 @@ const ORG = '650000000000000000000001';
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** node:crypto in the shape the signer asks for. */
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash =
-      secret === undefined
-        ? createHash('sha256')
-        : createHmac('sha256', typeof secret === 'string' ? secret : Buffer.from(secret as ArrayBuffer));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(typeof data === 'string' ? data : Buffer.from(data as ArrayBuffer));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-  reset(): void {}
-}
-
-async function presignedGet(s3: Record<string, string>, key: string): Promise<string> {
-  const endpoint = new URL(s3.S3_ENDPOINT!);
-  const signer = new SignatureV4({
-    service: 's3',
-    region: s3.S3_REGION!,
-    credentials: { accessKeyId: s3.S3_ACCESS_KEY_ID!, secretAccessKey: s3.S3_SECRET_ACCESS_KEY! },
-    sha256: Sha256,
-    uriEscapePath: false,
-  });
-  const path = `/${s3.S3_BUCKET}/${key}`;
-  const signed = await signer.presign(
-    {
-      method: 'GET',
-      protocol: endpoint.protocol,
-      hostname: endpoint.hostname,
-      port: Number(endpoint.port),
-      path,
-      query: {},
-      // A presigned S3 URL signs no payload; the marker stays out of the query and the signature.
-      headers: { host: endpoint.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
-    },
-    {
-      expiresIn: 3600,
-      unsignableHeaders: new Set(['x-amz-content-sha256']),
-      unhoistableHeaders: new Set(['x-amz-content-sha256']),
-    },
-  );
-  const query = new URLSearchParams(signed.query as Record<string, string>).toString();
-  return `${endpoint.origin}${path}?${query}`;
 }
 
 async function main(): Promise<void> {
@@ -180,7 +128,8 @@ end
 `,
     );
     const routeUrl = `http://127.0.0.1:${port}/v1/videos/${up.id}/file`;
-    const directUrl = await presignedGet(s3, `${prefix}${key}`);
+    const presigned = await bucket.presignGet(key, 3600);
+    const directUrl = `${new URL(s3.S3_ENDPOINT).origin}${presigned.path}?${presigned.query}`;
     const proxy = await startChild([fileURLToPath(import.meta.url), 'proxy', directUrl], env);
     const proxyUrl = `http://127.0.0.1:${proxy.port}/file`;
     const targets = { route: routeUrl, direct: directUrl, proxy: proxyUrl };

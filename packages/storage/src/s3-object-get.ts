@@ -10,8 +10,8 @@ import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BufferPool } from './buffer-pool.js';
 import { PooledHttpGet, type PooledResponse } from './pooled-http-get.js';
-import { signS3Get, type S3Credentials } from './sign-s3-get.js';
-import type { ByteRange } from './storage.js';
+import { presignS3Get, signS3Get, type S3Credentials } from './sign-s3-get.js';
+import type { ByteRange, PresignedGet } from './storage.js';
 
 /** A store's answer other than 200/206, as an error: `statusCode` tells outage from refusal. */
 export class S3ResponseError extends Error {
@@ -158,6 +158,21 @@ export class S3ObjectGet {
         await sleep(Math.random() * Math.min(2_000, 100 * 2 ** (n - 1)), undefined, { signal });
       }
     }
+  }
+
+  /** A presigned GET of `objectKey` (the query form of SigV4), valid for `expiresInSeconds`. */
+  async presign(objectKey: string, expiresInSeconds: number): Promise<PresignedGet> {
+    const { host, pathPrefix } = this.target;
+    const path = pathPrefix + objectKey;
+    const query = presignS3Get({
+      host,
+      path,
+      region: this.options.region,
+      credentials: await this.options.credentials(),
+      date: new Date(),
+      expiresInSeconds,
+    });
+    return { host, path, query };
   }
 
   private signedHeaders(

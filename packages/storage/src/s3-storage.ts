@@ -13,7 +13,7 @@ import { writeMultipart } from './s3-multipart-write.js';
 import { S3ObjectGet, S3ResponseError } from './s3-object-get.js';
 import { StorageObjectNotFoundError, StorageUnavailableError } from './storage-errors.js';
 import { assertStorageKey } from './storage-key.js';
-import type { ByteRange, ObjectReader, Storage, StoredObject } from './storage.js';
+import type { ByteRange, ObjectReader, PresignedGet, Storage, StoredObject } from './storage.js';
 
 export interface S3StorageOptions {
   bucket: string;
@@ -260,6 +260,10 @@ export class S3Storage implements Storage {
     await body.pipeTo(out).catch((err: unknown) => {
       throw this.fail('read', err);
     });
+  }
+
+  async presignGet(key: string, expiresInSeconds: number): Promise<PresignedGet> {
+    return this.getter.presign(this.objectKey(key), expiresInSeconds);
   }
 
   stat(key: string): Promise<StoredObject | null> {

@@ -30,6 +30,16 @@ export interface ObjectReader {
   release(): void;
 }
 
+/** A GET of an object someone else may send (nginx, for `DELIVERY_OFFLOAD=x-accel`). */
+export interface PresignedGet {
+  /** `host[:port]`: the Host header the signature was made for. */
+  host: string;
+  /** The request path, starting with `/` (`/<bucket>/<key>` in path style). */
+  path: string;
+  /** The signature and its expiry, as a query string (no `?`). */
+  query: string;
+}
+
 /**
  * Where Reelkit keeps bytes. The server and the transcoder only ever talk to this interface, so a
  * shared directory, NFS or an S3-compatible bucket can sit behind it.
@@ -46,6 +56,11 @@ export interface Storage {
    * differs (it was rewritten). Drivers without it are served through `read`.
    */
   openReader?(key: string, options?: { expectSize?: number }): Promise<ObjectReader | null>;
+  /**
+   * Remote drivers only: a GET of `key` signed for `expiresInSeconds`, for a proxy in front to send
+   * to the store itself. Pure (no request); says nothing about whether the object exists.
+   */
+  presignGet?(key: string, expiresInSeconds: number): Promise<PresignedGet>;
   /** Size and modification time, or `null` when there is no such object. */
   stat(key: string): Promise<StoredObject | null>;
   /** Every key below a prefix (e.g. `org/video/`), sorted. */
