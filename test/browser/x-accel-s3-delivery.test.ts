@@ -4,12 +4,11 @@
 // proxies it to the bucket. hls.js in Chromium plays through it from another origin.
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { S3Storage } from '@reelkit/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, signup, startTestApi, type TestApi } from '../support/api-server.js';
+import { call, rawGet, signup, startTestApi, type TestApi } from '../support/api-server.js';
 import type { StaticSite, TestBrowser } from '../support/browser.js';
 import { playWithHlsJs } from '../support/hls-page.js';
 import { makeReadyVideo, type ReadyVideo } from '../support/hls-fixture.js';
@@ -18,20 +17,6 @@ import { s3StackEnv, s3TestStorage, stackEnv } from '../support/stack-env.js';
 
 const ACCEL_PREFIX = '/_reelkit_storage';
 let clockOffset = 0;
-
-/** A GET whose path is sent exactly as written (fetch would normalise it). */
-function rawGet(base: string, path: string): Promise<{ status: number; body: Buffer }> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 async function filesBelow(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
