@@ -5,17 +5,17 @@
 //
 // The server under test is bench/range.ts's `serve` child (only the video routes, a fixed bench
 // principal) with STORAGE=s3. Knobs: BENCH_UPLOAD_MIB (default 2048), BENCH_SECONDS per wrk run
-// (10), BENCH_ROUNDS of route + direct, their order alternating (4).
+// (10), BENCH_ROUNDS of route + direct, their order alternating (4), BENCH_NODE_OPTIONS for the server
+// child (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash, createHmac } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3Storage } from '@reelkit/storage';
-// The signer the AWS SDK itself uses (a dependency of @aws-sdk/client-s3): presigns the direct GET.
-import { SignatureV4 } from '@smithy/signature-v4';
 import { makeSource, uploadMultipart, uploadTus } from './lib/multipart-upload.js';
 import {
   benchServerEnv,
@@ -39,53 +39,10 @@ const load = () =>
     .join(' ');
 const ORG = '650000000000000000000001';
 
-/** node:crypto in the shape the signer asks for. */
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash =
-      secret === undefined
-        ? createHash('sha256')
-        : createHmac('sha256', typeof secret === 'string' ? secret : Buffer.from(secret as ArrayBuffer));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(typeof data === 'string' ? data : Buffer.from(data as ArrayBuffer));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-  reset(): void {}
-}
-
-async function presignedGet(s3: Record<string, string>, key: string): Promise<string> {
-  const endpoint = new URL(s3.S3_ENDPOINT!);
-  const signer = new SignatureV4({
-    service: 's3',
-    region: s3.S3_REGION!,
-    credentials: { accessKeyId: s3.S3_ACCESS_KEY_ID!, secretAccessKey: s3.S3_SECRET_ACCESS_KEY! },
-    sha256: Sha256,
-    uriEscapePath: false,
-  });
-  const path = `/${s3.S3_BUCKET}/${key}`;
-  const signed = await signer.presign(
-    {
-      method: 'GET',
-      protocol: endpoint.protocol,
-      hostname: endpoint.hostname,
-      port: Number(endpoint.port),
-      path,
-      query: {},
-      // A presigned S3 URL signs no payload; the marker stays out of the query and the signature.
-      headers: { host: endpoint.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
-    },
-    {
-      expiresIn: 3600,
-      unsignableHeaders: new Set(['x-amz-content-sha256']),
-      unhoistableHeaders: new Set(['x-amz-content-sha256']),
-    },
-  );
-  const query = new URLSearchParams(signed.query as Record<string, string>).toString();
-  return `${endpoint.origin}${path}?${query}`;
+/** User + system CPU seconds a process has used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function main(): Promise<void> {
@@ -110,28 +67,39 @@ async function main(): Promise<void> {
     credentials: { accessKeyId: s3.S3_ACCESS_KEY_ID, secretAccessKey: s3.S3_SECRET_ACCESS_KEY },
     forcePathStyle: true,
   });
-  let server: ChildProcess | undefined;
-  try {
-    const source = join(work, 'source.mp4');
-    console.log(`making a ${UPLOAD_MIB} MiB source…`);
-    await makeSource(source, UPLOAD_MIB);
-    const size = UPLOAD_MIB * MiB;
+  const children: ChildProcess[] = [];
+  const startChild = async (args: string[], childEnv: Record<string, string | undefined>) => {
     const child = spawn(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', join(root, 'bench/range.ts'), 'serve'],
-      { cwd: root, env: { ...env, ...s3 }, stdio: ['ignore', 'pipe', 'inherit'] },
+      [
+        ...(process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []),
+        '--conditions=source',
+        '--import',
+        'tsx',
+        ...args,
+      ],
+      { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    server = child;
+    children.push(child);
     const port = await new Promise<number>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
         const m = /listening (\d+)/.exec(out);
         if (m) resolve(Number(m[1]));
+        // Anything else the child prints (`--trace-gc` in BENCH_NODE_OPTIONS) is shown.
+        if (process.env.BENCH_CHILD_OUTPUT) process.stdout.write(d);
       });
-      child.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
+      child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}`)));
     });
-
+    return { child, port };
+  };
+  try {
+    const source = join(work, 'source.mp4');
+    console.log(`making a ${UPLOAD_MIB} MiB source…`);
+    await makeSource(source, UPLOAD_MIB);
+    const size = UPLOAD_MIB * MiB;
+    const { child, port } = await startChild(['bench/range.ts', 'serve'], { ...env, ...s3 });
     console.log(`uploading ${UPLOAD_MIB} MiB to S3 storage…`);
     const up = await uploadMultipart(port, source, size, child.pid!);
     const uploadMiBs = UPLOAD_MIB / up.seconds;
@@ -160,41 +128,50 @@ end
 `,
     );
     const routeUrl = `http://127.0.0.1:${port}/v1/videos/${up.id}/file`;
-    const directUrl = await presignedGet(s3, `${prefix}${key}`);
-    for (const url of [routeUrl, directUrl]) spawnSync('wrk', ['-t1', '-c2', '-d2s', '-s', script, url]);
+    const presigned = await bucket.presignGet(key, 3600);
+    const directUrl = `${new URL(s3.S3_ENDPOINT).origin}${presigned.path}?${presigned.query}`;
+    const proxy = await startChild([fileURLToPath(import.meta.url), 'proxy', directUrl], env);
+    const proxyUrl = `http://127.0.0.1:${proxy.port}/file`;
+    const targets = { route: routeUrl, direct: directUrl, proxy: proxyUrl };
+    type Target = keyof typeof targets;
+    const names = Object.keys(targets) as Target[];
+    for (const url of Object.values(targets)) spawnSync('wrk', ['-t1', '-c2', '-d2s', '-s', script, url]);
     const loadBefore = load();
-    const rounds: Array<{ route: WrkResult; direct: WrkResult; load: string }> = [];
+    const rounds: Array<Record<Target, WrkResult> & { cpu: Record<Target, number>; load: string }> = [];
+    // The servers' CPU time per MiB served: what a busy machine cannot blur (it stretches time, not work).
+    const pids: Partial<Record<Target, number>> = { route: child.pid!, proxy: proxy.child.pid! };
     for (let round = 0; round < ROUNDS; round++) {
-      // Alternating which goes first, so a neighbour's burst does not always land on one side.
-      const routeFirst = round % 2 === 0;
-      console.log(`wrk round ${round + 1}: ${routeFirst ? 'route, direct' : 'direct, route'}…`);
-      const run = (url: string) =>
-        runWrk(url, { seconds: WRK_SECONDS, connections: WRK_CONNECTIONS, script });
-      const first = run(routeFirst ? routeUrl : directUrl);
-      const second = run(routeFirst ? directUrl : routeUrl);
-      rounds.push({
-        route: routeFirst ? first : second,
-        direct: routeFirst ? second : first,
-        load: load(),
-      });
-      const last = rounds.at(-1)!;
+      // Rotating which goes first, so a neighbour's burst does not always land on one side.
+      const order = names.map((_, i) => names[(i + round) % names.length]!);
+      console.log(`wrk round ${round + 1}: ${order.join(', ')}…`);
+      const results = {} as Record<Target, WrkResult>;
+      const cpu = {} as Record<Target, number>;
+      for (const name of order) {
+        const pid = pids[name];
+        const before = pid ? cpuSeconds(pid) : 0;
+        results[name] = runWrk(targets[name], { seconds: WRK_SECONDS, connections: WRK_CONNECTIONS, script });
+        cpu[name] = pid ? ((cpuSeconds(pid) - before) * 1000) / (results[name].mibPerSec * WRK_SECONDS) : NaN;
+      }
+      rounds.push({ ...results, cpu, load: load() });
       console.log(
-        `  route ${last.route.mibPerSec.toFixed(0)} MiB/s, direct ${last.direct.mibPerSec.toFixed(0)} MiB/s, load ${last.load}`,
+        `  ${names.map((n) => `${n} ${results[n].mibPerSec.toFixed(0)} MiB/s (p50 ${results[n].p50}, ${cpu[n].toFixed(2)} CPU ms/MiB)`).join(', ')}, load ${load()}`,
       );
     }
-    const mean = (pick: (r: (typeof rounds)[number]) => WrkResult): WrkResult => ({
-      ...pick(rounds.at(-1)!),
-      requestsPerSec: rounds.reduce((a, r) => a + pick(r).requestsPerSec, 0) / rounds.length,
-      mibPerSec: rounds.reduce((a, r) => a + pick(r).mibPerSec, 0) / rounds.length,
+    const mean = (name: Target): WrkResult => ({
+      ...rounds.at(-1)![name],
+      requestsPerSec: rounds.reduce((a, r) => a + r[name].requestsPerSec, 0) / rounds.length,
+      mibPerSec: rounds.reduce((a, r) => a + r[name].mibPerSec, 0) / rounds.length,
     });
-    const route = mean((r) => r.route);
-    const direct = mean((r) => r.direct);
-    if (route.non2xx || direct.non2xx) throw new Error('non-2xx answers during the run');
+    const route = mean('route');
+    const direct = mean('direct');
+    const bare = mean('proxy');
+    if (route.non2xx || direct.non2xx || bare.non2xx) throw new Error('non-2xx answers during the run');
     const ratio = route.mibPerSec / direct.mibPerSec;
-    console.log({ route, direct, ratio });
+    console.log({ route, direct, bare, ratio });
 
-    const row = (name: string, w: WrkResult) =>
-      `| ${name} | ${w.requestsPerSec.toFixed(0)} | ${w.mibPerSec.toFixed(0)} | ${w.p50} | ${w.p99} |`;
+    const row = (name: string, w: WrkResult, cpu: number) =>
+      `| ${name} | ${w.requestsPerSec.toFixed(0)} | ${w.mibPerSec.toFixed(0)} | ${w.p50} | ${w.p99} | ${Number.isNaN(cpu) ? '–' : cpu.toFixed(2)} |`;
+    const cpuOf = (name: Target) => rounds.reduce((a, r) => a + r.cpu[name], 0) / rounds.length;
     const heading = '## Ranges and uploads on S3 storage (`npm run bench:range-s3`)';
     await writeBenchmarkSection(
       heading,
@@ -206,16 +183,20 @@ the range rounds ${loadBefore}.
 alternating (mean shown), each request a random 1 MiB-aligned range of the same ${UPLOAD_MIB} MiB object:
 \`GET /v1/videos/:id/file\` on the S3 driver (auth middleware, the video document from the 2 s file cache,
 \`S3Storage.openReader\`: size and date from a \`HeadObject\` cached for 1 s, then one ranged GET signed by the
-driver's own SigV4 signer, sent on a pooled keep-alive socket without the AWS SDK, its response piped to the
-client socket) against a ranged GET of the same object straight from SeaweedFS's S3 endpoint (presigned).
+driver's own SigV4 signer, sent on a pooled keep-alive socket without the AWS SDK, its body read into pooled
+128 KiB buffers and written on to the client socket) against a ranged GET of the same object straight from
+SeaweedFS's S3 endpoint (presigned), and a bare Node proxy (node:http forwarding each Range to a presigned URL,
+piping the answer) as the ceiling of an ordinary Node pipe. CPU ms/MiB is the server's user + system CPU time per
+MiB it served (\`/proc/<pid>/stat\`): a busy machine stretches the time of a run, not its work.
 
-| path | requests/s | MiB/s | p50 | p99 |
-| ---- | ---------: | ----: | --: | --: |
-${row('Reelkit /file on S3', route)}
-${row('SeaweedFS S3, direct', direct)}
+| path | requests/s | MiB/s | p50 | p99 | CPU ms/MiB |
+| ---- | ---------: | ----: | --: | --: | ---------: |
+${row('Reelkit /file on S3', route, cpuOf('route'))}
+${row('SeaweedFS S3, direct', direct, NaN)}
+${row('bare Node proxy', bare, cpuOf('proxy'))}
 
-Reelkit / direct: **${ratio.toFixed(2)}×** (target ≥ 0.8×: ${ratio >= 0.8 ? 'met' : 'not met'}). Per round (route / direct MiB/s, load
-average after the round): ${rounds.map((r) => `${r.route.mibPerSec.toFixed(0)} / ${r.direct.mibPerSec.toFixed(0)} (${r.load})`).join('; ')}.
+Reelkit / direct: **${ratio.toFixed(2)}×** (target ≥ 0.8×: ${ratio >= 0.8 ? 'met' : 'not met'}). Bare Node proxy / direct: ${(bare.mibPerSec / direct.mibPerSec).toFixed(2)}×.
+Per round (route / direct / bare proxy MiB/s, load average after the round): ${rounds.map((r) => `${r.route.mibPerSec.toFixed(0)} / ${r.direct.mibPerSec.toFixed(0)} / ${r.proxy.mibPerSec.toFixed(0)} (${r.load})`).join('; ')}.
 
 **Upload.** One ${UPLOAD_MIB} MiB multipart \`POST /v1/videos\` into S3 storage (sniffed, hashed, written as an
 S3 multipart upload of 8 MiB parts, 2 in flight): ${up.seconds.toFixed(1)} s, **${uploadMiBs.toFixed(0)} MiB/s**.
@@ -231,9 +212,10 @@ ${tus.baseline.toFixed(0)} MiB before, ${tus.peak.toFixed(0)} MiB at peak: **+${
     );
     console.log('wrote docs/benchmarks.md');
   } finally {
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM');
-      await once(server, 'exit');
+    for (const c of children.reverse()) {
+      if (c.exitCode !== null) continue;
+      c.kill('SIGTERM');
+      await once(c, 'exit');
     }
     await bucket
       .deletePrefix(`${ORG}/`)
@@ -243,4 +225,30 @@ ${tus.baseline.toFixed(0)} MiB before, ${tus.peak.toFixed(0)} MiB at peak: **+${
   }
 }
 
-await main();
+if (process.argv[2] === 'proxy') await serveProxy(process.argv[3] ?? '');
+else await main();
+
+/**
+ * The ceiling of Node as an S3 proxy: node:http forwarding each request's Range to one presigned
+ * URL on a keep-alive agent and piping the answer back — no framework, no database, no signing.
+ */
+async function serveProxy(target: string): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const server = http
+    .createServer((req, res) => {
+      const upstream = http.get(target, { agent, headers: { range: req.headers.range ?? '' } }, (up) => {
+        res.writeHead(up.statusCode ?? 502, {
+          'content-type': 'video/mp4',
+          'content-length': up.headers['content-length'],
+          ...(up.headers['content-range'] ? { 'content-range': up.headers['content-range'] } : {}),
+        });
+        up.pipe(res);
+      });
+      upstream.on('error', () => res.destroy());
+    })
+    .listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  process.once('SIGTERM', () => process.exit(0));
+  const address = server.address();
+  console.log(`listening ${typeof address === 'object' && address ? address.port : 0}`);
+}

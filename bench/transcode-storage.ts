@@ -45,7 +45,9 @@ async function runJob(out: DriverRun, env: Record<string, string>, clip: string)
   const { name } = out;
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue(QUEUES.transcode, { connection, prefix: PREFIX });
-  const events = new QueueEvents(QUEUES.transcode, { connection: connection.duplicate(), prefix: PREFIX });
+  // BullMQ leaves a connection it was given open: this one is closed below, or the process never exits.
+  const eventsConnection = connection.duplicate();
+  const events = new QueueEvents(QUEUES.transcode, { connection: eventsConnection, prefix: PREFIX });
   const storage = createStorage(env as unknown as StorageConfig);
   const worker = startTs('packages/transcoder/src/main.ts', {
     REDIS_URL,
@@ -74,6 +76,7 @@ async function runJob(out: DriverRun, env: Record<string, string>, clip: string)
     await queue.obliterate({ force: true }).catch(() => undefined);
     await events.close();
     await queue.close();
+    eventsConnection.disconnect();
     connection.disconnect();
     (storage as { destroy?: () => void }).destroy?.();
   }
@@ -133,7 +136,7 @@ Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpu}, 2 
 Source: a generated ${SECONDS} s ${WIDTH}×${HEIGHT} 25 fps clip (testsrc2 + sine), x264 preset \`${PRESET}\`, 2 s
 segments, the default ladder. ${RUNS} rounds; each round runs one job per driver, which goes first alternating, each
 job through Redis and a fresh real worker process: enqueue → result. The worker fetches the source from storage into
-its scratch folder (in \`probe\`) and publishes every output through the driver (in \`finalize\`, 4 writes at once).
+its scratch folder (in \`probe\`) and publishes every output through the driver (in \`finalize\`, 8 writes at once).
 Load average at the start: ${loadStart}; after each job: ${runs.map((r) => `${r.name}: ${r.load.join('; ')}`).join(' — ')}.
 
 | storage | median wall s | probe s | thumbnails s | transcode s | finalize s | vs local | every run (s) |

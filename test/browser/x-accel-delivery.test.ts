@@ -2,11 +2,10 @@
 // deploy/nginx/reelkit.conf.template in front of a real API, serving the bytes from storage after
 // Reelkit's checks; hls.js in Chromium plays through it from another origin.
 import { readFile, stat } from 'node:fs/promises';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { etagOf } from '../../packages/server/src/videos/stored-file.js';
-import { call, signup, startTestApi, type TestApi } from '../support/api-server.js';
+import { call, rawGet, signup, startTestApi, type TestApi } from '../support/api-server.js';
 import type { StaticSite, TestBrowser } from '../support/browser.js';
 import { playWithHlsJs } from '../support/hls-page.js';
 import { makeReadyVideo, type ReadyVideo } from '../support/hls-fixture.js';
@@ -15,20 +14,6 @@ import { stackEnv } from '../support/stack-env.js';
 
 const ACCEL_PREFIX = '/_reelkit_storage';
 let clockOffset = 0;
-
-/** A GET whose path is sent exactly as written (fetch would normalise it). */
-function rawGet(base: string, path: string): Promise<{ status: number; body: Buffer }> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe('nginx in front, serving the bytes (DELIVERY_OFFLOAD=x-accel)', () => {
   let api: TestApi;

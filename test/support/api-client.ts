@@ -1,6 +1,7 @@
 // Talking to a running API over HTTP, as a client would: JSON calls, sign-up, invitations, cookies,
 // uploads. No vitest here, so benchmarks (bench/) use it as the tests do.
 import { readFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 
 /** A port that was free a moment ago (for a server that must know its URL before listening). */
@@ -156,4 +157,18 @@ export async function pollVideoStatus(
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`video ${id} never reached ${statuses.join('/')}: ${JSON.stringify(last?.body)}`);
+}
+
+/** A GET whose path is sent exactly as written (fetch would normalise `..` and `%2F`). */
+export function rawGet(base: string, path: string): Promise<{ status: number; body: Buffer }> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path, method: 'GET', agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }

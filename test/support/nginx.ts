@@ -121,16 +121,38 @@ export function reelkitNginxConfig(values: {
   storageDir: string;
   accelPrefix: string;
 }): string {
-  const template = readFileSync(new URL('../../deploy/nginx/reelkit.conf.template', import.meta.url), 'utf8');
-  const vars: Record<string, string> = {
+  return fillTemplate('reelkit.conf.template', {
     REELKIT_LISTEN: values.listen,
     REELKIT_UPSTREAM: values.upstream,
     REELKIT_STORAGE_DIR: values.storageDir.replace(/\/$/, ''),
     REELKIT_ACCEL_PREFIX: values.accelPrefix,
-  };
+  });
+}
+
+/** deploy/nginx/reelkit-s3.conf.template filled in likewise (x-accel with S3 storage). */
+export function reelkitS3NginxConfig(values: {
+  listen: string;
+  upstream: string;
+  accelPrefix: string;
+  /** The store's S3 endpoint, e.g. `http://127.0.0.1:8433` (path style: its host is signed). */
+  s3Endpoint: string;
+}): string {
+  const endpoint = new URL(values.s3Endpoint);
+  return fillTemplate('reelkit-s3.conf.template', {
+    REELKIT_LISTEN: values.listen,
+    REELKIT_UPSTREAM: values.upstream,
+    REELKIT_ACCEL_PREFIX: values.accelPrefix,
+    REELKIT_S3_UPSTREAM: `${endpoint.hostname}:${endpoint.port || (endpoint.protocol === 'https:' ? 443 : 80)}`,
+    REELKIT_S3_SCHEME: endpoint.protocol.replace(':', ''),
+    REELKIT_S3_HOST: endpoint.host,
+  });
+}
+
+function fillTemplate(name: string, vars: Record<string, string>): string {
+  const template = readFileSync(new URL(`../../deploy/nginx/${name}`, import.meta.url), 'utf8');
   return template
     .split('\n')
     .filter((line) => !line.trimStart().startsWith('#'))
     .join('\n')
-    .replace(/\$\{(REELKIT_[A-Z_]+)\}/g, (all, name: string) => vars[name] ?? all);
+    .replace(/\$\{(REELKIT_[A-Z0-9_]+)\}/g, (all, v: string) => vars[v] ?? all);
 }

@@ -185,7 +185,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     defaultTtlSeconds: config.PLAYBACK_TOKEN_TTL_S,
     maxTtlSeconds: config.PLAYBACK_TOKEN_MAX_TTL_S,
     authenticate,
-    offload: deliveryOffloadOf(config),
+    offload: deliveryOffloadOf(config, storage),
     hotCacheBytes: config.DELIVERY_CACHE_MB * 1024 * 1024,
     observeHttp: metrics.observeHttp,
   });

@@ -95,12 +95,15 @@ const schema = z.object({
    * Who sends the bytes of delivered files (segments, playlists, poster, storyboard, `/file`):
    * `none`, Reelkit itself; `x-accel`, nginx in front: Reelkit checks the token, path and origin,
    * then answers with `X-Accel-Redirect: <DELIVERY_ACCEL_PREFIX>/<storage key>` and nginx serves
-   * the file from its `internal` location (docs/guide-scaling.md). Only with `STORAGE=local`.
+   * the file from its `internal` location (docs/guide-scaling.md). With `STORAGE=s3` the target
+   * carries a presigned GET of the object, which that location proxies to the bucket
+   * (deploy/nginx/reelkit-s3.conf.template).
    * @defaultValue `none`
    */
   DELIVERY_OFFLOAD: z.enum(['none', 'x-accel']).default('none'),
   /**
-   * The nginx `internal` location that maps storage keys to files, for `DELIVERY_OFFLOAD=x-accel`.
+   * The nginx `internal` location that maps storage keys to files (or, on S3, proxies to the
+   * bucket), for `DELIVERY_OFFLOAD=x-accel`.
    * @defaultValue `/_reelkit_storage`
    */
   DELIVERY_ACCEL_PREFIX: z
@@ -150,17 +153,6 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
   const parsed = parseEnv(schema, env);
   const storageProblems = storageEnvProblems(parsed);
   if (storageProblems.length > 0) throw new ConfigError(storageProblems);
-  if (parsed.STORAGE === 's3' && parsed.DELIVERY_OFFLOAD === 'x-accel') {
-    // nginx would need the object as a file to sendfile it; proxying the bucket is not built yet
-    // (docs/guide-scaling.md says why not a redirect to a presigned URL). Refused, not ignored.
-    throw new ConfigError([
-      {
-        variable: 'DELIVERY_OFFLOAD',
-        message:
-          'x-accel serves files from STORAGE_DIR and does not work with STORAGE=s3; use none (and a CDN)',
-      },
-    ]);
-  }
   const stateDir = resolve(parsed.STATE_DIR);
   let secret = parsed.JWT_SECRET;
   if (secret !== undefined && Buffer.byteLength(secret) < MIN_SECRET_BYTES) {

@@ -1,4 +1,4 @@
-export type { ByteRange, ObjectReader, Storage, StoredObject } from './storage.js';
+export type { ByteRange, ObjectReader, PresignedGet, Storage, StoredObject } from './storage.js';
 export { LocalStorage, READ_HIGH_WATER_MARK, type LocalStorageOptions } from './local-storage.js';
 export { S3Storage, type S3StorageOptions } from './s3-storage.js';
 export { createStorage, type StorageConfig } from './create-storage.js';

@@ -1,13 +1,17 @@
 // The driver's read path without the AWS SDK: one signed GET on a pooled keep-alive socket, the
-// response handed over as it is, so its bytes can be piped to a client with backpressure. The SDK
+// response handed over unread, so its bytes can go on to a client with backpressure (for serving,
+// through pooled read buffers on plain-HTTP stores: pooled-http-get.ts). The SDK
 // costs about 1.3 ms of CPU a request (middleware, endpoint resolution, signing, body wrapping),
 // which capped `/file` ranges well under what the store serves; everything else (writes, HEAD,
 // listing, deleting) still goes through the SDK.
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { signS3Get, type S3Credentials } from './sign-s3-get.js';
-import type { ByteRange } from './storage.js';
+import { BufferPool } from './buffer-pool.js';
+import { PooledHttpGet, type PooledResponse } from './pooled-http-get.js';
+import { presignS3Get, signS3Get, type S3Credentials } from './sign-s3-get.js';
+import type { ByteRange, PresignedGet } from './storage.js';
 
 /** A store's answer other than 200/206, as an error: `statusCode` tells outage from refusal. */
 export class S3ResponseError extends Error {
@@ -27,6 +31,22 @@ class S3TimeoutError extends Error {
     this.name = 'TimeoutError';
   }
 }
+
+/** An object's body (or a range of it) the store has started to answer, not read yet. */
+export interface S3ObjectBody {
+  /** Bytes it holds, as the store declared them. */
+  length: number | undefined;
+  /**
+   * Writes it to `out` and ends `out`, with backpressure. Resolves when `out` finished or closed
+   * early; if the store fails midway, `out` is destroyed (without the error) and this rejects.
+   */
+  pipeTo(out: Writable): Promise<void>;
+  /** Drops it unread. */
+  discard(): void;
+}
+
+/** Bytes of each pooled read buffer: a loopback read of a fast store fills about this much. */
+const READ_BUFFER = 128 * 1024;
 
 export interface S3ObjectGetOptions {
   bucket: string;
@@ -62,16 +82,60 @@ export class S3ObjectGet {
   private readonly agent: http.Agent;
   private readonly target: ReturnType<typeof s3GetTarget>;
   private readonly request: typeof http.request;
+  /** Plain-HTTP stores (self-hosted, on the LAN): bodies served through pooled read buffers. */
+  private readonly pooled: PooledHttpGet | null;
 
   constructor(private readonly options: S3ObjectGetOptions) {
     this.target = s3GetTarget(options);
     const secure = this.target.origin.protocol === 'https:';
     this.agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: 64 });
     this.request = secure ? https.request : http.request;
+    const { origin } = this.target;
+    // TLS sockets cannot read into a buffer of ours (`onread` is for plain TCP): https stores go
+    // through node:http, which allocates per chunk.
+    this.pooled = secure
+      ? null
+      : new PooledHttpGet({
+          host: origin.hostname.replace(/^\[|\]$/g, ''),
+          port: Number(origin.port || 80),
+          pool: new BufferPool(READ_BUFFER, 64),
+          connectionTimeoutMs: options.connectionTimeoutMs,
+          socketTimeoutMs: options.socketTimeoutMs,
+        });
   }
 
   destroy(): void {
     this.agent.destroy();
+    this.pooled?.destroy();
+  }
+
+  /**
+   * The store's 200/206 answer to a GET of `objectKey` (a range of it, or all of it), its body
+   * not read yet: for serving, where `pipeTo` writes it on to a response. Retries and errors as
+   * {@link get}.
+   */
+  async open(objectKey: string, range: ByteRange | undefined, signal: AbortSignal): Promise<S3ObjectBody> {
+    const pooled = this.pooled;
+    if (!pooled) {
+      const res = await this.get(objectKey, range, signal);
+      const length = res.headers['content-length'];
+      return {
+        length: length === undefined ? undefined : Number(length),
+        pipeTo: (out) => pipeResponse(res, out),
+        discard: () => res.destroy(),
+      };
+    }
+    const res = await this.retrying(signal, async () => {
+      const answer: PooledResponse = await pooled.get(
+        this.target.pathPrefix + objectKey,
+        this.signedHeaders(objectKey, range, await this.options.credentials()),
+        signal,
+      );
+      if (answer.status === 200 || answer.status === 206) return answer;
+      answer.discard();
+      throw new S3ResponseError(answer.status, objectKey);
+    });
+    return { length: res.length, pipeTo: (out) => res.pipeTo(out), discard: () => res.discard() };
   }
 
   /**
@@ -80,16 +144,50 @@ export class S3ObjectGet {
    * `maxAttempts` times with a short backoff; any other answer rejects with an
    * {@link S3ResponseError}. Aborting `signal` destroys the request and its response.
    */
-  async get(objectKey: string, range: ByteRange | undefined, signal: AbortSignal): Promise<IncomingMessage> {
-    for (let attempt = 1; ; attempt++) {
+  get(objectKey: string, range: ByteRange | undefined, signal: AbortSignal): Promise<IncomingMessage> {
+    return this.retrying(signal, () => this.once(objectKey, range, signal));
+  }
+
+  private async retrying<T>(signal: AbortSignal, attempt: () => Promise<T>): Promise<T> {
+    for (let n = 1; ; n++) {
       try {
-        return await this.once(objectKey, range, signal);
+        return await attempt();
       } catch (err) {
-        if (signal.aborted || attempt >= this.options.maxAttempts || !this.options.isOutage(err)) throw err;
+        if (signal.aborted || n >= this.options.maxAttempts || !this.options.isOutage(err)) throw err;
         // Full jitter, as the SDK's standard retry: 100 ms, 200 ms… up to 2 s.
-        await sleep(Math.random() * Math.min(2_000, 100 * 2 ** (attempt - 1)), undefined, { signal });
+        await sleep(Math.random() * Math.min(2_000, 100 * 2 ** (n - 1)), undefined, { signal });
       }
     }
+  }
+
+  /** A presigned GET of `objectKey` (the query form of SigV4), valid for `expiresInSeconds`. */
+  async presign(objectKey: string, expiresInSeconds: number): Promise<PresignedGet> {
+    const { host, pathPrefix } = this.target;
+    const path = pathPrefix + objectKey;
+    const query = presignS3Get({
+      host,
+      path,
+      region: this.options.region,
+      credentials: await this.options.credentials(),
+      date: new Date(),
+      expiresInSeconds,
+    });
+    return { host, path, query };
+  }
+
+  private signedHeaders(
+    objectKey: string,
+    range: ByteRange | undefined,
+    credentials: S3Credentials,
+  ): Record<string, string> {
+    return signS3Get({
+      host: this.target.host,
+      path: this.target.pathPrefix + objectKey,
+      region: this.options.region,
+      credentials,
+      date: new Date(),
+      ...(range ? { headers: { range: `bytes=${range.start}-${range.end}` } } : {}),
+    });
   }
 
   private async once(
@@ -98,16 +196,9 @@ export class S3ObjectGet {
     signal: AbortSignal,
   ): Promise<IncomingMessage> {
     signal.throwIfAborted();
-    const { origin, host, pathPrefix } = this.target;
+    const { origin, pathPrefix } = this.target;
     const path = pathPrefix + objectKey;
-    const headers = signS3Get({
-      host,
-      path,
-      region: this.options.region,
-      credentials: await this.options.credentials(),
-      date: new Date(),
-      ...(range ? { headers: { range: `bytes=${range.start}-${range.end}` } } : {}),
-    });
+    const headers = this.signedHeaders(objectKey, range, await this.options.credentials());
     return new Promise<IncomingMessage>((resolve, reject) => {
       const req = this.request({
         agent: this.agent,
@@ -146,4 +237,33 @@ export class S3ObjectGet {
       req.end();
     });
   }
+}
+
+/** node:http's answer piped to `out`, with the contract of {@link S3ObjectBody.pipeTo}. */
+function pipeResponse(body: IncomingMessage, out: Writable): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const settle = (err?: Error) => {
+      if (settled) return;
+      settled = true;
+      out.off('close', onClose);
+      out.off('finish', onFinish);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onFinish = () => settle();
+    const onClose = () => {
+      body.destroy();
+      settle();
+    };
+    body.once('error', (err) => {
+      // Destroyed without the error (as `writeRange` does): the error is the caller's.
+      out.destroy();
+      settle(err);
+    });
+    out.once('finish', onFinish);
+    out.once('close', onClose);
+    // pipe pauses the download while the socket is full: backpressure down to the store.
+    body.pipe(out);
+  });
 }

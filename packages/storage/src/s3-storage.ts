@@ -13,7 +13,7 @@ import { writeMultipart } from './s3-multipart-write.js';
 import { S3ObjectGet, S3ResponseError } from './s3-object-get.js';
 import { StorageObjectNotFoundError, StorageUnavailableError } from './storage-errors.js';
 import { assertStorageKey } from './storage-key.js';
-import type { ByteRange, ObjectReader, Storage, StoredObject } from './storage.js';
+import type { ByteRange, ObjectReader, PresignedGet, Storage, StoredObject } from './storage.js';
 
 export interface S3StorageOptions {
   bucket: string;
@@ -195,24 +195,6 @@ export class S3Storage implements Storage {
     }
   }
 
-  /**
-   * The body of a GET of `key` (or of an inclusive range of it), once the store has answered:
-   * a missing object and an outage fail here, before a byte flows.
-   */
-  private async getBody(
-    key: string,
-    range: ByteRange | undefined,
-    signal: AbortSignal,
-  ): Promise<{ body: Readable; length: number | undefined }> {
-    try {
-      const res = await this.getter.get(this.objectKey(key), range, signal);
-      const length = res.headers['content-length'];
-      return { body: res, length: length === undefined ? undefined : Number(length) };
-    } catch (err) {
-      throw isNotFound(err) ? new StorageObjectNotFoundError(key) : this.fail('read', err);
-    }
-  }
-
   read(key: string, range?: ByteRange): Readable {
     this.objectKey(key);
     const out = new PassThrough({ highWaterMark: READ_HIGH_WATER_MARK });
@@ -220,7 +202,12 @@ export class S3Storage implements Storage {
     // A reader that goes away stops the download.
     out.once('close', () => abort.abort());
     const fetchBody = async () => {
-      const { body } = await this.getBody(key, range, abort.signal);
+      let body;
+      try {
+        body = await this.getter.get(this.objectKey(key), range, abort.signal);
+      } catch (err) {
+        throw isNotFound(err) ? new StorageObjectNotFoundError(key) : this.fail('read', err);
+      }
       // pipeline pauses the download while `out` is full: backpressure down to the socket.
       await pipeline(body, out).catch((err: unknown) => {
         throw this.fail('read', err);
@@ -234,8 +221,8 @@ export class S3Storage implements Storage {
 
   /**
    * Serving: size and date from `stat` (cached for `statCacheMs`, so a player's run of range
-   * requests costs one HEAD a second, not one each), then one ranged GET per `send`, piped to the
-   * response with backpressure. A store that fails before the first byte leaves `out` untouched,
+   * requests costs one HEAD a second, not one each), then one ranged GET per `send`, its body read
+   * into pooled buffers and written to the response with backpressure (pooled-http-get.ts). A store that fails before the first byte leaves `out` untouched,
    * so the server can still answer 503 or 404 instead of a cut connection.
    */
   async openReader(key: string): Promise<ObjectReader | null> {
@@ -253,48 +240,30 @@ export class S3Storage implements Storage {
     const abort = new AbortController();
     const onClose = () => abort.abort();
     out.once('close', onClose);
-    let got;
+    let body;
     try {
-      got = await this.getBody(key, range, abort.signal);
+      body = await this.getter.open(this.objectKey(key), range, abort.signal);
     } catch (err) {
-      out.off('close', onClose);
       if (abort.signal.aborted) return; // the client went away first
-      throw err;
+      throw isNotFound(err) ? new StorageObjectNotFoundError(key) : this.fail('read', err);
+    } finally {
+      out.off('close', onClose);
     }
-    const { body, length } = got;
     const expected = range.end - range.start + 1;
-    if (length !== undefined && length !== expected) {
+    if (body.length !== undefined && body.length !== expected) {
       // Rewritten since its size was read: the response promised `expected` bytes.
-      body.destroy();
+      body.discard();
       out.destroy();
-      throw new Error(`${key} changed while being served: ${length} bytes for a range of ${expected}`);
+      throw new Error(`${key} changed while being served: ${body.length} bytes for a range of ${expected}`);
     }
-    await new Promise<void>((resolve, reject) => {
-      let settled = false;
-      const settle = (err?: Error) => {
-        if (settled) return;
-        settled = true;
-        out.off('close', onClose);
-        out.off('close', onOutClose);
-        out.off('finish', onFinish);
-        if (err) reject(err);
-        else resolve();
-      };
-      const onFinish = () => settle();
-      const onOutClose = () => {
-        body.destroy();
-        settle();
-      };
-      body.once('error', (err) => {
-        // Destroyed without the error (as `writeRange` does): the error is the caller's.
-        out.destroy();
-        settle(this.fail('read', err));
-      });
-      out.once('finish', onFinish);
-      out.once('close', onOutClose);
-      // pipe pauses the download while the socket is full: backpressure down to the store.
-      body.pipe(out);
+    // Backpressure down to the store: reading pauses while the client's socket is full.
+    await body.pipeTo(out).catch((err: unknown) => {
+      throw this.fail('read', err);
     });
+  }
+
+  async presignGet(key: string, expiresInSeconds: number): Promise<PresignedGet> {
+    return this.getter.presign(this.objectKey(key), expiresInSeconds);
   }
 
   stat(key: string): Promise<StoredObject | null> {

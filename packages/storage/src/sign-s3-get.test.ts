@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amzDate, signS3Get } from './sign-s3-get.js';
+import { amzDate, presignS3Get, signS3Get } from './sign-s3-get.js';
 
 // The worked example "GET Object" of the S3 API reference, "Signature Calculations for the
 // Authorization Header" (AWS's published test vector for SigV4 on S3).
@@ -43,5 +43,35 @@ describe('signS3Get', () => {
 
   it('formats the date as ISO 8601 basic', () => {
     expect(amzDate(new Date('2026-12-01T04:05:06.789Z'))).toBe('20261201T040506Z');
+  });
+});
+
+describe('presignS3Get', () => {
+  // The worked example of "Authenticating Requests: Using Query Parameters (AWS Signature Version
+  // 4)" in the S3 API reference: a GET of test.txt valid for 24 hours.
+  it("gives AWS's published query for its presigned-URL example", () => {
+    const query = presignS3Get({
+      host: 'examplebucket.s3.amazonaws.com',
+      path: '/test.txt',
+      region: 'us-east-1',
+      credentials: example.credentials,
+      date: new Date('2013-05-24T00:00:00Z'),
+      expiresInSeconds: 86_400,
+    });
+    expect(query).toBe(
+      'X-Amz-Algorithm=AWS4-HMAC-SHA256' +
+        '&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request' +
+        '&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host' +
+        '&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404',
+    );
+  });
+
+  it('signs the session token of temporary credentials, escaped', () => {
+    const query = presignS3Get({
+      ...example,
+      credentials: { ...example.credentials, sessionToken: 'a/b+c=' },
+      expiresInSeconds: 10,
+    });
+    expect(query).toContain('&X-Amz-Security-Token=a%2Fb%2Bc%3D&X-Amz-SignedHeaders=host&X-Amz-Signature=');
   });
 });

@@ -51,6 +51,68 @@ function signingKey(secret: string, day: string, region: string): Buffer {
   return key;
 }
 
+/** The scope and signature of a canonical request (SigV4's string to sign, then its HMAC). */
+function sign(
+  canonicalRequest: string,
+  stamp: string,
+  region: string,
+  credentials: S3Credentials,
+): { scope: string; signature: string } {
+  const day = stamp.slice(0, 8);
+  const scope = `${day}/${region}/s3/aws4_request`;
+  const stringToSign = [
+    'AWS4-HMAC-SHA256',
+    stamp,
+    scope,
+    createHash('sha256').update(canonicalRequest).digest('hex'),
+  ].join('\n');
+  const signature = createHmac('sha256', signingKey(credentials.secretAccessKey, day, region))
+    .update(stringToSign)
+    .digest('hex');
+  return { scope, signature };
+}
+
+/** RFC 3986 escaping, as SigV4 wants it in a query (encodeURIComponent leaves `!'()*` alone). */
+const escapeQuery = (value: string) =>
+  encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/**
+ * The query string that presigns a GET of `path` on `host` for `expiresInSeconds` from `date`
+ * (`X-Amz-Algorithm=…&X-Amz-Signature=…`): only `host` is signed, so whoever sends it may add
+ * `Range` and conditional headers; S3 checks the expiry when the request starts.
+ */
+export function presignS3Get(
+  request: Pick<S3GetToSign, 'host' | 'path' | 'region' | 'credentials' | 'date'> & {
+    expiresInSeconds: number;
+  },
+): string {
+  const { credentials, region } = request;
+  const stamp = amzDate(request.date);
+  const scope = `${stamp.slice(0, 8)}/${region}/s3/aws4_request`;
+  // Already in the canonical order (sorted by name).
+  const params: Array<[string, string]> = [
+    ['X-Amz-Algorithm', 'AWS4-HMAC-SHA256'],
+    ['X-Amz-Credential', `${credentials.accessKeyId}/${scope}`],
+    ['X-Amz-Date', stamp],
+    ['X-Amz-Expires', String(request.expiresInSeconds)],
+    ...(credentials.sessionToken
+      ? ([['X-Amz-Security-Token', credentials.sessionToken]] as Array<[string, string]>)
+      : []),
+    ['X-Amz-SignedHeaders', 'host'],
+  ];
+  const query = params.map(([name, value]) => `${name}=${escapeQuery(value)}`).join('&');
+  const canonicalRequest = [
+    'GET',
+    request.path,
+    query,
+    `host:${request.host}`,
+    '',
+    'host',
+    'UNSIGNED-PAYLOAD',
+  ].join('\n');
+  return `${query}&X-Amz-Signature=${sign(canonicalRequest, stamp, region, credentials).signature}`;
+}
+
 /**
  * The headers that sign a GET (`host`, `x-amz-date`, `x-amz-content-sha256`, the session token if
  * any, `authorization`, and the given `headers`), to send as they are.
@@ -58,7 +120,6 @@ function signingKey(secret: string, day: string, region: string): Buffer {
 export function signS3Get(request: S3GetToSign): Record<string, string> {
   const { credentials, region } = request;
   const stamp = amzDate(request.date);
-  const day = stamp.slice(0, 8);
   const payloadHash = request.payloadHash ?? 'UNSIGNED-PAYLOAD';
   const headers: Record<string, string> = {
     ...request.headers,
@@ -77,16 +138,7 @@ export function signS3Get(request: S3GetToSign): Record<string, string> {
     names.join(';'),
     payloadHash,
   ].join('\n');
-  const scope = `${day}/${region}/s3/aws4_request`;
-  const stringToSign = [
-    'AWS4-HMAC-SHA256',
-    stamp,
-    scope,
-    createHash('sha256').update(canonicalRequest).digest('hex'),
-  ].join('\n');
-  const signature = createHmac('sha256', signingKey(credentials.secretAccessKey, day, region))
-    .update(stringToSign)
-    .digest('hex');
+  const { scope, signature } = sign(canonicalRequest, stamp, region, credentials);
   headers.authorization = `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
   return headers;
 }

@@ -21,11 +21,23 @@ export interface ObjectReader {
    * the reader. Resolves when `out` finished or closed early; if the object turns out shorter than
    * the range, or a read fails once bytes flowed, `out` is destroyed and this rejects. A remote
    * store that fails before the first byte (an outage, an object deleted meanwhile) rejects and
-   * leaves `out` untouched, so the caller can still answer with an error.
+   * leaves `out` untouched, so the caller can still answer with an error. Chunks come from pooled
+   * buffers, reused once their write's callback ran: `out` must not hold on to them after that
+   * (a socket never does).
    */
   send(range: ByteRange, out: Writable): Promise<void>;
   /** Releases the reader without sending (call this or `send`, once). */
   release(): void;
+}
+
+/** A GET of an object someone else may send (nginx, for `DELIVERY_OFFLOAD=x-accel`). */
+export interface PresignedGet {
+  /** `host[:port]`: the Host header the signature was made for. */
+  host: string;
+  /** The request path, starting with `/` (`/<bucket>/<key>` in path style). */
+  path: string;
+  /** The signature and its expiry, as a query string (no `?`). */
+  query: string;
 }
 
 /**
@@ -44,6 +56,11 @@ export interface Storage {
    * differs (it was rewritten). Drivers without it are served through `read`.
    */
   openReader?(key: string, options?: { expectSize?: number }): Promise<ObjectReader | null>;
+  /**
+   * Remote drivers only: a GET of `key` signed for `expiresInSeconds`, for a proxy in front to send
+   * to the store itself. Pure (no request); says nothing about whether the object exists.
+   */
+  presignGet?(key: string, expiresInSeconds: number): Promise<PresignedGet>;
   /** Size and modification time, or `null` when there is no such object. */
   stat(key: string): Promise<StoredObject | null>;
   /** Every key below a prefix (e.g. `org/video/`), sorted. */

@@ -211,7 +211,7 @@ describe('S3 reads (signed GETs without the SDK)', () => {
       const chunks: Buffer[] = [];
       const sink = new Writable({
         write(chunk: Buffer, _enc, done) {
-          chunks.push(chunk);
+          chunks.push(Buffer.from(chunk)); // a copy, as a socket's kernel buffer would have
           done();
         },
       });

@@ -1,5 +1,6 @@
 // The transcoder process: the only file that reads the environment.
 import { rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError } from '@reelkit/protocol';
 import { createStorage } from '@reelkit/storage';
 import { Redis } from 'ioredis';
@@ -27,10 +28,11 @@ const connection = new Redis(config.REDIS_URL, {
 connection.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
 // Its own folder below SCRATCH_DIR, emptied now (a previous run may have been killed mid-job).
 const scratchDir = await claimScratchFolder(config.SCRATCH_DIR, logger);
+const storage = createStorage(config);
 const worker = createTranscodeWorker({
   config,
   connection,
-  storage: createStorage(config),
+  storage,
   scratchDir,
   logger,
 });
@@ -55,7 +57,20 @@ logger.info({ pid: process.pid }, 'starting');
 // Handlers first, then "ready": whoever reads the line may signal at once, before this process
 // would otherwise have reached the lines above.
 try {
-  await Promise.all([worker.waitUntilReady(), worker.cancelListenerReady]);
+  await Promise.all([
+    worker.waitUntilReady(),
+    worker.cancelListenerReady,
+    // One request to the store before the first job: an S3 client loads most of the AWS SDK, its
+    // credentials and a connection on first use (about a second under load), which would otherwise
+    // land on the first job's source fetch. Best effort and bounded: a store that is down or slow
+    // fails jobs, not the start.
+    Promise.race([
+      storage.stat('reelkit/warm-up').catch((err: unknown) => {
+        logger.warn({ err: (err as Error).message }, 'storage did not answer at start');
+      }),
+      sleep(2_000, undefined, { ref: false }),
+    ]),
+  ]);
   if (!stopping)
     logger.info({ concurrency: config.WORKER_CONCURRENCY, prefix: config.REDIS_PREFIX }, 'worker ready');
 } catch (err) {

@@ -83,7 +83,10 @@ export interface PublishOptions {
   entries: readonly string[];
   masterPath: string;
   signal: AbortSignal;
-  /** Uploads at once (S3 round trips overlap). @defaultValue 4 */
+  /**
+   * Uploads at once. Most outputs are small (segments, playlists): on S3 each is one `PutObject`
+   * whose time is the round trip, not the bytes, so more of them overlap. @defaultValue 8
+   */
   concurrency?: number;
 }
 
@@ -102,7 +105,7 @@ export async function publishOutputs(options: PublishOptions): Promise<void> {
   await removeOutputs(storage, folderKey, entries);
   try {
     for (const batch of planPublish(files, options.masterPath)) {
-      await eachLimited(batch, options.concurrency ?? 4, async (path) => {
+      await eachLimited(batch, options.concurrency ?? 8, async (path) => {
         signal.throwIfAborted();
         // Every chunk read is garbage once written; paced, a long video's ladder does not pile up
         // as the worker's RSS (Node 24 leaves such garbage to a late full GC).

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestIdOf } from '../http/request-id.js';
 import { evaluatePreconditions, httpDate, ifRangeAllows } from '../videos/conditional-request.js';
 import { contentRange, parseRange } from '../videos/parse-range.js';
-import type { DeliveryOffload } from '../videos/stream-file.js';
+import { accelRedirect, type DeliveryOffload } from '../videos/accel-redirect.js';
 import { parseDeliveryPath, type DeliveryKind } from './delivery-path.js';
 import { matchSignedDelivery, SIGNED_DELIVERY_ROUTE } from './fast-path.js';
 import type { HotFile, HotFileCache } from './hot-file-cache.js';
@@ -191,18 +191,27 @@ export function createDeliveryFront(options: DeliveryFrontOptions) {
         fallback(req, res);
         return;
       }
-      res.writeHead(200, [
-        ...common,
-        'X-Accel-Redirect',
-        `${offload.accelPrefix}/${key}`,
-        'X-Reelkit-Cache-Control',
-        target.cacheControl,
-        'Content-Type',
-        target.contentType,
-        'Content-Length',
-        '0',
-      ]);
-      res.end(finish(method, 200, started));
+      const redirect = (location: string) => {
+        res.writeHead(200, [
+          ...common,
+          'X-Accel-Redirect',
+          location,
+          'X-Reelkit-Cache-Control',
+          target.cacheControl,
+          'Content-Type',
+          target.contentType,
+          'Content-Length',
+          '0',
+        ]);
+        res.end(finish(method, 200, started));
+      };
+      // A string for local storage; a promise (a presigned GET) for S3: see accel-redirect.ts.
+      const location = accelRedirect(offload, key, {
+        cacheControl: target.cacheControl,
+        cors: claims.origins?.length && origin ? 'o' : 'a',
+      });
+      if (typeof location === 'string') redirect(location);
+      else location.then(redirect, () => !res.destroyed && fallback(req, res));
       return;
     }
     const held = cache.fresh(key);

@@ -315,7 +315,7 @@ export function videoRoutes(deps: VideoRoutesDeps): {
           async () => playableFile(await service.find(orgId, id, ['source', 'mp4'])) ?? null,
         );
         if (!file) throw new AppError('upload_incomplete', 'The upload of this video has not finished');
-        await sendStoredFile(ctx, storage, file, { offload: deliveryOffloadOf(config) });
+        await sendStoredFile(ctx, storage, file, { offload: deliveryOffloadOf(config, storage) });
       },
     ),
   );

@@ -1,6 +1,7 @@
 import { StorageObjectNotFoundError, type ObjectReader, type Storage } from '@reelkit/storage';
 import type { Context } from 'koa';
 import { AppError } from '../http/app-error.js';
+import { accelCorsOf, accelRedirect, type DeliveryOffload } from './accel-redirect.js';
 import { evaluatePreconditions, httpDate, ifRangeAllows } from './conditional-request.js';
 import { contentRange, parseRange, unsatisfiedContentRange } from './parse-range.js';
 import { storedFileFromStat } from './stored-file.js';
@@ -21,18 +22,7 @@ export function playableFile(video: Pick<Video, 'mp4' | 'source'>): StoredFile |
  */
 export type FileToSend = StoredFile | { key: string; mimeType: string };
 
-/**
- * With nginx in front (`DELIVERY_OFFLOAD=x-accel`): the `internal` location that serves storage
- * keys as files. `undefined`: Reelkit sends the bytes.
- */
-export type DeliveryOffload = { accelPrefix: string } | undefined;
-
-export function deliveryOffloadOf(config: {
-  DELIVERY_OFFLOAD: 'none' | 'x-accel';
-  DELIVERY_ACCEL_PREFIX: string;
-}): DeliveryOffload {
-  return config.DELIVERY_OFFLOAD === 'x-accel' ? { accelPrefix: config.DELIVERY_ACCEL_PREFIX } : undefined;
-}
+export { deliveryOffloadOf, type DeliveryOffload } from './accel-redirect.js';
 
 const isKnown = (file: FileToSend): file is StoredFile => 'etag' in file;
 
@@ -111,8 +101,15 @@ export async function sendStoredFile(
     // its internal location adds from $upstream_http_*. The caching policy travels in a header of
     // our own, not Cache-Control, which nginx would also put on its 404/412/416: the location sets
     // Cache-Control from it on 200/206/304 only, and `no-store` on anything else.
-    ctx.set('X-Accel-Redirect', `${options.offload.accelPrefix}/${target.key}`);
-    ctx.set('X-Reelkit-Cache-Control', options.cacheControl ?? FILE_CACHE_CONTROL);
+    // With S3 storage the redirect carries a presigned GET that nginx proxies to the bucket, and
+    // the caching policy and CORS shape, which nginx cannot take from this answer there.
+    const cacheControl = options.cacheControl ?? FILE_CACHE_CONTROL;
+    const cors = accelCorsOf(
+      ctx.response.get('Access-Control-Allow-Origin') || undefined,
+      ctx.response.get('Access-Control-Allow-Credentials') || undefined,
+    );
+    ctx.set('X-Accel-Redirect', await accelRedirect(options.offload, target.key, { cacheControl, cors }));
+    ctx.set('X-Reelkit-Cache-Control', cacheControl);
     ctx.type = target.mimeType;
     ctx.status = 200;
     ctx.body = '';

@@ -1,25 +1,10 @@
-import { request } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVideoModel } from '../../src/videos/video-model.js';
-import { call, signup, startTestApi, type TestApi } from '../../../../test/support/api-server.js';
+import { call, rawGet, signup, startTestApi, type TestApi } from '../../../../test/support/api-server.js';
 import { makeReadyVideo, type ReadyVideo } from '../../../../test/support/hls-fixture.js';
 import { stackEnv } from '../../../../test/support/stack-env.js';
-
-/** A GET whose path is sent exactly as written (fetch would normalise `..`). */
-function rawGet(base: string, path: string): Promise<{ status: number; body: Buffer }> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path, method: 'GET', agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 const KEY_A = `ka:${'a'.repeat(40)}`;
 const KEY_B = `kb:${'b'.repeat(40)}`;
