@@ -126,12 +126,13 @@ async function main(): Promise<void> {
     child.once('exit', (code) => reject(new Error(`bench server exited ${code}`)));
   });
   const alone = await startNginx(`root ${setup.storageDir};`);
-  const front = await startNginx((port) => ({
+  const front = await startNginx((port, dir) => ({
     http: reelkitNginxConfig({
       listen: `127.0.0.1:${port}`,
       upstream: new URL(setup.offloaded).host,
       storageDir: setup.storageDir,
       accelPrefix: ACCEL_PREFIX,
+      decisionCacheDir: join(dir, 'decisions'),
     }),
   }));
   const work = await mkdtemp(join(tmpdir(), 'reelkit-bench-wrk-'));
@@ -232,7 +233,10 @@ ${RUNGS.map((r) => `${r.kib} KiB`).join(' / ')} segments, four each, in the page
   the code before the front, measured in the same sitting;
 - **nginx alone**: \`nginx-light\`, \`worker_processes 1\`, \`sendfile on\`, serving the same files by path (no token);
 - **nginx + Reelkit**: the shipped \`deploy/nginx/reelkit.conf.template\` in front of Reelkit with
-  \`DELIVERY_OFFLOAD=x-accel\`: Reelkit checks the token and answers \`X-Accel-Redirect\`, nginx sends the file.
+  \`DELIVERY_OFFLOAD=x-accel\`, same \`worker_processes 1\`: for segments nginx asks Reelkit for a decision on the
+  token, video and Origin (\`auth_request\`), keeps a "yes" for up to 5 s (never past the token's expiry) and
+  sends the file itself; in this run one token fetches all 12 URLs, as one viewer does, so about one decision
+  in 5 s reaches Reelkit (see [guide-scaling.md](guide-scaling.md#nginx-in-front-sending-the-bytes-delivery_offloadx-accel)).
 
 | conns | server | requests/s per run | mean | p99 per run | load average (1 min) after each run | non-2xx |
 | ---: | --- | --- | ---: | --- | --- | ---: |

@@ -234,12 +234,12 @@ async function main(): Promise<void> {
 <script>
 const v = document.getElementById('v');
 watchVideo(v);
-window.player = Reelkit.createPlayer(v, ${JSON.stringify({ videoId, apiBase: base, token, autoplay: true })});
+window.player = Reelkit.createPlayer(v, ${JSON.stringify({ videoId, apiBase: base, token, src: descriptor.body.hls, autoplay: true })});
 </script>`,
     );
     pages['/element'] = page(
       `<script src="${base}/embed/reelkit-player.js"></script>`,
-      `<reelkit-player video-id="${videoId}" token="${token}" api-base="${base}" autoplay muted></reelkit-player>
+      `<reelkit-player video-id="${videoId}" token="${token}" src="${descriptor.body.hls as string}" api-base="${base}" autoplay muted></reelkit-player>
 <script>
 (async () => {
   const el = document.querySelector('reelkit-player');
@@ -361,10 +361,11 @@ autoplays muted:
 - **bare hls.js** (\`hls.min.js\` ${HLS_VERSION} from node_modules, default settings): the signed master URL written into
   the page, \`startLevel: ${o.startLevel}\` — the rung the SDK's first frame comes from (${o.startHeight}p),
   \`play()\` on \`MANIFEST_PARSED\`;
-- **SDK**: the IIFE, \`Reelkit.createPlayer(video, { videoId, apiBase, token, autoplay: true })\` (it asks
-  \`/v1/videos/:id/playback\` for the signed URLs first);
+- **SDK**: the IIFE, \`Reelkit.createPlayer(video, { videoId, apiBase, token, src, autoplay: true })\` with
+  \`src\` the signed master URL a backend gets when it mints the token (\`playback.hls\`): hls.js asks for the
+  master at once, and \`/v1/videos/:id/playback\` goes alongside, off the critical path;
 - **\`<reelkit-player>\`**: the IIFE from the server's \`/embed/reelkit-player.js\`, \`video-id\`, \`token\`,
-  \`autoplay\`, \`muted\`.
+  \`src\` (the same URL), \`autoplay\`, \`muted\`.
 
 TTFF is measured in the page: the first \`requestVideoFrameCallback\`'s \`presentationTime\` (the first frame
 handed to the compositor), in ms since navigation start. ${RUNS} rounds after one unmeasured warm-up
@@ -377,8 +378,9 @@ ${rows.join('\n')}
 - \`<reelkit-player>\` / SDK: ${verdict(elementSdk, 1.05)} (medians)
 - SDK / bare hls.js: ${verdict(sdkBare, 1.0)} (medians)
 
-The SDK page makes one request more than the bare page before hls.js starts (the playback descriptor,
-\`GET /v1/videos/:id/playback\`), which the bare page does not need because its signed URL is written in; the
+Given \`src\`, the SDK and the element request the master playlist as the bare page does, without waiting for
+the playback descriptor (\`GET /v1/videos/:id/playback\`, asked alongside for the token's expiry, poster and
+storyboard); without \`src\` (\`videoId\` + \`token\` only, still supported) that answer comes first. The
 element adds loading its own script from the API's origin and its first render. The last column but one
 counts runs in which the page asked for \`poster.jpg\` or \`storyboard.*\` before its first frame was seen
 (with autoplay the element should ask for neither).

@@ -106,16 +106,24 @@ const eventsOf = (page: Page, type: string) =>
  */
 async function openPlayer(
   videoId: string,
-  options: { ttlSeconds?: number; extra?: object } = {},
+  options: {
+    ttlSeconds?: number;
+    extra?: object;
+    /** Give the player the minted `playback.hls` as `src`. */
+    src?: boolean;
+    /** Runs on the page before the player is created (e.g. to hold requests). */
+    before?: (page: Page) => Promise<void>;
+  } = {},
 ): Promise<{ page: Page; hits: PlayHit[] }> {
   const page = await browser.open(site.url);
+  await options.before?.(page);
   const hits: PlayHit[] = [];
   page.on('response', (res) => {
     const m = /\/v1\/play\/([^/]+)\/[^/]+\/(.+)$/.exec(new URL(res.url()).pathname);
     if (m) hits.push({ at: Date.now(), status: res.status(), token: m[1]!, file: m[2]! });
   });
   await page.evaluate(
-    async ({ videoId, apiBase, accessToken, ttlSeconds, extra }) => {
+    async ({ videoId, apiBase, accessToken, ttlSeconds, extra, useSrc }) => {
       window.events = [];
       window.mints = 0;
       const client = new window.Reelkit.ReelkitClient({ apiBase, token: accessToken });
@@ -123,7 +131,7 @@ async function openPlayer(
         window.mints += 1;
         return client.videos.createPlaybackToken(videoId, { ttlSeconds });
       };
-      const { token } = await mint();
+      const { token, playback } = await mint();
       const v = document.getElementById('v') as HTMLVideoElement;
       for (const type of ['waiting', 'playing', 'seeking', 'seeked']) {
         v.addEventListener(type, () =>
@@ -136,6 +144,7 @@ async function openPlayer(
         token,
         getToken: mint,
         autoplay: true,
+        ...(useSrc ? { src: playback.hls } : {}),
         ...extra,
       });
       for (const type of ['statechange', 'ready', 'levelchange', 'processing', 'error', 'tokenrenewed']) {
@@ -151,6 +160,7 @@ async function openPlayer(
       accessToken: admin.accessToken,
       ttlSeconds: options.ttlSeconds ?? 600,
       extra: options.extra ?? {},
+      useSrc: options.src ?? false,
     },
   );
   return { page, hits };
@@ -212,6 +222,35 @@ describe('player SDK in Chromium against the real server and worker', () => {
 
     expect(await eventsOf(page, 'error')).toEqual([]);
     expect(hits.filter((h) => h.status >= 400)).toEqual([]);
+    await closePlayer(page);
+  });
+
+  it('given src, plays before the API has answered /playback', async () => {
+    // The descriptor is held until the video plays: the start cannot have waited for it.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let described = false;
+    const { page, hits } = await openPlayer(longVideo, {
+      src: true,
+      ttlSeconds: 600,
+      before: async (p) => {
+        await p.route(/\/v1\/videos\/[^/]+\/playback(?:\?|$)/, async (route) => {
+          await held;
+          await route.continue();
+          described = true;
+        });
+      },
+    });
+    try {
+      await waitState(page, 'playing', 30_000);
+      expect(described).toBe(false);
+      expect(hits.some((h) => h.file === 'hls/master.m3u8' && h.status === 200)).toBe(true);
+      expect(await page.evaluate(() => window.player.engine)).toBe('hls.js');
+    } finally {
+      release();
+    }
+    await page.waitForFunction(() => window.player.video.currentTime > 1, null, { timeout: 15_000 });
+    expect((await eventsOf(page, 'error')).filter((x) => (x.e as { fatal: boolean }).fatal)).toEqual([]);
     await closePlayer(page);
   });
 

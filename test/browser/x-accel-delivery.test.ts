@@ -30,14 +30,15 @@ describe('nginx in front, serving the bytes (DELIVERY_OFFLOAD=x-accel)', () => {
     );
     admin = await signup(api.url);
     video = await makeReadyVideo(api.db, stackEnv().STORAGE_DIR, admin.orgId, { seconds: 6 });
-    const conf = (port: number) =>
+    const conf = (port: number, dir: string) =>
       reelkitNginxConfig({
         listen: `127.0.0.1:${port}`,
         upstream: new URL(api.url).host,
         storageDir: stackEnv().STORAGE_DIR,
         accelPrefix: ACCEL_PREFIX,
+        decisionCacheDir: join(dir, 'decisions'),
       });
-    nginx = await startNginx((port) => ({ http: conf(port) }));
+    nginx = await startNginx((port, dir) => ({ http: conf(port, dir) }));
   });
   afterAll(async () => {
     await browser?.close();
@@ -148,6 +149,62 @@ describe('nginx in front, serving the bytes (DELIVERY_OFFLOAD=x-accel)', () => {
     }
     const internal = await rawGet(nginx.url, `${ACCEL_PREFIX}/${video.orgId}/${video.videoId}/source`);
     expect(internal.status).toBe(404);
+  });
+
+  it('reuses a "yes" only for its token, video and Origin, and never past the token’s expiry', async () => {
+    const seg = 'hls/360p/seg_00001.m4s';
+    const shop = { origin: 'https://shop.example' };
+    const token = await mint({ origins: [shop.origin] });
+    const first = await fetch(play(token, seg), { headers: shop });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('access-control-allow-origin')).toBe(shop.origin);
+    expect(Buffer.from(await first.arrayBuffer()).equals(await readFile(join(video.dir, seg)))).toBe(true);
+    // On the decision just kept: the init segment of the same video, with its own type and policy.
+    const init = await fetch(play(token, 'hls/360p/init.mp4'), { headers: shop });
+    expect(init.status).toBe(200);
+    expect(init.headers.get('content-type')).toBe('video/mp4');
+    expect(init.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(init.headers.get('etag')).toBe(etagOf(await stat(join(video.dir, 'hls/360p/init.mp4'))));
+    expect(
+      Buffer.from(await init.arrayBuffer()).equals(await readFile(join(video.dir, 'hls/360p/init.mp4'))),
+    ).toBe(true);
+    // Not for another origin, nor for a forged token of the same video, nor a missing file.
+    const elsewhere = await fetch(play(token, seg), { headers: { origin: 'https://other.example' } });
+    expect(elsewhere.status).toBe(403);
+    expect(((await elsewhere.json()) as { code: string }).code).toBe('playback_origin_refused');
+    const [h, p, s] = token.split('.') as [string, string, string];
+    const forged = await fetch(play(`${h}.${p}.${(s[0] === 'A' ? 'B' : 'A') + s.slice(1)}`, seg), {
+      headers: shop,
+    });
+    expect(forged.status).toBe(403);
+    await forged.arrayBuffer();
+    const missing = await fetch(play(token, 'hls/360p/seg_09999.m4s'), { headers: shop });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('cache-control')).toBe('no-store');
+    await missing.arrayBuffer();
+
+    // A token with 4 s left on the server's clock: a "yes" is kept at most until it expires.
+    const short = await mint({ ttlSeconds: 60 });
+    const expiresAt = Date.now() + 4_000;
+    clockOffset = 56_000;
+    try {
+      const seen: Array<{ sentAt: number; status: number }> = [];
+      for (;;) {
+        const sentAt = Date.now();
+        const res = await fetch(play(short, seg));
+        await res.arrayBuffer();
+        seen.push({ sentAt, status: res.status });
+        if (res.status === 403 && sentAt > expiresAt + 1_000) break;
+        expect(Date.now() - expiresAt, JSON.stringify(seen)).toBeLessThan(30_000);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(seen[0]!.status).toBe(200);
+      // The server's clock says the token expires within a second of expiresAt (whole seconds).
+      const lateYes = seen.filter((x) => x.status === 200 && x.sentAt > expiresAt + 1_000);
+      expect(lateYes, JSON.stringify(seen)).toEqual([]);
+    } finally {
+      clockOffset = 0;
+    }
   });
 
   it('hls.js in Chromium plays the video through nginx from another origin', async () => {

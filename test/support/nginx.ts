@@ -46,12 +46,13 @@ const accepts = (port: number) =>
 /**
  * Starts one nginx master and worker in the foreground. `server` is the body of the `http`
  * block's `server { … }` after its `listen` line, e.g. `location / { root /srv; }`, or a function
- * of the port that returns the rest of the `http` block, `server` included. The rest is
+ * of the port (and of nginx's own folder, for caches) that returns the rest of the `http` block,
+ * `server` included. The rest is
  * what a production static server has: `sendfile on`, `tcp_nopush on`, long keep-alive, no
  * access log.
  */
 export async function startNginx(
-  server: string | ((port: number) => { http: string }),
+  server: string | ((port: number, dir: string) => { http: string }),
   options: { workers?: number; timeoutMs?: number } = {},
 ): Promise<RunningNginx> {
   const bin = nginxBinary();
@@ -76,7 +77,7 @@ http {
   keepalive_requests 1000000;
   client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi;
   uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
-${typeof server === 'string' ? `  server {\n    listen 127.0.0.1:${port};\n    ${server}\n  }` : server(port).http}
+${typeof server === 'string' ? `  server {\n    listen 127.0.0.1:${port};\n    ${server}\n  }` : server(port, dir).http}
 }
 `,
   );
@@ -120,12 +121,15 @@ export function reelkitNginxConfig(values: {
   upstream: string;
   storageDir: string;
   accelPrefix: string;
+  /** `proxy_cache_path` of the decisions: e.g. inside nginx's folder (`startNginx`'s `dir`). */
+  decisionCacheDir: string;
 }): string {
   return fillTemplate('reelkit.conf.template', {
     REELKIT_LISTEN: values.listen,
     REELKIT_UPSTREAM: values.upstream,
     REELKIT_STORAGE_DIR: values.storageDir.replace(/\/$/, ''),
     REELKIT_ACCEL_PREFIX: values.accelPrefix,
+    REELKIT_DECISION_CACHE_DIR: values.decisionCacheDir,
   });
 }
 

@@ -17,6 +17,8 @@ export interface PlayerSource {
   videoId: string;
   apiBase: string;
   token?: string | undefined;
+  /** The signed master playlist URL (the SDK's `src`). */
+  src?: string | undefined;
   getToken?: GetToken | undefined;
   autoplay: boolean;
   startTime?: number | undefined;
@@ -101,7 +103,7 @@ export class SdkPlayerController implements ReactiveController {
     const video = this.options.video();
     if (!video) return;
     const source = this.options.source();
-    const key = JSON.stringify([source.videoId, source.apiBase, source.token ?? '']);
+    const key = JSON.stringify([source.videoId, source.apiBase, source.token ?? '', source.src ?? '']);
     if (key === this.key && source.getToken === this.getTokenRef && this.player) return;
     this.stop();
     this.key = key;
@@ -121,6 +123,7 @@ export class SdkPlayerController implements ReactiveController {
       videoId: source.videoId,
       apiBase: source.apiBase,
       ...(source.token ? { token: source.token } : {}),
+      ...(source.src ? { src: source.src } : {}),
       ...(source.getToken ? { getToken: source.getToken } : {}),
       autoplay: source.autoplay,
       ...(source.startTime !== undefined && source.startTime > 0 ? { startTime: source.startTime } : {}),

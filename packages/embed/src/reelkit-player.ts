@@ -143,6 +143,7 @@ export class ReelkitPlayer extends LitElement {
     videoId: { type: String, attribute: 'video-id', reflect: true },
     apiBase: { type: String, attribute: 'api-base', reflect: true },
     token: { type: String },
+    src: { type: String },
     getToken: { attribute: false },
     autoplay: { type: Boolean, reflect: true },
     muted: { type: Boolean, reflect: true },
@@ -172,6 +173,13 @@ export class ReelkitPlayer extends LitElement {
   apiBase = '';
   /** A playback token for the video (`token`); not needed for a public video. */
   token = '';
+  /**
+   * The video's signed HLS master playlist URL (`src`): the `playback.hls` your backend got with the
+   * token (`POST /v1/videos/:id/playback-tokens`). With it, playback starts without first asking
+   * the API for the video's URLs (the SDK's `src` option); `token` may then be left out.
+   * @defaultValue `''`: the URLs come from `GET /v1/videos/:id/playback`
+   */
+  src = '';
   /**
    * Returns a fresh playback token before the current one expires (property only). Without it an
    * unlisted or private video stops playing when its token expires.
@@ -236,6 +244,7 @@ export class ReelkitPlayer extends LitElement {
       videoId: this.videoId,
       apiBase: this.apiBase || ReelkitPlayer.defaultApiBase,
       token: this.token || undefined,
+      src: this.src || undefined,
       getToken: this.getToken,
       autoplay: this.autoplay,
       startTime: this.startTime || undefined,

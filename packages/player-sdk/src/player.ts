@@ -75,6 +75,16 @@ export interface PlayerOptions {
   /** A playback token (not needed for a public video). */
   token?: string;
   /**
+   * The signed HLS master playlist URL of a ready video: the `playback.hls` your backend got when
+   * it minted the token (`POST /v1/videos/:id/playback-tokens`). With it, where hls.js plays, the
+   * player requests the master playlist at once instead of first asking the API for the video's
+   * URLs (`GET /v1/videos/:id/playback`), which it then asks alongside for the rest (the token's
+   * expiry, the MP4, poster and storyboard). If that answer says the video is not ready, the player
+   * goes back to waiting for it. Its token is the player's `token` when none is given.
+   * @defaultValue none: the URLs come from `GET /v1/videos/:id/playback`
+   */
+  src?: string;
+  /**
    * Returns a fresh playback token; called before the current one expires and after a request is
    * refused as expired. Without it a public video's URLs are renewed anonymously.
    */
@@ -181,6 +191,10 @@ class ReelkitPlayer extends Emitter<PlayerEvents> implements Player {
   private playingIndex = -1;
   private tokenRecoveries = 0;
   private loadingSource = false;
+  /** `src` was used once: any restart asks the API. */
+  private srcTried = false;
+  /** The API said the video behind `src` is not ready: its hls.js must not start late. */
+  private srcAbandoned = false;
 
   constructor(
     readonly video: HTMLVideoElement,
@@ -205,7 +219,7 @@ class ReelkitPlayer extends Emitter<PlayerEvents> implements Player {
           });
     this.keeper = new TokenKeeper({
       videoId: options.videoId,
-      token: options.token,
+      token: options.token ?? (options.src ? playbackTokenOf(options.src) : undefined),
       getToken,
       ...(options.renewBeforeMs !== undefined ? { leadMs: options.renewBeforeMs } : {}),
     });
@@ -362,6 +376,11 @@ class ReelkitPlayer extends Emitter<PlayerEvents> implements Player {
     const engines =
       this.options.engines ?? chooseEngines(detectCapabilities(this.video), { hls: true, mp4: false });
     if (engines[0] === 'hls.js') loadHlsEngine().catch(() => undefined); // `attach` reports a failure
+    const src = this.options.src;
+    if (src && engines[0] === 'hls.js' && !this.srcTried) {
+      this.srcTried = true;
+      return this.startFromSrc(src);
+    }
     let info: PlaybackDescriptor;
     try {
       info = await this.fetchPlayback(await this.keeper.get());
@@ -384,6 +403,38 @@ class ReelkitPlayer extends Emitter<PlayerEvents> implements Player {
     if (urlToken) this.keeper.accept({ token: urlToken, expiresAt: info.expiresAt });
     if (!info.hls && !info.mp4) return this.waitUntilReady(info);
     await this.attach(info);
+  }
+
+  /**
+   * The master URL was given (`src`): hls.js starts on it now, and the descriptor, asked alongside,
+   * tells the token's expiry (for renewal) — or that the video is not ready after all, in which
+   * case the player drops hls.js and goes the usual way (waiting for the video, or failing).
+   */
+  private async startFromSrc(src: string): Promise<void> {
+    const described = this.fetchPlayback(this.keeper.token).then(
+      (info) => {
+        if (this.destroyed) return;
+        const token = info.token ?? (info.hls ? playbackTokenOf(info.hls) : undefined);
+        if (token) this.keeper.accept({ token, expiresAt: info.expiresAt });
+        if (!info.hls) this.restartWithoutSrc();
+      },
+      (err: unknown) => {
+        if (this.destroyed) return;
+        const error = ReelkitError.from(err);
+        if (error.code === 'video_not_ready') this.restartWithoutSrc();
+        else this.emit('error', { error, fatal: false });
+      },
+    );
+    await Promise.all([this.attach({ hls: src, mp4: null }, () => !this.srcAbandoned), described]);
+  }
+
+  private restartWithoutSrc(): void {
+    this.srcAbandoned = true;
+    this.detachEngine();
+    this.chosenEngine = undefined;
+    this.loadingSource = false;
+    this.setState('loading');
+    this.start().catch((err: unknown) => this.fail(ReelkitError.from(err)));
   }
 
   /** Follows a processing video (socket events, plus polling as a safety net) until it is ready. */
@@ -445,7 +496,10 @@ class ReelkitPlayer extends Emitter<PlayerEvents> implements Player {
   }
 
   /** Tries each engine in order until one loads. */
-  private async attach(info: PlaybackDescriptor): Promise<void> {
+  private async attach(
+    info: Pick<PlaybackDescriptor, 'hls' | 'mp4'>,
+    wanted: () => boolean = () => true,
+  ): Promise<void> {
     const caps = detectCapabilities(this.video);
     const planned =
       this.options.engines ?? chooseEngines(caps, { hls: Boolean(info.hls), mp4: Boolean(info.mp4) });
@@ -453,7 +507,7 @@ class ReelkitPlayer extends Emitter<PlayerEvents> implements Player {
       if (this.destroyed) return;
       if (engine === 'hls.js' && info.hls) {
         const { startHls, hlsTracks } = await loadHlsEngine();
-        if (this.destroyed) return;
+        if (this.destroyed || !wanted()) return;
         this.loadingSource = true;
         this.chosenEngine = 'hls.js';
         this.hlsInstance = startHls({

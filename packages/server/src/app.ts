@@ -188,6 +188,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
     offload: deliveryOffloadOf(config, storage),
     hotCacheBytes: config.DELIVERY_CACHE_MB * 1024 * 1024,
     observeHttp: metrics.observeHttp,
+    now,
   });
 
   const app = new Koa({ proxy: config.TRUST_PROXY });

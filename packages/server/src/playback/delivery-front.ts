@@ -27,6 +27,32 @@ const FRONT_KINDS: ReadonlySet<DeliveryKind> = new Set<DeliveryKind>([
 const VIDEO_ID = /^[0-9a-f]{24}$/;
 const EXPOSE = 'Content-Length, Content-Range, Accept-Ranges, ETag';
 
+/**
+ * The request header of nginx's decision subrequest (`deploy/nginx/reelkit.conf.template`, x-accel
+ * mode only): "may this token fetch files of this video from this origin, and where are they?".
+ */
+export const DECISION_HEADER = 'x-reelkit-decision';
+/**
+ * The longest nginx may reuse a "yes" for the same token, video and Origin (`X-Accel-Expires`),
+ * never past the token's expiry: how long a key retirement takes to reach nginx.
+ */
+export const DECISION_SECONDS = 5;
+
+/**
+ * How long nginx may keep a "yes" for a token expiring at `exp` (seconds): nginx's cache keeps an
+ * entry through the whole second its lifetime ends in, hence the second taken off, so a decision
+ * never outlives the token; 0 (not cached) when under two seconds remain.
+ */
+export function decisionSeconds(exp: number, nowMs: number): number {
+  return Math.max(0, Math.min(DECISION_SECONDS, exp - Math.floor(nowMs / 1000) - 1));
+}
+
+/** The answer to a decision subrequest the front cannot say yes to: "ask Reelkit the whole request". */
+function deferToReelkit(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(204, ['Cache-Control', 'no-store']);
+  res.end();
+}
+
 export interface DeliveryFrontOptions {
   playbackTokens: PlaybackTokens;
   cache: HotFileCache;
@@ -35,6 +61,8 @@ export interface DeliveryFrontOptions {
   offload?: DeliveryOffload;
   /** Told the duration of every answer it sends (the request-duration histogram). */
   observe: (method: string, route: string, status: number, seconds: number) => void;
+  /** The clock of token expiry (tests control it). @defaultValue `Date.now` */
+  now?: () => number;
 }
 
 /** The response headers of one held file that do not depend on the request (flat name/value list). */
@@ -66,9 +94,15 @@ function fileHeaders(hot: HotFile, cacheControl: string): string[] {
  * method or path — is handed to Koa unchanged, where the route (`serveSigned`) answers it exactly as
  * before with the same problem documents, so the front can never refuse or serve what the route
  * would not. `If-Match` and `If-Unmodified-Since` (412 material) go to Koa too.
+ *
+ * With x-accel, nginx may first ask a decision (`DECISION_HEADER`) for a segment or init segment:
+ * the same checks, answered by a header-only 200 naming the video's folder, which nginx reuses for
+ * that token, video and Origin for `decisionSeconds`; anything the front would hand to Koa is a 204
+ * instead ("ask me the whole request"), so refusals still come from the route.
  */
 export function createDeliveryFront(options: DeliveryFrontOptions) {
   const { playbackTokens, cache, offload, observe } = options;
+  const now = options.now ?? Date.now;
   const securityHeaders = options.securityHeaders.flat();
   /** Prepared header blocks of held files, by entry (dropped with it). */
   const prepared = new WeakMap<HotFile, string[]>();
@@ -148,6 +182,8 @@ export function createDeliveryFront(options: DeliveryFrontOptions) {
   return function deliveryFront(req: IncomingMessage, res: ServerResponse, fallback: RequestHandler): void {
     const method = req.method ?? '';
     const url = req.url ?? '';
+    const deciding = offload !== undefined && req.headers[DECISION_HEADER] === '1';
+    if (deciding) fallback = deferToReelkit;
     if ((method !== 'GET' && method !== 'HEAD') || !url.startsWith('/v1/play/')) {
       fallback(req, res);
       return;
@@ -185,6 +221,21 @@ export function createDeliveryFront(options: DeliveryFrontOptions) {
       ...corsHeaders(req, claims),
     ];
     const key = `${claims.orgId}/${request.videoId}/${target.path}`;
+    if (deciding) {
+      res.writeHead(200, [
+        ...common,
+        'X-Reelkit-Folder',
+        `/${claims.orgId}/${request.videoId}/`,
+        'X-Reelkit-Cache-Control',
+        target.cacheControl,
+        'X-Accel-Expires',
+        String(decisionSeconds(claims.exp, now())),
+        'Content-Length',
+        '0',
+      ]);
+      res.end(finish(method, 200, started));
+      return;
+    }
     if (offload) {
       // nginx answers Range itself only when it would answer as Reelkit does (`sendStoredFile`).
       if (h.range) {

@@ -43,6 +43,8 @@ export interface PlaybackRouteDeps {
   hotCacheBytes?: number;
   /** Times answers sent outside Koa (the metrics' request histogram). */
   observeHttp?: (method: string, route: string, status: number, seconds: number) => void;
+  /** The clock of token expiry, for the front's decisions (tests control it). */
+  now?: () => number;
 }
 
 const mintBody = z.strictObject({
@@ -435,6 +437,7 @@ export function playbackRoutes(deps: PlaybackRouteDeps): {
       securityHeaders,
       offload,
       observe: deps.observeHttp ?? (() => undefined),
+      ...(deps.now ? { now: deps.now } : {}),
     });
 
   return { defs, preflight, authenticateFile, fastPath, front };
