@@ -239,7 +239,7 @@ tiles, and published files are streamed by the storage driver with their chunks 
 | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
-Worker peak, longest against shortest: **${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MiB** for ${longest / shortest}× the length (target ≤ ~30 MiB).
+Worker peak, longest against shortest: **${Math.round(growth) > 0 ? '+' : ''}${Math.round(growth)} MiB** for ${longest / shortest}× the length (target ≤ ~30 MiB).
 
 Per stage: the worker's highest RSS in MiB during each stage, and in brackets the highest peak RSS of an
 ffmpeg/ffprobe the stage started; then the stage where the worker peaked, and each stage's seconds.
