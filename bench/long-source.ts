@@ -258,7 +258,7 @@ per source frame in the scratch folder (18 000 for the hour at 5 fps) and a spri
 scavenged at the process default of every 16 MiB: a source of 16 MiB or more (here the 20- and 60-minute ones, not
 the 2-minute one) left about 20 MiB more RSS, which the allocator keeps (heap snapshots, \`BENCH_HEAP_SNAPSHOTS=<dir>\`,
 showed the same ~32 MiB live heap after short and long jobs); the job's fetch and publish now scavenge every 4 MiB
-(\`JOB_GARBAGE_BYTES\` in the transcoder). What still grows with length is the ladder ffmpeg's peak (not fixed):
+(\`JOB_GARBAGE_BYTES\` in the transcoder); since then the fetch sends from the drivers' pooled buffers, without garbage). What still grows with length is the ladder ffmpeg's peak (not fixed):
 its progressive MP4 muxer keeps an index entry per video and audio sample until it writes the \`moov\` (faststart),
 and the HLS muxers a little per segment — remuxing (\`-c copy\`) the 2- and 60-minute sources alone peaks at 55 and
 74 MiB to a faststart MP4 and at 56 and 62 MiB to fMP4 HLS. Writing the MP4 in a separate remux after the ladder
