@@ -239,7 +239,7 @@ tiles, and published files are streamed by the storage driver with their chunks 
 | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
-Worker peak, longest against shortest: **${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MiB** for ${longest / shortest}× the length (target ≤ ~30 MiB).
+Worker peak, longest against shortest: **${Math.round(growth) > 0 ? '+' : ''}${Math.round(growth)} MiB** for ${longest / shortest}× the length (target ≤ ~30 MiB).
 
 Per stage: the worker's highest RSS in MiB during each stage, and in brackets the highest peak RSS of an
 ffmpeg/ffprobe the stage started; then the stage where the worker peaked, and each stage's seconds.
@@ -251,15 +251,25 @@ ffmpeg/ffprobe the stage started; then the stage where the worker peaked, and ea
 | --- | --- | --- | --- | --- | --- | --- |
 ${stageRows.join('\n')}
 
-What grows (investigated 2026-11-30): heap snapshots of the worker after a 2-minute and a 20-minute job
-(\`BENCH_HEAP_SNAPSHOTS=<dir>\`) held the same live heap, 32.5 and 31.7 MiB — nothing is kept per segment, per
-progress line or per job, and the RSS before the next job is the last job's peak, not more. Publishing and
-fetching the source now count their chunks into the process's garbage pacer (\`pacedChunks\` in
-\`@reelkit/storage\`, a young-generation GC every 16 MiB, as uploads do), since they pass the whole ladder through
-64 KiB Buffers. That did not change the figure in this sitting: run at the same time with the pacer disabled
-(\`BENCH_UNPACED=1\`), the same pair gave 149 → 182 MiB, **+33 MiB** (paced: +32 MiB). The growth from 2 to 20
-minutes is about 30 MiB of RSS that V8 and the allocator keep after use, not live data; the earlier run's
-111 → 180 MiB (load average 20) is not reproduced.
+What made a long job cost more (found 2026-12-01, both fixed): the storyboard's thumbnails went to the image2
+muxer, which is constant-rate, so ffmpeg repeated each selected thumbnail up to the source's frame rate — a JPEG
+per source frame in the scratch folder (18 000 for the hour at 5 fps) and a sprite of the first frame; now
+\`-fps_mode passthrough\` writes at most 100. And the source fetch passes the file through 1 MiB read chunks,
+scavenged at the process default of every 16 MiB: a source of 16 MiB or more (here the 20- and 60-minute ones, not
+the 2-minute one) left about 20 MiB more RSS, which the allocator keeps (heap snapshots, \`BENCH_HEAP_SNAPSHOTS=<dir>\`,
+showed the same ~32 MiB live heap after short and long jobs); the job's fetch and publish now scavenge every 4 MiB
+(\`JOB_GARBAGE_BYTES\` in the transcoder); since then the fetch sends from the drivers' pooled buffers, without garbage). What still grows with length is the ladder ffmpeg's peak (not fixed):
+its progressive MP4 muxer keeps an index entry per video and audio sample until it writes the \`moov\` (faststart),
+and the HLS muxers a little per segment — remuxing (\`-c copy\`) the 2- and 60-minute sources alone peaks at 55 and
+74 MiB to a faststart MP4 and at 56 and 62 MiB to fMP4 HLS. Writing the MP4 in a separate remux after the ladder
+would take that index out of the ladder's ffmpeg; \`MAX_DURATION_S\` bounds it meanwhile.
+
+Not enabled, for a deployment that wants a lower ceiling still: \`MALLOC_ARENA_MAX=2\` caps glibc's malloc arenas
+(by default up to 8 per core, one for each thread that allocates, libuv's file-system threads included), so freed
+memory is pooled in fewer arenas rather than kept by each; \`node --max-semi-space-size=<MiB>\` caps each of V8's two
+young-generation semi-spaces (Node 24 grows them up to 16 MiB on 64-bit), so short-lived garbage is scavenged sooner
+and fewer young pages stay resident. Measured alone on the source fetch (4, 40, 120 MB), with the job pacer in
+place neither changed the RSS beyond a few MiB of noise.
 `,
   );
 }

@@ -144,6 +144,15 @@ describe('buildLadderArgs', () => {
     expect(a.at(-4)).toBe('/w/storyboard-tiles/tile_%05d.jpg');
   });
 
+  it('writes one thumbnail file per selected frame, not one per source frame', () => {
+    // image2 is a constant-rate muxer: without passthrough, ffmpeg repeats each selected frame up to
+    // the source's rate, a file per source frame (90 000 for an hour at 25 fps).
+    const a = args();
+    const tiles = a.slice(a.lastIndexOf('-map'), a.indexOf('/w/storyboard-tiles/tile_%05d.jpg'));
+    expect(tiles.slice(0, 2)).toEqual(['-map', '[sb]']);
+    expect(valuesOf(tiles, '-fps_mode')).toEqual(['passthrough']);
+  });
+
   it('maps no audio for a silent source', () => {
     const a = args(false);
     expect(a).not.toContain('0:1');

@@ -197,10 +197,15 @@ export function buildLadderArgs(input: LadderArgsInput): string[] {
   args.push(...audioRenditionArgs(outDir, input.audioTracks, plan.segmentSeconds));
   // Storyboard thumbnails as separate small JPEGs, tiled into the sprite afterwards
   // (buildSpriteArgs). Tiling here would hold back the sprite output until the end, and ffmpeg
-  // reports no progress before every output has started.
+  // reports no progress before every output has started. `passthrough`: one file per selected
+  // frame. image2 is a constant-rate muxer, so by default ffmpeg would repeat each thumbnail to
+  // fill the time to the next at the source's rate — a file per source frame (90 000 for an hour
+  // at 25 fps), and a sprite of the first `count` of them, nearly all the first frame.
   args.push(
     '-map',
     '[sb]',
+    '-fps_mode',
+    'passthrough',
     '-q:v',
     '4',
     '-f',

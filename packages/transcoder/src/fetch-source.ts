@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { pacedChunks, StorageObjectNotFoundError, type Storage } from '@reelkit/storage';
+import { jobGarbage } from './job-garbage.js';
 
 /**
  * Copies a stored object to a local file (the job's scratch folder) for ffprobe and ffmpeg,
@@ -11,7 +12,7 @@ import { pacedChunks, StorageObjectNotFoundError, type Storage } from '@reelkit/
  * Drivers that can open objects for serving (`openReader`: both of ours) send the bytes from
  * pooled buffers straight into the file — the S3 driver reads the store's answer into them — so a
  * long source makes no garbage at all; otherwise the read stream's chunks are paced garbage
- * (`pacedChunks`), so they do not pile up as the worker's RSS.
+ * (`pacedChunks`, a scavenge every `JOB_GARBAGE_BYTES`), so they do not pile up as the worker's RSS.
  */
 export async function fetchSource(
   storage: Storage,
@@ -21,7 +22,11 @@ export async function fetchSource(
 ): Promise<void> {
   signal?.throwIfAborted();
   if (!storage.openReader) {
-    await pipeline(pacedChunks(storage.read(key)), createWriteStream(path), signal ? { signal } : {});
+    await pipeline(
+      pacedChunks(storage.read(key), jobGarbage),
+      createWriteStream(path),
+      signal ? { signal } : {},
+    );
     return;
   }
   const reader = await storage.openReader(key);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildStoryboardVtt, planStoryboard } from './plan-storyboard.js';
 
@@ -18,6 +19,20 @@ describe('planStoryboard', () => {
     expect(p.count).toBeLessThanOrEqual(100);
     expect(p.interval).toBe(144);
     expect([p.columns, p.rows, p.tileWidth, p.tileHeight]).toEqual([10, 10, 90, 160]);
+  });
+
+  it('covers any duration, from a frame to a day, with 1–100 thumbnails in at most 10 rows', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 86_400, noNaN: true }), (durationS) => {
+        const p = planStoryboard({ durationS, width: 1920, height: 1080 });
+        expect(p.count).toBeGreaterThanOrEqual(1);
+        expect(p.count).toBeLessThanOrEqual(100);
+        expect(p.rows).toBeLessThanOrEqual(10);
+        expect(p.count * p.interval).toBeGreaterThanOrEqual(durationS);
+        // No thumbnail past the end: the last one starts before the video ends.
+        expect((p.count - 1) * p.interval).toBeLessThan(Math.max(durationS, 0.001));
+      }),
+    );
   });
 });
 

@@ -4,6 +4,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pacedChunks, type Storage } from '@reelkit/storage';
+import { jobGarbage } from './job-garbage.js';
 
 /**
  * The order outputs are published in, as batches: media first (segments, init segments, the MP4,
@@ -109,7 +110,7 @@ export async function publishOutputs(options: PublishOptions): Promise<void> {
         signal.throwIfAborted();
         // Every chunk read is garbage once written; paced, a long video's ladder does not pile up
         // as the worker's RSS (Node 24 leaves such garbage to a late full GC).
-        const body = Readable.from(pacedChunks(createReadStream(join(workDir, path))));
+        const body = Readable.from(pacedChunks(createReadStream(join(workDir, path)), jobGarbage));
         await storage.write(`${folderKey}/${path}`, body, { signal });
       });
     }

@@ -1,8 +1,11 @@
 // The real-world corpus through the real worker process: each output is read back with ffprobe for
 // its size, pixel aspect, colour tags, frame rate, audio and A/V start times.
+import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import {
   QUEUES,
   TRANSCODE_JOBS,
@@ -24,27 +27,16 @@ import {
   SURROUND_WINDOW_S,
   makeCorpusClip,
 } from './corpus-clips.js';
-import { ffprobeJson, playlistSegments, putSource } from './transcode-helpers.js';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import {
+  frameRate as rate,
+  renderCorpusReport,
+  type CorpusRow,
+  type ProbedStream,
+  type RungMeasure,
+} from './corpus-report.js';
+import { distinctSpriteTiles, ffprobeJson, playlistSegments, putSource } from './transcode-helpers.js';
 
 const exec = promisify(execFile);
-
-interface ProbedStream {
-  codec_type: string;
-  width?: number;
-  height?: number;
-  sample_aspect_ratio?: string;
-  pix_fmt?: string;
-  color_space?: string;
-  color_transfer?: string;
-  color_primaries?: string;
-  r_frame_rate?: string;
-  avg_frame_rate?: string;
-  channels?: number;
-  sample_rate?: string;
-  start_time?: string;
-}
 
 /** One rung's init segment and media segments joined into one fMP4 file ffprobe reads directly. */
 async function rungFile(storage: string, playlistKey: string): Promise<string> {
@@ -173,10 +165,25 @@ function beepOffsets(flashes: number[], beeps: number[]): number[] {
 /** The native AAC encoder's priming: 1024 samples at 48 kHz. */
 const AAC_PRIMING_S = 1024 / 48_000;
 
-const rate = (r: string | undefined) => {
-  const [a, b] = (r ?? '0/1').split('/').map(Number);
-  return a! / (b || 1);
-};
+/**
+ * Prints the corpus table, and with CORPUS_REPORT=<path> (relative to the repository) writes it
+ * there too, formatted as the repository's Markdown is (`npm run corpus:report` → docs/corpus.md).
+ */
+async function writeCorpusReport(rows: CorpusRow[]): Promise<void> {
+  const { stdout } = await exec('ffmpeg', ['-hide_banner', '-version']);
+  const doc = renderCorpusReport(rows, CORPUS, {
+    date: new Date(),
+    ffmpeg: stdout.split('\n')[0]!.split(' Copyright')[0]!,
+    node: process.version,
+  });
+  process.stdout.write(`\n${doc}`);
+  const target = process.env.CORPUS_REPORT;
+  if (!target) return;
+  const path = resolve(fileURLToPath(new URL('../../../..', import.meta.url)), target);
+  const prettier = await import('prettier');
+  const options = await prettier.resolveConfig(path);
+  await writeFile(path, await prettier.format(doc, { ...options, filepath: path }));
+}
 
 // Generous budgets: the machine is shared, and one clip can wait minutes for a core.
 describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_MS }, () => {
@@ -187,8 +194,10 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
   let connection: Redis;
   let queue: Queue;
   let events: QueueEvents;
-  /** Measured values per clip, printed as the corpus table. */
-  const table: Array<{ input: string; expected: string; got: string }> = [];
+  /** Measured values per clip: the corpus table. */
+  const table: CorpusRow[] = [];
+  /** Each clip's generated source file, by name. */
+  const sources = new Map<string, string>();
 
   beforeAll(async () => {
     worker = startTs('packages/transcoder/src/main.ts', {
@@ -210,17 +219,13 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
     await events?.close();
     await queue?.close();
     connection?.disconnect();
-    if (table.length > 0)
-      process.stdout.write(
-        `\n| input | expected | got |\n|---|---|---|\n${table
-          .map((r) => `| ${r.input} | ${r.expected} | ${r.got} |`)
-          .join('\n')}\n`,
-      );
+    if (table.length > 0) await writeCorpusReport(table);
   });
 
   async function transcode(name: string): Promise<TranscodeResult> {
     const clip = CORPUS.find((c) => c.name === name)!;
     const path = await makeCorpusClip(clip);
+    sources.set(name, path);
     const videoId = `c-${name.replace(/[^a-z0-9]/gi, '')}`;
     const data: TranscodeJobData = {
       orgId: 'org-c',
@@ -260,24 +265,48 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
       expect(master).toMatch(
         new RegExp(`RESOLUTION=${r.width}x${r.height},[^\\n]*FRAME-RATE=${r.frameRate.toFixed(3)}`),
       );
+      let avStartS: number | undefined;
       if (audio) {
         expect(audio.channels).toBe(2);
         expect(audio.sample_rate).toBe('48000');
         // The AAC encoder's priming samples come before the first real sample (the muxer shifts
         // them to 0), so the first heard sample is at start + priming.
-        const heard = Number(audio.start_time) + AAC_PRIMING_S;
-        expect(Math.abs(heard - Number(video.start_time))).toBeLessThanOrEqual(1 / r.frameRate + 1e-3);
+        avStartS = Number(audio.start_time) + AAC_PRIMING_S - Number(video.start_time);
+        expect(Math.abs(avStartS)).toBeLessThanOrEqual(1 / r.frameRate + 1e-3);
       }
-      measured.push({ r, video, audio, file, audioFile });
+      measured.push({ r, video, audio, file, audioFile, avStartS });
     }
     return measured;
   }
 
-  const describeRungs = (result: TranscodeResult) =>
-    result.renditions.map((r) => `${r.width}x${r.height}@${r.frameRate}`).join(', ');
-
-  const record = (name: string, got: string) =>
-    table.push({ input: name, expected: CORPUS.find((c) => c.name === name)!.expected, got });
+  /** Adds a clip's row to the corpus table: its source and outputs as ffprobe reads them. */
+  async function record(
+    name: string,
+    result: TranscodeResult,
+    measured: Array<RungMeasure & { audio?: ProbedStream }>,
+    got: string,
+  ): Promise<void> {
+    const { streams } = (await ffprobeJson(['-show_streams', sources.get(name)!])) as {
+      streams: ProbedStream[];
+    };
+    const sb = result.storyboard;
+    const vtt = sb ? await readFile(join(storage, sb.vttKey), 'utf8') : '';
+    const cues = vtt.match(/-->/g)?.length ?? 0;
+    table.push({
+      name,
+      source: streams.filter((s) => s.codec_type === 'video' || s.codec_type === 'audio'),
+      expected: CORPUS.find((c) => c.name === name)!.expected,
+      rungs: measured,
+      audio: measured[0]?.audio,
+      audioRenditions: result.audioTracks?.length ?? 0,
+      storyboard: sb && {
+        ...sb,
+        cues,
+        distinct: await distinctSpriteTiles(join(storage, sb.imageKey), sb, cues),
+      },
+      got,
+    });
+  }
 
   it.each([
     ['rotate-90', 270],
@@ -293,7 +322,8 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
       expect([result.renditions[0]!.width, result.renditions[0]!.height]).toEqual(
         portrait ? [180, 320] : [320, 180],
       );
-      const [top] = await expectRungs(result);
+      const measured = await expectRungs(result);
+      const [top] = measured;
       // No display matrix left on the outputs: players must not turn them again.
       const side = (await ffprobeJson(['-show_streams', top!.file])) as {
         streams: Array<{ side_data_list?: unknown[] }>;
@@ -304,9 +334,11 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
       expect(mp4.video.height! > mp4.video.width!).toBe(portrait);
       expect(poster.video.height! > poster.video.width!).toBe(portrait);
       expect(result.storyboard!.tileHeight > result.storyboard!.tileWidth).toBe(portrait);
-      record(
+      await record(
         name,
-        `rotation ${result.metadata.rotation}, ${result.metadata.width}×${result.metadata.height}; rungs ${describeRungs(result)}; mp4 ${mp4.video.width}×${mp4.video.height}, poster ${poster.video.width}×${poster.video.height}`,
+        result,
+        measured,
+        `metadata rotation ${result.metadata.rotation}, ${result.metadata.width}×${result.metadata.height}; no display matrix on the outputs; mp4 ${mp4.video.width}×${mp4.video.height}, poster ${poster.video.width}×${poster.video.height}`,
       );
     },
   );
@@ -317,16 +349,18 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
   ] as const)('%s: tonemapped to 8-bit SDR tagged BT.709', async (name, hdr) => {
     const result = await transcode(name);
     expect(result.metadata.hdr).toBe(hdr);
-    const [top] = await expectRungs(result);
+    const measured = await expectRungs(result);
     const mp4 = await probeStreams(join(storage, result.mp4Key));
     expect([mp4.video.pix_fmt, mp4.video.color_transfer, mp4.video.color_primaries]).toEqual([
       'yuv420p',
       'bt709',
       'bt709',
     ]);
-    record(
+    await record(
       name,
-      `hdr ${result.metadata.hdr}; rungs ${top!.video.pix_fmt} ${top!.video.color_primaries}/${top!.video.color_transfer}/${top!.video.color_space}; mp4 ${mp4.video.color_transfer}`,
+      result,
+      measured,
+      `metadata hdr ${result.metadata.hdr}; mp4 ${mp4.video.pix_fmt} ${mp4.video.color_primaries}/${mp4.video.color_transfer}`,
     );
   });
 
@@ -334,17 +368,23 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
     const result = await transcode('anamorphic-720x480-sar32-27');
     expect([result.metadata.width, result.metadata.height]).toEqual([854, 480]);
     expect(result.renditions.map((r) => `${r.width}x${r.height}`)).toEqual(['854x480', '640x360', '428x240']);
-    await expectRungs(result);
+    const measured = await expectRungs(result);
     const mp4 = await probeStreams(join(storage, result.mp4Key));
     expect(mp4.video.sample_aspect_ratio ?? '1:1').toBe('1:1');
-    record('anamorphic-720x480-sar32-27', `${describeRungs(result)}, SAR 1:1 on every rung`);
+    await record(
+      'anamorphic-720x480-sar32-27',
+      result,
+      measured,
+      `metadata ${result.metadata.width}×${result.metadata.height}; mp4 ${mp4.video.width}×${mp4.video.height} SAR ${mp4.video.sample_aspect_ratio ?? '1:1'}`,
+    );
   });
 
   it.each(['interlaced-mpeg2-ts', 'interlaced-unflagged-avi'])(
     '%s: deinterlaced with bwdif (idet sees no combing in the output)',
     async (name) => {
       const result = await transcode(name);
-      const [top] = await expectRungs(result);
+      const measured = await expectRungs(result);
+      const [top] = measured;
       const { stderr } = await exec('ffmpeg', [
         '-hide_banner',
         '-nostdin',
@@ -358,7 +398,7 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
       ]);
       expect(parseIdetOutput(stderr)).toBeNull();
       const counts = /Multi frame detection:([^\n]*)/.exec(stderr)?.[1]?.trim() ?? '';
-      record(name, `${describeRungs(result)}; idet on output: ${counts.replace(/\s+/g, ' ')}`);
+      await record(name, result, measured, `idet on the top rung: ${counts.replace(/\s+/g, ' ')}`);
     },
   );
 
@@ -366,11 +406,14 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
     const result = await transcode('vfr');
     expect(result.metadata.fps).toBeLessThan(29);
     expect(result.renditions.map((r) => r.frameRate)).toEqual([30]);
-    const [top] = await expectRungs(result);
+    const measured = await expectRungs(result);
+    const [top] = measured;
     expect(rate(top!.video.avg_frame_rate)).toBeCloseTo(30, 1);
     const master = await readFile(join(storage, result.masterKey), 'utf8');
-    record(
+    await record(
       'vfr',
+      result,
+      measured,
       `source avg ${result.metadata.fps} fps; output r=${top!.video.r_frame_rate} avg=${top!.video.avg_frame_rate}; master ${/FRAME-RATE=[\d.]+/.exec(master)?.[0]}`,
     );
   });
@@ -380,29 +423,35 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
     expect(result.storyboard!.columns * result.storyboard!.rows).toBe(1);
     const vtt = await readFile(join(storage, result.storyboard!.vttKey), 'utf8');
     expect(vtt.match(/-->/g)).toHaveLength(1);
-    await expectRungs(result);
-    record(
+    const measured = await expectRungs(result);
+    await record(
       name,
-      `ready in ${result.durations.total} ms; duration ${result.metadata.duration} s; ${describeRungs(result)}; storyboard ${result.storyboard!.columns}×${result.storyboard!.rows}`,
+      result,
+      measured,
+      `ready in ${result.durations.total} ms; duration ${result.metadata.duration} s`,
     );
   });
 
   it('5.1 is downmixed to stereo with the centre in both channels', async () => {
     const result = await transcode('surround-5.1');
-    const [top] = await expectRungs(result);
+    const measured = await expectRungs(result);
+    const [top] = measured;
     const peaks = await channelPeaks(top!.audioFile!);
     expect(peaks).toHaveLength(2);
     for (const p of peaks) expect(p).toBeGreaterThan(-20);
     expect(Math.abs(peaks[0]! - peaks[1]!)).toBeLessThan(1);
-    record(
+    await record(
       'surround-5.1',
+      result,
+      measured,
       `${top!.audio!.channels} ch ${top!.audio!.sample_rate} Hz; peaks ${peaks.join(' / ')} dBFS`,
     );
   });
 
   it('7.1 is downmixed to stereo: every channel reaches its side (or both) at its coefficient', async () => {
     const result = await transcode('surround-7.1-one-channel-at-a-time');
-    const [top] = await expectRungs(result);
+    const measured = await expectRungs(result);
+    const [top] = measured;
     expect(top!.audio!.channels).toBe(2);
     // A sine's RMS is its amplitude −3 dB; the coefficient is added to it.
     const full = 20 * Math.log10(SURROUND_AMPLITUDE / Math.SQRT2);
@@ -434,8 +483,10 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
         `${channel.name} → ${rms.map((r) => (r === -Infinity ? '−∞' : (r - full).toFixed(1))).join('/')}`,
       );
     }
-    record(
+    await record(
       'surround-7.1-one-channel-at-a-time',
+      result,
+      measured,
       `${top!.audio!.channels} ch ${top!.audio!.sample_rate} Hz; dB relative to the source tone (L/R): ${got.join(', ')}`,
     );
   });
@@ -446,14 +497,17 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
       ['a1', true],
       ['a0', false],
     ]);
-    const [top] = await expectRungs(result);
+    const measured = await expectRungs(result);
+    const [top] = measured;
     const peaks = await channelPeaks(top!.audioFile!);
     // The first stream is silence: sound in the output means the default stream was chosen
     // (the −18 dBFS tone at −3 dB in each ear).
     for (const p of peaks) expect(p).toBeGreaterThan(-25);
     expect(Math.abs(peaks[0]! - peaks[1]!)).toBeLessThan(1);
-    record(
+    await record(
       'two-audio-streams-mono-22k-default',
+      result,
+      measured,
       `${top!.audio!.channels} ch ${top!.audio!.sample_rate} Hz; peaks ${peaks.join(' / ')} dBFS`,
     );
   });
@@ -474,7 +528,7 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
       { id: 'a0', language: 'en', label: 'English', channels: 2, default: true, source: 'source' },
       { id: 'a1', language: 'fr', label: 'French', channels: 2, default: false, source: 'source' },
     ]);
-    await expectRungs(result);
+    const measured = await expectRungs(result);
     const master = await readFile(join(storage, result.masterKey), 'utf8');
     expect(master).toContain(
       '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",LANGUAGE="en",NAME="English",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="2",URI="audio/a0/index.m3u8"',
@@ -496,15 +550,22 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
       for (const r of result.renditions) expect(r.bandwidth).toBeGreaterThan(t.bandwidth);
       got.push(`${t.language} "${t.label}" ${audio!.channels} ch, peaks ${peaks.join('/')} dBFS`);
     }
-    record(name, `${got.join('; ')}; ${variants.length} video-only variants with AUDIO="audio"`);
+    await record(
+      name,
+      result,
+      measured,
+      `${got.join('; ')}; ${variants.length} video-only variants with AUDIO="audio"`,
+    );
   });
 
   it('audio that starts late stays in sync: first audio and video within one frame', async () => {
     const result = await transcode('audio-starts-late');
     const measured = await expectRungs(result);
     const top = measured[0]!;
-    record(
+    await record(
       'audio-starts-late',
+      result,
+      measured,
       `video start ${top.video.start_time} s, audio start ${top.audio!.start_time} s + ${AAC_PRIMING_S.toFixed(4)} s AAC priming (1 frame = ${(1 / top.r.frameRate).toFixed(3)} s)`,
     );
   });
@@ -514,7 +575,8 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
     ['audio-starts-late-markers', 5],
   ] as const)('%s: every beep is heard within one frame of its flash', async (name, beepCount) => {
     const result = await transcode(name);
-    const [top] = await expectRungs(result);
+    const measured = await expectRungs(result);
+    const [top] = measured;
     const markers = await syncMarkers(top!.file, top!.audioFile!);
     const offsets = beepOffsets(markers.flashes, markers.beeps);
     const counted = beepOffsets(markers.flashes, markers.counted);
@@ -524,8 +586,10 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
       for (const x of o) expect(Math.abs(x), JSON.stringify(o)).toBeLessThanOrEqual(1 / top!.r.frameRate);
     }
     const ms = (o: number[]) => o.map((x) => Math.round(x * 1000)).join(', ');
-    record(
+    await record(
       name,
+      result,
+      measured,
       `beep − flash per second (ms), by timestamps: ${ms(offsets)}; by sample count: ${ms(counted)}; 1 frame = ${Math.round(1000 / top!.r.frameRate)} ms`,
     );
   });
@@ -538,7 +602,13 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
       '360@30',
       '240@30',
     ]);
-    await expectRungs(result);
-    record('60fps-720p', describeRungs(result));
+    const measured = await expectRungs(result);
+    const master = await readFile(join(storage, result.masterKey), 'utf8');
+    await record(
+      '60fps-720p',
+      result,
+      measured,
+      `master ${[...master.matchAll(/FRAME-RATE=[\d.]+/g)].map((m) => m[0]).join(', ')}`,
+    );
   });
 });

@@ -103,3 +103,31 @@ export async function scratchJobFolders(scratchDir: string): Promise<string[]> {
       out.push(`${worker}/${job}`);
   return out;
 }
+
+/**
+ * How many different pictures a storyboard sprite holds among its first `count` tiles (MD5 of each
+ * decoded tile): a storyboard of distinct moments has `count`, one of a repeated frame has 1.
+ */
+export async function distinctSpriteTiles(
+  sprite: string,
+  board: { columns: number; rows: number },
+  count: number,
+): Promise<number> {
+  const { stdout } = await exec('ffmpeg', [
+    '-hide_banner',
+    '-v',
+    'error',
+    '-i',
+    sprite,
+    '-vf',
+    `untile=${board.columns}x${board.rows}`,
+    '-f',
+    'framemd5',
+    '-',
+  ]);
+  const hashes = stdout
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'))
+    .map((l) => l.split(',').at(-1)!.trim());
+  return new Set(hashes.slice(0, count)).size;
+}

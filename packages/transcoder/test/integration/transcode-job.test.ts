@@ -20,6 +20,7 @@ import { startTs, type Proc } from '../../../../test/support/processes.js';
 import { stackEnv } from '../../../../test/support/stack-env.js';
 import { TRANSCODE_TEST_TIMEOUT_MS, waitForJob } from '../../../../test/support/wait-for-transcode.js';
 import {
+  distinctSpriteTiles,
   ffmpegRunningFor,
   ffprobeJson,
   keyframeTimes,
@@ -192,6 +193,10 @@ describe('the transcode job', { timeout: TRANSCODE_TEST_TIMEOUT_MS }, () => {
       streams: Array<{ width: number; height: number }>;
     };
     expect([sprite.streams[0]!.width, sprite.streams[0]!.height]).toEqual([1280, 90]);
+    // Eight moments of the moving test picture, not its first frame eight times.
+    expect(await distinctSpriteTiles(join(storage, result.storyboard!.imageKey), result.storyboard!, 8)).toBe(
+      8,
+    );
     const vtt = await readFile(join(storage, result.storyboard!.vttKey), 'utf8');
     expect(vtt.startsWith('WEBVTT\n')).toBe(true);
     expect(vtt).toContain('00:00:07.000 --> 00:00:08.000\nstoryboard.jpg#xywh=1120,0,160,90');
