@@ -10,6 +10,7 @@ import type { Types } from 'mongoose';
 import { AppError } from '../http/app-error.js';
 import { defineRoute, type HeaderSpec, type RouteDef } from '../http/define-route.js';
 import { httpDate } from './conditional-request.js';
+import { noteStage } from '../http/slow-request-log.js';
 import { parseOr400 } from '../http/validate.js';
 import type { Logger } from '../logger.js';
 import { cleanFileName, titleFromFileName, uploadFields } from './schemas.js';
@@ -452,6 +453,11 @@ export function tusRoutes(deps: TusDeps): {
       async (ctx) => {
         if (!ctx.is(OFFSET_STREAM)) throw new AppError('unsupported_media_type', `Send ${OFFSET_STREAM}`);
         const offset = headerInt(ctx, 'Upload-Offset');
+        let stageStart = performance.now();
+        const stage = (name: string) => {
+          noteStage(ctx, name, performance.now() - stageStart);
+          stageStart = performance.now();
+        };
         const { orgId, video } = await loadUpload(ctx);
         const upload = video.upload;
         if (!upload || video.status !== 'uploading') {
@@ -487,6 +493,7 @@ export function tusRoutes(deps: TusDeps): {
           });
         }
 
+        stage('load');
         let newOffset: number;
         try {
           newOffset = await appendBody(ctx, orgId, video, offset);
@@ -494,6 +501,8 @@ export function tusRoutes(deps: TusDeps): {
           // Not a video: the whole upload goes (a later part cannot make it one).
           if (err instanceof AppError && err.code === 'upload_type_rejected') await discardAnnounced(video);
           throw err;
+        } finally {
+          stage('body');
         }
         if (newOffset === upload.length) {
           try {
@@ -503,6 +512,8 @@ export function tusRoutes(deps: TusDeps): {
             // retry (HEAD, then PATCH) sends it again and finalizes then, once there is room.
             if (isStorageFullError(err)) await takeBackLastPart(orgId, video._id, upload.length);
             throw err;
+          } finally {
+            stage('finalize');
           }
         }
         ctx.set('Upload-Offset', String(newOffset));
