@@ -59,6 +59,20 @@ export const SHORT: Omit<SoakOptions, 'log'> = {
   fullForMs: 6000,
 };
 
+/**
+ * The short run as `npm test` runs it, alone after the vitest step: the same faults and
+ * assertions with a lighter load, so it stays within about four minutes on a busy 2-core machine
+ * (the faults' own recoveries, not the load, take most of the time).
+ */
+export const CI: Omit<SoakOptions, 'log'> = {
+  ...SHORT,
+  durationMs: 90_000,
+  viewers: 4,
+  readers: 2,
+  uploaders: 2,
+  sockets: 100,
+};
+
 export const FULL: Omit<SoakOptions, 'log'> = {
   ...SHORT,
   durationMs: 600_000,
