@@ -1,14 +1,16 @@
-// `npm run bench:soak [-- --short] [--duration=300] [--faults=database-restart,disk-full] [--json=f]`: the soak-and-fault run (issue 21). The
-// full run writes its figures to docs/reliability.md; `--short` (about two minutes of load, as
-// `npm test` runs it) prints them only, unless `--write`. Exits 1 when the verdict is FAIL.
+// `npm run bench:soak [-- --short|--ci] [--duration=300] [--faults=database-restart,disk-full] [--json=f]`: the soak-and-fault run (issue 21). The
+// full run writes its figures to docs/reliability.md; `--short` (about two minutes of load) and
+// `--ci` (the short run with a lighter load, as `npm test` runs it) print them only, unless
+// `--write`. Exits 1 when the verdict is FAIL.
 import { writeFile } from 'node:fs/promises';
 import { machineLine, writeBenchmarkSection } from '../lib/report.js';
 import { FAULTS, faultSlug } from './faults.js';
 import { soakMarkdown } from './report.js';
-import { FULL, SHORT, runSoak } from './run-soak.js';
+import { CI, FULL, SHORT, runSoak } from './run-soak.js';
 
 const args = process.argv.slice(2);
-const short = args.includes('--short');
+const ci = args.includes('--ci');
+const short = ci || args.includes('--short');
 const duration = /^--duration=(\d+)$/.exec(args.find((a) => a.startsWith('--duration=')) ?? '')?.[1];
 const json = args.find((a) => a.startsWith('--json='))?.slice('--json='.length);
 const only = args
@@ -21,7 +23,7 @@ if (unknown?.length) {
   process.exit(2);
 }
 const settings = {
-  ...(short ? SHORT : FULL),
+  ...(ci ? CI : short ? SHORT : FULL),
   ...(duration ? { durationMs: Number(duration) * 1000 } : {}),
   ...(only ? { faults: FAULTS.filter((f) => only.includes(faultSlug(f))) } : {}),
 };

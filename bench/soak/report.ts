@@ -62,6 +62,17 @@ export function soakMarkdown(r: SoakReport, machine: string): string {
       ...r.videos.stuck.map((v) => `- STUCK: ${v}`),
     ],
     '',
+    `Drained in ${s(r.drainMs)} s after the load stopped (until no video was open and no job pending). ` +
+      `The harness's own event loop was late by ${r.harnessLag.p99Ms} ms at p99, ${r.harnessLag.maxMs} ms at most.`,
+    ...(r.slowRequests.length
+      ? [
+          '',
+          `Requests the APIs took 5 s or more to answer (${r.slowRequests.length}; first 20; times in s after the load started):`,
+          '',
+          ...r.slowRequests.slice(0, 20).map((l) => `- ${l}`),
+        ]
+      : []),
+    '',
     '### Clients',
     '',
     `Socket.io: ${r.sockets.clients} clients, ${r.sockets.connected} connected at the end, ` +

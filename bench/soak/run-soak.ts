@@ -4,9 +4,11 @@
 // to a final state, and the figures and a verdict come back.
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { signup } from '../../test/support/api-client.js';
 import { makeClip } from '../../test/support/clips.js';
+import { DRAIN_BOUNDS, QueueProbe, drainStep, type DrainState } from './drain.js';
 import { planFaults, runFault, type FaultName, type FaultOutcome } from './faults.js';
 import {
   isViolation,
@@ -22,7 +24,7 @@ import { startHostile, type HostileFigures } from './hostile.js';
 import { readUsage, type Usage } from './process-usage.js';
 import { Recorder, type TaggedSample } from './recorder.js';
 import { startSockets, type SocketFigures } from './sockets.js';
-import { startSoakStack, type Role, type SoakStack } from './stack.js';
+import { startSoakStack, stopAllStacks, type Role, type SoakStack } from './stack.js';
 import { clipOf, startUploaders, type UploadTally } from './uploaders.js';
 import { startViewers } from './viewers.js';
 import { bearer, World, type Org } from './world.js';
@@ -55,6 +57,20 @@ export const SHORT: Omit<SoakOptions, 'log'> = {
   volumeMiB: 256,
   lockDurationMs: 4000,
   fullForMs: 6000,
+};
+
+/**
+ * The short run as `npm test` runs it, alone after the vitest step: the same faults and
+ * assertions with a lighter load, so it stays within about four minutes on a busy 2-core machine
+ * (the faults' own recoveries, not the load, take most of the time).
+ */
+export const CI: Omit<SoakOptions, 'log'> = {
+  ...SHORT,
+  durationMs: 90_000,
+  viewers: 4,
+  readers: 2,
+  uploaders: 2,
+  sockets: 100,
 };
 
 export const FULL: Omit<SoakOptions, 'log'> = {
@@ -94,13 +110,20 @@ export interface SoakReport {
   uploads: UploadTally;
   videos: { ready: number; failed: number; failedCodes: Record<string, number>; stuck: string[] };
   jobsRunTwice: number;
+  /** How long the drain took after the load stopped. */
+  drainMs: number;
+  /** The harness's event-loop delay during the load (ms): late reading looks like a slow API. */
+  harnessLag: { p99Ms: number; maxMs: number };
+  /** The APIs' "slow request" log lines (5 s or more on the server side). */
+  slowRequests: string[];
   sockets: SocketFigures;
   hostile: HostileFigures;
   usage: UsageRow[];
   verdict: Verdict;
 }
 
-const DRAIN_BUDGET_MS = 240_000;
+/** How long the seeding waits for its two videos. */
+const SEED_BUDGET_MS = 240_000;
 
 async function videoOf(world: World, org: Org, id: string) {
   for (const url of world.apis) {
@@ -184,6 +207,33 @@ async function jobsRunTwice(stack: SoakStack): Promise<number> {
   return [...done.values()].filter((n) => n > 1).length;
 }
 
+/** The APIs' slow-request lines (`slowRequestLog`), shortened, times in s after the load started. */
+async function slowRequests(stack: SoakStack, loadEpochMs: number): Promise<string[]> {
+  const out: string[] = [];
+  for (const api of stack.apis) {
+    const text = await readFile(api.logFile, 'utf8').catch(() => '');
+    for (const line of text.split('\n')) {
+      if (!line.includes('"msg":"slow request"')) continue;
+      try {
+        const l = JSON.parse(line) as {
+          time: number;
+          method: string;
+          path: string;
+          status: number;
+          ms: number;
+          stages?: object;
+        };
+        out.push(
+          `${api.name}, answered at ${((l.time - loadEpochMs) / 1000).toFixed(1)} s: ${l.method} ${l.path} → ${l.status} in ${l.ms} ms${l.stages ? ` ${JSON.stringify(l.stages)}` : ''}`,
+        );
+      } catch {
+        // a line cut by a kill -9
+      }
+    }
+  }
+  return out;
+}
+
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const { log, ...settings } = options;
   log('making test clips');
@@ -192,17 +242,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       clipOf(await readFile(await makeClip({ width: 320, height: 240, seconds, fps: 25 }))),
     ),
   );
-  log('starting the stack (Redis, database, 2 APIs, 2 workers)');
-  const stack = await startSoakStack({
-    volumeMiB: options.volumeMiB,
-    lockDurationMs: options.lockDurationMs,
-  });
+  // Before the stack starts: a signal during start-up must unmount what is already mounted.
   const onSignal = () => {
-    void stack.stop().finally(() => process.exit(130));
+    void stopAllStacks().finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
+    log('starting the stack (Redis, database, 2 APIs, 2 workers)');
+    const stack = await startSoakStack({
+      volumeMiB: options.volumeMiB,
+      lockDurationMs: options.lockDurationMs,
+    });
     const orgs: Org[] = [];
     for (const name of ['Soak One', 'Soak Two']) {
       const admin = await signup(stack.apiUrls[0]!, name);
@@ -223,7 +274,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       failures: [],
     };
     const seeding = startUploaders(world, 2, clips, tally);
-    const seedEnd = Date.now() + DRAIN_BUDGET_MS;
+    const seedEnd = Date.now() + SEED_BUDGET_MS;
     while (world.watchable.length < 2 && Date.now() < seedEnd) {
       await followTracked(world);
       await sleep(1000);
@@ -242,6 +293,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
     // The load, from here: samples and fault times are relative to loadStart.
     const loadStart = rec.now();
+    // The harness's own event loop: a client that is late reading its answers would blame the API.
+    const lag = monitorEventLoopDelay({ resolution: 20 });
+    lag.enable();
     const since = () => rec.now() - loadStart;
     log(
       `load for ${options.durationMs / 1000} s: ${options.viewers} viewers, ${options.readers} range readers, ${options.uploaders} uploaders`,
@@ -292,14 +346,31 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await loops;
     await follower;
 
-    log('following every uploaded video to a final state');
-    const drainEnd = Date.now() + DRAIN_BUDGET_MS;
+    log('following every uploaded video to a final state, until the queue is empty');
+    lag.disable();
     const open = () =>
       [...world.tracked.values()].filter((t) => t.status !== 'ready' && t.status !== 'failed');
-    while (open().length > 0 && Date.now() < drainEnd) {
-      await followTracked(world);
-      if (open().length > 0) await sleep(2000);
+    const probe = new QueueProbe(stack.env.REDIS_URL!, stack.env.REDIS_PREFIX!);
+    const drainStart = Date.now();
+    const seen: { at: number; state: DrainState }[] = [];
+    let drained: ReturnType<typeof drainStep> = 'wait';
+    let stories: string[] = [];
+    try {
+      while (drained === 'wait') {
+        await followTracked(world);
+        const counts = await probe.counts().catch(() => ({ pending: -1, settled: -1 }));
+        seen.push({ at: Date.now() - drainStart, state: { open: open().length, ...counts } });
+        drained = drainStep(seen, DRAIN_BOUNDS);
+        if (drained === 'wait') await sleep(2000);
+      }
+      stories = await Promise.all(
+        open().map(async (t) => `${t.id} (${t.status}; ${await probe.story(t.id).catch(String)})`),
+      );
+    } finally {
+      await probe.close();
     }
+    const drainMs = Date.now() - drainStart;
+    log(`drained in ${(drainMs / 1000).toFixed(0)} s (${drained})`);
     // Let the last events reach the sockets.
     await sleep(5000);
     await sampler.sample();
@@ -335,7 +406,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       };
     });
     const usage = sampler.rows(15_000);
-    const stuck = open().map((t) => `${t.id} (${t.status})`);
+    const stuck = stories;
     const verdict = judge({
       phases,
       uploads: { started: tally.started, identical: tally.identical, failedWithCode: tally.failedWithCode },
@@ -372,6 +443,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         stuck,
       },
       jobsRunTwice: await jobsRunTwice(stack),
+      drainMs,
+      harnessLag: { p99Ms: Math.round(lag.percentile(99) / 1e6), maxMs: Math.round(lag.max / 1e6) },
+      slowRequests: await slowRequests(stack, t0 + loadStart),
       sockets,
       hostile,
       usage,
@@ -380,6 +454,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await stack.stop();
+    await stopAllStacks();
   }
 }

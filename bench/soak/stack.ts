@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { ensureFerretDB, which } from '../../scripts/lib/install.mjs';
 import { freePort } from '../../test/support/api-client.js';
 import { mountSmallVolume, type SmallVolume } from '../../test/support/small-volume.js';
 import { repoRoot } from '../lib/report.js';
+import { cleanStaleRuns, OWNER_FILE, WORK_PREFIX } from './stale-runs.js';
 
 export type Role = 'redis' | 'database' | 'api' | 'worker';
 
@@ -165,22 +166,42 @@ function managed(
   };
 }
 
+/** The `stop` of every stack being started or running: a signal must find it at any moment. */
+const stopping = new Set<() => Promise<void>>();
+
+/**
+ * Stops every stack this process started or is starting (processes by pid, the tmpfs unmounted,
+ * the work folder removed). What a Ctrl-C or SIGTERM calls, even in the middle of start-up.
+ */
+export async function stopAllStacks(): Promise<void> {
+  await Promise.all([...stopping].map((stop) => stop()));
+}
+
 export async function startSoakStack(options: StackOptions): Promise<SoakStack> {
-  const work = await mkdtemp(join(tmpdir(), 'reelkit-soak-'));
+  const cleaned = await cleanStaleRuns();
+  if (cleaned.length) console.warn(`[soak] removed what dead runs left: ${cleaned.join(', ')}`);
+  const work = await mkdtemp(join(tmpdir(), WORK_PREFIX));
+  await writeFile(join(work, OWNER_FILE), String(process.pid));
   const logs = join(work, 'logs');
   mkdirSync(logs, { recursive: true });
-  const volume = await mountSmallVolume(options.volumeMiB);
   const started: StackProcess[] = [];
-  const stop = async () => {
-    for (const p of [...started].reverse()) await p.signal(p.role === 'redis' ? 'SIGTERM' : 'SIGKILL');
-    killAll();
-    await volume.close();
-    // The processes' logs outlive the run, for whoever reads its figures.
-    await rm(KEPT_LOGS, { recursive: true, force: true });
-    await cp(logs, KEPT_LOGS, { recursive: true }).catch(() => undefined);
-    await rm(work, { recursive: true, force: true });
-  };
+  let volume: SmallVolume | undefined;
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      for (const p of [...started].reverse()) await p.signal(p.role === 'redis' ? 'SIGTERM' : 'SIGKILL');
+      killAll();
+      await volume?.close();
+      // The processes' logs outlive the run, for whoever reads its figures.
+      await rm(KEPT_LOGS, { recursive: true, force: true });
+      await cp(logs, KEPT_LOGS, { recursive: true }).catch(() => undefined);
+      await rm(work, { recursive: true, force: true });
+      stopping.delete(stop);
+    })());
+  stopping.add(stop);
   try {
+    // Under the work folder, so the next run finds it if this one dies without its cleanup.
+    volume = await mountSmallVolume(options.volumeMiB, join(work, 'media'));
     // Redis: AOF fsynced every second and noeviction, as production runs it; restarts keep the data.
     const redisPort = await freePort();
     const redisDir = join(work, 'redis');

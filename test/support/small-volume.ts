@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, open, rm, statfs, unlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm, statfs, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,8 +18,13 @@ export interface SmallVolume {
   close(): Promise<void>;
 }
 
-export async function mountSmallVolume(sizeMiB = 8): Promise<SmallVolume> {
-  const dir = await mkdtemp(join(tmpdir(), 'reelkit-small-volume-'));
+/**
+ * Mounts a `sizeMiB` tmpfs on a fresh folder: `at` (created here) when given, so whoever owns the
+ * parent can find and unmount it after a crash, else a temp folder of its own.
+ */
+export async function mountSmallVolume(sizeMiB = 8, at?: string): Promise<SmallVolume> {
+  const dir = at ?? (await mkdtemp(join(tmpdir(), 'reelkit-small-volume-')));
+  if (at) await mkdir(at);
   await run('mount', ['-t', 'tmpfs', '-o', `size=${sizeMiB}m,mode=0755`, 'tmpfs', dir]);
   const filler = join(dir, '.filler');
   let mounted = true;

@@ -19,6 +19,7 @@ import { errorDocsRoutes } from './error-docs/index.js';
 import { errorHandler } from './http/error-handler.js';
 import { createRateLimiter, rateLimitByIp } from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
+import { slowRequestLog } from './http/slow-request-log.js';
 import { securityHeaderList, securityHeaders } from './http/security-headers.js';
 import type { Logger } from './logger.js';
 import { createAccountModels, type AccountModels } from './models.js';
@@ -208,6 +209,7 @@ export async function createApp(deps: AppDeps): Promise<ReelkitApp> {
   app.silent = true; // errors are logged by errorHandler, with the request id
   app.use(metrics.httpMiddleware);
   app.use(requestId());
+  app.use(slowRequestLog({ logger: deps.logger }));
   app.use(
     errorHandler({
       logger: deps.logger,

@@ -10,6 +10,7 @@ import type { Types } from 'mongoose';
 import { AppError } from '../http/app-error.js';
 import { defineRoute, type HeaderSpec, type RouteDef } from '../http/define-route.js';
 import { httpDate } from './conditional-request.js';
+import { noteStage } from '../http/slow-request-log.js';
 import { parseOr400 } from '../http/validate.js';
 import type { Logger } from '../logger.js';
 import { cleanFileName, titleFromFileName, uploadFields } from './schemas.js';
@@ -386,6 +387,7 @@ export function tusRoutes(deps: TusDeps): {
         answers: {
           410: 'The upload expired (`upload_expired`).',
           412: 'The client speaks another tus version (`tus_version_unsupported`).',
+          507: 'Every byte was stored but joining them hit a full volume (`storage_full`, with `Retry-After`): the last part was taken back; HEAD again and resend it.',
         },
         responseHeaders: {
           'Upload-Offset': 'Bytes received so far.',
@@ -396,8 +398,16 @@ export function tusRoutes(deps: TusDeps): {
         before: [tusHeaders],
       },
       async (ctx) => {
-        const { video } = await loadUpload(ctx);
+        const loaded = await loadUpload(ctx);
+        let video = loaded.video;
         if (video.upload) assertNotExpired(video.upload);
+        if (video.status === 'uploading' && video.upload && video.upload.offset === video.upload.length) {
+          // Every byte is stored but the upload was never joined: the request that stored the last
+          // part died before finalizing (an API killed, a database outage). To the client an
+          // offset equal to the length means done, and it would never PATCH again: finalize now.
+          await finishStalled(loaded.orgId, video);
+          video = (await loadUpload(ctx)).video;
+        }
         if (video.upload?.expiresAt) ctx.set('Upload-Expires', httpDate(video.upload.expiresAt));
         const length = video.upload?.length ?? video.source?.size ?? 0;
         const offset = video.upload ? video.upload.offset : length;
@@ -452,6 +462,11 @@ export function tusRoutes(deps: TusDeps): {
       async (ctx) => {
         if (!ctx.is(OFFSET_STREAM)) throw new AppError('unsupported_media_type', `Send ${OFFSET_STREAM}`);
         const offset = headerInt(ctx, 'Upload-Offset');
+        let stageStart = performance.now();
+        const stage = (name: string) => {
+          noteStage(ctx, name, performance.now() - stageStart);
+          stageStart = performance.now();
+        };
         const { orgId, video } = await loadUpload(ctx);
         const upload = video.upload;
         if (!upload || video.status !== 'uploading') {
@@ -487,6 +502,7 @@ export function tusRoutes(deps: TusDeps): {
           });
         }
 
+        stage('load');
         let newOffset: number;
         try {
           newOffset = await appendBody(ctx, orgId, video, offset);
@@ -494,6 +510,8 @@ export function tusRoutes(deps: TusDeps): {
           // Not a video: the whole upload goes (a later part cannot make it one).
           if (err instanceof AppError && err.code === 'upload_type_rejected') await discardAnnounced(video);
           throw err;
+        } finally {
+          stage('body');
         }
         if (newOffset === upload.length) {
           try {
@@ -503,6 +521,8 @@ export function tusRoutes(deps: TusDeps): {
             // retry (HEAD, then PATCH) sends it again and finalizes then, once there is room.
             if (isStorageFullError(err)) await takeBackLastPart(orgId, video._id, upload.length);
             throw err;
+          } finally {
+            stage('finalize');
           }
         }
         ctx.set('Upload-Offset', String(newOffset));
@@ -534,6 +554,23 @@ export function tusRoutes(deps: TusDeps): {
       },
     ),
   );
+
+  /**
+   * Finalizes an upload whose last part is stored but whose join never ran, as the PATCH would
+   * have: on a full volume the last part is taken back (the client sends it again). Another
+   * request finishing it meanwhile is not an error.
+   */
+  async function finishStalled(orgId: Types.ObjectId, video: Video): Promise<void> {
+    const length = video.upload!.length;
+    logger.warn({ videoId: video._id.toHexString() }, 'tus upload complete but not finalized; finalizing it');
+    try {
+      await finalize(orgId, video._id);
+    } catch (err) {
+      if (isStorageFullError(err)) await takeBackLastPart(orgId, video._id, length);
+      const now = await Video.findById(video._id).select('status').lean<Pick<Video, 'status'>>();
+      if (now?.status === 'uploading' || isStorageFullError(err)) throw err;
+    }
+  }
 
   /** Undoes the part that completed an upload whose finalization failed (offset back, part removed). */
   async function takeBackLastPart(orgId: Types.ObjectId, _id: Types.ObjectId, length: number): Promise<void> {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../../../../test/support/clips.js';
 import { mountSmallVolume, type SmallVolume } from '../../../../test/support/small-volume.js';
 import { startVideoTestServer, type VideoTestServer } from '../support/video-test-server.js';
-import { tusCreate, tusHead, tusPatch } from '../../../../test/support/tus-requests.js';
+import { TUS, tusCreate, tusHead, tusPatch } from '../../../../test/support/tus-requests.js';
 
 // Uploads on a real 8 MiB tmpfs filled to ENOSPC: a clear 507 with a code, nothing left behind.
 describe('uploads on a full storage volume', () => {
@@ -84,6 +84,29 @@ describe('uploads on a full storage volume', () => {
       status: 'queued',
       source: { size: clip.length },
     });
+  });
+
+  it('a tus creation that carries its first bytes answers 507 on a full volume and leaves no upload', async () => {
+    const org = t.newOrg();
+    await volume.fill(64 * 1024);
+    try {
+      await expectStorageFull(
+        await fetch(`${t.url}/v1/uploads`, {
+          method: 'POST',
+          headers: {
+            ...t.as(org),
+            ...TUS,
+            'upload-length': String(clip.length),
+            'content-type': 'application/offset+octet-stream',
+          },
+          body: new Uint8Array(clip),
+        }),
+      );
+      expect(await t.filesOf(org)).toEqual([]);
+      expect(await t.Video.countDocuments({ orgId: org })).toBe(0);
+    } finally {
+      await volume.unfill();
+    }
   });
 
   it('a tus upload whose last part fits but whose joined source does not takes the last part back', async () => {
