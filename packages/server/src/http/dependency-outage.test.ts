@@ -25,6 +25,11 @@ describe('asDependencyOutage', () => {
     ).toBe(503);
   });
 
+  it("answers 503 for FerretDB's busy SQLite database", () => {
+    const busy = named('MongoServerError', 'database is locked (5) (SQLITE_BUSY)');
+    expect(asDependencyOutage(busy)?.code).toBe('service_unavailable');
+  });
+
   it('answers 503 for a Redis that is down, also when wrapped', () => {
     expect(asDependencyOutage(new Error('Connection is closed.'))?.code).toBe('service_unavailable');
     expect(

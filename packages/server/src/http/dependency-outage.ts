@@ -33,7 +33,14 @@ const REDIS_OUTAGES = [
 
 function outageOf(err: unknown, depth = 0): 'database' | 'redis' | undefined {
   if (!(err instanceof Error) || depth > 3) return undefined;
-  if (DATABASE_OUTAGES.has(err.name) || /buffering timed out/.test(err.message)) return 'database';
+  if (
+    DATABASE_OUTAGES.has(err.name) ||
+    /buffering timed out/.test(err.message) ||
+    // FerretDB's SQLite handler while another connection holds the database's write lock (seen
+    // in the soak after a database restart): busy for a moment, not a bad request.
+    (err.name === 'MongoServerError' && /SQLITE_BUSY|database is locked/.test(err.message))
+  )
+    return 'database';
   if (err.name === 'MaxRetriesPerRequestError' || REDIS_OUTAGES.some((re) => re.test(err.message)))
     return 'redis';
   return outageOf(err.cause, depth + 1);

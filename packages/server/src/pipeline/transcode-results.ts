@@ -53,6 +53,23 @@ export interface TranscodeResultsDeps {
    */
   lostJobAfterMs?: number;
   now?: () => number;
+  /**
+   * The longest one application of an event, or one video's reconciliation, may take (ms; default
+   * 60 s). Past it the step is given up (it is applied again by the next event or reconciliation —
+   * every application is idempotent), so one operation that never settles (a database reply lost
+   * in a restart) cannot hold up the job's later events or every later reconciliation.
+   */
+  applyTimeoutMs?: number;
+}
+
+/** `work`, or a rejection once `ms` have passed without it settling. */
+export function settleWithin<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 const OPEN = ['queued', 'processing'] as const;
@@ -80,6 +97,7 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
   const { Video, queue, storage, logger } = deps;
   const now = deps.now ?? Date.now;
   const lostJobAfterMs = deps.lostJobAfterMs ?? 60_000;
+  const applyTimeoutMs = deps.applyTimeoutMs ?? 60_000;
   let events: QueueEvents | undefined;
   let eventsConnection: Redis | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -174,18 +192,23 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
   }
 
   async function reconcileAll(): Promise<void> {
-    const open = await Video.find({ status: { $in: OPEN } })
-      .select('_id orgId status source updatedAt')
-      .sort({ _id: 1 })
-      .limit(1000)
-      .lean<OpenVideo[]>();
+    const open = await settleWithin(
+      Video.find({ status: { $in: OPEN } })
+        .select('_id orgId status source updatedAt')
+        .sort({ _id: 1 })
+        .limit(1000)
+        .lean<OpenVideo[]>()
+        .exec(),
+      applyTimeoutMs,
+      'the open videos query',
+    );
     for (const video of open) {
       if (closed) return;
-      await reconcileOne(video).catch((err: unknown) =>
+      await settleWithin(reconcileOne(video), applyTimeoutMs, 'reconciling a video').catch((err: unknown) =>
         logger.warn({ err, videoId: String(video._id) }, 'reconcile failed'),
       );
     }
-    if (!closed) await deps.dubs?.reconcile();
+    if (!closed && deps.dubs) await settleWithin(deps.dubs.reconcile(), applyTimeoutMs, 'reconciling dubs');
   }
 
   const guard = (what: string, fn: () => Promise<void>) => {
@@ -200,7 +223,7 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
   const chains = new Map<string, Promise<void>>();
   const inOrder = (jobId: string, what: string, fn: () => Promise<void>) => {
     const next = (chains.get(jobId) ?? Promise.resolve())
-      .then(fn)
+      .then(() => settleWithin(fn(), applyTimeoutMs, what))
       .catch((err: unknown) => logger.warn({ err, jobId }, `could not apply ${what}`));
     chains.set(jobId, next);
     void next.then(() => {
