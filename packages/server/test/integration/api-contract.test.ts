@@ -125,8 +125,11 @@ describe('schemathesis against a real server', () => {
         // The coverage phase crashes inside schemathesis 4.32.5 (hypothesis lambda sources).
         '--phases',
         'examples,fuzzing',
+        // One worker: with two, Python 3.11's `ast` (which hypothesis calls to describe its filters)
+        // fails now and then with "AST constructor recursion depth mismatch" when two threads parse
+        // at once — a crash inside the tool, not a finding about the API (seen in CI on 2026-12-01).
         '--workers',
-        '2',
+        '1',
         '--request-timeout',
         '20',
         '--seed',
