@@ -280,3 +280,57 @@ describe('DELETE /v1/videos/:id/audio-tracks/:trackId', () => {
     expect(again.body.code).toBe('audio_track_not_found');
   });
 });
+
+describe('DELETE /v1/videos/:id while dubs are processing', () => {
+  it(
+    'withdraws the dub jobs (a waiting one removed, a running one cancelled): nothing of the video stays in storage',
+    async () => {
+      const seconds = 4;
+      const doomed = await stack.uploadReady(
+        await makeClip({ seconds, width: 320, height: 180 }),
+        'Deleted while dubbed',
+      );
+      const doomedFolder = `${stack.admin.orgId}/${doomed}/`;
+      // Three dubs for a worker that runs two at once: whatever each job is doing when the video
+      // goes (waiting, fetching its file, encoding, publishing), none may leave a file behind.
+      const posted = await Promise.all(
+        ['pt', 'nl', 'sv'].map(async (language, i) =>
+          postDub(
+            await makeDub(`doomed-${language}`, seconds, 300 + 100 * i),
+            { language },
+            stack.admin.accessToken,
+            doomed,
+          ),
+        ),
+      );
+      for (const res of posted) expect(res.status, res.text).toBe(202);
+      const del = await call(stack.api.url, 'DELETE', `/v1/videos/${doomed}`, {
+        token: stack.admin.accessToken,
+      });
+      expect(del.status, del.text).toBe(204);
+
+      // Each dub job ends: removed (it was waiting), failed (cancelled while running), or completed
+      // (it finished before the deletion). Then nothing may have been published after the files went.
+      const queue = stack.api.reelkit.queue;
+      const until = Date.now() + TRANSCODE_BUDGET_MS;
+      const states = async () =>
+        Promise.all(
+          posted.map(async (res) => {
+            const job = await queue.getJob(`dub-${res.body.id}`);
+            return job ? `${await job.getState()}:${job.failedReason ?? ''}` : 'removed';
+          }),
+        );
+      let now = await states();
+      while (now.some((s) => !/^(removed|completed:|failed:)/.test(s))) {
+        if (Date.now() > until) throw new Error(`dub jobs still open: ${now.join(', ')}`);
+        await new Promise((r) => setTimeout(r, 250));
+        now = await states();
+      }
+      expect(await storage.list(doomedFolder)).toEqual([]);
+      expect(
+        (await call(stack.api.url, 'GET', `/v1/videos/${doomed}`, { token: stack.admin.accessToken })).status,
+      ).toBe(404);
+    },
+    TRANSCODE_TEST_TIMEOUT_MS,
+  );
+});

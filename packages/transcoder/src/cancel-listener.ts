@@ -11,12 +11,13 @@ export interface CancelListener {
 
 /**
  * Subscribes `subscriber` (a connection of its own: a subscribed connection can do nothing else)
- * to `<prefix>:cancel` and calls `onCancel(videoId)` for each message.
+ * to `<prefix>:cancel` and calls `onCancel(jobId)` for each message (a video's id for its transcode
+ * job, `dub-<trackId>` for a dub).
  */
 export function listenForCancels(
   subscriber: Redis,
   prefix: string,
-  onCancel: (videoId: string) => void,
+  onCancel: (jobId: string) => void,
   logger: Logger,
 ): CancelListener {
   const channel = transcodeCancelChannel(prefix);
@@ -25,8 +26,8 @@ export function listenForCancels(
   subscriber.on('error', (err: Error) => logger.warn({ err: err.message }, 'cancel subscriber: redis error'));
   subscriber.on('message', (ch: string, message: string) => {
     if (ch !== channel) return;
-    const videoId = message.trim();
-    if (videoId) onCancel(videoId);
+    const jobId = message.trim();
+    if (jobId) onCancel(jobId);
   });
   const ready = subscriber.subscribe(channel).then(
     () => undefined,

@@ -67,7 +67,7 @@ export type TranscodeWorker = Worker<TranscodeQueueData, TranscodeQueueResult, T
  * the job's outcome in the transcode handler.
  */
 const ABORT_REASONS = {
-  /** The video was deleted (a message on the cancel channel). */
+  /** The video or the dub was deleted (a message on the cancel channel). */
   cancelled: 'cancelled',
   /** The job ran longer than JOB_TIMEOUT_MS. */
   timeout: 'timeout',
@@ -85,8 +85,8 @@ function abortError(reason: unknown, config: TranscoderConfig): TranscodeJobErro
 /**
  * Creates the BullMQ worker of the `transcode` queue: a typed `Worker` with one handler per job
  * name. It starts consuming at once, and subscribes (on a duplicate of `connection`) to
- * `<prefix>:cancel`: a published video id cancels that video's running job through BullMQ's own
- * `cancelJob` (the job id is the video id), killing its ffmpeg, and fails it with `cancelled`. A
+ * `<prefix>:cancel`: a published job id (a video's id for its transcode, `dub-<trackId>` for a dub)
+ * cancels that running job through BullMQ's own `cancelJob`, killing its ffmpeg, and fails it with `cancelled`. A
  * job running longer than JOB_TIMEOUT_MS is cancelled the same way and fails with
  * `transcode_timeout`. Every failure reason is `<code>: <sentence>` without paths or addresses;
  * the raw error goes to the log.
@@ -228,8 +228,8 @@ export function createTranscodeWorker(deps: WorkerDeps): TranscodeWorker {
   const cancels: CancelListener = listenForCancels(
     deps.connection.duplicate(),
     config.REDIS_PREFIX,
-    (videoId) => {
-      if (worker.cancelJob(videoId, ABORT_REASONS.cancelled)) logger.info({ videoId }, 'cancelling');
+    (jobId) => {
+      if (worker.cancelJob(jobId, ABORT_REASONS.cancelled)) logger.info({ jobId }, 'cancelling');
     },
     logger,
   );

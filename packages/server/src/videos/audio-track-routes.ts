@@ -7,6 +7,7 @@ import {
 import { videoKey, type Storage } from '@reelkit/storage';
 import { checkDubLength, ProbeError, probeSource, type SourceInfo } from '@reelkit/transcoder';
 import { createReadStream } from 'node:fs';
+import type { Redis } from 'ioredis';
 import { Types } from 'mongoose';
 import type { ServerConfig } from '../config.js';
 import { AppError } from '../http/app-error.js';
@@ -17,7 +18,7 @@ import type { AudioGroupWriter } from './audio-group-writer.js';
 import { languageLabel } from './caption-routes.js';
 import { closeAfter } from './multipart-fields.js';
 import { receiveDubUpload } from './receive-dub-upload.js';
-import { enqueueDub, type TranscodeQueue } from './transcode-queue.js';
+import { enqueueDub, withdrawJob, type TranscodeQueue } from './transcode-queue.js';
 import { audioTrackEntry, type StoredAudioTrack } from './video-audio-tracks.js';
 import type { Video } from './video-model.js';
 import type { VideoService } from './video-service.js';
@@ -28,6 +29,9 @@ export interface AudioTrackRoutesDeps {
   service: VideoService;
   storage: Storage;
   queue: TranscodeQueue;
+  /** Where a running dub job of a removed track is cancelled (the transcode queue's cancel channel). */
+  redis: Redis;
+  redisPrefix: string;
   writer: AudioGroupWriter;
   logger: Logger;
   announceUpdate: (video: Video) => Promise<void>;
@@ -196,15 +200,9 @@ export function audioTrackRoutes(deps: AudioTrackRoutesDeps): RouteDef[] {
         if (!out) throw new AppError('audio_track_not_found', `No audio track ${id}`);
         if ('sourceTrack' in out)
           throw new AppError('audio_track_from_source', 'Only dubs added later can be removed');
-        if (out.track.status === 'processing') {
-          // A waiting job is dropped; a running one publishes into a track that is gone, and the
-          // results applier deletes what it wrote.
-          const job = await queue.getJob(dubJobId(id));
-          if (job && (await job.getState()) !== 'active')
-            await job
-              .remove()
-              .catch((err: unknown) => deps.logger.warn({ err, trackId: id }, 'dub job not removed'));
-        }
+        // A waiting job is dropped; a running one is cancelled, and what it publishes into a track
+        // that is gone is deleted by the results applier.
+        if (out.track.status === 'processing') await withdrawJob(deps, dubJobId(id));
         await deps.announceUpdate(out.video);
         ctx.status = 204;
       },

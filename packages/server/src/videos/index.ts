@@ -337,6 +337,8 @@ export function videoRoutes(deps: VideoRoutesDeps): {
       service,
       storage,
       queue: deps.queue,
+      redis: deps.redis,
+      redisPrefix: config.REDIS_PREFIX,
       writer: createAudioGroupWriter({ Video, storage, redis: deps.redis, prefix: config.REDIS_PREFIX }),
       logger,
       announceUpdate: (video) =>

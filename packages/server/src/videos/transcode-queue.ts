@@ -3,12 +3,14 @@ import {
   TRANSCODE_JOBS,
   TRANSCODE_JOB_OPTIONS,
   dubJobId,
+  transcodeCancelChannel,
   type DubJobData,
   type TranscodeJobData,
   type TranscodeQueueData,
 } from '@reelkit/protocol';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
 
 export type TranscodeQueue = Queue<TranscodeQueueData>;
 
@@ -45,4 +47,27 @@ export async function enqueueTranscode(
  */
 export async function enqueueDub(queue: TranscodeQueue, data: DubJobData): Promise<void> {
   await queue.add(TRANSCODE_JOBS.dub, data, { ...TRANSCODE_JOB_OPTIONS, jobId: dubJobId(data.trackId) });
+}
+
+/**
+ * Withdraws a job whose work is no longer wanted (its video or track deleted): a job that is not
+ * running is removed from the queue; a running one is locked by its worker, so its id goes out on
+ * the cancel channel (`<prefix>:cancel`), where the worker running it aborts it through BullMQ's
+ * `cancelJob` and removes what it had published. Never throws: a job that is gone or cannot be
+ * removed is logged, and the caller's deletion goes on.
+ */
+export async function withdrawJob(
+  deps: { queue: TranscodeQueue; redis: Redis; redisPrefix: string; logger: Logger },
+  jobId: string,
+): Promise<void> {
+  try {
+    const job = await deps.queue.getJob(jobId);
+    if (job && (await job.getState()) !== 'active') await job.remove();
+  } catch (err) {
+    deps.logger.warn({ err, jobId }, 'could not remove a job');
+  }
+  // Also when the job was not active a moment ago: it may have started since.
+  await deps.redis
+    .publish(transcodeCancelChannel(deps.redisPrefix), jobId)
+    .catch((err: unknown) => deps.logger.warn({ err, jobId }, 'could not announce a cancel'));
 }

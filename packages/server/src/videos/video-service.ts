@@ -1,5 +1,5 @@
 import {
-  transcodeCancelChannel,
+  dubJobId,
   transcodePriority,
   type Plan,
   type TranscodeJobData,
@@ -17,7 +17,7 @@ import { createCatalogueIndex } from './catalogue-index.js';
 import { statsFromCounters } from './catalogue-summary.js';
 import { decodeCursor, encodeCursor, escapeRegExp } from './cursor.js';
 import type { ListVideosQuery, UpdateVideoBody } from './schemas.js';
-import { enqueueTranscode, type TranscodeQueue } from './transcode-queue.js';
+import { enqueueTranscode, withdrawJob, type TranscodeQueue } from './transcode-queue.js';
 import { searchTokens } from './title-tokens.js';
 import { toVideoJson, type VideoJson } from './video-json.js';
 import { type Video, type VideoModel, type VideoStatus } from './video-model.js';
@@ -159,22 +159,17 @@ export function createVideoService(deps: VideoServiceDeps) {
   }
 
   /**
-   * Deletes the document first (the video is gone for every reader at once), then the waiting
-   * job, then announces the cancel for a worker already running it, then the files.
+   * Deletes the document first (the video is gone for every reader at once), then withdraws its
+   * jobs — the transcode's and those of dubs still processing: a waiting job is removed, a running
+   * one cancelled on the cancel channel — then removes the files.
    */
   async function remove(orgId: Types.ObjectId, id: string): Promise<void> {
-    const { _id } = await find(orgId, id, ['_id']);
+    const { _id, audioTracks } = await find(orgId, id, ['_id', 'audioTracks']);
     const deleted = await Video.deleteOne({ _id });
     if (deleted.deletedCount !== 1) throw new AppError('video_not_found', `No video ${id}`);
     const videoId = _id.toHexString();
-    const job = await queue.getJob(videoId);
-    if (job) {
-      // An active job is locked by its worker; it stops on the cancel message instead.
-      const state = await job.getState();
-      if (state !== 'active')
-        await job.remove().catch((err: unknown) => logger.warn({ err, videoId }, 'could not remove job'));
-    }
-    await redis.publish(transcodeCancelChannel(deps.redisPrefix), videoId);
+    const dubs = (audioTracks ?? []).filter((t) => t.status === 'processing').map((t) => dubJobId(t.id));
+    await Promise.all([videoId, ...dubs].map((jobId) => withdrawJob(deps, jobId)));
     await deleteFiles(orgId.toHexString(), videoId);
   }
 
