@@ -7,7 +7,7 @@
 // principal) with STORAGE=s3. Knobs: BENCH_UPLOAD_MIB (default 2048), BENCH_SECONDS per wrk run
 // (10), BENCH_ROUNDS of route + direct, their order alternating (4), BENCH_NODE_OPTIONS for the server
 // child (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -38,6 +38,16 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(' ');
 const ORG = '650000000000000000000001';
+
+/** SeaweedFS's process (the test store's `weed-v…` binary), if this machine runs one. */
+function seaweedPid(): number | undefined {
+  try {
+    const pid = Number(execFileSync('pgrep', ['-of', 'weed-v'], { encoding: 'utf8' }).trim());
+    return pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** User + system CPU seconds a process has used so far. */
 function cpuSeconds(pid: number): number {
@@ -137,24 +147,32 @@ end
     const names = Object.keys(targets) as Target[];
     for (const url of Object.values(targets)) spawnSync('wrk', ['-t1', '-c2', '-d2s', '-s', script, url]);
     const loadBefore = load();
-    const rounds: Array<Record<Target, WrkResult> & { cpu: Record<Target, number>; load: string }> = [];
+    const rounds: Array<
+      Record<Target, WrkResult> & { cpu: Record<Target, number>; weed: Record<Target, number>; load: string }
+    > = [];
     // The servers' CPU time per MiB served: what a busy machine cannot blur (it stretches time, not work).
     const pids: Partial<Record<Target, number>> = { route: child.pid!, proxy: proxy.child.pid! };
+    // SeaweedFS shares the two cores with the server: its CPU per MiB shows what the relay costs.
+    const weedPid = seaweedPid();
     for (let round = 0; round < ROUNDS; round++) {
       // Rotating which goes first, so a neighbour's burst does not always land on one side.
       const order = names.map((_, i) => names[(i + round) % names.length]!);
       console.log(`wrk round ${round + 1}: ${order.join(', ')}…`);
       const results = {} as Record<Target, WrkResult>;
       const cpu = {} as Record<Target, number>;
+      const weed = {} as Record<Target, number>;
       for (const name of order) {
         const pid = pids[name];
         const before = pid ? cpuSeconds(pid) : 0;
+        const weedBefore = weedPid ? cpuSeconds(weedPid) : 0;
         results[name] = runWrk(targets[name], { seconds: WRK_SECONDS, connections: WRK_CONNECTIONS, script });
-        cpu[name] = pid ? ((cpuSeconds(pid) - before) * 1000) / (results[name].mibPerSec * WRK_SECONDS) : NaN;
+        const mib = results[name].mibPerSec * WRK_SECONDS;
+        cpu[name] = pid ? ((cpuSeconds(pid) - before) * 1000) / mib : NaN;
+        weed[name] = weedPid ? ((cpuSeconds(weedPid) - weedBefore) * 1000) / mib : NaN;
       }
-      rounds.push({ ...results, cpu, load: load() });
+      rounds.push({ ...results, cpu, weed, load: load() });
       console.log(
-        `  ${names.map((n) => `${n} ${results[n].mibPerSec.toFixed(0)} MiB/s (p50 ${results[n].p50}, ${cpu[n].toFixed(2)} CPU ms/MiB)`).join(', ')}, load ${load()}`,
+        `  ${names.map((n) => `${n} ${results[n].mibPerSec.toFixed(0)} MiB/s (p50 ${results[n].p50}, ${cpu[n].toFixed(2)} CPU ms/MiB, SeaweedFS ${weed[n].toFixed(2)})`).join(', ')}, load ${load()}`,
       );
     }
     const mean = (name: Target): WrkResult => ({
@@ -169,9 +187,13 @@ end
     const ratio = route.mibPerSec / direct.mibPerSec;
     console.log({ route, direct, bare, ratio });
 
-    const row = (name: string, w: WrkResult, cpu: number) =>
-      `| ${name} | ${w.requestsPerSec.toFixed(0)} | ${w.mibPerSec.toFixed(0)} | ${w.p50} | ${w.p99} | ${Number.isNaN(cpu) ? '–' : cpu.toFixed(2)} |`;
     const cpuOf = (name: Target) => rounds.reduce((a, r) => a + r.cpu[name], 0) / rounds.length;
+    const weedOf = (name: Target) => rounds.reduce((a, r) => a + r.weed[name], 0) / rounds.length;
+    const ms = (v: number) => (Number.isNaN(v) ? '–' : v.toFixed(2));
+    const row = (name: string, target: Target) => {
+      const w = mean(target);
+      return `| ${name} | ${w.requestsPerSec.toFixed(0)} | ${w.mibPerSec.toFixed(0)} | ${w.p50} | ${w.p99} | ${ms(cpuOf(target))} | ${ms(weedOf(target))} |`;
+    };
     const heading = '## Ranges and uploads on S3 storage (`npm run bench:range-s3`)';
     await writeBenchmarkSection(
       heading,
@@ -189,11 +211,11 @@ SeaweedFS's S3 endpoint (presigned), and a bare Node proxy (node:http forwarding
 piping the answer) as the ceiling of an ordinary Node pipe. CPU ms/MiB is the server's user + system CPU time per
 MiB it served (\`/proc/<pid>/stat\`): a busy machine stretches the time of a run, not its work.
 
-| path | requests/s | MiB/s | p50 | p99 | CPU ms/MiB |
-| ---- | ---------: | ----: | --: | --: | ---------: |
-${row('Reelkit /file on S3', route, cpuOf('route'))}
-${row('SeaweedFS S3, direct', direct, NaN)}
-${row('bare Node proxy', bare, cpuOf('proxy'))}
+| path | requests/s | MiB/s | p50 | p99 | server CPU ms/MiB | SeaweedFS CPU ms/MiB |
+| ---- | ---------: | ----: | --: | --: | ---------: | ---------: |
+${row('Reelkit /file on S3', 'route')}
+${row('SeaweedFS S3, direct', 'direct')}
+${row('bare Node proxy', 'proxy')}
 
 Reelkit / direct: **${ratio.toFixed(2)}×** (target ≥ 0.8×: ${ratio >= 0.8 ? 'met' : 'not met'}). Bare Node proxy / direct: ${(bare.mibPerSec / direct.mibPerSec).toFixed(2)}×.
 Per round (route / direct / bare proxy MiB/s, load average after the round): ${rounds.map((r) => `${r.route.mibPerSec.toFixed(0)} / ${r.direct.mibPerSec.toFixed(0)} / ${r.proxy.mibPerSec.toFixed(0)} (${r.load})`).join('; ')}.
