@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { Agent, createServer, get, type IncomingHttpHeaders, type Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BufferPool } from './buffer-pool.js';
@@ -148,6 +148,64 @@ describe('PooledHttpGet', () => {
       await expect(pending).rejects.toThrow('gone');
     } finally {
       slow.destroy();
+    }
+  });
+
+  it('relays into node:http responses byte-exact, keeps the viewer connection alive, and frames a response without a length', async () => {
+    const data = body(3 * 1024 * KiB + 7);
+    const { client } = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': data.length });
+      res.end(data);
+    });
+    // A relay as `/file` is: the store's answer written into a response (its socket, when it has a length).
+    const viewerSockets = new Set<unknown>();
+    const relay = createServer((req, res) => {
+      viewerSockets.add(req.socket);
+      void (async () => {
+        const answer = await client.get('/o', { host: 'x' }, signal());
+        res.setHeader('content-type', 'video/mp4');
+        if (req.url !== '/chunked') res.setHeader('content-length', answer.length);
+        await answer.pipeTo(res);
+      })().catch(() => res.destroy());
+    });
+    relay.listen(0, '127.0.0.1');
+    await once(relay, 'listening');
+    const { port } = relay.address() as { port: number };
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const fetchOnce = (path: string, slow = false) =>
+      new Promise<{ bytes: Buffer; headers: IncomingHttpHeaders }>((resolve, reject) => {
+        get({ host: '127.0.0.1', port, path, agent }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => {
+            chunks.push(c);
+            // A viewer that reads slowly: the relay must wait for it (backpressure), not drop bytes.
+            if (slow) {
+              res.pause();
+              setTimeout(() => res.resume(), 1);
+            }
+          });
+          res.on('end', () => resolve({ bytes: Buffer.concat(chunks), headers: res.headers }));
+          res.on('error', reject);
+        }).on('error', reject);
+      });
+    try {
+      for (const [path, slow] of [
+        ['/a', false],
+        ['/b', true],
+        ['/c', false],
+      ] as const) {
+        const got = await fetchOnce(path, slow);
+        expect(got.headers['content-length']).toBe(String(data.length));
+        expect(got.bytes.equals(data)).toBe(true);
+      }
+      expect(viewerSockets.size).toBe(1);
+      const chunked = await fetchOnce('/chunked');
+      expect(chunked.headers['transfer-encoding']).toBe('chunked');
+      expect(chunked.bytes.equals(data)).toBe(true);
+    } finally {
+      agent.destroy();
+      relay.closeAllConnections();
+      await new Promise((resolve) => relay.close(resolve));
     }
   });
 

@@ -10,6 +10,7 @@
 import net from 'node:net';
 import type { Writable } from 'node:stream';
 import type { BufferPool } from './buffer-pool.js';
+import { takeBodySocket } from './response-socket.js';
 
 /** The socket stayed silent (or did not connect) for too long: an outage, as the SDK names it. */
 export class HttpTimeoutError extends Error {
@@ -45,7 +46,8 @@ export interface PooledResponse {
   /** Bytes in the body. */
   length: number;
   /**
-   * Writes the body to `out`, then ends it. Resolves once `out` finished, or as soon as it closes
+   * Writes the body to `out` (to its socket, after its head, when `out` is a node:http response
+   * with a `Content-Length`: see response-socket.ts), then ends it. Resolves once `out` finished, or as soon as it closes
    * early (the connection is then dropped); if the store's connection fails midway, `out` is
    * destroyed (without the error) and this rejects. Call this or `discard`, once.
    */
@@ -313,12 +315,15 @@ export class PooledHttpGet {
 
       const pipeBody = (out: Writable) =>
         new Promise<void>((resolveBody, rejectBody) => {
+          // A node:http response with a declared length: its body goes to the socket itself.
+          const raw = takeBodySocket(out);
+          const target: Writable = raw ?? out;
           let settled = false;
           const settle = (err?: Error) => {
             if (settled) return;
             settled = true;
             out.off('close', onOutClose);
-            out.off('drain', onDrain);
+            target.off('drain', onDrain);
             if (err) rejectBody(err);
             else resolveBody();
           };
@@ -332,7 +337,7 @@ export class PooledHttpGet {
             if (!finished) socket.resume();
           };
           out.on('close', onOutClose);
-          out.on('drain', onDrain);
+          target.on('drain', onDrain);
           onFailure = (err) => {
             // Destroyed without the error (as writeRange does): the error is the caller's.
             out.destroy();
@@ -349,15 +354,23 @@ export class PooledHttpGet {
                 : chunk.buf.subarray(chunk.start, chunk.end);
             const written = () => pool.give(chunk.buf);
             if (chunk.last) {
+              if (raw) {
+                // The response's end follows the bytes on the same socket.
+                raw.write(bytes, written);
+                out.end(() => settle());
+                return;
+              }
               out.end(bytes, () => {
                 written();
                 settle();
               });
               return;
             }
-            if (!out.write(bytes, written)) pausedByOut = true;
+            if (!target.write(bytes, written)) pausedByOut = true;
           };
           for (const chunk of early.splice(0)) sink(chunk);
+          // The head leaves with the first bytes read (usually all of them came with the store's head).
+          raw?.uncork();
           if (!finished && !pausedByOut) socket.resume();
         });
 

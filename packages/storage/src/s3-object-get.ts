@@ -45,8 +45,14 @@ export interface S3ObjectBody {
   discard(): void;
 }
 
-/** Bytes of each pooled read buffer: a loopback read of a fast store fills about this much. */
-const READ_BUFFER = 128 * 1024;
+/**
+ * Bytes of each pooled read buffer. At 128 KiB most reads of a busy relay came back full (strace:
+ * median 128 KiB, the kernel had more queued), so each MiB cost eight reads, eight writes to the
+ * viewer and their JS calls; a larger buffer takes whatever has arrived in one read.
+ */
+const READ_BUFFER = 512 * 1024;
+/** Idle read buffers kept (12 MiB); a connection holds one or two while its viewer drains them. */
+const READ_BUFFERS_KEPT = 24;
 
 export interface S3ObjectGetOptions {
   bucket: string;
@@ -98,7 +104,7 @@ export class S3ObjectGet {
       : new PooledHttpGet({
           host: origin.hostname.replace(/^\[|\]$/g, ''),
           port: Number(origin.port || 80),
-          pool: new BufferPool(READ_BUFFER, 64),
+          pool: new BufferPool(READ_BUFFER, READ_BUFFERS_KEPT),
           connectionTimeoutMs: options.connectionTimeoutMs,
           socketTimeoutMs: options.socketTimeoutMs,
         });
