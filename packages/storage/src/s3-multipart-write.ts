@@ -18,6 +18,11 @@ export interface MultipartWriteOptions {
   /** Where part buffers come from and go back to, so a write allocates no buffer per part. */
   pool: BufferPool;
   signal?: AbortSignal | undefined;
+  /**
+   * Writes an object smaller than one part in one request (the driver's own signed PUT); unset,
+   * the SDK's `PutObject`.
+   */
+  putWhole?: ((body: Buffer, signal: AbortSignal) => Promise<void>) | undefined;
 }
 
 /**
@@ -69,7 +74,7 @@ export class PartCollector {
 
 /**
  * Writes `body` to `Bucket/Key` in bounded memory: an object smaller than one part is one
- * `PutObject`; a larger one is a multipart upload whose parts are copied into at most
+ * `PutObject` (or `putWhole`); a larger one is a multipart upload whose parts are copied into at most
  * `queueSize + 1` pooled buffers, reused from part to part (and write to write), so a 2 GiB upload
  * leaves no 8 MiB buffer per part for the collector to find (lib-storage's `Upload` concatenates a
  * fresh one per part). The object appears only when the upload completes; any failure or abort
@@ -79,7 +84,7 @@ export async function writeMultipart(
   client: S3Client,
   target: { Bucket: string; Key: string },
   body: Readable,
-  { partSize, queueSize, pool, signal: callerSignal }: MultipartWriteOptions,
+  { partSize, queueSize, pool, signal: callerSignal, putWhole }: MultipartWriteOptions,
 ): Promise<number> {
   // A failure cancels the parts still being sent, as the caller's abort does.
   const failed = new AbortController();
@@ -136,9 +141,11 @@ export async function writeMultipart(
     }
     if (uploadId === undefined) {
       const whole = collector.drain();
-      await client.send(new PutObjectCommand({ ...target, Body: whole, ContentLength: whole.length }), {
-        abortSignal: signal,
-      });
+      if (putWhole) await putWhole(whole, signal);
+      else
+        await client.send(new PutObjectCommand({ ...target, Body: whole, ContentLength: whole.length }), {
+          abortSignal: signal,
+        });
       return size;
     }
     if (collector.waiting > 0) await sendPart();

@@ -1,16 +1,17 @@
-// The driver's read path without the AWS SDK: one signed GET on a pooled keep-alive socket, the
-// response handed over unread, so its bytes can go on to a client with backpressure (for serving,
-// through pooled read buffers on plain-HTTP stores: pooled-http-get.ts). The SDK
-// costs about 1.3 ms of CPU a request (middleware, endpoint resolution, signing, body wrapping),
-// which capped `/file` ranges well under what the store serves; everything else (writes, HEAD,
-// listing, deleting) still goes through the SDK.
+// The driver's read path without the AWS SDK (and its PUT of objects smaller than a part, see
+// `put`): one signed GET on a pooled keep-alive socket, the response handed over unread, so its
+// bytes can go on to a client with backpressure (for serving, through pooled read buffers on
+// plain-HTTP stores: pooled-http-get.ts). The SDK costs about 1.3 ms of CPU a request (middleware,
+// endpoint resolution, signing, body wrapping), which capped `/file` ranges well under what the
+// store serves; everything else (multipart writes, HEAD, listing, deleting) still goes through it.
+import { hash } from 'node:crypto';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BufferPool } from './buffer-pool.js';
 import { PooledHttpGet, type PooledResponse } from './pooled-http-get.js';
-import { presignS3Get, signS3Get, type S3Credentials } from './sign-s3-get.js';
+import { presignS3Get, signS3Get, signS3Request, type S3Credentials } from './sign-s3-get.js';
 import type { ByteRange, PresignedGet } from './storage.js';
 
 /** A store's answer other than 200/206, as an error: `statusCode` tells outage from refusal. */
@@ -19,7 +20,7 @@ export class S3ResponseError extends Error {
     readonly statusCode: number,
     key: string,
   ) {
-    super(`the store answered ${statusCode} to a GET of ${key}`);
+    super(`the store answered ${statusCode} to a request for ${key}`);
     this.name = 'S3ResponseError';
   }
 }
@@ -151,7 +152,17 @@ export class S3ObjectGet {
    * {@link S3ResponseError}. Aborting `signal` destroys the request and its response.
    */
   get(objectKey: string, range: ByteRange | undefined, signal: AbortSignal): Promise<IncomingMessage> {
-    return this.retrying(signal, () => this.once(objectKey, range, signal));
+    return this.retrying(signal, () => this.once('GET', objectKey, range, undefined, signal));
+  }
+
+  /**
+   * Writes `payload` as the object `objectKey` in one signed `PUT` (its SHA-256 signed with it) on
+   * the pooled keep-alive sockets: publishing a job's segments and playlists is hundreds of small
+   * objects, and the SDK's `PutObject` costs several ms of CPU each. Retries and errors as {@link get}.
+   */
+  async put(objectKey: string, payload: Buffer, signal: AbortSignal): Promise<void> {
+    const res = await this.retrying(signal, () => this.once('PUT', objectKey, undefined, payload, signal));
+    res.resume();
   }
 
   private async retrying<T>(signal: AbortSignal, attempt: () => Promise<T>): Promise<T> {
@@ -197,14 +208,27 @@ export class S3ObjectGet {
   }
 
   private async once(
+    method: 'GET' | 'PUT',
     objectKey: string,
     range: ByteRange | undefined,
+    payload: Buffer | undefined,
     signal: AbortSignal,
   ): Promise<IncomingMessage> {
     signal.throwIfAborted();
     const { origin, pathPrefix } = this.target;
     const path = pathPrefix + objectKey;
-    const headers = this.signedHeaders(objectKey, range, await this.options.credentials());
+    const credentials = await this.options.credentials();
+    const headers = payload
+      ? signS3Request(method, {
+          host: this.target.host,
+          path,
+          region: this.options.region,
+          credentials,
+          date: new Date(),
+          headers: { 'content-length': String(payload.length) },
+          payloadHash: hash('sha256', payload),
+        })
+      : this.signedHeaders(objectKey, range, credentials);
     return new Promise<IncomingMessage>((resolve, reject) => {
       const req = this.request({
         agent: this.agent,
@@ -212,7 +236,7 @@ export class S3ObjectGet {
         hostname: origin.hostname,
         port: origin.port,
         path,
-        method: 'GET',
+        method,
         headers,
       });
       const onAbort = () => req.destroy(signal.reason as Error);
@@ -240,7 +264,7 @@ export class S3ObjectGet {
         res.resume();
         reject(new S3ResponseError(status, objectKey));
       });
-      req.end();
+      req.end(payload);
     });
   }
 }

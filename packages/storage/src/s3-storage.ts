@@ -183,6 +183,8 @@ export class S3Storage implements Storage {
         queueSize: this.queueSize,
         pool: this.parts,
         signal,
+        // Publishing is mostly objects smaller than a part: one signed PUT each, without the SDK.
+        putWhole: (whole, putSignal) => this.getter.put(objectKey, whole, putSignal),
       });
       return { size };
     } catch (err) {

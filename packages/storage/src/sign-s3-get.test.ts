@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amzDate, presignS3Get, signS3Get } from './sign-s3-get.js';
+import { amzDate, presignS3Get, signS3Get, signS3Request } from './sign-s3-get.js';
 
 // The worked example "GET Object" of the S3 API reference, "Signature Calculations for the
 // Authorization Header" (AWS's published test vector for SigV4 on S3).
@@ -25,6 +25,21 @@ describe('signS3Get', () => {
         'Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41',
     );
     expect(headers).toMatchObject({ 'x-amz-date': '20130524T000000Z', range: 'bytes=0-9' });
+  });
+
+  it("gives AWS's published signature for its PUT Object example (a signed payload)", () => {
+    const headers = signS3Request('PUT', {
+      ...example,
+      // `$` escaped: the path is given in canonical form.
+      path: '/test%24file.text',
+      headers: { date: 'Fri, 24 May 2013 00:00:00 GMT', 'x-amz-storage-class': 'REDUCED_REDUNDANCY' },
+      payloadHash: '44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072',
+    });
+    expect(headers.authorization).toBe(
+      'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, ' +
+        'SignedHeaders=date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class, ' +
+        'Signature=98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd',
+    );
   });
 
   it('signs the session token of temporary credentials, and an unsigned payload by default', () => {

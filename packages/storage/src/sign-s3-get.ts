@@ -1,6 +1,7 @@
-// AWS Signature Version 4 for the one request the driver sends on its hot path: a GET of an object,
-// signed in the Authorization header. The AWS SDK signs through a stack of middleware that costs
-// about a millisecond a request; this is a handful of HMACs.
+// AWS Signature Version 4 for the requests the driver sends without the SDK: a GET of an object
+// (serving) and a PUT of a small one (publishing), signed in the Authorization header. The AWS SDK
+// signs through a stack of middleware that costs about a millisecond a request; this is a handful
+// of HMACs.
 import { createHash, createHmac } from 'node:crypto';
 
 export interface S3Credentials {
@@ -118,6 +119,11 @@ export function presignS3Get(
  * any, `authorization`, and the given `headers`), to send as they are.
  */
 export function signS3Get(request: S3GetToSign): Record<string, string> {
+  return signS3Request('GET', request);
+}
+
+/** As {@link signS3Get}, for another method (`PUT` of an object, its payload's hash given). */
+export function signS3Request(method: 'GET' | 'PUT', request: S3GetToSign): Record<string, string> {
   const { credentials, region } = request;
   const stamp = amzDate(request.date);
   const payloadHash = request.payloadHash ?? 'UNSIGNED-PAYLOAD';
@@ -130,7 +136,7 @@ export function signS3Get(request: S3GetToSign): Record<string, string> {
   };
   const names = Object.keys(headers).sort();
   const canonicalRequest = [
-    'GET',
+    method,
     request.path,
     '',
     ...names.map((name) => `${name}:${headers[name]!.trim()}`),

@@ -21,25 +21,65 @@ export function planPublish(paths: readonly string[], masterPath: string): strin
   ].filter((batch) => batch.length > 0);
 }
 
-/** Files below the given entries of a folder (each a file or a folder), `/`-separated and sorted. */
-async function listFiles(dir: string, entries: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
+/**
+ * Files below the given entries of a folder (each a file or a folder), `/`-separated and sorted,
+ * with their sizes.
+ */
+async function listFiles(dir: string, entries: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
   const walk = async (path: string): Promise<void> => {
-    if ((await stat(join(dir, path))).isFile()) return void out.push(path);
+    const found = await stat(join(dir, path));
+    if (found.isFile()) return void out.set(path, found.size);
     for (const name of await readdir(join(dir, path))) await walk(`${path}/${name}`);
   };
   for (const entry of entries) await walk(entry);
-  return out.sort();
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** Runs `task` over `items`, at most `limit` at a time; the first failure rejects. */
-async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>) {
+/**
+ * Runs `task` over `items`, at most `limit` at a time. After a failure no new task starts, and
+ * this rejects with the first failure once the running ones have settled, so that the caller's
+ * clean-up never races a write still under way.
+ */
+export async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
+  let failure: { err: unknown } | undefined;
   const lane = async () => {
-    for (let i = next++; i < items.length; i = next++) await task(items[i]!);
+    while (!failure && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await task(item);
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failure) throw failure.err;
 }
+
+/**
+ * A batch's files as two queues that run side by side: the many small ones (segments, playlists,
+ * poster: one request each on S3, their time the round trip) `concurrency` at a time, and those of
+ * a multipart upload's size or more (the MP4) two at a time, as each holds part buffers.
+ */
+export function splitBySize(
+  batch: readonly string[],
+  sizes: ReadonlyMap<string, number>,
+  largeBytes: number,
+): { small: string[]; large: string[] } {
+  const large = batch.filter((p) => (sizes.get(p) ?? 0) >= largeBytes);
+  return { small: batch.filter((p) => !large.includes(p)), large };
+}
+
+/** A file this size or larger is sent as a multipart upload on S3 (the driver's part size). */
+const LARGE_FILE_BYTES = 8 * 1024 * 1024;
+/** Large files published at once. */
+const LARGE_CONCURRENCY = 2;
 
 /** Removes the given output entries (files or folders) of a video folder. Missing ones are fine. */
 export async function removeOutputs(storage: Storage, folderKey: string, entries: readonly string[]) {
@@ -85,8 +125,9 @@ export interface PublishOptions {
   masterPath: string;
   signal: AbortSignal;
   /**
-   * Uploads at once. Most outputs are small (segments, playlists): on S3 each is one `PutObject`
-   * whose time is the round trip, not the bytes, so more of them overlap. @defaultValue 8
+   * Small files (under 8 MiB) uploaded at once. Most outputs are small (segments, playlists): on S3
+   * each is one `PUT` whose time is the store's round trip, not the bytes, so many overlap; files
+   * of 8 MiB or more go two at a time beside them. @defaultValue 16
    */
   concurrency?: number;
 }
@@ -104,15 +145,21 @@ export async function publishOutputs(options: PublishOptions): Promise<void> {
   const { storage, workDir, folderKey, entries, signal } = options;
   const files = await listFiles(workDir, entries);
   await removeOutputs(storage, folderKey, entries);
+  const publish = async (path: string) => {
+    signal.throwIfAborted();
+    // Every chunk read is garbage once written; paced, a long video's ladder does not pile up
+    // as the worker's RSS (Node 24 leaves such garbage to a late full GC).
+    const body = Readable.from(pacedChunks(createReadStream(join(workDir, path)), jobGarbage));
+    await storage.write(`${folderKey}/${path}`, body, { signal });
+  };
   try {
-    for (const batch of planPublish(files, options.masterPath)) {
-      await eachLimited(batch, options.concurrency ?? 8, async (path) => {
-        signal.throwIfAborted();
-        // Every chunk read is garbage once written; paced, a long video's ladder does not pile up
-        // as the worker's RSS (Node 24 leaves such garbage to a late full GC).
-        const body = Readable.from(pacedChunks(createReadStream(join(workDir, path)), jobGarbage));
-        await storage.write(`${folderKey}/${path}`, body, { signal });
-      });
+    for (const batch of planPublish([...files.keys()], options.masterPath)) {
+      const { small, large } = splitBySize(batch, files, LARGE_FILE_BYTES);
+      const results = await Promise.allSettled([
+        eachLimited(small, options.concurrency ?? 16, publish),
+        eachLimited(large, LARGE_CONCURRENCY, publish),
+      ]);
+      for (const r of results) if (r.status === 'rejected') throw r.reason;
     }
     signal.throwIfAborted();
   } catch (err) {
