@@ -366,12 +366,20 @@ export class S3Storage implements Storage {
     assertStorageKey(prefix, { prefix: true });
     // As on a file system, `a/b` is the folder `a/b/` (and an object named `a/b`), never `a/bc/`.
     const folder = prefix.endsWith('/') ? prefix : `${prefix}/`;
-    const exact = prefix.endsWith('/') ? [] : [this.prefix + prefix];
+    const exact = this.prefix + prefix;
+    const objectFolder = this.prefix + folder;
     for (const k of this.stats.keys()) if (k.startsWith(folder) || k === prefix) this.stats.delete(k);
-    const batches: string[][] = [exact];
-    for await (const page of this.listPages(this.prefix + folder)) {
+    const batches: string[][] = [];
+    // One listing of `a/b` finds the object `a/b` and the folder's objects alike (and `a/bc…`,
+    // left alone): nothing is deleted that was not listed, so a job publishing into an empty folder
+    // pays one request per entry, not two.
+    for await (const page of this.listPages(exact)) {
       // One listing page is at most 1000 keys, which is also DeleteObjects' limit.
-      batches.push((page.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : [])));
+      batches.push(
+        (page.Contents ?? []).flatMap((o) =>
+          o.Key && (o.Key === exact || o.Key.startsWith(objectFolder)) ? [o.Key] : [],
+        ),
+      );
     }
     for (const keys of batches) {
       if (keys.length === 0) continue;

@@ -115,6 +115,11 @@ describe.each(drivers)('Storage contract: %s', (_name, storage) => {
     expect(await storage.stat('o4/v1/source')).toBeNull();
     expect(await storage.listPrefixes('o4/')).toEqual(['o4/v10/']);
     await storage.deletePrefix('o4/v1/'); // already gone: fine
+    // A key without `/` names an object too, and only it.
+    await storage.write('o4/v10/poster.jpg', Readable.from(['p']));
+    await storage.write('o4/v10/poster.jpg.old', Readable.from(['kept']));
+    await storage.deletePrefix('o4/v10/poster.jpg');
+    expect(await storage.list('o4/v10/')).toEqual(['o4/v10/poster.jpg.old', 'o4/v10/source']);
     await storage.deletePrefix('o4/');
     expect(await storage.list('o4/')).toEqual([]);
   });
