@@ -206,7 +206,7 @@ alternating (mean shown), each request a random 1 MiB-aligned range of the same 
 \`GET /v1/videos/:id/file\` on the S3 driver (auth middleware, the video document from the 2 s file cache,
 \`S3Storage.openReader\`: size and date from a \`HeadObject\` cached for 1 s, then one ranged GET signed by the
 driver's own SigV4 signer, sent on a pooled keep-alive socket without the AWS SDK, its body read into pooled
-128 KiB buffers and written on to the client socket) against a ranged GET of the same object straight from
+512 KiB buffers and written on to the client's socket itself once the response's head is out) against a ranged GET of the same object straight from
 SeaweedFS's S3 endpoint (presigned), and a bare Node proxy (node:http forwarding each Range to a presigned URL,
 piping the answer) as the ceiling of an ordinary Node pipe. CPU ms/MiB is the server's user + system CPU time per
 MiB it served (\`/proc/<pid>/stat\`): a busy machine stretches the time of a run, not its work.

@@ -136,7 +136,7 @@ Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpu}, 2 
 Source: a generated ${SECONDS} s ${WIDTH}×${HEIGHT} 25 fps clip (testsrc2 + sine), x264 preset \`${PRESET}\`, 2 s
 segments, the default ladder. ${RUNS} rounds; each round runs one job per driver, which goes first alternating, each
 job through Redis and a fresh real worker process: enqueue → result. The worker fetches the source from storage into
-its scratch folder (in \`probe\`) and publishes every output through the driver (in \`finalize\`, 8 writes at once).
+its scratch folder (in \`probe\`) and publishes every output through the driver (in \`finalize\`: files under 8 MiB 16 at once, on S3 each one signed \`PUT\`; larger ones as multipart uploads, 2 at once).
 Load average at the start: ${loadStart}; after each job: ${runs.map((r) => `${r.name}: ${r.load.join('; ')}`).join(' — ')}.
 
 | storage | median wall s | probe s | thumbnails s | transcode s | finalize s | vs local | every run (s) |
