@@ -39,6 +39,11 @@ export interface S3StorageOptions {
   partSize?: number;
   /** Parts uploaded at once per write. @defaultValue 2 */
   queueSize?: number;
+  /**
+   * Objects smaller than a part go as one `PUT` signed by the driver; `false` sends them through
+   * the SDK's `PutObject` instead (for comparing, as `bench:publish-s3` does). @defaultValue true
+   */
+  signedPut?: boolean;
 }
 
 /** Node's codes for a store that cannot be reached. */
@@ -97,6 +102,7 @@ export class S3Storage implements Storage {
   /** Part buffers shared by every write of this driver (idle ones kept: one write's worth). */
   private readonly parts: BufferPool;
   private readonly stats = new Map<string, { at: number; value: Promise<StoredObject | null> }>();
+  private readonly signedPut: boolean;
 
   constructor(options: S3StorageOptions) {
     this.bucket = options.bucket;
@@ -107,6 +113,7 @@ export class S3Storage implements Storage {
     this.statCacheMs = options.statCacheMs ?? 1_000;
     this.partSize = options.partSize ?? 8 * 1024 * 1024;
     this.queueSize = options.queueSize ?? 2;
+    this.signedPut = options.signedPut ?? true;
     if (this.partSize < 5 * 1024 * 1024) throw new Error('an S3 part is at least 5 MiB');
     this.parts = new BufferPool(this.partSize, this.queueSize + 1);
     const region = options.region ?? 'us-east-1';
@@ -184,7 +191,9 @@ export class S3Storage implements Storage {
         pool: this.parts,
         signal,
         // Publishing is mostly objects smaller than a part: one signed PUT each, without the SDK.
-        putWhole: (whole, putSignal) => this.getter.put(objectKey, whole, putSignal),
+        putWhole: this.signedPut
+          ? (whole, putSignal) => this.getter.put(objectKey, whole, putSignal)
+          : undefined,
       });
       return { size };
     } catch (err) {

@@ -26,3 +26,4 @@ export { scoreSensitivity, SENSITIVITY_PENALTIES } from './score-sensitivity.js'
 export type { SensitivityRules } from './score-sensitivity.js';
 export { transcodeVideo, TranscodeJobError } from './transcode-video.js';
 export { runFfmpeg, FfmpegError } from './run-ffmpeg.js';
+export { publishOutputs, type PublishOptions } from './publish-outputs.js';
