@@ -5,13 +5,12 @@
 // Reports the wall time per publish and per file, and the CPU time per file of this process (the
 // worker's side) and of SeaweedFS (the store's side, on the same two cores). Writes its section of
 // docs/benchmarks.md. Knobs: BENCH_RUNS (rounds, 5), BENCH_SEGMENTS per rung (5).
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalStorage, S3Storage, type Storage } from '@reelkit/storage';
 import { publishOutputs } from '@reelkit/transcoder';
+import { cpuMs, seaweedPid } from './lib/process-cpu.js';
 import { machineLine, testServices, writeBenchmarkSection } from './lib/report.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -22,21 +21,6 @@ const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
-
-/** User + system CPU milliseconds of a process so far. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-function seaweedPid(): number | undefined {
-  try {
-    const pid = Number(execFileSync('pgrep', ['-of', 'weed-v'], { encoding: 'utf8' }).trim());
-    return pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The outputs of a job, written into `dir`; returns the top-level entries and the file count. */
 async function makeOutputs(dir: string): Promise<{ entries: string[]; files: number; bytes: number }> {

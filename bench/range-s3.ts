@@ -7,9 +7,8 @@
 // principal) with STORAGE=s3. Knobs: BENCH_UPLOAD_MIB (default 2048), BENCH_SECONDS per wrk run
 // (10), BENCH_ROUNDS of route + direct, their order alternating (4), BENCH_NODE_OPTIONS for the server
 // child (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { loadavg } from 'node:os';
@@ -17,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3Storage } from '@reelkit/storage';
 import { makeSource, uploadMultipart, uploadTus } from './lib/multipart-upload.js';
+import { cpuMs, seaweedPid } from './lib/process-cpu.js';
 import {
   benchServerEnv,
   machineLine,
@@ -38,22 +38,6 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(' ');
 const ORG = '650000000000000000000001';
-
-/** SeaweedFS's process (the test store's `weed-v…` binary), if this machine runs one. */
-function seaweedPid(): number | undefined {
-  try {
-    const pid = Number(execFileSync('pgrep', ['-of', 'weed-v'], { encoding: 'utf8' }).trim());
-    return pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** User + system CPU seconds a process has used so far. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 async function main(): Promise<void> {
   const services = testServices('test');
@@ -163,12 +147,12 @@ end
       const weed = {} as Record<Target, number>;
       for (const name of order) {
         const pid = pids[name];
-        const before = pid ? cpuSeconds(pid) : 0;
-        const weedBefore = weedPid ? cpuSeconds(weedPid) : 0;
+        const before = pid ? cpuMs(pid) : 0;
+        const weedBefore = weedPid ? cpuMs(weedPid) : 0;
         results[name] = runWrk(targets[name], { seconds: WRK_SECONDS, connections: WRK_CONNECTIONS, script });
         const mib = results[name].mibPerSec * WRK_SECONDS;
-        cpu[name] = pid ? ((cpuSeconds(pid) - before) * 1000) / mib : NaN;
-        weed[name] = weedPid ? ((cpuSeconds(weedPid) - weedBefore) * 1000) / mib : NaN;
+        cpu[name] = pid ? (cpuMs(pid) - before) / mib : NaN;
+        weed[name] = weedPid ? (cpuMs(weedPid) - weedBefore) / mib : NaN;
       }
       rounds.push({ ...results, cpu, weed, load: load() });
       console.log(

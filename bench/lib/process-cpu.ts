@@ -1,0 +1,22 @@
+// CPU time of processes the S3 benchmarks watch: the server under test and the store beside it.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** User + system CPU milliseconds a process has used so far (`/proc/<pid>/stat` fields 14–15). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * SeaweedFS's process (the test store's `weed-v…` binary), if this machine runs one: it shares the
+ * cores with what is measured, so its CPU per unit of work is reported beside the server's.
+ */
+export function seaweedPid(): number | undefined {
+  try {
+    const pid = Number(execFileSync('pgrep', ['-of', 'weed-v'], { encoding: 'utf8' }).trim());
+    return pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
