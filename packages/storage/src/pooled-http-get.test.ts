@@ -209,6 +209,47 @@ describe('PooledHttpGet', () => {
     }
   });
 
+  it('a viewer leaving mid-body (written to its socket) stops the download and frees the store connection', async () => {
+    // More than loopback's socket buffers hold (a few MiB each way), so the viewer leaves mid-body.
+    const data = Buffer.alloc(32 * 1024 * KiB, body(251));
+    const { client, connections } = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': data.length });
+      res.end(data);
+    });
+    let relayed: Promise<void> | undefined;
+    const relay = createServer((_req, res) => {
+      relayed = (async () => {
+        const answer = await client.get('/o', { host: 'x' }, signal());
+        res.setHeader('content-length', answer.length);
+        await answer.pipeTo(res);
+      })();
+    });
+    relay.listen(0, '127.0.0.1');
+    await once(relay, 'listening');
+    const { port } = relay.address() as { port: number };
+    try {
+      await new Promise<void>((resolve, reject) => {
+        get({ host: '127.0.0.1', port, path: '/' }, (res) => {
+          // The first bytes arrived: the viewer goes away.
+          res.once('data', () => {
+            res.destroy();
+            resolve();
+          });
+        }).on('error', reject);
+      });
+      // Settles (does not hang) once the viewer's socket closed.
+      await relayed;
+      const { out, bytes } = sink();
+      await (await client.get('/o', { host: 'x' }, signal())).pipeTo(out);
+      expect(bytes().equals(data)).toBe(true);
+      // The cut download's connection was dropped, not reused half-read.
+      expect(connections.count).toBe(2);
+    } finally {
+      relay.closeAllConnections();
+      await new Promise((resolve) => relay.close(resolve));
+    }
+  });
+
   it('refuses a chunked answer rather than misreading it', async () => {
     const { client } = await serve((_req, res) => {
       res.writeHead(200, { 'transfer-encoding': 'chunked' });
