@@ -105,7 +105,9 @@ describe('buildLadderArgs', () => {
     expect(valuesOf(a, '-c:a')).toEqual(['aac', 'aac', 'aac']);
     expect(valuesOf(a, '-b:a')).toEqual(['96k', '128k', '128k']);
     expect(new Set(valuesOf(a, '-af'))).toEqual(
-      new Set(['aresample=48000:async=1000,aresample=48000:async=1:first_pts=0:lfe_mix_level=0.7071']),
+      new Set([
+        'aresample=48000:async=1000:ochl=stereo:center_mix_level=0.7071:surround_mix_level=0.7071:lfe_mix_level=0:rematrix_maxval=1,aresample=48000:async=1:first_pts=0',
+      ]),
     );
     expect(valuesOf(a, '-ac')).toEqual(['2', '2', '2']);
     // Rungs are video-only but for the MP4 (480p, through tee); each track maps its own stream.

@@ -70,22 +70,31 @@ function videoEncoderArgs(rung: Rung, plan: LadderPlan, preset: string, video: V
 }
 
 /**
+ * The stereo downmix, as swresample options of the first resampler stage (which then does the
+ * rematrixing itself, whatever the encoder's sample format): ITU-R BS.775 / ATSC A/52 Lo/Ro
+ * coefficients — each front to its side at 1, the centre to both sides and every surround (5.1's
+ * back or side pair, and both pairs of 7.1) to its side at −3 dB (0.7071) — and no LFE, as both
+ * standards do: the LFE only supplements the bass the full-range channels already carry, a stereo
+ * listener's speakers mostly cannot play it, and mixing it in would make the normalisation take
+ * another 1.8 dB off everything else. `rematrix_maxval=1` then divides the matrix by its largest
+ * row sum, so every channel at full scale at once still cannot clip: 5.1 → 1/2.414 (−7.7 dB; a
+ * front is then −7.7 dB, the centre and surrounds −10.7 dB), 7.1 → 1/3.121 (−9.9 dB; −12.9 dB). A
+ * matrix with no row above 1 is left as it is: stereo passes unchanged, and mono goes to both ears
+ * at −3 dB each (same loudness as the source). The corpus test measures each coefficient.
+ */
+export const STEREO_DOWNMIX =
+  'ochl=stereo:center_mix_level=0.7071:surround_mix_level=0.7071:lfe_mix_level=0:rematrix_maxval=1';
+
+/**
  * Audio of every output, in two resampler stages. The first follows the source's timestamps
  * (`async=1000`: stretched or squeezed up to 1000 samples a second where they drift, silence
  * inserted or samples dropped where they jump), so audio whose clock drifts stays in sync with the
- * picture. The second only pads: silence from 0 (`first_pts=0`) for audio that starts late. Both
- * in one stage (`async=1000:first_pts=0`) put ~0.12 s too many samples at the start of a drifting
- * source (squeezed into 1-sample packets, so a player that plays audio back to back is 3 frames
- * late). The last stage also makes stereo (lavfi converts the layout next to the encoder): ffmpeg's
- * rematrixing with the ITU-R BS.775 coefficients (fronts to their side at 0 dB, centre to both and
- * each surround to its side at −3 dB), mono in both ears at −3 dB. ITU drops the LFE; we mix it
- * into both sides at −3 dB like the centre, because a stereo output is all a viewer gets and
- * LFE-only effects would otherwise vanish (recorded 10 dB under its playback level, it cannot
- * drown the rest). Not normalised: the output is float AAC, so peaks above full scale are kept by
- * the encoder; normalising would make every surround source 8–10 dB quieter than stereo ones.
+ * picture; it also makes stereo ({@link STEREO_DOWNMIX}). The second only pads: silence from 0
+ * (`first_pts=0`) for audio that starts late. Both in one stage (`async=1000:first_pts=0`) put
+ * ~0.12 s too many samples at the start of a drifting source (squeezed into 1-sample packets, so a
+ * player that plays audio back to back is 3 frames late).
  */
-export const AUDIO_FILTER =
-  'aresample=48000:async=1000,aresample=48000:async=1:first_pts=0:lfe_mix_level=0.7071';
+export const AUDIO_FILTER = `aresample=48000:async=1000:${STEREO_DOWNMIX},aresample=48000:async=1:first_pts=0`;
 
 export function audioEncoderArgs(kbps: number): string[] {
   return [
