@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildCaptionExtractArgs,
   buildLadderArgs,
+  buildMp4RemuxArgs,
   buildPosterArgs,
   buildSpriteArgs,
   posterTime,
@@ -128,7 +129,7 @@ describe('buildLadderArgs', () => {
     expect(a[a.indexOf('tee') + 1]).toMatch(/^\[f=hls:select=v:/);
   });
 
-  it('writes fMP4 VOD HLS per rung, and the middle rung also as a faststart MP4 through tee', () => {
+  it('writes fMP4 VOD HLS per rung, and the middle rung also as a fragmented MP4 through tee', () => {
     const a = args(false);
     expect(valuesOf(a, '-hls_segment_type')).toEqual(['fmp4', 'fmp4', 'fmp4']);
     expect(valuesOf(a, '-hls_playlist_type')).toEqual(['vod', 'vod', 'vod']);
@@ -141,9 +142,36 @@ describe('buildLadderArgs', () => {
     expect(tee).toHaveLength(1);
     const teeTarget = a[a.indexOf('tee') + 1]!;
     expect(teeTarget).toMatch(/^\[f=hls:select=v:hls_time=4:hls_playlist_type=vod:hls_segment_type=fmp4:/);
-    expect(teeTarget).toContain(']/w/hls/480p/index.m3u8|[f=mp4:movflags=+faststart]/w/mp4/480p.mp4');
+    // Fragmented, so that the muxer's index does not grow with the source (remuxed to faststart after).
+    expect(teeTarget).toContain(
+      ']/w/hls/480p/index.m3u8|[f=mp4:movflags=+frag_keyframe+delay_moov+default_base_moof]/w/progressive-fragmented.mp4',
+    );
     expect(a.slice(-3)).toEqual(['-progress', 'pipe:1', '-nostats']);
     expect(a.at(-4)).toBe('/w/storyboard-tiles/tile_%05d.jpg');
+  });
+
+  it('remuxes the fragmented MP4 to the faststart MP4 without decoding, keeping its timestamps', () => {
+    const a = buildMp4RemuxArgs({ workDir: '/w', mp4Rung: 480 });
+    expect(a.slice(a.indexOf('-protocol_whitelist'), a.indexOf('-i') + 2)).toEqual([
+      '-protocol_whitelist',
+      'file',
+      '-format_whitelist',
+      'mov',
+      '-copyts',
+      '-i',
+      '/w/progressive-fragmented.mp4',
+    ]);
+    expect(a.slice(a.indexOf('-i') + 2)).toEqual([
+      '-map',
+      '0',
+      '-c',
+      'copy',
+      '-movflags',
+      '+faststart',
+      '-f',
+      'mp4',
+      '/w/mp4/480p.mp4',
+    ]);
   });
 
   it('writes one thumbnail file per selected frame, not one per source frame', () => {

@@ -10,6 +10,12 @@ import { SAFE_INPUT_OPTIONS } from './safe-input-options.js';
 /** Folder of the work directory holding storyboard thumbnails before they are tiled. */
 export const STORYBOARD_TILES_DIR = 'storyboard-tiles';
 
+/**
+ * The ladder's MP4, fragmented, in the work directory (never published): {@link buildMp4RemuxArgs}
+ * turns it into the progressive faststart MP4 afterwards.
+ */
+export const FRAGMENTED_MP4 = 'progressive-fragmented.mp4';
+
 /** Options every ffmpeg run starts with: quiet but for errors, never reads stdin, overwrites. */
 export const COMMON = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y'] as const;
 
@@ -156,9 +162,16 @@ export function audioRenditionArgs(
 
 /**
  * The one ffmpeg command that decodes the source once and writes every rung of the ladder as
- * video-only fMP4 HLS, every audio track as its own AAC rendition, the progressive faststart MP4 of
+ * video-only fMP4 HLS, every audio track as its own AAC rendition, the MP4 of
  * {@link LadderPlan.mp4Rung} (the same encoded video stream, through the `tee` muxer, with the
  * default audio track) and the storyboard thumbnails. Progress goes to stdout (`-progress pipe:1`).
+ *
+ * The MP4 is written fragmented ({@link FRAGMENTED_MP4}: a fragment per keyframe, so per segment),
+ * not faststart: a faststart MP4 muxer keeps an index entry per video and audio sample until it
+ * writes the `moov` at the end, which made this ffmpeg grow with the source's length; a fragment's
+ * index is dropped once the fragment is written. `delay_moov` (not `empty_moov`) writes the `moov`
+ * with the first fragment, once the tracks' start is known, so the AAC priming keeps its edit list.
+ * {@link buildMp4RemuxArgs} then writes the faststart MP4 players get.
  */
 export function buildLadderArgs(input: LadderArgsInput): string[] {
   const { plan, storyboard, outDir, audioStream, preset, video } = input;
@@ -191,7 +204,7 @@ export function buildLadderArgs(input: LadderArgsInput): string[] {
       args.push(playlist);
       return;
     }
-    const mp4 = join(outDir, progressiveMp4Path(rung.rung));
+    const mp4 = join(outDir, FRAGMENTED_MP4);
     for (const p of [playlist, mp4, dir]) {
       if (TEE_UNSAFE.test(p)) throw new Error(`output path not usable with the tee muxer: ${p}`);
     }
@@ -201,7 +214,8 @@ export function buildLadderArgs(input: LadderArgsInput): string[] {
       .join(':');
     // Both muxers need the codec headers out of band (avcC), hence global headers.
     args.push('-flags:v', '+global_header', '-flags:a', '+global_header');
-    args.push('-f', 'tee', `[f=hls:${hls}]${playlist}|[f=mp4:movflags=+faststart]${mp4}`);
+    const fragmented = 'movflags=+frag_keyframe+delay_moov+default_base_moof';
+    args.push('-f', 'tee', `[f=hls:${hls}]${playlist}|[f=mp4:${fragmented}]${mp4}`);
   });
   args.push(...audioRenditionArgs(outDir, input.audioTracks, plan.segmentSeconds));
   // Storyboard thumbnails as separate small JPEGs, tiled into the sprite afterwards
@@ -225,6 +239,36 @@ export function buildLadderArgs(input: LadderArgsInput): string[] {
   );
   args.push('-progress', 'pipe:1', '-nostats');
   return args;
+}
+
+/**
+ * The progressive faststart MP4 of `mp4Rung` from the ladder's {@link FRAGMENTED_MP4}, by copying
+ * its streams (no decoding). Its muxer holds the per-sample index this time, but in a process of
+ * its own that lives for seconds (an hour at 5 fps: about 3 s). The input is our own file, hence
+ * only the mov demuxer. `-copyts` keeps the AAC priming before 0 (an edit list), as the ladder wrote
+ * it; without it ffmpeg would shift both streams so that the audio starts at 0 and the video 21 ms
+ * later.
+ */
+export function buildMp4RemuxArgs(input: { workDir: string; mp4Rung: number }): string[] {
+  return [
+    ...COMMON,
+    '-protocol_whitelist',
+    'file',
+    '-format_whitelist',
+    'mov',
+    '-copyts',
+    '-i',
+    join(input.workDir, FRAGMENTED_MP4),
+    '-map',
+    '0',
+    '-c',
+    'copy',
+    '-movflags',
+    '+faststart',
+    '-f',
+    'mp4',
+    join(input.workDir, progressiveMp4Path(input.mp4Rung)),
+  ];
 }
 
 /**
