@@ -45,6 +45,17 @@ async function statusMib(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number 
   }
 }
 
+/**
+ * What a child is: its program, and for ffmpeg which run — the ladder (the one with a filter
+ * graph) or the MP4 remux after it (`-copyts`), which the tables show apart.
+ */
+function roleOf(name: string, cmdline: string): string {
+  if (name !== 'ffmpeg') return name;
+  if (cmdline.includes('\0-filter_complex\0')) return 'ffmpeg ladder';
+  if (cmdline.includes('\0-copyts\0')) return 'ffmpeg MP4 remux';
+  return name;
+}
+
 /** Direct children of a process (ffmpeg runs under setpriv, which execs it: same pid). */
 async function childrenOf(pid: number): Promise<Array<{ pid: number; name: string }>> {
   try {
@@ -55,7 +66,8 @@ async function childrenOf(pid: number): Promise<Array<{ pid: number; name: strin
     const out = [];
     for (const id of ids) {
       const name = (await readFile(`/proc/${id}/comm`, 'utf8').catch(() => '?')).trim();
-      out.push({ pid: Number(id), name });
+      const cmdline = await readFile(`/proc/${id}/cmdline`, 'utf8').catch(() => '');
+      out.push({ pid: Number(id), name: roleOf(name, cmdline) });
     }
     return out;
   } catch {
@@ -174,7 +186,8 @@ async function main(): Promise<void> {
       const result = await finished;
       const wallS = (performance.now() - t0) / 1000;
       const rungs = result.renditions.map((r) => `${r.height}p`).join('+');
-      const ff = peaks.children.ffmpeg?.toFixed(0) ?? '?';
+      const ff = peaks.children['ffmpeg ladder']?.toFixed(0) ?? '?';
+      const remux = peaks.children['ffmpeg MP4 remux']?.toFixed(0) ?? '?';
       const fp = peaks.children.ffprobe?.toFixed(0) ?? '?';
       console.log(label, { wallS, peaks, rungs });
       const mib = (x: number | undefined) => (x === undefined ? '–' : `${x.toFixed(0)}`);
@@ -185,7 +198,7 @@ async function main(): Promise<void> {
         `| ${label} | ${STAGES.map((st) => `${mib(peaks.workerByStage[st])} (${mib(peaks.childByStage[st])})`).join(' | ')} | ${top} | ${STAGES.map((st) => (result.durations[st] / 1000).toFixed(1)).join(' / ')} |`,
       );
       rows.push(
-        `| ${label} (${rungs}) | ${wallS.toFixed(0)} s | ${rssBefore.toFixed(0)} MiB | ${peaks.worker.toFixed(0)} MiB | ${ff} MiB | ${fp} MiB | ${loadavg()
+        `| ${label} (${rungs}) | ${wallS.toFixed(0)} s | ${rssBefore.toFixed(0)} MiB | ${peaks.worker.toFixed(0)} MiB | ${ff} MiB | ${remux} MiB | ${fp} MiB | ${loadavg()
           .map((l) => l.toFixed(2))
           .join(' ')} |`,
       );
@@ -235,8 +248,8 @@ not grow with the source's length: ffmpeg streams the source through its filters
 are parsed one at a time and throttled, ffmpeg's stderr is kept as a 4 KB tail, the storyboard has at most 100
 tiles, and published files are streamed by the storage driver with their chunks paced as garbage.
 
-| source | wall time | worker RSS before | worker RSS (peak) | ffmpeg (peak) | ffprobe (peak) | load average after |
-| --- | --- | --- | --- | --- | --- | --- |
+| source | wall time | worker RSS before | worker RSS (peak) | ladder ffmpeg (peak) | MP4 remux ffmpeg (peak) | ffprobe (peak) | load average after |
+| --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
 Worker peak, longest against shortest: **${Math.round(growth) > 0 ? '+' : ''}${Math.round(growth)} MiB** for ${longest / shortest}× the length (target ≤ ~30 MiB).

@@ -152,26 +152,14 @@ describe('buildLadderArgs', () => {
 
   it('remuxes the fragmented MP4 to the faststart MP4 without decoding, keeping its timestamps', () => {
     const a = buildMp4RemuxArgs({ workDir: '/w', mp4Rung: 480 });
-    expect(a.slice(a.indexOf('-protocol_whitelist'), a.indexOf('-i') + 2)).toEqual([
-      '-protocol_whitelist',
-      'file',
-      '-format_whitelist',
-      'mov',
-      '-copyts',
-      '-i',
-      '/w/progressive-fragmented.mp4',
-    ]);
-    expect(a.slice(a.indexOf('-i') + 2)).toEqual([
-      '-map',
-      '0',
-      '-c',
-      'copy',
-      '-movflags',
-      '+faststart',
-      '-f',
-      'mp4',
-      '/w/mp4/480p.mp4',
-    ]);
+    // Our own file: only the mov demuxer; streams copied, nothing decoded.
+    expect(valuesOf(a, '-format_whitelist')).toEqual(['mov']);
+    expect(valuesOf(a, '-i')).toEqual(['/w/progressive-fragmented.mp4']);
+    expect(valuesOf(a, '-c')).toEqual(['copy']);
+    // The AAC priming stays before 0 rather than every stream being shifted to start at 0.
+    expect(a).toContain('-copyts');
+    expect(valuesOf(a, '-movflags')).toEqual(['+faststart']);
+    expect(a.at(-1)).toBe('/w/mp4/480p.mp4');
   });
 
   it('writes one thumbnail file per selected frame, not one per source frame', () => {
