@@ -284,7 +284,7 @@ seconds). **Not fixed:** ffmpeg 5.1's HLS muxer keeps every segment of a VOD pla
 4 KiB name buffers, ~15 KiB resident each: one HLS output alone 55 → 68 MiB for 900 four-second segments, and the
 ladder writes one per rung and per audio track (a 1080p source: 5 rungs + 1 track, ~75 MiB more after an hour).
 Bounding it means letting ffmpeg keep a short list (\`hls_list_size\`, no \`vod\` type) and writing each VOD playlist
-from the segments ourselves; \`MAX_DURATION_S\` bounds it meanwhile. ffprobe does not grow: 56 and 58 MiB for the
+from the segments ourselves (\`hls_list_size=3\`: 56 → 58 MiB); \`MAX_DURATION_S\` bounds it meanwhile. ffprobe does not grow: 56 and 58 MiB for the
 2- and 60-minute source by \`/usr/bin/time\`, 47 of them ffmpeg's libraries (\`ffprobe -version\`); the sampler's
 lower figures for short sources are samples taken before ffprobe had mapped them (it lives under a second).
 
