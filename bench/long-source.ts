@@ -45,6 +45,17 @@ async function statusMib(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number 
   }
 }
 
+/**
+ * What a child is: its program, and for ffmpeg which run — the ladder (the one with a filter
+ * graph) or the MP4 remux after it (`-copyts`), which the tables show apart.
+ */
+function roleOf(name: string, cmdline: string): string {
+  if (name !== 'ffmpeg') return name;
+  if (cmdline.includes('\0-filter_complex\0')) return 'ffmpeg ladder';
+  if (cmdline.includes('\0-copyts\0')) return 'ffmpeg MP4 remux';
+  return name;
+}
+
 /** Direct children of a process (ffmpeg runs under setpriv, which execs it: same pid). */
 async function childrenOf(pid: number): Promise<Array<{ pid: number; name: string }>> {
   try {
@@ -55,7 +66,8 @@ async function childrenOf(pid: number): Promise<Array<{ pid: number; name: strin
     const out = [];
     for (const id of ids) {
       const name = (await readFile(`/proc/${id}/comm`, 'utf8').catch(() => '?')).trim();
-      out.push({ pid: Number(id), name });
+      const cmdline = await readFile(`/proc/${id}/cmdline`, 'utf8').catch(() => '');
+      out.push({ pid: Number(id), name: roleOf(name, cmdline) });
     }
     return out;
   } catch {
@@ -174,7 +186,8 @@ async function main(): Promise<void> {
       const result = await finished;
       const wallS = (performance.now() - t0) / 1000;
       const rungs = result.renditions.map((r) => `${r.height}p`).join('+');
-      const ff = peaks.children.ffmpeg?.toFixed(0) ?? '?';
+      const ff = peaks.children['ffmpeg ladder']?.toFixed(0) ?? '?';
+      const remux = peaks.children['ffmpeg MP4 remux']?.toFixed(0) ?? '?';
       const fp = peaks.children.ffprobe?.toFixed(0) ?? '?';
       console.log(label, { wallS, peaks, rungs });
       const mib = (x: number | undefined) => (x === undefined ? '–' : `${x.toFixed(0)}`);
@@ -185,7 +198,7 @@ async function main(): Promise<void> {
         `| ${label} | ${STAGES.map((st) => `${mib(peaks.workerByStage[st])} (${mib(peaks.childByStage[st])})`).join(' | ')} | ${top} | ${STAGES.map((st) => (result.durations[st] / 1000).toFixed(1)).join(' / ')} |`,
       );
       rows.push(
-        `| ${label} (${rungs}) | ${wallS.toFixed(0)} s | ${rssBefore.toFixed(0)} MiB | ${peaks.worker.toFixed(0)} MiB | ${ff} MiB | ${fp} MiB | ${loadavg()
+        `| ${label} (${rungs}) | ${wallS.toFixed(0)} s | ${rssBefore.toFixed(0)} MiB | ${peaks.worker.toFixed(0)} MiB | ${ff} MiB | ${remux} MiB | ${fp} MiB | ${loadavg()
           .map((l) => l.toFixed(2))
           .join(' ')} |`,
       );
@@ -235,8 +248,8 @@ not grow with the source's length: ffmpeg streams the source through its filters
 are parsed one at a time and throttled, ffmpeg's stderr is kept as a 4 KB tail, the storyboard has at most 100
 tiles, and published files are streamed by the storage driver with their chunks paced as garbage.
 
-| source | wall time | worker RSS before | worker RSS (peak) | ffmpeg (peak) | ffprobe (peak) | load average after |
-| --- | --- | --- | --- | --- | --- | --- |
+| source | wall time | worker RSS before | worker RSS (peak) | ladder ffmpeg (peak) | MP4 remux ffmpeg (peak) | ffprobe (peak) | load average after |
+| --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
 Worker peak, longest against shortest: **${Math.round(growth) > 0 ? '+' : ''}${Math.round(growth)} MiB** for ${longest / shortest}× the length (target ≤ ~30 MiB).
@@ -244,7 +257,7 @@ Worker peak, longest against shortest: **${Math.round(growth) > 0 ? '+' : ''}${M
 Per stage: the worker's highest RSS in MiB during each stage, and in brackets the highest peak RSS of an
 ffmpeg/ffprobe the stage started; then the stage where the worker peaked, and each stage's seconds.
 \`probe\` streams the source from storage into the scratch folder and runs ffprobe (and \`idet\` if needed);
-\`thumbnails\` makes the poster and the storyboard; \`transcode\` is the one ffmpeg of the ladder and the MP4;
+\`thumbnails\` makes the poster and the storyboard; \`transcode\` is the one ffmpeg of the ladder and the MP4, then the MP4's remux;
 \`finalize\` publishes every output through \`Storage.write\`.
 
 | source | probe | thumbnails | transcode | finalize | worker peaked in | seconds (probe / thumbnails / transcode / finalize) |
@@ -258,11 +271,22 @@ per source frame in the scratch folder (18 000 for the hour at 5 fps) and a spri
 scavenged at the process default of every 16 MiB: a source of 16 MiB or more (here the 20- and 60-minute ones, not
 the 2-minute one) left about 20 MiB more RSS, which the allocator keeps (heap snapshots, \`BENCH_HEAP_SNAPSHOTS=<dir>\`,
 showed the same ~32 MiB live heap after short and long jobs); the job's fetch and publish now scavenge every 4 MiB
-(\`JOB_GARBAGE_BYTES\` in the transcoder); since then the fetch sends from the drivers' pooled buffers, without garbage). What still grows with length is the ladder ffmpeg's peak (not fixed):
-its progressive MP4 muxer keeps an index entry per video and audio sample until it writes the \`moov\` (faststart),
-and the HLS muxers a little per segment — remuxing (\`-c copy\`) the 2- and 60-minute sources alone peaks at 55 and
-74 MiB to a faststart MP4 and at 56 and 62 MiB to fMP4 HLS. Writing the MP4 in a separate remux after the ladder
-would take that index out of the ladder's ffmpeg; \`MAX_DURATION_S\` bounds it meanwhile.
+(\`JOB_GARBAGE_BYTES\` in the transcoder); since then the fetch sends from the drivers' pooled buffers, without garbage).
+
+What grows with length is the ladder's ffmpeg. Measured apart (2026-12-01, by hand: \`/usr/bin/time\` peak RSS of
+\`-c copy\` runs on 2- and 60-minute sources like these, in the ladder's shape — one rung's video to HLS and to the
+MP4 through \`tee\`, the audio to its own HLS — so nothing is encoded): with a faststart MP4, 58 → 93 MiB; with the
+MP4 fragmented, 57 → 83 MiB. The faststart MP4 muxer keeps an index entry per video frame and AAC frame (18 000 +
+168 840 for the hour) until it writes the \`moov\`: about 11 MiB an hour here. **Fixed:** the ladder now writes the
+MP4 fragmented (\`+frag_keyframe+delay_moov\`, each fragment's index dropped once written) and a \`-c copy\` remux
+makes it faststart afterwards (column "MP4 remux": that index again, 55 → 75 MiB by hand, in a process that lives
+seconds). **Not fixed:** ffmpeg 5.1's HLS muxer keeps every segment of a VOD playlist in memory, a struct with two
+4 KiB name buffers, ~15 KiB resident each: one HLS output alone 55 → 68 MiB for 900 four-second segments, and the
+ladder writes one per rung and per audio track (a 1080p source: 5 rungs + 1 track, ~75 MiB more after an hour).
+Bounding it means letting ffmpeg keep a short list (\`hls_list_size\`, no \`vod\` type) and writing each VOD playlist
+from the segments ourselves (\`hls_list_size=3\`: 56 → 58 MiB); \`MAX_DURATION_S\` bounds it meanwhile. ffprobe does not grow: 56 and 58 MiB for the
+2- and 60-minute source by \`/usr/bin/time\`, 47 of them ffmpeg's libraries (\`ffprobe -version\`); the sampler's
+lower figures for short sources are samples taken before ffprobe had mapped them (it lives under a second).
 
 Not enabled, for a deployment that wants a lower ceiling still: \`MALLOC_ARENA_MAX=2\` caps glibc's malloc arenas
 (by default up to 8 per core, one for each thread that allocates, libuv's file-system threads included), so freed

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildCaptionExtractArgs,
   buildLadderArgs,
+  buildMp4RemuxArgs,
   buildPosterArgs,
   buildSpriteArgs,
   posterTime,
@@ -105,7 +106,9 @@ describe('buildLadderArgs', () => {
     expect(valuesOf(a, '-c:a')).toEqual(['aac', 'aac', 'aac']);
     expect(valuesOf(a, '-b:a')).toEqual(['96k', '128k', '128k']);
     expect(new Set(valuesOf(a, '-af'))).toEqual(
-      new Set(['aresample=48000:async=1000,aresample=48000:async=1:first_pts=0:lfe_mix_level=0.7071']),
+      new Set([
+        'aresample=48000:async=1000:ochl=stereo:center_mix_level=0.7071:surround_mix_level=0.7071:lfe_mix_level=0:rematrix_maxval=1,aresample=48000:async=1:first_pts=0',
+      ]),
     );
     expect(valuesOf(a, '-ac')).toEqual(['2', '2', '2']);
     // Rungs are video-only but for the MP4 (480p, through tee); each track maps its own stream.
@@ -126,7 +129,7 @@ describe('buildLadderArgs', () => {
     expect(a[a.indexOf('tee') + 1]).toMatch(/^\[f=hls:select=v:/);
   });
 
-  it('writes fMP4 VOD HLS per rung, and the middle rung also as a faststart MP4 through tee', () => {
+  it('writes fMP4 VOD HLS per rung, and the middle rung also as a fragmented MP4 through tee', () => {
     const a = args(false);
     expect(valuesOf(a, '-hls_segment_type')).toEqual(['fmp4', 'fmp4', 'fmp4']);
     expect(valuesOf(a, '-hls_playlist_type')).toEqual(['vod', 'vod', 'vod']);
@@ -139,9 +142,24 @@ describe('buildLadderArgs', () => {
     expect(tee).toHaveLength(1);
     const teeTarget = a[a.indexOf('tee') + 1]!;
     expect(teeTarget).toMatch(/^\[f=hls:select=v:hls_time=4:hls_playlist_type=vod:hls_segment_type=fmp4:/);
-    expect(teeTarget).toContain(']/w/hls/480p/index.m3u8|[f=mp4:movflags=+faststart]/w/mp4/480p.mp4');
+    // Fragmented, so that the muxer's index does not grow with the source (remuxed to faststart after).
+    expect(teeTarget).toContain(
+      ']/w/hls/480p/index.m3u8|[f=mp4:movflags=+frag_keyframe+delay_moov+default_base_moof]/w/progressive-fragmented.mp4',
+    );
     expect(a.slice(-3)).toEqual(['-progress', 'pipe:1', '-nostats']);
     expect(a.at(-4)).toBe('/w/storyboard-tiles/tile_%05d.jpg');
+  });
+
+  it('remuxes the fragmented MP4 to the faststart MP4 without decoding, keeping its timestamps', () => {
+    const a = buildMp4RemuxArgs({ workDir: '/w', mp4Rung: 480 });
+    // Our own file: only the mov demuxer; streams copied, nothing decoded.
+    expect(valuesOf(a, '-format_whitelist')).toEqual(['mov']);
+    expect(valuesOf(a, '-i')).toEqual(['/w/progressive-fragmented.mp4']);
+    expect(valuesOf(a, '-c')).toEqual(['copy']);
+    // The AAC priming stays before 0 rather than every stream being shifted to start at 0.
+    expect(a).toContain('-copyts');
+    expect(valuesOf(a, '-movflags')).toEqual(['+faststart']);
+    expect(a.at(-1)).toBe('/w/mp4/480p.mp4');
   });
 
   it('writes one thumbnail file per selected frame, not one per source frame', () => {

@@ -10,6 +10,12 @@ import { SAFE_INPUT_OPTIONS } from './safe-input-options.js';
 /** Folder of the work directory holding storyboard thumbnails before they are tiled. */
 export const STORYBOARD_TILES_DIR = 'storyboard-tiles';
 
+/**
+ * The ladder's MP4, fragmented, in the work directory (never published): {@link buildMp4RemuxArgs}
+ * turns it into the progressive faststart MP4 afterwards.
+ */
+export const FRAGMENTED_MP4 = 'progressive-fragmented.mp4';
+
 /** Options every ffmpeg run starts with: quiet but for errors, never reads stdin, overwrites. */
 export const COMMON = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y'] as const;
 
@@ -70,22 +76,31 @@ function videoEncoderArgs(rung: Rung, plan: LadderPlan, preset: string, video: V
 }
 
 /**
+ * The stereo downmix, as swresample options of the first resampler stage (which then does the
+ * rematrixing itself, whatever the encoder's sample format): ITU-R BS.775 / ATSC A/52 Lo/Ro
+ * coefficients — each front to its side at 1, the centre to both sides and every surround (5.1's
+ * back or side pair, and both pairs of 7.1) to its side at −3 dB (0.7071) — and no LFE, as both
+ * standards do: the LFE only supplements the bass the full-range channels already carry, a stereo
+ * listener's speakers mostly cannot play it, and mixing it in would make the normalisation take
+ * another 1.8 dB off everything else. `rematrix_maxval=1` then divides the matrix by its largest
+ * row sum, so every channel at full scale at once still cannot clip: 5.1 → 1/2.414 (−7.7 dB; a
+ * front is then −7.7 dB, the centre and surrounds −10.7 dB), 7.1 → 1/3.121 (−9.9 dB; −12.9 dB). A
+ * matrix with no row above 1 is left as it is: stereo passes unchanged, and mono goes to both ears
+ * at −3 dB each (same loudness as the source). The corpus test measures each coefficient.
+ */
+export const STEREO_DOWNMIX =
+  'ochl=stereo:center_mix_level=0.7071:surround_mix_level=0.7071:lfe_mix_level=0:rematrix_maxval=1';
+
+/**
  * Audio of every output, in two resampler stages. The first follows the source's timestamps
  * (`async=1000`: stretched or squeezed up to 1000 samples a second where they drift, silence
  * inserted or samples dropped where they jump), so audio whose clock drifts stays in sync with the
- * picture. The second only pads: silence from 0 (`first_pts=0`) for audio that starts late. Both
- * in one stage (`async=1000:first_pts=0`) put ~0.12 s too many samples at the start of a drifting
- * source (squeezed into 1-sample packets, so a player that plays audio back to back is 3 frames
- * late). The last stage also makes stereo (lavfi converts the layout next to the encoder): ffmpeg's
- * rematrixing with the ITU-R BS.775 coefficients (fronts to their side at 0 dB, centre to both and
- * each surround to its side at −3 dB), mono in both ears at −3 dB. ITU drops the LFE; we mix it
- * into both sides at −3 dB like the centre, because a stereo output is all a viewer gets and
- * LFE-only effects would otherwise vanish (recorded 10 dB under its playback level, it cannot
- * drown the rest). Not normalised: the output is float AAC, so peaks above full scale are kept by
- * the encoder; normalising would make every surround source 8–10 dB quieter than stereo ones.
+ * picture; it also makes stereo ({@link STEREO_DOWNMIX}). The second only pads: silence from 0
+ * (`first_pts=0`) for audio that starts late. Both in one stage (`async=1000:first_pts=0`) put
+ * ~0.12 s too many samples at the start of a drifting source (squeezed into 1-sample packets, so a
+ * player that plays audio back to back is 3 frames late).
  */
-export const AUDIO_FILTER =
-  'aresample=48000:async=1000,aresample=48000:async=1:first_pts=0:lfe_mix_level=0.7071';
+export const AUDIO_FILTER = `aresample=48000:async=1000:${STEREO_DOWNMIX},aresample=48000:async=1:first_pts=0`;
 
 export function audioEncoderArgs(kbps: number): string[] {
   return [
@@ -147,9 +162,16 @@ export function audioRenditionArgs(
 
 /**
  * The one ffmpeg command that decodes the source once and writes every rung of the ladder as
- * video-only fMP4 HLS, every audio track as its own AAC rendition, the progressive faststart MP4 of
+ * video-only fMP4 HLS, every audio track as its own AAC rendition, the MP4 of
  * {@link LadderPlan.mp4Rung} (the same encoded video stream, through the `tee` muxer, with the
  * default audio track) and the storyboard thumbnails. Progress goes to stdout (`-progress pipe:1`).
+ *
+ * The MP4 is written fragmented ({@link FRAGMENTED_MP4}: a fragment per keyframe, so per segment),
+ * not faststart: a faststart MP4 muxer keeps an index entry per video and audio sample until it
+ * writes the `moov` at the end, which made this ffmpeg grow with the source's length; a fragment's
+ * index is dropped once the fragment is written. `delay_moov` (not `empty_moov`) writes the `moov`
+ * with the first fragment, once the tracks' start is known, so the AAC priming keeps its edit list.
+ * {@link buildMp4RemuxArgs} then writes the faststart MP4 players get.
  */
 export function buildLadderArgs(input: LadderArgsInput): string[] {
   const { plan, storyboard, outDir, audioStream, preset, video } = input;
@@ -182,7 +204,7 @@ export function buildLadderArgs(input: LadderArgsInput): string[] {
       args.push(playlist);
       return;
     }
-    const mp4 = join(outDir, progressiveMp4Path(rung.rung));
+    const mp4 = join(outDir, FRAGMENTED_MP4);
     for (const p of [playlist, mp4, dir]) {
       if (TEE_UNSAFE.test(p)) throw new Error(`output path not usable with the tee muxer: ${p}`);
     }
@@ -192,7 +214,8 @@ export function buildLadderArgs(input: LadderArgsInput): string[] {
       .join(':');
     // Both muxers need the codec headers out of band (avcC), hence global headers.
     args.push('-flags:v', '+global_header', '-flags:a', '+global_header');
-    args.push('-f', 'tee', `[f=hls:${hls}]${playlist}|[f=mp4:movflags=+faststart]${mp4}`);
+    const fragmented = 'movflags=+frag_keyframe+delay_moov+default_base_moof';
+    args.push('-f', 'tee', `[f=hls:${hls}]${playlist}|[f=mp4:${fragmented}]${mp4}`);
   });
   args.push(...audioRenditionArgs(outDir, input.audioTracks, plan.segmentSeconds));
   // Storyboard thumbnails as separate small JPEGs, tiled into the sprite afterwards
@@ -216,6 +239,36 @@ export function buildLadderArgs(input: LadderArgsInput): string[] {
   );
   args.push('-progress', 'pipe:1', '-nostats');
   return args;
+}
+
+/**
+ * The progressive faststart MP4 of `mp4Rung` from the ladder's {@link FRAGMENTED_MP4}, by copying
+ * its streams (no decoding). Its muxer holds the per-sample index this time, but in a process of
+ * its own that lives for seconds (an hour at 5 fps: about 3 s). The input is our own file, hence
+ * only the mov demuxer. `-copyts` keeps the AAC priming before 0 (an edit list), as the ladder wrote
+ * it; without it ffmpeg would shift both streams so that the audio starts at 0 and the video 21 ms
+ * later.
+ */
+export function buildMp4RemuxArgs(input: { workDir: string; mp4Rung: number }): string[] {
+  return [
+    ...COMMON,
+    '-protocol_whitelist',
+    'file',
+    '-format_whitelist',
+    'mov',
+    '-copyts',
+    '-i',
+    join(input.workDir, FRAGMENTED_MP4),
+    '-map',
+    '0',
+    '-c',
+    'copy',
+    '-movflags',
+    '+faststart',
+    '-f',
+    'mp4',
+    join(input.workDir, progressiveMp4Path(input.mp4Rung)),
+  ];
 }
 
 /**

@@ -24,7 +24,7 @@ export interface AudioTrackPlan {
   /** Unique within the group (HLS requires distinct `NAME`s). */
   label: string;
   /**
-   * Always 2: every track is downmixed to stereo with the coefficients of `AUDIO_FILTER`, and
+   * Always 2: every track is downmixed to stereo with the coefficients of `STEREO_DOWNMIX`, and
    * `CHANNELS` says so. A 5.1 rendition alongside would double the audio work for the few players
    * that can pass 5.1 AAC through, and browsers' MSE decode it to stereo anyway.
    */

@@ -1,8 +1,9 @@
 // The `transcode` job's effects, in order: fetch the source → probe → guard → poster → one ffmpeg
-// for the ladder, MP4 and storyboard → measure and write playlists → publish through Storage.
+// for the ladder, MP4 (fragmented) and storyboard → the MP4 remuxed to faststart → measure and
+// write playlists → publish through Storage.
 // Decisions are made by the pure modules it calls; this file only runs processes and touches files.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   VIDEO_OUTPUT_PATHS,
@@ -21,8 +22,10 @@ import {
 import { videoKey, type Storage } from '@reelkit/storage';
 import type { Logger } from 'pino';
 import {
+  FRAGMENTED_MP4,
   STORYBOARD_TILES_DIR,
   buildLadderArgs,
+  buildMp4RemuxArgs,
   buildPosterArgs,
   buildSpriteArgs,
 } from './build-ffmpeg-args.js';
@@ -366,6 +369,15 @@ async function transcodeInFolder(
           const percent = progressFromLine(line, metadata.duration);
           if (percent !== null) ctx.onProgress({ stage: 'transcode', percent });
         },
+      }).then(async () => {
+        // The ladder wrote the MP4 fragmented (its memory then stays flat however long the
+        // source); the faststart MP4 is a copy of it, in a short ffmpeg of its own.
+        await runFfmpeg({
+          ffmpegPath: config.FFMPEG_PATH,
+          signal,
+          args: buildMp4RemuxArgs({ workDir: work, mp4Rung: plan.mp4Rung }),
+        });
+        await unlink(join(work, FRAGMENTED_MP4));
       }),
     );
     const { renditions, audio, board } = await stage('finalize', async () => {

@@ -218,7 +218,8 @@ export const CORPUS: readonly CorpusClip[] = [
   },
   {
     name: 'surround-5.1',
-    expected: 'downmixed to stereo 48 kHz, both channels audible',
+    expected:
+      'stereo 48 kHz: the centre in both ears at −10.7 dB (−3 dB, then ÷2.414 so nothing clips), ±1 dB',
     make: (out) =>
       runFfmpeg([
         ...video('320x180', 25, 1),
@@ -234,7 +235,7 @@ export const CORPUS: readonly CorpusClip[] = [
   {
     name: 'surround-7.1-one-channel-at-a-time',
     expected:
-      'stereo: FL/FR 0 dB to their side; C and LFE −3 dB to both; side and back −3 dB to their side; silence elsewhere',
+      'stereo, ÷3.121 (−9.9 dB) so nothing clips: FL/FR −9.9 dB to their side; C −12.9 dB to both; side and back −12.9 dB to their side; LFE dropped; silence elsewhere (±1 dB)',
     make: (out) =>
       runFfmpeg([
         ...video('320x180', 25, SURROUND_CHANNELS.length * SURROUND_WINDOW_S),
@@ -251,7 +252,7 @@ export const CORPUS: readonly CorpusClip[] = [
   },
   {
     name: 'two-audio-streams-mono-22k-default',
-    expected: 'the default (2nd) stream: its mono 22.05 kHz tone in both ears at 48 kHz',
+    expected: 'the default (2nd) stream: its mono 22.05 kHz tone in both ears at −3 dB, 48 kHz',
     make: (out) =>
       runFfmpeg([
         ...video('320x180', 25, 1),
@@ -281,7 +282,8 @@ export const CORPUS: readonly CorpusClip[] = [
   },
   {
     name: 'two-languages-en-5.1-fr-stereo-mkv',
-    expected: 'two stereo renditions: English (5.1 downmixed, default) and French; variants video-only',
+    expected:
+      'two stereo renditions: English (5.1 downmixed, default; its tone on FL/FR/FC/BL/BR at 0 dB) and French (stereo unchanged, 0 dB); variants video-only',
     make: (out) =>
       runFfmpeg([
         ...video('320x180', 25, 1),

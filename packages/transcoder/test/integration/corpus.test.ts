@@ -166,6 +166,54 @@ function beepOffsets(flashes: number[], beeps: number[]): number[] {
 const AAC_PRIMING_S = 1024 / 48_000;
 
 /**
+ * The stereo downmix docs/transcoding.md states (STEREO_DOWNMIX): each source channel's gain in
+ * the left and right ear before normalisation — fronts 1 to their side, the centre and every
+ * surround −3 dB, no LFE — then the matrix divided by its largest row sum, so that nothing clips.
+ * Written out here rather than imported, so a change of the filter cannot change what is expected.
+ */
+const DOWNMIX: Readonly<Record<string, readonly [number, number]>> = {
+  FL: [1, 0],
+  FR: [0, 1],
+  FC: [Math.SQRT1_2, Math.SQRT1_2],
+  LFE: [0, 0],
+  BL: [Math.SQRT1_2, 0],
+  BR: [0, Math.SQRT1_2],
+  SL: [Math.SQRT1_2, 0],
+  SR: [0, Math.SQRT1_2],
+};
+const LAYOUTS = {
+  '5.1': ['FL', 'FR', 'FC', 'LFE', 'BL', 'BR'],
+  '7.1': ['FL', 'FR', 'FC', 'LFE', 'BL', 'BR', 'SL', 'SR'],
+} as const;
+
+/** Expected dB (to the source channel's level) of `channel` in each ear for a `layout` source. */
+function downmixDb(layout: keyof typeof LAYOUTS, channel: string): [number, number] {
+  const rowSum = (ear: 0 | 1) => LAYOUTS[layout].reduce((sum, c) => sum + DOWNMIX[c]![ear], 0);
+  const norm = Math.max(1, rowSum(0), rowSum(1));
+  const [l, r] = DOWNMIX[channel]!;
+  return [20 * Math.log10(l / norm), 20 * Math.log10(r / norm)];
+}
+
+/** RMS (dBFS) of `sine()`'s 440 Hz tone at ffmpeg's default amplitude of 1/8. */
+const SINE_RMS_DB = 20 * Math.log10(1 / 8 / Math.SQRT2);
+
+/** Within 1 dB of each ear's expected level; an expected −∞ (silence) must be 40 dB under the tone. */
+function expectEars(rms: number[], want: readonly [number, number], tone: number, what: string): void {
+  expect(rms, what).toHaveLength(2);
+  for (const [i, w] of want.entries()) {
+    if (w === -Infinity) expect(rms[i]!, `${what} ch${i}`).toBeLessThan(tone - 40);
+    else
+      expect(Math.abs(rms[i]! - (tone + w)), `${what} ch${i}: ${rms[i]} dBFS, want ${tone + w}`).toBeLessThan(
+        1,
+      );
+  }
+}
+
+/** Levels relative to the source tone, for the report: `-9.9/−∞`. */
+const relative = (rms: number[], tone: number) =>
+  rms.map((r) => (r === -Infinity ? '−∞' : (r - tone).toFixed(1))).join('/');
+
+/**
  * Prints the corpus table, and with CORPUS_REPORT=<path> (relative to the repository) writes it
  * there too, formatted as the repository's Markdown is (`npm run corpus:report` → docs/corpus.md).
  */
@@ -432,19 +480,18 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
     );
   });
 
-  it('5.1 is downmixed to stereo with the centre in both channels', async () => {
+  it('5.1 is downmixed to stereo: the centre in both ears at −3 dB of a normalised matrix', async () => {
     const result = await transcode('surround-5.1');
     const measured = await expectRungs(result);
     const [top] = measured;
-    const peaks = await channelPeaks(top!.audioFile!);
-    expect(peaks).toHaveLength(2);
-    for (const p of peaks) expect(p).toBeGreaterThan(-20);
-    expect(Math.abs(peaks[0]! - peaks[1]!)).toBeLessThan(1);
+    // The middle of the 1 s tone, clear of the encoder's ramps.
+    const rms = await channelRms(top!.audioFile!, 0.2, 0.6);
+    expectEars(rms, downmixDb('5.1', 'FC'), SINE_RMS_DB, 'FC');
     await record(
       'surround-5.1',
       result,
       measured,
-      `${top!.audio!.channels} ch ${top!.audio!.sample_rate} Hz; peaks ${peaks.join(' / ')} dBFS`,
+      `${top!.audio!.channels} ch ${top!.audio!.sample_rate} Hz; centre → ${relative(rms, SINE_RMS_DB)} dB (L/R)`,
     );
   });
 
@@ -455,33 +502,12 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
     expect(top!.audio!.channels).toBe(2);
     // A sine's RMS is its amplitude −3 dB; the coefficient is added to it.
     const full = 20 * Math.log10(SURROUND_AMPLITUDE / Math.SQRT2);
-    const expected: Record<string, [number, number]> = {
-      FL: [0, -Infinity],
-      FR: [-Infinity, 0],
-      FC: [-3, -3],
-      LFE: [-3, -3],
-      BL: [-3, -Infinity],
-      BR: [-Infinity, -3],
-      SL: [-3, -Infinity],
-      SR: [-Infinity, -3],
-    };
     const got: string[] = [];
     for (const [k, channel] of SURROUND_CHANNELS.entries()) {
       // The middle of the channel's window, clear of the edges and of the encoder's ramp.
       const rms = await channelRms(top!.audioFile!, k * SURROUND_WINDOW_S + 0.1, SURROUND_WINDOW_S - 0.2);
-      expect(rms).toHaveLength(2);
-      const [left, right] = expected[channel.name]!;
-      for (const [i, want] of [left, right].entries()) {
-        if (want === -Infinity) expect(rms[i]!, `${channel.name} ch${i}`).toBeLessThan(full - 40);
-        // The LFE's 60 Hz tone loses a little more in two AAC encodes than the others.
-        else
-          expect(Math.abs(rms[i]! - (full + want)), `${channel.name} ch${i}: ${rms[i]}`).toBeLessThan(
-            channel.name === 'LFE' ? 4 : 1,
-          );
-      }
-      got.push(
-        `${channel.name} → ${rms.map((r) => (r === -Infinity ? '−∞' : (r - full).toFixed(1))).join('/')}`,
-      );
+      expectEars(rms, downmixDb('7.1', channel.name), full, channel.name);
+      got.push(`${channel.name} → ${relative(rms, full)}`);
     }
     await record(
       'surround-7.1-one-channel-at-a-time',
@@ -500,15 +526,16 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
     const measured = await expectRungs(result);
     const [top] = measured;
     const peaks = await channelPeaks(top!.audioFile!);
-    // The first stream is silence: sound in the output means the default stream was chosen
-    // (the −18 dBFS tone at −3 dB in each ear).
+    // The first stream is silence: sound in the output means the default stream was chosen,
+    // its mono tone at −3 dB in each ear (the same loudness as the source).
     for (const p of peaks) expect(p).toBeGreaterThan(-25);
-    expect(Math.abs(peaks[0]! - peaks[1]!)).toBeLessThan(1);
+    const rms = await channelRms(top!.audioFile!, 0.2, 0.6);
+    expectEars(rms, [-3.01, -3.01], SINE_RMS_DB, 'mono');
     await record(
       'two-audio-streams-mono-22k-default',
       result,
       measured,
-      `${top!.audio!.channels} ch ${top!.audio!.sample_rate} Hz; peaks ${peaks.join(' / ')} dBFS`,
+      `${top!.audio!.channels} ch ${top!.audio!.sample_rate} Hz; tone → ${relative(rms, SINE_RMS_DB)} dB (L/R)`,
     );
   });
 
@@ -543,12 +570,16 @@ describe('real-world sources come out right', { timeout: TRANSCODE_TEST_TIMEOUT_
     for (const t of result.audioTracks!) {
       const file = await rungFile(storage, t.playlistKey);
       const { audio } = await probeStreams(file);
-      const peaks = await channelPeaks(file);
       expect(audio!.channels).toBe(2);
-      for (const p of peaks) expect(p).toBeGreaterThan(-20);
+      // English: the tone on FL, FR, FC, BL and BR sums to 1 in each ear (the normalised row);
+      // French: stereo, passed unchanged.
+      const rms = await channelRms(file, 0.2, 0.6);
+      expectEars(rms, [0, 0], SINE_RMS_DB, `${t.language}`);
       // RFC 8216: a variant's BANDWIDTH counts the highest-bandwidth audio rendition.
       for (const r of result.renditions) expect(r.bandwidth).toBeGreaterThan(t.bandwidth);
-      got.push(`${t.language} "${t.label}" ${audio!.channels} ch, peaks ${peaks.join('/')} dBFS`);
+      got.push(
+        `${t.language} "${t.label}" ${audio!.channels} ch, tone → ${relative(rms, SINE_RMS_DB)} dB (L/R)`,
+      );
     }
     await record(
       name,

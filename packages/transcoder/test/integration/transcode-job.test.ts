@@ -169,11 +169,15 @@ describe('the transcode job', { timeout: TRANSCODE_TEST_TIMEOUT_MS }, () => {
     const boxes = (await topLevelBoxes(mp4)).map((b) => b.type);
     expect(boxes.indexOf('moov')).toBeGreaterThanOrEqual(0);
     expect(boxes.indexOf('moov')).toBeLessThan(boxes.indexOf('mdat'));
+    // One index for the whole file, not fragments (the ladder writes fragments; the remux joins them).
+    expect(boxes).not.toContain('moof');
     const probed = (await ffprobeJson(['-show_streams', '-show_format', mp4])) as {
-      streams: Array<{ codec_name: string; width?: number; height?: number }>;
+      streams: Array<{ codec_name: string; width?: number; height?: number; start_time: string }>;
       format: { duration: string };
     };
     expect(probed.streams.map((s) => s.codec_name)).toEqual(['h264', 'aac']);
+    // Both start at 0: the AAC priming stays before 0 (an edit list) through the remux.
+    expect(probed.streams.map((s) => Number(s.start_time))).toEqual([0, 0]);
     expect([probed.streams[0]!.width, probed.streams[0]!.height]).toEqual([854, 480]);
     expect(Math.abs(Number(probed.format.duration) - 8)).toBeLessThan(0.5);
 
