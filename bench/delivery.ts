@@ -262,7 +262,10 @@ async function main(): Promise<void> {
       startServer('accel', args, env),
     ]);
     children.push(route, accel);
-    const alone = await startNginx(`root ${storageDir};`);
+    // The same open_file_cache as the shipped template (deploy/nginx/reelkit.conf.template): fair.
+    const alone = await startNginx(
+      `root ${storageDir}; open_file_cache max=10000 inactive=20s; open_file_cache_valid 1s;`,
+    );
     nginxes.push(alone);
     const front = await startNginx((port, dir) => ({
       http: reelkitNginxConfig({
@@ -385,7 +388,8 @@ Each Reelkit is the whole app in a process of its own (as in production):
 - **Reelkit, route read path**: \`DELIVERY_CACHE_MB=0\`, so the front holds nothing and
   every segment goes to the route in Koa (the fast path ahead of the API's chain) and its read path for files
   (a descriptor shared for 1 s whose \`fstat\` gives size and date, pooled 1 MiB buffers written to the socket);
-- **nginx alone**: \`nginx-light\`, \`worker_processes 1\`, \`sendfile on\`, serving the same files by path (no token);
+- **nginx alone**: \`nginx-light\`, \`worker_processes 1\`, \`sendfile on\`, the template's \`open_file_cache\`, serving the same
+  files by path (no token);
 - **nginx + Reelkit**: the shipped \`deploy/nginx/reelkit.conf.template\` in front of Reelkit with
   \`DELIVERY_OFFLOAD=x-accel\`, same \`worker_processes 1\`: for segments nginx asks Reelkit for a decision on the
   token, video and Origin (\`auth_request\`), keeps a "yes" for up to 5 s (never past the token's expiry) and
