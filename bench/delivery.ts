@@ -48,22 +48,39 @@ const RUNGS = [
 const SEGMENTS_PER_RUNG = 4;
 
 /** What the profiles said (kept by hand: the benchmark measures, it does not profile). */
-const WHERE_THE_TIME_GOES = `Where the time goes (\`--cpu-prof\` of the server during one \`wrk -c64\` run of these 12 URLs). Before the
-front (load average 1.5): 32 % the kernel's \`writev\` (copying the bytes into the socket), 17 % \`read\` of
-the file into pooled buffers, ~15 % Koa (context, delegates, response setters), 13 % inclusive in the metrics
-middleware and the request-id and error-handler wrappers around the route, ~6 % Node's header building
-(\`setHeader\`, \`_storeHeader\`, header validation), 1 % the shared descriptor cache, under 1 % the cached
-token check (HMAC only once per token), under 1 % the path allow-list, 7 % idle. With the front (load
-average 19): 56 % idle — waiting for the next request, as wrk (the client) competes for the same two
-cores with everything else on the machine —, 23 % \`writev\`, and
-every piece of JavaScript together about 12 %: the front itself ~2.5 %, the hot-file cache lookup 0.6 %,
-the request id (\`randomUUID\`) 0.9 %, the metrics histogram 0.6 %, the token check 0.3 %, the path
-allow-list 0.3 %, the rest Node's HTTP parser and writer. No \`read\`, \`open\` or \`fstat\` remains per request.
-What is left is the copy: nginx hands the kernel page-cache pages with \`sendfile\`, Node must copy its
-buffer into the socket (Node has no \`sendfile\`), so for segments of hundreds of KiB Node spends about
-twice nginx's kernel time per request before any JavaScript runs. Earlier runs of this benchmark: before
-the fast path (2026-11-30, load average about 16) 0.25×/0.27× nginx at c=8/c=64; with the Koa-level fast
-path (same day, load 14–16) 0.43×/0.44×, x-accel 0.38×/0.49×.`;
+const WHERE_THE_TIME_GOES = `Where the time goes. **Node front at -c64** (2026-12-01, load average 6–17, the other engineers' tests running):
+\`strace -c\` of the server shows, per request, one \`writev\` carrying headers and body together (no partial
+write and no \`EAGAIN\`: the loopback socket's send buffer takes a 640 KiB segment at once, so one \`end(buf)\`
+is already the cheapest way to write it and chunked writes with \`cork\` would only add calls), one \`read\`,
+about 0.1 \`epoll_pwait\` (some 11 requests per turn of the loop), and 12 \`statx\` a second (one per held file);
+no \`open\` or \`close\`. From \`/proc\`, the server spends **210–250 µs of CPU per request (user 80–100, system
+130–145) against nginx's 90–110 (user 11–17, system 74–93)**, 2.3–3× — the "server CPU µs/request" column
+measures the same. The system part is the copy into the socket (Node has no \`sendfile\`; nginx hands the
+kernel page-cache pages); the user part is Node's HTTP parser and writer (request object, header validation
+of ~35 response headers, \`finish\` callbacks) around a front that is itself small. \`--cpu-prof\` of one
+-c64 run: \`writev\` 37 % of samples, idle 27 % (waiting for wrk), \`res.end\` inclusive 42 %, \`writeHead\`
+4 %, the metrics histogram 1.6 %, garbage collection 1.4 %, the request id 0.6 %, the token check 0.3 %.
+\`--trace-gc\`: a scavenge every ~2.5 s (2–10 ms), no mark-compact during the runs. Where requests/s then goes
+depends on who gets the cores: when wrk, nginx, Node and other work share two cores, a server that needs 2.5×
+nginx's CPU per request falls further behind the busier the machine is (the event-loop delay p99 was 82 ms
+at load 17 on the shared cores, 13 ms with the servers pinned to their own core). The once-a-second \`stat\`
+of a held file used to make every request for it wait while the \`stat\` sat in libuv's thread pool behind
+other work; it now runs in the background from half a second on (\`entryAge\` in \`hot-file-cache.ts\`).
+A multi-process mode (\`node:cluster\`) was not added: socket.io's polling transport needs sticky sessions
+across processes (the client starts with long-polling), which the server does not have yet.
+
+**x-accel at -c64**: nginx's worker spent ~150 µs of CPU per request with the cached decision against ~100 alone
+(user 45 vs 14, system 104–113 vs 83–93). \`strace -c\`: per request the subrequest added one \`openat\`, two
+\`newfstatat\`, one \`close\` and the \`pread64\` of the decision's cache entry; the shipped template now keeps
+those descriptors open (\`open_file_cache\`, which nginx alone gets too), leaving the \`pread64\`. When the
+5 s decision expires, each of the requests in flight asks Reelkit (up to 64 upstream connections and cache
+writes at once, every 5 s) — a cost of milliseconds, kept because the alternatives would wait on a lock's
+timer or reuse a refused decision (see [guide-scaling.md](guide-scaling.md#nginx-in-front-sending-the-bytes-delivery_offloadx-accel)).
+
+Earlier runs of this benchmark: before the fast path (2026-11-30, load average about 16) 0.25×/0.27× nginx at
+c=8/c=64; with the Koa-level fast path (same day, load 14–16) 0.43×/0.44×, x-accel 0.38×/0.49×; with the front
+and the cached decision on a quiet machine (2026-12-01 10:14, load 2) 0.79×/0.59×, x-accel 0.96×/0.77×, the
+front's c=64 rounds 7416, 4548 and 4549 requests/s with all three Reelkit apps in one process.`;
 
 type Mode = 'own' | 'route' | 'accel';
 
