@@ -434,7 +434,9 @@ ${stepRows.join('\n')}
 Given \`src\`, the SDK and the element request the master playlist as the bare page does, without waiting for
 the playback descriptor (\`GET /v1/videos/:id/playback\`, asked alongside for the token's expiry, poster and
 storyboard); without \`src\` (\`videoId\` + \`token\` only, still supported) that answer comes first. The
-element adds loading its own script from the API's origin and its first render. The last column but one
+element adds loading its own script from the API's origin (held in memory and sent gzipped since 2026-12-01:
+the timeline at load 18 had it arrive ~90 ms after the SDK's when it was streamed from disk) and its first
+render, which starts hls.js before the page's next script runs. The last column but one
 counts runs in which the page asked for \`poster.jpg\` or \`storyboard.*\` before its first frame was seen
 (with autoplay the element should ask for neither).
 
