@@ -65,7 +65,8 @@ depends on who gets the cores: when wrk, nginx, Node and other work share two co
 nginx's CPU per request falls further behind the busier the machine is (the event-loop delay p99 was 82 ms
 at load 17 on the shared cores, 13 ms with the servers pinned to their own core). The once-a-second \`stat\`
 of a held file used to make every request for it wait while the \`stat\` sat in libuv's thread pool behind
-other work; it now runs in the background from half a second on (\`entryAge\` in \`hot-file-cache.ts\`).
+other work; it now runs in the background from 0.8 s on (\`entryAge\` in \`hot-file-cache.ts\`; the 12:19 run
+below started it at 0.5 s, which doubled the \`stat\`s — 4 % of the process's samples in a profile at load 13).
 A multi-process mode (\`node:cluster\`) was not added: socket.io's polling transport needs sticky sessions
 across processes (the client starts with long-polling), which the server does not have yet.
 
@@ -125,7 +126,8 @@ async function serve(mode: Mode, storageDir: string, orgId: string, videoId: str
   const app = await createApp({ config, logger, db, redis });
   const { token } = app.playbackTokens.sign({ videoId, orgId, ttlSeconds: 3600 });
   const running = await listen(app.app, 0, '127.0.0.1');
-  const eld = monitorEventLoopDelay({ resolution: 1 });
+  // Sampled every 10 ms (Node's default): a 1 ms timer would itself cost the process ~2 % of a core.
+  const eld = monitorEventLoopDelay({ resolution: 10 });
   eld.enable();
   createInterface({ input: process.stdin }).on('line', () => {
     const stats: ChildStats = {
@@ -399,7 +401,7 @@ Each Reelkit is the whole app in a process of its own (as in production):
 - **Reelkit**: \`DELIVERY_CACHE_MB\` at its default (64), where a signed segment is answered in
   front of Koa on the raw \`request\` event (\`playback/delivery-front.ts\`): path allow-list, cached token
   check, video binding and origin as the route does them, then the segment's bytes, held in memory
-  (\`playback/hot-file-cache.ts\`, re-checked with one \`stat\` a second, in the background from half a second
+  (\`playback/hot-file-cache.ts\`, re-checked with one \`stat\` a second, in the background from 0.8 s
   on), and its headers, prepared once, in one \`writeHead\` + \`end\`; the request-duration histogram is
   updated as before;
 - **Reelkit, route read path**: \`DELIVERY_CACHE_MB=0\`, so the front holds nothing and

@@ -46,10 +46,10 @@ describe('hot file cache', () => {
     expect(loaded?.file.etag).toBe(`"${(1_700_000_000).toString(16)}-${bytes.length.toString(16)}"`);
     expect(cache.bytes).toBe(bytes.length);
     const asked = stats;
-    clock += 499;
+    clock += 799;
     expect(cache.fresh(KEY)).toBe(loaded);
     expect(stats).toBe(asked);
-    clock += 501;
+    clock += 201;
     expect(cache.fresh(KEY)).toBeUndefined();
   });
 
@@ -59,19 +59,19 @@ describe('hot file cache', () => {
     const cache = createHotFileCache({ storage, maxBytes: 1024, now });
     const loaded = await cache.load(KEY, 'video/iso.segment');
     const asked = stats;
-    clock += 600;
+    clock += 850;
     // Served at once, and one check started (not one per request).
     expect(cache.fresh(KEY)).toBe(loaded);
     expect(cache.fresh(KEY)).toBe(loaded);
     expect(stats).toBe(asked + 1);
     await cache.load(KEY, 'video/iso.segment'); // joins the check in flight
     expect(stats).toBe(asked + 1);
-    // Confirmed at +600, so still served at +1500, past the first bound.
-    clock += 900;
+    // Confirmed at +850, so still served at +1500, past the first bound.
+    clock += 650;
     expect(cache.fresh(KEY)).toBe(loaded);
     // A file replaced is seen by the background check, and the next request gets the new bytes.
     await put(KEY, Buffer.from('replaced!'), 1_700_000_100);
-    clock += 200;
+    clock += 200; // +1700: 850 ms after the last check, past 80 % again
     expect(cache.fresh(KEY)).toBe(loaded);
     await cache.load(KEY, 'video/iso.segment');
     expect(cache.fresh(KEY)?.body.toString()).toBe('replaced!');
@@ -79,8 +79,8 @@ describe('hot file cache', () => {
 
   it('never serves an entry past its bound, whatever the background check is doing', () => {
     expect(entryAge(0, 0, 1000)).toBe('fresh');
-    expect(entryAge(0, 499, 1000)).toBe('fresh');
-    expect(entryAge(0, 500, 1000)).toBe('recheck');
+    expect(entryAge(0, 799, 1000)).toBe('fresh');
+    expect(entryAge(0, 800, 1000)).toBe('recheck');
     expect(entryAge(0, 999, 1000)).toBe('recheck');
     expect(entryAge(0, 1000, 1000)).toBe('stale');
     expect(entryAge(0, 5000, 1000)).toBe('stale');
