@@ -25,6 +25,7 @@ import {
   listen,
   loadServerConfig,
 } from '../packages/server/src/index.js';
+import { cpuMs } from './lib/process-cpu.js';
 import { nginxBinary, reelkitNginxConfig, startNginx, type RunningNginx } from '../test/support/nginx.js';
 import {
   machineLine,
@@ -202,14 +203,6 @@ async function nginxPids(dir: string): Promise<{ master: number; workers: number
   return { master, workers };
 }
 
-/** CPU time (user + system, all threads) a process has used, ms. */
-async function cpuMs(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 a second).
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 /** Moves every thread of `pid` onto `cpus` (a `taskset` list such as "1" or "0,1"). */
 function pin(pid: number, cpus: string): void {
   const r = spawnSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { encoding: 'utf8' });
@@ -336,10 +329,10 @@ end
     const measure = async (name: Name, connections: number, cpu?: number): Promise<Run> => {
       const s = servers[name];
       await s.child?.stats(); // starts its event-loop histogram afresh
-      const cpuTime = async () => (await Promise.all(s.pids.map(cpuMs))).reduce((a, b) => a + b, 0);
-      const before = await cpuTime();
+      const cpuTime = () => s.pids.map(cpuMs).reduce((a, b) => a + b, 0);
+      const before = cpuTime();
       const r = runWrk(s.url, { seconds: SECONDS, connections, script: s.script, cpu });
-      const used = (await cpuTime()) - before;
+      const used = cpuTime() - before;
       const eld = await s.child?.stats();
       const run: Run = {
         ...r,
