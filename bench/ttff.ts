@@ -53,12 +53,30 @@ interface PageResult {
   height: number;
   /** Poster and storyboard files the page requested before its first frame. */
   extras: string[];
+  /** When each step of the start happened, ms since navigation start (see `STEPS`). */
+  steps: Partial<Record<Step, number>>;
 }
+
+/**
+ * The start of a page as Chromium's performance timeline shows it (`PerformanceResourceTiming`, and
+ * a mark when the page's player script has run): where the element's extra milliseconds go.
+ */
+const STEPS = ['script', 'ready', 'master', 'variant', 'init', 'segment'] as const;
+type Step = (typeof STEPS)[number];
+const STEP_LABEL: Record<Step, string> = {
+  script: 'player script loaded (`responseEnd`)',
+  ready: 'player script run (`createPlayer` called / element defined)',
+  master: 'master playlist asked (`startTime`)',
+  variant: 'first variant playlist asked',
+  init: 'init segment asked',
+  segment: 'first media segment received (`responseEnd`)',
+};
 
 // Runs first in every page: `watchVideo(v)` records the first presented frame and `playing`.
 const MEASURE = `<script>
 window.ttff = null;
 window.ttffPlaying = null;
+window.markReady = () => performance.mark('player-ready');
 window.watchVideo = (v) => {
   v.addEventListener('playing', () => { window.ttffPlaying ??= performance.now(); });
   v.requestVideoFrameCallback((now, meta) => {
@@ -138,7 +156,23 @@ async function measure(browser: Browser, url: string): Promise<PageResult> {
       throw new Error(`${url}: no frame (${errors.join('; ')})`, { cause: err });
     }
     framed = true;
-    const r = await tab.evaluate(() => ({ ...window.ttff!, playing: window.ttffPlaying! }));
+    // A string, not a function: tsx would wrap the helpers of a function in __name, absent in the page.
+    const r = (await tab.evaluate(`(() => {
+      const steps = {};
+      for (const e of performance.getEntriesByType('resource')) {
+        const path = new URL(e.name).pathname;
+        const step = /(reelkit-player|reelkit\\.iife\\.min|hls\\.min)\\.js$/.test(path) ? ['script', e.responseEnd]
+          : /\\/master\\.m3u8$/.test(path) ? ['master', e.startTime]
+          : /\\/index\\.m3u8$/.test(path) ? ['variant', e.startTime]
+          : /\\/init\\.mp4$/.test(path) ? ['init', e.startTime]
+          : /\\/seg_\\d+\\.m4s$/.test(path) ? ['segment', e.responseEnd]
+          : undefined;
+        if (step && !(step[0] in steps)) steps[step[0]] = step[1];
+      }
+      const ready = performance.getEntriesByName('player-ready')[0];
+      if (ready) steps.ready = ready.startTime;
+      return { ...window.ttff, playing: window.ttffPlaying, steps };
+    })()`)) as Omit<PageResult, 'extras'>;
     return { ...r, extras };
   } finally {
     await context.close();
@@ -149,6 +183,7 @@ declare global {
   interface Window {
     ttff: { frame: number; height: number } | null;
     ttffPlaying: number | null;
+    markReady: () => void;
   }
 }
 
@@ -235,12 +270,14 @@ async function main(): Promise<void> {
 const v = document.getElementById('v');
 watchVideo(v);
 window.player = Reelkit.createPlayer(v, ${JSON.stringify({ videoId, apiBase: base, token, src: descriptor.body.hls, autoplay: true })});
+markReady();
 </script>`,
     );
     pages['/element'] = page(
       `<script src="${base}/embed/reelkit-player.js"></script>`,
       `<reelkit-player video-id="${videoId}" token="${token}" src="${descriptor.body.hls as string}" api-base="${base}" autoplay muted></reelkit-player>
 <script>
+customElements.whenDefined('reelkit-player').then(markReady);
 (async () => {
   const el = document.querySelector('reelkit-player');
   let v;
@@ -279,6 +316,7 @@ const hls = new Hls({ startLevel: ${run.startLevel} });
 hls.on(Hls.Events.MANIFEST_PARSED, () => v.play());
 hls.loadSource(${JSON.stringify(descriptor.body.hls)});
 hls.attachMedia(v);
+markReady();
 </script>`,
     );
 
@@ -343,6 +381,14 @@ async function writeSection(o: {
     (n) =>
       `| ${LABEL[n]} | ${s[n].median.toFixed(0)} | ${s[n].p90.toFixed(0)} | ${s[n].playing.toFixed(0)} | ${s[n].heights} | ${s[n].extras} of ${o.results[n].length} | ${o.results[n].map((r) => r.frame.toFixed(0)).join(', ')} |`,
   );
+  const stepRows = STEPS.map((step) => {
+    const cell = (n: PageName) => {
+      const at = o.results[n].map((r) => r.steps[step]).filter((x): x is number => x !== undefined);
+      return at.length ? median(at).toFixed(0) : '–';
+    };
+    return `| ${STEP_LABEL[step]} | ${PAGES.map(cell).join(' | ')} |`;
+  });
+  stepRows.push(`| first frame | ${PAGES.map((n) => s[n].median.toFixed(0)).join(' | ')} |`);
   const verdict = (x: number, target: number) =>
     `**${x.toFixed(2)}×** (target ≤ ${target.toFixed(2)}×: ${x <= target ? 'met' : 'not met'})`;
   console.log(
@@ -375,13 +421,22 @@ round, the order of the three pages rotating each round; every run in a fresh br
 | --- | ---: | ---: | ---: | --- | ---: | --- |
 ${rows.join('\n')}
 
+Where the time goes: the median time of each step of the start, ms since navigation start (Chromium's
+\`PerformanceResourceTiming\` of each page's requests, and a mark when the player's script has run):
+
+| step (median, ms) | ${PAGES.map((n) => LABEL[n]).join(' | ')} |
+| --- | ${PAGES.map(() => '---:').join(' | ')} |
+${stepRows.join('\n')}
+
 - \`<reelkit-player>\` / SDK: ${verdict(elementSdk, 1.05)} (medians)
 - SDK / bare hls.js: ${verdict(sdkBare, 1.0)} (medians)
 
 Given \`src\`, the SDK and the element request the master playlist as the bare page does, without waiting for
 the playback descriptor (\`GET /v1/videos/:id/playback\`, asked alongside for the token's expiry, poster and
 storyboard); without \`src\` (\`videoId\` + \`token\` only, still supported) that answer comes first. The
-element adds loading its own script from the API's origin and its first render. The last column but one
+element adds loading its own script from the API's origin (held in memory and sent gzipped since 2026-12-01:
+the timeline at load 18 had it arrive ~90 ms after the SDK's when it was streamed from disk) and its first
+render, which starts hls.js before the page's next script runs. The last column but one
 counts runs in which the page asked for \`poster.jpg\` or \`storyboard.*\` before its first frame was seen
 (with autoplay the element should ask for neither).
 

@@ -10,6 +10,8 @@ export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface WrkResult {
   requestsPerSec: number;
+  /** Requests completed in the run. */
+  requests: number;
   mibPerSec: number;
   p50: string;
   p99: string;
@@ -19,7 +21,14 @@ export interface WrkResult {
 /** `wrk --latency` against a URL; throws if wrk is missing or fails. */
 export function runWrk(
   url: string,
-  options: { seconds: number; connections: number; threads?: number; script?: string },
+  options: {
+    seconds: number;
+    connections: number;
+    threads?: number;
+    script?: string;
+    /** Run wrk on this CPU only (`taskset -c`), e.g. to keep it off the servers' core. */
+    cpu?: number;
+  },
 ): WrkResult {
   const args = [
     `-t${options.threads ?? 1}`,
@@ -28,7 +37,10 @@ export function runWrk(
     '--latency',
   ];
   if (options.script) args.push('-s', options.script);
-  const res = spawnSync('wrk', [...args, url], { encoding: 'utf8' });
+  const res =
+    options.cpu === undefined
+      ? spawnSync('wrk', [...args, url], { encoding: 'utf8' })
+      : spawnSync('taskset', ['-c', String(options.cpu), 'wrk', ...args, url], { encoding: 'utf8' });
   if (res.error || res.status !== 0)
     throw new Error(`wrk failed (apt-get install wrk): ${res.error?.message ?? res.stderr}`);
   const out = res.stdout;
@@ -37,6 +49,7 @@ export function runWrk(
   const unit: Record<string, number> = { B: 1 / 1048576, KB: 1 / 1024, MB: 1, GB: 1024 };
   return {
     requestsPerSec: num(/Requests\/sec:\s+([\d.]+)/),
+    requests: num(/(\d+) requests in/),
     mibPerSec: transfer ? Number(transfer[1]) * (unit[transfer[2]!] ?? 1) : NaN,
     p50: /^\s*50%\s+(\S+)/m.exec(out)?.[1] ?? '?',
     p99: /^\s*99%\s+(\S+)/m.exec(out)?.[1] ?? '?',

@@ -83,6 +83,27 @@ describe('GET /embed/reelkit-player.js', () => {
     expect(again.status).toBe(304);
   });
 
+  it('sends it gzipped to a client that accepts gzip, plain to one that does not, each variant with its own ETag', async () => {
+    const plain = await get('/embed/reelkit-player.js', { 'accept-encoding': 'identity' });
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(plain.headers.get('vary')).toContain('Accept-Encoding');
+    expect(plain.text).toBe('console.log("reelkit")\n');
+    // fetch asks for gzip and unpacks the answer itself.
+    const zipped = await get('/embed/reelkit-player.js', { 'accept-encoding': 'gzip' });
+    expect(zipped.status).toBe(200);
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(zipped.headers.get('vary')).toContain('Accept-Encoding');
+    expect(zipped.text).toBe('console.log("reelkit")\n');
+    expect(zipped.headers.get('etag')).not.toBe(plain.headers.get('etag'));
+    const revalidated = await get('/embed/reelkit-player.js', {
+      'accept-encoding': 'gzip',
+      'if-none-match': zipped.headers.get('etag')!,
+      'cache-control': 'max-age=0',
+    });
+    expect(revalidated.status).toBe(304);
+  });
+
   it('answers 503 problem+json telling to build when the bundle is missing', async () => {
     const res = await get('/missing-bundle/embed/reelkit-player.js');
     expect(res.status).toBe(503);

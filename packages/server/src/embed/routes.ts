@@ -1,5 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Router from '@koa/router';
@@ -8,7 +7,7 @@ import { AppError } from '../http/app-error.js';
 import type { OrgModel } from '../orgs/org-model.js';
 import { PlaybackTokenError, type PlaybackClaims, type PlaybackTokens } from '../playback/playback-tokens.js';
 import type { Video, VideoModel } from '../videos/video-model.js';
-import { etagOf } from '../videos/stored-file.js';
+import { acceptsGzip, createBundleBodies, gzipEtag } from './bundle-bodies.js';
 import { embedCsp, frameAncestors, renderEmbedPage, renderMessagePage } from './embed-page.js';
 import { oembedSize, oembedVideo, parseVideoUrl } from './oembed.js';
 
@@ -74,28 +73,30 @@ export function embedRoutes(deps: EmbedRouteDeps): Router {
   if (deps.requireBundle && !statSync(join(distDir, BUNDLE), { throwIfNoEntry: false })?.isFile())
     throw new EmbedBundleMissingError(join(distDir, BUNDLE));
 
+  const bundle = createBundleBodies(join(distDir, BUNDLE));
   router.get('/embed/reelkit-player.js', async (ctx) => {
-    const file = join(distDir, BUNDLE);
-    const info = await stat(file).catch(() => undefined);
-    if (!info?.isFile())
+    const bodies = await bundle.get();
+    if (!bodies)
       throw new AppError(
         'service_unavailable',
         `The embed bundle (${BUNDLE}) has not been built: run npm run build`,
         { headers: { 'Retry-After': '60' } },
       );
+    const gzipped = acceptsGzip(ctx.get('Accept-Encoding'));
     ctx.set('Cache-Control', 'public, max-age=300');
     ctx.set('Access-Control-Allow-Origin', '*');
     ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.vary('Accept-Encoding');
     ctx.type = 'text/javascript; charset=utf-8';
-    ctx.etag = etagOf(info);
-    ctx.lastModified = info.mtime;
+    ctx.etag = gzipped ? gzipEtag(bodies.etag) : bodies.etag;
+    ctx.lastModified = bodies.lastModified;
     ctx.status = 200;
     if (ctx.fresh) {
       ctx.status = 304;
       return;
     }
-    ctx.length = info.size;
-    ctx.body = ctx.method === 'HEAD' ? null : createReadStream(file);
+    if (gzipped) ctx.set('Content-Encoding', 'gzip');
+    ctx.body = gzipped ? bodies.gzip : bodies.plain;
   });
 
   /** Verifies a `?token=` for this video; undefined when invalid, expired or for another video. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalStorage, type Storage } from '@reelkit/storage';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHotFileCache } from './hot-file-cache.js';
+import { createHotFileCache, entryAge } from './hot-file-cache.js';
 
 const KEY = 'o/v/hls/360p/seg_00001.m4s';
 
@@ -46,11 +46,44 @@ describe('hot file cache', () => {
     expect(loaded?.file.etag).toBe(`"${(1_700_000_000).toString(16)}-${bytes.length.toString(16)}"`);
     expect(cache.bytes).toBe(bytes.length);
     const asked = stats;
-    clock += 999;
+    clock += 799;
     expect(cache.fresh(KEY)).toBe(loaded);
     expect(stats).toBe(asked);
-    clock += 1;
+    clock += 201;
     expect(cache.fresh(KEY)).toBeUndefined();
+  });
+
+  it('re-checks a file in use in the background before its bound, so no request waits for the stat', async () => {
+    const bytes = Buffer.from('segment bytes');
+    await put(KEY, bytes, 1_700_000_000);
+    const cache = createHotFileCache({ storage, maxBytes: 1024, now });
+    const loaded = await cache.load(KEY, 'video/iso.segment');
+    const asked = stats;
+    clock += 850;
+    // Served at once, and one check started (not one per request).
+    expect(cache.fresh(KEY)).toBe(loaded);
+    expect(cache.fresh(KEY)).toBe(loaded);
+    expect(stats).toBe(asked + 1);
+    await cache.load(KEY, 'video/iso.segment'); // joins the check in flight
+    expect(stats).toBe(asked + 1);
+    // Confirmed at +850, so still served at +1500, past the first bound.
+    clock += 650;
+    expect(cache.fresh(KEY)).toBe(loaded);
+    // A file replaced is seen by the background check, and the next request gets the new bytes.
+    await put(KEY, Buffer.from('replaced!'), 1_700_000_100);
+    clock += 200; // +1700: 850 ms after the last check, past 80 % again
+    expect(cache.fresh(KEY)).toBe(loaded);
+    await cache.load(KEY, 'video/iso.segment');
+    expect(cache.fresh(KEY)?.body.toString()).toBe('replaced!');
+  });
+
+  it('never serves an entry past its bound, whatever the background check is doing', () => {
+    expect(entryAge(0, 0, 1000)).toBe('fresh');
+    expect(entryAge(0, 799, 1000)).toBe('fresh');
+    expect(entryAge(0, 800, 1000)).toBe('recheck');
+    expect(entryAge(0, 999, 1000)).toBe('recheck');
+    expect(entryAge(0, 1000, 1000)).toBe('stale');
+    expect(entryAge(0, 5000, 1000)).toBe('stale');
   });
 
   it('re-reads a file replaced under the same key, and drops one deleted, at the next check', async () => {
