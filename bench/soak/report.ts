@@ -1,5 +1,6 @@
 // The soak report as Markdown, for docs/reliability.md and the console.
 import { phaseTable } from './figures.js';
+import { growthLine } from './process-usage.js';
 import type { SoakReport } from './run-soak.js';
 
 const s = (ms: number) => (ms / 1000).toFixed(1);
@@ -85,13 +86,17 @@ export function soakMarkdown(r: SoakReport, machine: string): string {
     '### Processes (fds and RSS after warm-up and at the end of their latest life)',
     '',
     'Judged flat (APIs and workers): non-socket descriptors (files, pipes) within +20 and RSS within ×1.5; ' +
-      'sockets come and go with clients. Redis and the database are reported, not judged.',
+      'sockets come and go with clients. Redis and the database are reported, not judged. ' +
+      'The end sample is taken once the load stopped, the queue drained and 5 s passed (the delivery ' +
+      "path's descriptor cache closes what it holds within 1 s). " +
+      '"Changed" names the non-socket descriptors whose count moved, by kind (`storage <area>` is a stored ' +
+      "file by its video folder's area, `deleted` one unlinked while open); the JSON report (`--json`) lists every target.",
     '',
-    '| process | starts | non-socket fds start → end | all fds start → end | RSS MiB start → end |',
-    '|---|---|---|---|---|',
+    '| process | starts | non-socket fds start → end | changed (end − start) | all fds start → end | RSS MiB start → end |',
+    '|---|---|---|---|---|---|',
     ...r.usage.map(
       (p) =>
-        `| ${p.name} | ${p.starts} | ${p.fdsStart} → ${p.fdsEnd} | ${p.allFdsStart} → ${p.allFdsEnd} | ${p.rssStartMiB} → ${p.rssEndMiB} |`,
+        `| ${p.name} | ${p.starts} | ${p.fdsStart} → ${p.fdsEnd} | ${growthLine(p.fdGrowth)} | ${p.allFdsStart} → ${p.allFdsEnd} | ${p.rssStartMiB} → ${p.rssEndMiB} |`,
     ),
   ].join('\n');
 }

@@ -21,13 +21,14 @@ import {
   type Verdict,
 } from './figures.js';
 import { startHostile, type HostileFigures } from './hostile.js';
-import { readUsage, type Usage } from './process-usage.js';
+import { fdGrowth, groupFds, readUsage, type FdRoots, type Usage } from './process-usage.js';
 import { Recorder, type TaggedSample } from './recorder.js';
 import { startSockets, type SocketFigures } from './sockets.js';
 import { startSoakStack, stopAllStacks, type Role, type SoakStack } from './stack.js';
 import { clipOf, startUploaders, type UploadTally } from './uploaders.js';
 import { startViewers } from './viewers.js';
 import { bearer, World, type Org } from './world.js';
+import { repoRoot } from '../lib/report.js';
 
 export interface SoakOptions {
   /** How long the load runs (the faults happen inside it). */
@@ -97,6 +98,13 @@ export interface UsageRow extends ProcessUsage {
   /** Every descriptor, sockets included. */
   allFdsStart: number;
   allFdsEnd: number;
+  /** Non-socket descriptors by kind (`fdKind`) at both samples, and end − start of the kinds that changed. */
+  fdKindsStart: Record<string, number>;
+  fdKindsEnd: Record<string, number>;
+  fdGrowth: [string, number][];
+  /** Every non-socket link target at both samples (for the JSON). */
+  fdTargetsStart: string[];
+  fdTargetsEnd: string[];
 }
 
 export interface SoakReport {
@@ -152,7 +160,10 @@ async function followTracked(world: World): Promise<void> {
 class UsageSampler {
   private readonly series = new Map<string, { starts: number; at: number; usage: Usage }[]>();
   private timer: NodeJS.Timeout | undefined;
-  constructor(private readonly stack: SoakStack) {}
+  constructor(
+    private readonly stack: SoakStack,
+    private readonly roots: FdRoots,
+  ) {}
   async sample(): Promise<void> {
     for (const p of this.stack.all()) {
       const pid = p.pid();
@@ -181,6 +192,8 @@ class UsageSampler {
       if (life.length === 0) continue;
       const first = life.find((s) => s.at >= p.readyAt() + warmMs) ?? life[0]!;
       const last = life.at(-1)!;
+      const fdKindsStart = groupFds(first.usage.targets, this.roots);
+      const fdKindsEnd = groupFds(last.usage.targets, this.roots);
       rows.push({
         name: p.name,
         role: p.role,
@@ -189,6 +202,11 @@ class UsageSampler {
         fdsEnd: last.usage.fileFds,
         allFdsStart: first.usage.fds,
         allFdsEnd: last.usage.fds,
+        fdKindsStart,
+        fdKindsEnd,
+        fdGrowth: fdGrowth(fdKindsStart, fdKindsEnd),
+        fdTargetsStart: first.usage.targets,
+        fdTargetsEnd: last.usage.targets,
         rssStartMiB: Math.round(first.usage.rssMiB),
         rssEndMiB: Math.round(last.usage.rssMiB),
       });
@@ -287,7 +305,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
     log(`connecting ${options.sockets} socket.io clients`);
     const crowd = await startSockets(stack.apiUrls, orgs, options.sockets);
-    const sampler = new UsageSampler(stack);
+    const sampler = new UsageSampler(stack, { storage: stack.volume.dir, work: stack.work, repo: repoRoot });
     await sampler.sample();
     sampler.start(5000);
 
