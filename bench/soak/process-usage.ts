@@ -25,8 +25,10 @@ export async function readUsage(pid: number): Promise<Usage> {
     readFile(`/proc/${pid}/status`, 'utf8'),
   ]);
   const links = await Promise.all(fds.map((fd) => readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
-  const targets = links.filter((t) => !t.startsWith('socket:')).sort();
-  return { fds: fds.length, fileFds: targets.length, rssMiB: parseRssMiB(status), targets };
+  // '' is a descriptor closed between the listing and its readlink: not open any more.
+  const open = links.filter((t) => t !== '');
+  const targets = open.filter((t) => !t.startsWith('socket:')).sort();
+  return { fds: open.length, fileFds: targets.length, rssMiB: parseRssMiB(status), targets };
 }
 
 /** Folders a soak run knows, to name the files its processes hold. */

@@ -5,6 +5,7 @@ import busboy from 'busboy';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { AppError } from '../http/app-error.js';
+import { onBodyGone } from '../http/on-body-gone.js';
 
 /** Close the connection after an error answer, so the rest of a big body is not read for nothing. */
 export const closeAfter = { Connection: 'close' };
@@ -80,10 +81,7 @@ export async function readMultipart(
       options.onFail?.(err);
       reject(err);
     };
-    const onClose = () => {
-      if (!req.complete) fail(new AppError('validation_failed', 'The upload was aborted'));
-    };
-    req.once('close', onClose);
+    const unwatch = onBodyGone(req, () => fail(new AppError('validation_failed', 'The upload was aborted')));
     req.once('error', fail);
     parser.on('file', (name, stream, info) => {
       // busboy destroys an unfinished part's stream when it is destroyed: never an unhandled error.
@@ -105,7 +103,7 @@ export async function readMultipart(
     });
     parser.on('error', fail);
     parser.on('close', () => {
-      req.off('close', onClose);
+      unwatch();
       if (settled) return;
       settled = true;
       resolve();

@@ -11,6 +11,7 @@ import { AppError } from '../http/app-error.js';
 import { defineRoute, type HeaderSpec, type RouteDef } from '../http/define-route.js';
 import { httpDate } from './conditional-request.js';
 import { noteStage } from '../http/slow-request-log.js';
+import { onBodyGone } from '../http/on-body-gone.js';
 import { parseOr400 } from '../http/validate.js';
 import type { Logger } from '../logger.js';
 import { cleanFileName, titleFromFileName, uploadFields } from './schemas.js';
@@ -69,13 +70,12 @@ function endOnAbort(req: IncomingMessage): Readable {
   const out = new PassThrough({ highWaterMark: 1024 * 1024 });
   req.pipe(out);
   const stop = () => {
-    if (!req.complete) {
-      req.unpipe(out);
-      out.end();
-    }
+    if (out.writableEnded) return;
+    req.unpipe(out);
+    out.end();
   };
-  req.once('close', stop);
   req.once('error', stop);
+  onBodyGone(req, stop);
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir, readlink } from 'node:fs/promises';
 import { request } from 'node:http';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,13 @@ import { createLogger } from '../../src/logger.js';
 import { createUploadSweeper, createVideoService } from '../../src/videos/index.js';
 import { eventually, startVideoTestServer, type VideoTestServer } from '../support/video-test-server.js';
 import { TUS, tusHead, tusPatch } from '../../../../test/support/tus-requests.js';
+
+/** This process's open descriptors of files below `dir` (the server under test runs in it). */
+async function descriptorsBelow(dir: string): Promise<string[]> {
+  const fds = await readdir('/proc/self/fd');
+  const targets = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+  return targets.filter((t) => t.startsWith(`${dir}/`));
+}
 
 const silent = createLogger({ level: 'silent', name: 'tus-test' });
 
@@ -121,6 +128,46 @@ describe('tus resumable uploads (/v1/uploads)', () => {
       originalName: 'trip.mp4',
     });
     expect(await offsetOf(org, url)).toBe(clip.length);
+  });
+
+  it('a PATCH cut before its handler reads the body ends, and holds no descriptor of its part', async () => {
+    const org = t.newOrg();
+    const url = await create(org, clip.length);
+    const id = url.split('/').at(-1)!;
+    const u = new URL(url);
+    const handled = t.handledRequests();
+    // The connection dies while the server still looks the upload up (the client sends the head
+    // and a few bytes and is gone at once): the handler then finds the request already closed.
+    for (let i = 0; i < 5; i++) {
+      const req = request({
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: 'PATCH',
+        headers: {
+          ...t.as(org),
+          ...TUS,
+          'upload-offset': '0',
+          'content-type': 'application/offset+octet-stream',
+          'content-length': String(clip.length),
+        },
+      });
+      req.on('error', () => undefined);
+      // Gone as soon as the head and the first bytes are out.
+      await new Promise<void>((resolve) => req.write(clip.subarray(0, 1000), () => resolve()));
+      req.destroy();
+    }
+    // Every cut PATCH ends: the descriptors of its part's file close (a handler that waited for
+    // the body of a request already gone held one open for ever, and its file once deleted).
+    await eventually(async () => expect(t.handledRequests() - handled).toBe(5), 30_000);
+    const partFds = () => descriptorsBelow(t.storage.localPath(`${org}/${id}/tus`));
+    expect(await partFds()).toEqual([]);
+    // Then the upload goes on as if the cut PATCHes had never come.
+    const offset = await offsetOf(org, url);
+    const done = await patch(org, url, offset, clip.subarray(offset));
+    expect(done.status).toBe(204);
+    expect(done.headers.get('upload-offset')).toBe(String(clip.length));
+    expect(await partFds()).toEqual([]);
   });
 
   it('finalizes on HEAD an upload whose last part was stored but never joined (its API died)', async () => {

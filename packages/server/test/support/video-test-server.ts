@@ -76,6 +76,8 @@ export interface VideoTestServer {
   filesOf(org: string): Promise<string[]>;
   /** Jobs of a video in the queue, whatever their state. */
   jobsOf(videoId: string): Promise<Job[]>;
+  /** Requests whose handling has ended, answered or not: what a test waits on when the client is gone. */
+  handledRequests(): number;
   close(): Promise<void>;
 }
 
@@ -114,6 +116,14 @@ export async function startVideoTestServer(
 
   const app = new Koa();
   app.silent = true;
+  let handled = 0;
+  app.use(async (_ctx, next) => {
+    try {
+      await next();
+    } finally {
+      handled += 1;
+    }
+  });
   app.use(requestId());
   app.use(errorHandler({ logger, development: false }));
   const { router, routes } = videoRouter({
@@ -159,6 +169,7 @@ export async function startVideoTestServer(
         throw err;
       }
     },
+    handledRequests: () => handled,
     async jobsOf(videoId) {
       // BullMQ 6 lists the jobs of a paused queue as `waiting`.
       const jobs = await queue.getJobs([
