@@ -85,4 +85,22 @@ describe('soak figures', () => {
     expect(verdict.reasons).toHaveLength(3);
     expect(phaseTable([phase])).toContain('| steady | 2 | 1 | 0 | 0 | 1 | 0 | 1 | 10 | 10 |');
   });
+
+  it('names the descriptors that grew when a process is not flat', () => {
+    const usage = {
+      name: 'api-b',
+      fdsStart: 25,
+      fdsEnd: 48,
+      rssStartMiB: 267,
+      rssEndMiB: 255,
+      fdGrowth: [['deleted storage tus temp', 23]] as [string, number][],
+    };
+    const verdict = judge({
+      phases: [],
+      uploads: { started: 0, identical: 0, failedWithCode: 0 },
+      stuckVideos: 0,
+      usage: [usage],
+    });
+    expect(verdict.reasons).toEqual(['api-b: fds 25→48 (deleted storage tus temp +23), RSS 267→255 MiB']);
+  });
 });

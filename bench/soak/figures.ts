@@ -1,6 +1,7 @@
 // Pure figures of a soak run: classify responses, summarise a phase and judge it against the
 // reliability rules (5xx only inside fault windows and then only 503 with a code and
 // Retry-After — or 507 `storage_full` likewise; no upload LOST; no video STUCK; fds and RSS flat). No I/O here.
+import { growthLine } from './process-usage.js';
 
 export type Outcome = 'ok' | 'client' | 'unavailable' | 'server' | 'network';
 
@@ -93,6 +94,8 @@ export interface ProcessUsage {
   fdsEnd: number;
   rssStartMiB: number;
   rssEndMiB: number;
+  /** end − start of the non-socket descriptors by kind (`fdGrowth`), named in a FAIL reason. */
+  fdGrowth?: readonly [string, number][];
 }
 
 /** Flat within noise: fds grow by at most `fdSlack`, RSS by at most `rssFactor` times. */
@@ -130,7 +133,9 @@ export function judge(input: {
   if (input.stuckVideos > 0) reasons.push(`${input.stuckVideos} video(s) STUCK`);
   for (const u of input.usage)
     if (!isFlat(u))
-      reasons.push(`${u.name}: fds ${u.fdsStart}→${u.fdsEnd}, RSS ${u.rssStartMiB}→${u.rssEndMiB} MiB`);
+      reasons.push(
+        `${u.name}: fds ${u.fdsStart}→${u.fdsEnd}${u.fdGrowth ? ` (${growthLine(u.fdGrowth)})` : ''}, RSS ${u.rssStartMiB}→${u.rssEndMiB} MiB`,
+      );
   return { pass: reasons.length === 0, reasons };
 }
 
