@@ -111,6 +111,20 @@ export interface FaultContext {
 
 const RECOVERY_BUDGET_MS = 180_000;
 
+/**
+ * Starts a killed process again; false when it does not answer within its start budget (the run
+ * goes on and the fault counts as not recovered, instead of the whole run ending without figures).
+ */
+async function restarted(proc: { start(): Promise<void> }): Promise<boolean> {
+  try {
+    await proc.start();
+    return true;
+  } catch (err) {
+    console.error(`[soak] ${(err as Error).message.split('\n')[0]}`);
+    return false;
+  }
+}
+
 /** Waits until the video of the job a fault interrupted is ready or failed; false past the budget. */
 function untilFinal(ctx: FaultContext, videoId: string): Promise<boolean> {
   return waitUntil(async () => {
@@ -131,17 +145,19 @@ export async function runFault(name: FaultName, ctx: FaultContext): Promise<Faul
       note = videoId
         ? `killed ${worker.name} during the job of ${videoId}`
         : `killed ${worker.name} (no job running)`;
-      await worker.start();
-      if (videoId) recovered = await untilFinal(ctx, videoId);
+      recovered = await restarted(worker);
+      if (!recovered) note += ` — ${worker.name} did not answer after its restart`;
+      else if (videoId) recovered = await untilFinal(ctx, videoId);
       break;
     }
     case 'api kill -9': {
       const api = stack.apis[0]!;
       await api.signal('SIGKILL');
       // A supervisor (systemd, Kubernetes) starts it again at once.
-      await api.start();
-      recovered = await waitUntil(() => allReady(stack.apiUrls), RECOVERY_BUDGET_MS);
       note = `killed ${api.name}; restarted`;
+      recovered = await restarted(api);
+      if (!recovered) note += ` — ${api.name} did not answer after its restart`;
+      else recovered = await waitUntil(() => allReady(stack.apiUrls), RECOVERY_BUDGET_MS);
       break;
     }
     case 'redis restart':
@@ -149,9 +165,10 @@ export async function runFault(name: FaultName, ctx: FaultContext): Promise<Faul
       const proc = name === 'redis restart' ? stack.redis : stack.database;
       await proc.signal('SIGTERM');
       await sleep(2000);
-      await proc.start();
-      recovered = await waitUntil(() => allReady(stack.apiUrls), RECOVERY_BUDGET_MS);
       note = `${proc.name} down about 2 s`;
+      recovered = await restarted(proc);
+      if (!recovered) note += ` — ${proc.name} did not answer after its restart`;
+      else recovered = await waitUntil(() => allReady(stack.apiUrls), RECOVERY_BUDGET_MS);
       break;
     }
     case 'disk full': {

@@ -58,6 +58,13 @@ export interface StackOptions {
 
 const NODE_ARGS = ['--conditions=source', '--import', 'tsx'];
 
+/**
+ * How long an API or a worker may take to answer after it is started. On a quiet machine a few
+ * seconds; at load 20 on two cores a restart during the run took more than 120 s (loading and
+ * transpiling its modules with every core taken), which is slow, not dead.
+ */
+const START_BUDGET_MS = 240_000;
+
 /** Where the logs of the latest run's processes are kept. */
 export const KEPT_LOGS = join(repoRoot, '.reelkit', 'soak-logs');
 
@@ -313,7 +320,7 @@ export async function startSoakStack(options: StackOptions): Promise<SoakStack> 
           },
         }),
         async () => (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) })).ok,
-        120_000,
+        START_BUDGET_MS,
       );
       apis.push(api);
     }
@@ -343,7 +350,7 @@ export async function startSoakStack(options: StackOptions): Promise<SoakStack> 
           };
         },
         async () => countReadyLines(logFile) > seen,
-        120_000,
+        START_BUDGET_MS,
       );
       workers.push(worker);
     }
