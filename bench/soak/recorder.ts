@@ -77,6 +77,9 @@ export class Recorder {
     if (status >= 400) {
       const code = (json as { code?: unknown } | undefined)?.code;
       if (typeof code === 'string') sample.code = code;
+      // A HEAD answer has no body to carry its code; a problem document's type says it has one.
+      else if (sample.method === 'HEAD' && headers?.get('content-type')?.includes('application/problem+json'))
+        sample.code = '(problem+json, HEAD)';
       sample.retryAfter = headers?.has('retry-after') ?? false;
     }
     if (status === 0) this.onNoAnswer(api);

@@ -47,6 +47,26 @@ describe('tus resumable uploads (/v1/uploads)', () => {
   const patch = (org: string, url: string, offset: number, body: Buffer) =>
     tusPatch(url, t.as(org), offset, body);
 
+  /** A PATCH announcing `length` bytes at `offset`, whose body the test writes (and cuts) itself. */
+  function rawPatch(org: string, url: string, offset: number, length: number) {
+    const u = new URL(url);
+    const req = request({
+      host: u.hostname,
+      port: u.port,
+      path: u.pathname,
+      method: 'PATCH',
+      headers: {
+        ...t.as(org),
+        ...TUS,
+        'upload-offset': String(offset),
+        'content-type': 'application/offset+octet-stream',
+        'content-length': String(length),
+      },
+    });
+    req.on('error', () => undefined);
+    return req;
+  }
+
   async function offsetOf(org: string, url: string): Promise<number> {
     const res = await tusHead(url, t.as(org));
     expect(res.status).toBe(200);
@@ -75,21 +95,7 @@ describe('tus resumable uploads (/v1/uploads)', () => {
     expect(r1.headers.get('upload-offset')).toBe(String(first));
 
     // Second PATCH announces the rest, sends part of it, and the connection dies.
-    const u = new URL(url);
-    const req = request({
-      host: u.hostname,
-      port: u.port,
-      path: u.pathname,
-      method: 'PATCH',
-      headers: {
-        ...t.as(org),
-        ...TUS,
-        'upload-offset': String(first),
-        'content-type': 'application/offset+octet-stream',
-        'content-length': String(clip.length - first),
-      },
-    });
-    req.on('error', () => undefined);
+    const req = rawPatch(org, url, first, clip.length - first);
     req.write(clip.subarray(first, first + 20_000));
     await new Promise((r) => setTimeout(r, 300));
     req.destroy();
@@ -134,25 +140,11 @@ describe('tus resumable uploads (/v1/uploads)', () => {
     const org = t.newOrg();
     const url = await create(org, clip.length);
     const id = url.split('/').at(-1)!;
-    const u = new URL(url);
     const handled = t.handledRequests();
     // The connection dies while the server still looks the upload up (the client sends the head
     // and a few bytes and is gone at once): the handler then finds the request already closed.
     for (let i = 0; i < 5; i++) {
-      const req = request({
-        host: u.hostname,
-        port: u.port,
-        path: u.pathname,
-        method: 'PATCH',
-        headers: {
-          ...t.as(org),
-          ...TUS,
-          'upload-offset': '0',
-          'content-type': 'application/offset+octet-stream',
-          'content-length': String(clip.length),
-        },
-      });
-      req.on('error', () => undefined);
+      const req = rawPatch(org, url, 0, clip.length);
       // Gone as soon as the head and the first bytes are out.
       await new Promise<void>((resolve) => req.write(clip.subarray(0, 1000), () => resolve()));
       req.destroy();
