@@ -8,7 +8,7 @@ import { summaryOf } from './catalogue-summary.js';
 import { titleTokens } from './title-tokens.js';
 import { toVideoJson, type VideoJson } from './video-json.js';
 import type { Video, VideoModel, VideoStatus, Visibility } from './video-model.js';
-import type { VideoWrite } from './video-writes.js';
+import type { VideoWrite, VideoWriteIntent } from './video-writes.js';
 
 export interface CatalogueIndexDeps {
   Video: VideoModel;
@@ -76,7 +76,10 @@ export function createCatalogueIndex(deps: CatalogueIndexDeps) {
   const readyKey = `${root}ready`;
   const orgsKey = `${root}orgs`;
   const buildKey = `${root}building`;
-  /** `<org>:<id>` of videos whose refresh failed: the maintainer refreshes them again. */
+  /**
+   * Videos the index may not show as written: `<org>:<id>` of a refresh that failed, and one
+   * `<org or nothing>:<id>:<intent>` per write under way (see `intend`). The maintainer refreshes them.
+   */
   const dirtyKey = `${root}dirty`;
   const baseOf = (orgId: Types.ObjectId | string) => `${root}o:${String(orgId)}:`;
   const withLock = createLock(redis, deps.prefix, { waitMs: REFRESH_WAIT_MS });
@@ -162,11 +165,37 @@ export function createCatalogueIndex(deps: CatalogueIndexDeps) {
     }
   }
 
+  /** The dirty-set member of a write under way: `<org or nothing>:<id>:<intent>`. */
+  const intentMember = (w: { id: Types.ObjectId; orgId?: Types.ObjectId | undefined; intent: string }) =>
+    `${w.orgId?.toHexString() ?? ''}:${w.id.toHexString()}:${w.intent}`;
+
+  /**
+   * The `before` listener of `onVideoWrite`: the video is marked dirty before its write is sent, and
+   * `follow` clears the mark once the index has it. A process killed between the database's write
+   * and its refresh (kill -9 during a result's application) leaves the mark, and the maintainer of
+   * any instance refreshes that video within `checkEveryMs` — without it the index would show the
+   * video as it was (say `processing`) until the next whole reconciliation, hours later. A mark
+   * that cannot be written leaves the index unready (readers use the database until a rebuild).
+   */
+  async function intend(write: VideoWriteIntent): Promise<void> {
+    try {
+      await redis.sadd(dirtyKey, intentMember(write));
+    } catch (err) {
+      logger.warn({ err, videoId: write.id.toHexString() }, 'catalogue index: could not mark a write');
+      await redis.del(readyKey).catch(() => undefined);
+    }
+  }
+
   /** The listener of `onVideoWrite`: every write of a video through the model lands here. */
-  const follow = (write: VideoWrite): Promise<void> =>
-    write.deleted && write.orgId
-      ? remove(write.orgId, write.id.toHexString())
-      : refresh(write.orgId, write.id);
+  async function follow(write: VideoWrite): Promise<void> {
+    if (!write.unchanged)
+      await (write.deleted && write.orgId
+        ? remove(write.orgId, write.id.toHexString())
+        : refresh(write.orgId, write.id));
+    // A refresh that failed marked the video dirty on its own (`failed`).
+    if (write.intent)
+      await redis.srem(dirtyKey, intentMember({ ...write, intent: write.intent })).catch(() => undefined);
+  }
 
   /** Refreshes the videos whose refresh failed (the maintainer calls it); returns how many. */
   async function refreshDirty(): Promise<number> {
@@ -175,9 +204,10 @@ export function createCatalogueIndex(deps: CatalogueIndexDeps) {
       const batch = await redis.spop(dirtyKey, 100);
       if (batch.length === 0) return done;
       for (const entry of batch) {
-        const [org, id] = entry.split(':');
-        if (org && id && /^[0-9a-f]{24}$/.test(org) && /^[0-9a-f]{24}$/.test(id))
-          await refresh(new Types.ObjectId(org), id);
+        // `<org>:<id>` (a refresh that failed) or `<org or nothing>:<id>:<intent>` (a write's mark).
+        const [org = '', id] = entry.split(':');
+        if (id && /^[0-9a-f]{24}$/.test(id))
+          await refresh(/^[0-9a-f]{24}$/.test(org) ? new Types.ObjectId(org) : undefined, id);
       }
       done += batch.length;
     }
@@ -410,6 +440,7 @@ export function createCatalogueIndex(deps: CatalogueIndexDeps) {
 
   return {
     follow,
+    intend,
     refresh,
     refreshDirty,
     remove,

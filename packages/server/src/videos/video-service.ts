@@ -64,7 +64,7 @@ export function createVideoService(deps: VideoServiceDeps) {
   const catalogue = createCatalogueIndex({ Video, redis, prefix: deps.redisPrefix, logger });
   // Every write of a video through the model, wherever it is made, updates the index before the
   // write returns (one listener per connection and prefix, however many services are created).
-  onVideoWrite(Video.db, deps.redisPrefix, catalogue.follow);
+  onVideoWrite(Video.db, deps.redisPrefix, catalogue.follow, catalogue.intend);
 
   /**
    * The org's video, or `video_not_found` (another org's id and a malformed id look the same).
