@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase } from '../../packages/server/src/index.js';
 import { connectClient, type TestClient } from '../../packages/server/test/support/realtime-client.js';
 import { startReceiver, type Receiver } from '../../packages/server/test/support/webhook-test-server.js';
-import { call, freePort, signup } from '../support/api-client.js';
+import { call, signup } from '../support/api-client.js';
+import { startApiProcess, type ApiProcess } from '../support/api-process.js';
 import { makeReadyVideo } from '../support/hls-fixture.js';
-import { startTs, type Proc } from '../support/processes.js';
 import { isolatedStack, stackEnv } from '../support/stack-env.js';
 
 const VTT = 'WEBVTT\n\n00:00:01.000 --> 00:00:02.500\nAcross instances\n';
@@ -22,32 +22,17 @@ const VISIBLE_WITHIN_MS = 3_000;
 
 const isolated = isolatedStack('capx');
 const root = mkdtempSync(join(tmpdir(), 'reelkit-captions-x-'));
-let a: { proc: Proc; url: string };
-let b: { proc: Proc; url: string };
+let a: ApiProcess;
+let b: ApiProcess;
 let db: Connection;
 let receiver: Receiver;
 let client: TestClient | undefined;
 
-async function startApi(role: string): Promise<{ proc: Proc; url: string }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const proc = startTs('packages/server/src/main.ts', {
-    ...stackEnv(),
-    ...isolated,
-    STATE_DIR: join(root, `${role}-state`),
-    JWT_SECRET: 'x'.repeat(40),
-    PLAYBACK_KEYS: `k1:${'y'.repeat(40)}`,
-    RATE_LIMIT_AUTH_IP_PER_MIN: '100000',
-    RATE_LIMIT_AUTH_ACCOUNT_PER_MIN: '100000',
+const startApi = (role: string) =>
+  startApiProcess(role, root, isolated, {
     WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     WEBHOOK_BACKOFF_MS: '100',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    PUBLIC_URL: url,
   });
-  await proc.waitFor(/"msg":"listening"/, 120_000);
-  return { proc, url };
-}
 
 beforeAll(async () => {
   [a, b, db, receiver] = await Promise.all([

@@ -11,9 +11,9 @@ import { Redis } from 'ioredis';
 import { Types, type Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase } from '../../packages/server/src/index.js';
-import { call, freePort, signup, uploadVideo } from '../support/api-client.js';
+import { call, signup, uploadVideo } from '../support/api-client.js';
+import { startApiProcess, type ApiProcess } from '../support/api-process.js';
 import { makeClip } from '../support/clips.js';
-import { startTs, type Proc } from '../support/processes.js';
 import { isolatedStack, stackEnv } from '../support/stack-env.js';
 
 /** The maintainer checks every 30 s; a refresh and a busy machine on top. */
@@ -21,29 +21,12 @@ const REPAIRED_WITHIN_MS = 90_000;
 
 const isolated = isolatedStack('cx');
 const root = mkdtempSync(join(tmpdir(), 'reelkit-cat-crash-'));
-let a: { proc: Proc; url: string };
-let b: { proc: Proc; url: string };
+let a: ApiProcess;
+let b: ApiProcess;
 let db: Connection;
 let redis: Redis;
 
-async function startApi(role: string): Promise<{ proc: Proc; url: string }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const proc = startTs('packages/server/src/main.ts', {
-    ...stackEnv(),
-    ...isolated,
-    STATE_DIR: join(root, `${role}-state`),
-    JWT_SECRET: 'x'.repeat(40),
-    PLAYBACK_KEYS: `k1:${'y'.repeat(40)}`,
-    RATE_LIMIT_AUTH_IP_PER_MIN: '100000',
-    RATE_LIMIT_AUTH_ACCOUNT_PER_MIN: '100000',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    PUBLIC_URL: url,
-  });
-  await proc.waitFor(/"msg":"listening"/, 120_000);
-  return { proc, url };
-}
+const startApi = (role: string) => startApiProcess(role, root, isolated);
 
 beforeAll(async () => {
   redis = new Redis(stackEnv().REDIS_URL, { maxRetriesPerRequest: 3 });
