@@ -78,7 +78,7 @@ export function createCatalogueIndex(deps: CatalogueIndexDeps) {
   const buildKey = `${root}building`;
   /**
    * Videos the index may not show as written: `<org>:<id>` of a refresh that failed, and one
-   * `<org or nothing>:<id>:<intent>` per write under way (see `intend`). The maintainer refreshes them.
+   * `:<id>:<intent>` per write under way (see `intend`). The maintainer refreshes them.
    */
   const dirtyKey = `${root}dirty`;
   const baseOf = (orgId: Types.ObjectId | string) => `${root}o:${String(orgId)}:`;
@@ -165,9 +165,14 @@ export function createCatalogueIndex(deps: CatalogueIndexDeps) {
     }
   }
 
-  /** The dirty-set member of a write under way: `<org or nothing>:<id>:<intent>`. */
-  const intentMember = (w: { id: Types.ObjectId; orgId?: Types.ObjectId | undefined; intent: string }) =>
-    `${w.orgId?.toHexString() ?? ''}:${w.id.toHexString()}:${w.intent}`;
+  /**
+   * The dirty-set member of a write under way: `:<id>:<intent>`, without the organisation on purpose.
+   * The maintainer may pop it while the write is still in flight — before a creation's insert lands —
+   * and a refresh that knows the organisation and finds no document leaves a delete tombstone no
+   * later refresh can undo (the new video would answer 404 for good). Without it, a missing document
+   * is left alone: a crashed deletion keeps its entry until the whole reconciliation.
+   */
+  const intentMember = (w: { id: Types.ObjectId; intent: string }) => `:${w.id.toHexString()}:${w.intent}`;
 
   /**
    * The `before` listener of `onVideoWrite`: the video is marked dirty before its write is sent, and
@@ -204,7 +209,7 @@ export function createCatalogueIndex(deps: CatalogueIndexDeps) {
       const batch = await redis.spop(dirtyKey, 100);
       if (batch.length === 0) return done;
       for (const entry of batch) {
-        // `<org>:<id>` (a refresh that failed) or `<org or nothing>:<id>:<intent>` (a write's mark).
+        // `<org>:<id>` (a refresh that failed) or `:<id>:<intent>` (a write's mark).
         const [org = '', id] = entry.split(':');
         if (id && /^[0-9a-f]{24}$/.test(id))
           await refresh(/^[0-9a-f]{24}$/.test(org) ? new Types.ObjectId(org) : undefined, id);
