@@ -213,6 +213,19 @@ describe('the catalogue index', () => {
     expect(report).toMatchObject({ ran: true, videos: ids.length - 6, corrected: 0, removed: 0 });
   });
 
+  it('never hides a new video whose write mark the maintainer took before the insert landed', async () => {
+    const org = new Types.ObjectId().toHexString();
+    const template = await a.Video.findById(await multipart(a, org, 'template')).lean<Video>();
+    const id = new Types.ObjectId();
+    // As the pre-save hook marks a creation; the maintainer pops the mark before the insert lands.
+    await index.intend({ id, orgId: new Types.ObjectId(org), intent: 'in-flight' });
+    expect(await index.refreshDirty()).toBe(1);
+    await a.Video.create({ ...template, _id: id, title: 'created after the mark was taken' });
+    const res = await fetch(`${b.url}/v1/videos/${id.toHexString()}`, { headers: b.as(org, 'viewer') });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ title: 'created after the mark was taken' });
+  });
+
   it('shows a write to every instance as soon as the write is answered (each write is followed before it returns)', async () => {
     const org = new Types.ObjectId().toHexString();
     const id = await multipart(a, org, 'first title');
