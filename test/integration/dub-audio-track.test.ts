@@ -125,6 +125,17 @@ describe('POST /v1/videos/:id/audio-tracks', () => {
     expect((await listTracks()).map((t) => t.source)).toEqual(['source']);
   });
 
+  it('refuses a bad language with 400 validation_failed whose sentence names the field', async () => {
+    const res = await postDub(await makeDub('badlang', VIDEO_S, 560), { language: 'not a language!' });
+    expect(res.status, res.text).toBe(400);
+    expect(res.body.code).toBe('validation_failed');
+    expect(res.body.detail).toBe(
+      'The form fields are not valid: language: must be a BCP 47 language tag such as `en` or `pt-BR`',
+    );
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: 'language' })]);
+    expect(await storage.list(`${folder}dubs/`)).toEqual([]);
+  });
+
   it('refuses a file without audio with 422 dub_no_audio', async () => {
     const silent = await makeClip({ seconds: VIDEO_S, audio: false });
     const res = await postDub(silent, { language: 'es' });

@@ -13,7 +13,7 @@ export const CAPTION_LABEL_MAX = 100;
 export const languageTagSchema = z
   .string()
   .max(35)
-  .regex(/^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$/, 'a BCP 47 language tag such as `en` or `pt-BR`')
+  .regex(/^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$/, 'must be a BCP 47 language tag such as `en` or `pt-BR`')
   .describe('BCP 47 language tag, e.g. `en`, `pt-BR`.');
 
 /** One caption (subtitle) track of a video. */

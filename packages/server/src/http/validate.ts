@@ -9,13 +9,39 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
   }));
 }
 
+/** What was validated, as the sentence names it. */
+const SUBJECTS = {
+  'request body': 'The request body is',
+  'query string': 'The query string is',
+  'form fields': 'The form fields are',
+  'Upload-Metadata': 'Upload-Metadata is',
+} as const;
+export type ValidatedPart = keyof typeof SUBJECTS;
+
+/**
+ * The human message of a `validation_failed`: what was not valid and why, naming the first field
+ * (the `errors` array lists them all), e.g. "The form fields are not valid: language: Invalid
+ * language tag (and 1 more problem)".
+ */
+export function validationMessage(where: ValidatedPart, errors: readonly FieldError[]): string {
+  const head = `${SUBJECTS[where]} not valid`;
+  const [first, ...rest] = errors;
+  if (!first) return head;
+  const field = first.path === '(body)' ? '' : `${first.path}: `;
+  const more = rest.length ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';
+  return `${head}: ${field}${first.message}${more}`;
+}
+
 /** Parses with a zod schema or throws 400 `validation_failed` with field-level errors. */
-export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+export function parseOr400<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: ValidatedPart,
+): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new AppError('validation_failed', `The ${where} is not valid`, {
-      errors: fieldErrors(result.error),
-    });
+    const errors = fieldErrors(result.error);
+    throw new AppError('validation_failed', validationMessage(where, errors), { errors });
   }
   return result.data;
 }

@@ -18,8 +18,25 @@ interface Answer {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 4 });
 
-/** A request with exactly these headers (fetch would add its own). */
-function send(url: string, method: string, headers: Record<string, string>): Promise<Answer> {
+/**
+ * A request with exactly these headers (fetch would add its own). A kept-alive socket the server
+ * closed as idle just as it was reused resets the request; browsers retry such a request once, and
+ * so does this (Node's documented pattern, `req.reusedSocket`). A reset on a fresh socket still fails.
+ */
+async function send(url: string, method: string, headers: Record<string, string>): Promise<Answer> {
+  try {
+    return await sendOnce(url, method, headers);
+  } catch (err) {
+    if (
+      (err as { reusedSocket?: boolean }).reusedSocket &&
+      (err as NodeJS.ErrnoException).code === 'ECONNRESET'
+    )
+      return sendOnce(url, method, headers);
+    throw err;
+  }
+}
+
+function sendOnce(url: string, method: string, headers: Record<string, string>): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
@@ -35,7 +52,7 @@ function send(url: string, method: string, headers: Record<string, string>): Pro
       );
       res.on('error', reject);
     });
-    req.on('error', reject);
+    req.on('error', (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
     req.end();
   });
 }
