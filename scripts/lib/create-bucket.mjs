@@ -16,7 +16,9 @@ const client = new S3Client({
   credentials: { accessKeyId: LOCAL_S3.accessKeyId, secretAccessKey: LOCAL_S3.secretAccessKey },
   forcePathStyle: true,
   maxAttempts: 1,
-  requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
+  // Without throwOnRequestTimeout the SDK only warns when a request exceeds requestTimeout, and a
+  // store that accepts the connection but never answers would hold this check for ever.
+  requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
 });
 const until = Date.now() + Number(timeout);
 let created = false;

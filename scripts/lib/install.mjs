@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { cacheDir, root } from './paths.mjs';
 import { SetupError, ok, step } from './log.mjs';
+import { withMachineLockSync } from './machine-lock.mjs';
 
 export const FERRETDB_VERSION = 'v1.24.2';
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
@@ -236,39 +237,11 @@ export function ensureSeaweedFS() {
     );
   }
   // Two set-ups at once (two clones' test runs) build once: the second waits for the first.
-  const lock = `${bin}.building`;
   mkdirSync(join(cacheDir, 'bin'), { recursive: true });
-  for (;;) {
-    try {
-      writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      break;
-    } catch {
-      let holder;
-      let alive = false;
-      try {
-        holder = Number(readFileSync(lock, 'utf8'));
-      } catch {
-        continue; // just released: try again
-      }
-      try {
-        process.kill(holder, 0);
-        alive = holder > 0;
-      } catch {
-        // the build that held it died
-      }
-      if (!alive) rmSync(lock, { force: true });
-      else {
-        step(`waiting for the SeaweedFS build of process ${holder} (once per machine)`);
-        while (existsSync(lock)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5_000);
-        if (existsSync(bin) && weedWorks(bin)) return bin;
-      }
-    }
-  }
-  try {
-    return buildSeaweedFS(go, bin);
-  } finally {
-    rmSync(lock, { force: true });
-  }
+  return withMachineLockSync(`${bin}.building`, () => buildSeaweedFS(go, bin), {
+    onWait: (holder) => step(`waiting for the SeaweedFS build of process ${holder} (once per machine)`),
+    skip: () => (existsSync(bin) && weedWorks(bin) ? bin : undefined),
+  });
 }
 
 function buildSeaweedFS(go, bin) {

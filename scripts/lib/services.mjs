@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SetupError, ok, step } from './log.mjs';
 import { ensureFerretDB, ensureSeaweedFS, which } from './install.mjs';
+import { withMachineLock } from './machine-lock.mjs';
 import { projectNode } from './node-runtime.mjs';
 import { logDir, ports, stateDir } from './paths.mjs';
 
@@ -203,7 +204,10 @@ async function createBucket(endpoint, bucket, timeoutMs) {
   const child = spawn(projectNode().execPath, [script, endpoint, bucket, String(timeoutMs)], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  // A store that accepts the connection and never answers must not hang the set-up.
+  const kill = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 15_000);
   const [code] = await once(child, 'exit');
+  clearTimeout(kill);
   return code === 0;
 }
 
@@ -243,11 +247,21 @@ export async function ensureS3({ owner, holder }) {
   const run = seaweedRunDir();
   mkdirSync(join(run, 'users'), { recursive: true });
   if (holder) writeFileSync(join(run, 'users', String(holder)), '');
+  // One set-up at a time decides whether to start it: two that both found the port closed would
+  // both start one, and the second's clean-up of stale sockets would cut the first's own.
+  return withMachineLock(
+    join(run, 'starting'),
+    () => startOrFindS3({ owner, port, endpoint, bucket, run }),
+    (pid) => step(`waiting for process ${pid}, which is starting SeaweedFS`),
+  );
+}
+
+async function startOrFindS3({ owner, port, endpoint, bucket, run }) {
   if (await portOpen(port)) {
     if (!(await createBucket(endpoint, bucket, 10_000))) {
       throw new SetupError(
         `port ${port} is taken by something that is not a SeaweedFS we can use`,
-        'set REELKIT_S3_PORT to a free port (it also uses that port +1, +2 and +1000)',
+        'set REELKIT_S3_PORT to a free port (it also uses that port +1, +2 and +1000), or stop a SeaweedFS that no longer answers (npm stop)',
       );
     }
     // A dev stack now relies on it: no test run may stop it.
@@ -363,8 +377,11 @@ export async function releaseS3(holder) {
   } catch {
     return; // not started by these scripts
   }
-  if (owner !== 'test' || liveSeaweedUsers().length > 0) return;
-  const pid = await stopSeaweedFS();
+  if (owner !== 'test') return;
+  // Not while another set-up is deciding to use it (it is a user once it holds the lock).
+  const pid = await withMachineLock(join(run, 'starting'), async () =>
+    liveSeaweedUsers().length > 0 ? undefined : stopSeaweedFS(),
+  );
   if (pid) ok(`stopped SeaweedFS (pid ${pid}), which this test run started`);
 }
 

@@ -27,8 +27,44 @@ function services(args: string[], extraEnv: Record<string, string> = {}) {
     cwd: repoRoot,
     env,
     encoding: 'utf8',
+    // A set-up that hangs must fail this test, not block its worker for ever.
+    timeout: 300_000,
+    killSignal: 'SIGKILL',
   });
   return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+/** `services` without blocking, so that two set-ups can run at once. */
+function servicesAtOnce(args: string[], extraEnv: Record<string, string>) {
+  const env: Record<string, string | undefined> = { ...process.env, ...extraEnv };
+  delete env.REDIS_URL;
+  delete env.MONGODB_URI;
+  delete env.S3_ENDPOINT;
+  const child = spawn(process.execPath, ['scripts/services.mjs', ...args], { cwd: repoRoot, env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (status) => {
+      clearTimeout(killer);
+      resolve({ status, stdout, stderr });
+    }),
+  );
+}
+
+/** The Unix sockets a SeaweedFS on `port` makes: two for clients, one per gRPC service. */
+function weedSockets(port: number): string[] {
+  const sockets = [port, port + 2].map((p, i) => `/tmp/seaweedfs-${i ? 'filer' : 's3'}-${p}.sock`);
+  for (const [name, p] of [
+    ['master', port + 11_000],
+    ['volume', port + 10_001],
+    ['filer', port + 10_002],
+    ['s3', port + 10_000],
+  ] as const)
+    sockets.push(`/tmp/seaweedfs-${name}-grpc-${p}.sock`);
+  return sockets;
 }
 
 const up = (extraEnv: Record<string, string> = {}) =>
@@ -104,16 +140,30 @@ describe('scripts/services.mjs', () => {
     // Two "test runs": long-lived processes whose pids hold it.
     const runs = [spawn('sleep', ['600']), spawn('sleep', ['600'])];
     try {
-      const first = services(['up', '--profile', 'test', '--json', '--holder', String(runs[0]!.pid)], env);
-      expect(first.stderr).toMatch(new RegExp(`SeaweedFS started, S3 on http://127\\.0\\.0\\.1:${port}`));
-      expect(JSON.parse(first.stdout)).toMatchObject({
-        S3_ENDPOINT: `http://127.0.0.1:${port}`,
-        S3_BUCKET: 'reelkit-test',
-        S3_FORCE_PATH_STYLE: 'true',
-      });
+      // Both set-ups at once, as two clones' test runs on a fresh machine: one starts it, the other
+      // waits and finds it, and the running one keeps every socket (a second start used to remove
+      // them, leaving a SeaweedFS that could no longer store anything).
+      const both = await Promise.all(
+        runs.map((r) =>
+          servicesAtOnce(['up', '--profile', 'test', '--json', '--holder', String(r.pid)], env),
+        ),
+      );
+      for (const run of both) {
+        expect(run.status, run.stderr).toBe(0);
+        expect(JSON.parse(run.stdout)).toMatchObject({
+          S3_ENDPOINT: `http://127.0.0.1:${port}`,
+          S3_BUCKET: 'reelkit-test',
+          S3_FORCE_PATH_STYLE: 'true',
+        });
+      }
+      const said = both.map((run) => run.stderr);
+      expect(
+        said.filter((e) => new RegExp(`SeaweedFS started, S3 on http://127\\.0\\.0\\.1:${port}`).test(e)),
+      ).toHaveLength(1);
+      expect(said.filter((e) => /SeaweedFS already running/.test(e))).toHaveLength(1);
+      expect(weedSockets(port).filter((s) => !existsSync(s))).toEqual([]);
       const pid = Number(readFileSync(join(runDir, 'pid'), 'utf8'));
-      const second = services(['up', '--profile', 'test', '--json', '--holder', String(runs[1]!.pid)], env);
-      expect(second.stderr).toMatch(/SeaweedFS already running/);
+      expect(() => process.kill(pid, 0)).not.toThrow();
 
       expect(services(['release', '--holder', String(runs[0]!.pid)], env).status).toBe(0);
       expect(await portOpen(port)).toBe(true); // the other run still uses it
@@ -125,16 +175,8 @@ describe('scripts/services.mjs', () => {
       expect(Date.now() - t).toBeLessThan(20_000);
       expect(() => process.kill(pid, 0)).toThrow();
       expect(await portOpen(port)).toBe(false);
-      // Its sockets (two for clients, one per gRPC service) are gone too.
-      const sockets = [port, port + 2].map((p, i) => `/tmp/seaweedfs-${i ? 'filer' : 's3'}-${p}.sock`);
-      for (const [name, p] of [
-        ['master', port + 11_000],
-        ['volume', port + 10_001],
-        ['filer', port + 10_002],
-        ['s3', port + 10_000],
-      ] as const)
-        sockets.push(`/tmp/seaweedfs-${name}-grpc-${p}.sock`);
-      expect(sockets.filter((s) => existsSync(s))).toEqual([]);
+      // Its sockets are gone too.
+      expect(weedSockets(port).filter((s) => existsSync(s))).toEqual([]);
     } finally {
       for (const r of runs) r.kill();
       services(['down'], env);
