@@ -6,6 +6,7 @@ import { accelRedirect, type DeliveryOffload } from '../videos/accel-redirect.js
 import { parseDeliveryPath, type DeliveryKind } from './delivery-path.js';
 import { matchSignedDelivery, SIGNED_DELIVERY_ROUTE } from './fast-path.js';
 import type { HotFile, HotFileCache } from './hot-file-cache.js';
+import { headerLines, isHeaderValue, writePreparedHead } from './prepared-head.js';
 import type { PlaybackClaims, PlaybackTokens } from './playback-tokens.js';
 
 /** Koa's own listener: everything the front does not answer itself goes there, untouched. */
@@ -81,6 +82,14 @@ function fileHeaders(hot: HotFile, cacheControl: string): string[] {
   ];
 }
 
+/** What a held file's answers need, prepared on its first request and dropped with its entry. */
+interface PreparedFile {
+  /** Its headers as a list, for the answers given through `writeHead` (206, 304). */
+  headers: string[];
+  /** The same as wire lines, ending the head of a 200 (`writePreparedHead`). */
+  lines: string;
+}
+
 /**
  * Signed delivery in front of Koa, on the raw `request` event: the cheapest correct answer to the
  * requests a player makes thousands of — a segment, init segment, variant playlist, poster or
@@ -105,13 +114,21 @@ export function createDeliveryFront(options: DeliveryFrontOptions) {
   const now = options.now ?? Date.now;
   const securityHeaders = options.securityHeaders.flat();
   /** Prepared header blocks of held files, by entry (dropped with it). */
-  const prepared = new WeakMap<HotFile, string[]>();
+  const prepared = new WeakMap<HotFile, PreparedFile>();
+  // The head of a 200 from a held file, around its two values that depend on the request: the
+  // request id, and the allowed origin (`*`, or the request's Origin when the token names origins).
+  const beforeId = `${headerLines(securityHeaders)}X-Request-Id: `;
+  const beforeOrigin = '\r\nAccess-Control-Allow-Origin: ';
+  const afterOrigin = `\r\n${headerLines(['Access-Control-Expose-Headers', EXPOSE, 'Timing-Allow-Origin', '*', 'Vary', 'Origin'])}`;
 
-  function corsHeaders(req: IncomingMessage, claims: PlaybackClaims): string[] {
-    const origin = req.headers.origin;
+  /** The headers every answer of the front carries, as a list (for `writeHead`). */
+  function commonHeaders(requestId: string, allowOrigin: string): string[] {
     return [
+      ...securityHeaders,
+      'X-Request-Id',
+      requestId,
       'Access-Control-Allow-Origin',
-      claims.origins?.length && origin ? origin : '*',
+      allowOrigin,
       'Access-Control-Expose-Headers',
       EXPOSE,
       'Timing-Allow-Origin',
@@ -121,8 +138,22 @@ export function createDeliveryFront(options: DeliveryFrontOptions) {
     ];
   }
 
-  function finish(method: string, status: number, started: number) {
-    return () => observe(method, SIGNED_DELIVERY_ROUTE, status, (performance.now() - started) / 1000);
+  /**
+   * Times an answer once `end()` has returned: its head and body are then written to the socket (or
+   * queued behind a pipelined answer), as Koa's timer stops once its middleware is done.
+   */
+  function observed(method: string, status: number, started: number): void {
+    observe(method, SIGNED_DELIVERY_ROUTE, status, (performance.now() - started) / 1000);
+  }
+
+  function preparedOf(hot: HotFile, cacheControl: string): PreparedFile {
+    let file = prepared.get(hot);
+    if (!file) {
+      const headers = fileHeaders(hot, cacheControl);
+      file = { headers, lines: headerLines(headers) };
+      prepared.set(hot, file);
+    }
+    return file;
   }
 
   /** Answers from a held file; false when the answer is a refusal the route must give. */
@@ -131,24 +162,22 @@ export function createDeliveryFront(options: DeliveryFrontOptions) {
     res: ServerResponse,
     hot: HotFile,
     cacheControl: string,
-    common: string[],
+    requestId: string,
+    allowOrigin: string,
     started: number,
   ): boolean {
     const method = req.method!;
     const h = req.headers;
-    let headers = prepared.get(hot);
-    if (!headers) {
-      headers = fileHeaders(hot, cacheControl);
-      prepared.set(hot, headers);
-    }
+    const file = preparedOf(hot, cacheControl);
     if (h['if-none-match'] || h['if-modified-since']) {
       const precondition = evaluatePreconditions(
         { ifNoneMatch: h['if-none-match'], ifModifiedSince: h['if-modified-since'] },
         hot.file,
       );
       if (precondition === 'not_modified') {
-        res.writeHead(304, [...common, ...headers.slice(0, 8)]);
-        res.end(finish(method, 304, started));
+        res.writeHead(304, [...commonHeaders(requestId, allowOrigin), ...file.headers.slice(0, 8)]);
+        res.end();
+        observed(method, 304, started);
         return true;
       }
     }
@@ -161,20 +190,28 @@ export function createDeliveryFront(options: DeliveryFrontOptions) {
       if (decision.kind === 'partial') {
         const { start, end } = decision.range;
         res.writeHead(206, [
-          ...common,
-          ...headers,
+          ...commonHeaders(requestId, allowOrigin),
+          ...file.headers,
           'Content-Range',
           contentRange(decision.range, size),
           'Content-Length',
           String(end - start + 1),
         ]);
-        res.end(hot.body.subarray(start, end + 1), finish(method, 206, started));
+        res.end(hot.body.subarray(start, end + 1));
+        observed(method, 206, started);
         return true;
       }
     }
-    res.writeHead(200, [...common, ...headers, 'Content-Length', String(size)]);
-    if (method === 'HEAD') res.end(finish(method, 200, started));
-    else res.end(hot.body, finish(method, 200, started));
+    // The answer players ask for thousands of times: one head string, no header list to check.
+    writePreparedHead(
+      res,
+      200,
+      `${beforeId}${requestId}${beforeOrigin}${allowOrigin}${afterOrigin}${file.lines}`,
+      size,
+    );
+    if (method === 'HEAD') res.end();
+    else res.end(hot.body);
+    observed(method, 200, started);
     return true;
   }
 
@@ -214,16 +251,12 @@ export function createDeliveryFront(options: DeliveryFrontOptions) {
       fallback(req, res);
       return;
     }
-    const common = [
-      ...securityHeaders,
-      'X-Request-Id',
-      requestIdOf(h['x-request-id']),
-      ...corsHeaders(req, claims),
-    ];
+    const requestId = requestIdOf(h['x-request-id']);
+    const allowOrigin = claims.origins?.length && origin ? origin : '*';
     const key = `${claims.orgId}/${request.videoId}/${target.path}`;
     if (deciding) {
       res.writeHead(200, [
-        ...common,
+        ...commonHeaders(requestId, allowOrigin),
         'X-Reelkit-Folder',
         `/${claims.orgId}/${request.videoId}/`,
         'X-Reelkit-Cache-Control',
@@ -233,7 +266,8 @@ export function createDeliveryFront(options: DeliveryFrontOptions) {
         'Content-Length',
         '0',
       ]);
-      res.end(finish(method, 200, started));
+      res.end();
+      observed(method, 200, started);
       return;
     }
     if (offload) {
@@ -244,7 +278,7 @@ export function createDeliveryFront(options: DeliveryFrontOptions) {
       }
       const redirect = (location: string) => {
         res.writeHead(200, [
-          ...common,
+          ...commonHeaders(requestId, allowOrigin),
           'X-Accel-Redirect',
           location,
           'X-Reelkit-Cache-Control',
@@ -254,7 +288,8 @@ export function createDeliveryFront(options: DeliveryFrontOptions) {
           'Content-Length',
           '0',
         ]);
-        res.end(finish(method, 200, started));
+        res.end();
+        observed(method, 200, started);
       };
       // A string for local storage; a promise (a presigned GET) for S3: see accel-redirect.ts.
       const location = accelRedirect(offload, key, {
@@ -265,15 +300,21 @@ export function createDeliveryFront(options: DeliveryFrontOptions) {
       else location.then(redirect, () => !res.destroyed && fallback(req, res));
       return;
     }
+    // An Origin echoed into the prepared head is checked as `writeHead` would check it.
+    if (allowOrigin !== '*' && !isHeaderValue(allowOrigin)) {
+      fallback(req, res);
+      return;
+    }
     const held = cache.fresh(key);
     if (held) {
-      if (!sendHeld(req, res, held, target.cacheControl, common, started)) fallback(req, res);
+      if (!sendHeld(req, res, held, target.cacheControl, requestId, allowOrigin, started)) fallback(req, res);
       return;
     }
     cache.load(key, target.contentType).then(
       (hot) => {
         if (res.destroyed) return;
-        if (!hot || !sendHeld(req, res, hot, target.cacheControl, common, started)) fallback(req, res);
+        if (!hot || !sendHeld(req, res, hot, target.cacheControl, requestId, allowOrigin, started))
+          fallback(req, res);
       },
       () => {
         if (!res.destroyed) fallback(req, res);
