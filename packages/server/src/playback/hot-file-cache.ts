@@ -8,6 +8,8 @@ export interface HotFile {
   body: Buffer;
   /** When its size and date were last confirmed against storage (ms, the cache's clock). */
   checkedAt: number;
+  /** When it was last used, in uses of the cache (its recency, for the LRU). */
+  usedAt: number;
 }
 
 export interface HotFileCacheOptions {
@@ -77,8 +79,13 @@ export function createHotFileCache(options: HotFileCacheOptions): HotFileCache {
   const maxFileBytes = Math.min(options.maxFileBytes ?? 4 * 1024 * 1024, maxBytes);
   const revalidateMs = options.revalidateMs ?? 1_000;
   const now = options.now ?? Date.now;
-  /** Insertion order is recency order: a hit moves its entry to the end. */
+  /**
+   * Recency is a stamp on the entry (`usedAt`), not the Map's order: moving a hit to the end
+   * (delete + set) cost two more lookups per request; the least recently used is found by a scan
+   * when the budget is exceeded, which only happens while loading a file (after I/O anyway).
+   */
   const entries = new Map<string, HotFile>();
+  let uses = 0;
   /** Files found too large, so that they cost one `stat` per `revalidateMs`, not one per request. */
   const tooLarge = new Map<string, number>();
   const loading = new Map<string, Promise<HotFile | null>>();
@@ -91,9 +98,21 @@ export function createHotFileCache(options: HotFileCacheOptions): HotFileCache {
     bytes -= entry.body.length;
   };
 
+  const leastRecentlyUsed = (): string => {
+    let oldest: string | undefined;
+    let oldestAt = Infinity;
+    for (const [key, entry] of entries)
+      if (entry.usedAt < oldestAt) {
+        oldest = key;
+        oldestAt = entry.usedAt;
+      }
+    return oldest!;
+  };
+
   const keep = (key: string, entry: HotFile) => {
     drop(key);
-    while (bytes + entry.body.length > maxBytes && entries.size > 0) drop(entries.keys().next().value!);
+    while (bytes + entry.body.length > maxBytes && entries.size > 0) drop(leastRecentlyUsed());
+    entry.usedAt = ++uses;
     entries.set(key, entry);
     bytes += entry.body.length;
   };
@@ -131,7 +150,7 @@ export function createHotFileCache(options: HotFileCacheOptions): HotFileCache {
     const body = await readWhole(key, stat.size);
     // Replaced while being read: serve it the ordinary way this once, read it again next time.
     if (!body) return null;
-    const entry: HotFile = { file: storedFileFromStat(stat, mimeType), body, checkedAt };
+    const entry: HotFile = { file: storedFileFromStat(stat, mimeType), body, checkedAt, usedAt: 0 };
     keep(key, entry);
     return entry;
   }
@@ -146,9 +165,7 @@ export function createHotFileCache(options: HotFileCacheOptions): HotFileCache {
         // A failed check is not this request's business: the entry goes stale at its bound and
         // the next request then asks storage itself.
         cache.load(key, entry.file.mimeType).catch(() => undefined);
-      // Most recently used goes last; re-inserting a Map key is cheap.
-      entries.delete(key);
-      entries.set(key, entry);
+      entry.usedAt = ++uses;
       return entry;
     },
     load(key, mimeType) {

@@ -44,7 +44,10 @@ const CACHE_MAX = 10_000;
  * Playback tokens are JWTs (HS256) whose header names the signing key (`kid`), with their own
  * audience so an access token is never a playback token or the other way round. Verified tokens are
  * cached until they expire so the segment route pays for HMAC and JSON parsing once per token, not
- * once per segment.
+ * once per segment. The cache is keyed by the token's signature (its last 43 characters) rather
+ * than the whole token: the token in a request is a new string every time, and hashing ~400
+ * characters per lookup cost more than the rest of the check; a hit still needs the whole token to
+ * be the one verified, so a forged token reusing a signature is verified (and refused) as new.
  */
 export function createPlaybackTokens(options: {
   keyring: PlaybackKeyring;
@@ -52,7 +55,9 @@ export function createPlaybackTokens(options: {
 }): PlaybackTokens {
   const now = options.now ?? Date.now;
   const { keyring } = options;
-  const cache = new Map<string, PlaybackClaims>();
+  /** Verified tokens by signature (see above), with the whole token to compare. */
+  const cache = new Map<string, { token: string; claims: PlaybackClaims }>();
+  const signatureOf = (token: string) => token.slice(token.lastIndexOf('.') + 1);
 
   return {
     sign({ videoId, orgId, ttlSeconds, origins }) {
@@ -74,12 +79,14 @@ export function createPlaybackTokens(options: {
 
     verify(token) {
       const nowSeconds = Math.floor(now() / 1000);
-      const cached = cache.get(token);
+      const signature = signatureOf(token);
+      const hit = cache.get(signature);
+      const cached = hit?.token === token ? hit.claims : undefined;
       if (cached) {
         if (!keyring.byKid.has(cached.kid))
           throw new PlaybackTokenError('playback_token_invalid', 'The playback token’s key was retired');
         if (cached.exp <= nowSeconds) {
-          cache.delete(token);
+          cache.delete(signature);
           throw new PlaybackTokenError('playback_token_expired', 'The playback token has expired');
         }
         return cached;
@@ -108,7 +115,7 @@ export function createPlaybackTokens(options: {
         throw new PlaybackTokenError('playback_token_invalid', 'The playback token is not valid');
       }
       if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
-      cache.set(token, claims);
+      cache.set(signature, { token, claims });
       return claims;
     },
   };
