@@ -25,6 +25,7 @@ import {
   listen,
   loadServerConfig,
 } from '../packages/server/src/index.js';
+import { readFileSync } from 'node:fs';
 import { cpuMs } from './lib/process-cpu.js';
 import { nginxBinary, reelkitNginxConfig, startNginx, type RunningNginx } from '../test/support/nginx.js';
 import {
@@ -216,7 +217,12 @@ const ms = (p99: string) => {
 };
 
 type Name = 'node' | 'route' | 'nginx' | 'accel';
-type Run = WrkResult & { load: string; cpuUsPerRequest: number; eldP99?: number };
+type Run = WrkResult & { load: string; cpuUsPerRequest: number; userUsPerRequest: number; eldP99?: number };
+
+/** The user part of `cpuMs` (`/proc/<pid>/stat` field 14): what the server's own code costs, the rest being the kernel's. */
+function userCpuMs(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[11]) * 10;
+}
 
 const LABEL: Record<Name, string> = {
   node: 'Reelkit (front, segments held in memory)',
@@ -235,7 +241,7 @@ function tableRows(c: number, runs: Record<Name, Run[]>): string[] {
   return ORDER.map((name) => {
     const r = runs[name];
     const eld = r.every((x) => x.eldP99 !== undefined) ? r.map((x) => x.eldP99!.toFixed(1)).join(', ') : '–';
-    return `| ${c} | ${LABEL[name]} | ${r.map((x) => x.requestsPerSec.toFixed(0)).join(', ')} | ${mean(r).toFixed(0)} | ${r.map((x) => x.p99).join(', ')} | ${r.map((x) => x.cpuUsPerRequest.toFixed(0)).join(', ')} | ${eld} | ${r.map((x) => x.load).join(', ')} | ${r.reduce((a, x) => a + x.non2xx, 0)} |`;
+    return `| ${c} | ${LABEL[name]} | ${r.map((x) => x.requestsPerSec.toFixed(0)).join(', ')} | ${mean(r).toFixed(0)} | ${r.map((x) => x.p99).join(', ')} | ${r.map((x) => `${x.cpuUsPerRequest.toFixed(0)} (${x.userUsPerRequest.toFixed(0)})`).join(', ')} | ${eld} | ${r.map((x) => x.load).join(', ')} | ${r.reduce((a, x) => a + x.non2xx, 0)} |`;
   });
 }
 
@@ -330,18 +336,22 @@ end
       const s = servers[name];
       await s.child?.stats(); // starts its event-loop histogram afresh
       const cpuTime = () => s.pids.map(cpuMs).reduce((a, b) => a + b, 0);
+      const userTime = () => s.pids.map(userCpuMs).reduce((a, b) => a + b, 0);
       const before = cpuTime();
+      const userBefore = userTime();
       const r = runWrk(s.url, { seconds: SECONDS, connections, script: s.script, cpu });
       const used = cpuTime() - before;
+      const usedUser = userTime() - userBefore;
       const eld = await s.child?.stats();
       const run: Run = {
         ...r,
         load: load1(),
         cpuUsPerRequest: (used * 1000) / Math.max(1, r.requests),
+        userUsPerRequest: (usedUser * 1000) / Math.max(1, r.requests),
         ...(eld ? { eldP99: eld.eldP99 } : {}),
       };
       console.log(
-        `c=${connections}${cpu === undefined ? '' : ' pinned'} ${name}: ${r.requestsPerSec.toFixed(0)} req/s, p99 ${r.p99}, ${run.cpuUsPerRequest.toFixed(0)} µs CPU/request${eld ? `, event-loop delay p99 ${eld.eldP99.toFixed(1)} ms (max ${eld.eldMax.toFixed(1)})` : ''}, load ${run.load}`,
+        `c=${connections}${cpu === undefined ? '' : ' pinned'} ${name}: ${r.requestsPerSec.toFixed(0)} req/s, p99 ${r.p99}, ${run.cpuUsPerRequest.toFixed(0)} µs CPU/request (user ${run.userUsPerRequest.toFixed(0)})${eld ? `, event-loop delay p99 ${eld.eldP99.toFixed(1)} ms (max ${eld.eldMax.toFixed(1)})` : ''}, load ${run.load}`,
       );
       return run;
     };
@@ -380,7 +390,7 @@ end
     const ratios = CONNECTIONS.map((c) => ratioLine(c, shared[c]!));
     if (pinned) ratios.push(ratioLine(64, pinned, 'c=64, wrk pinned to CPU 0 and the servers to CPU 1'));
     console.log(ratios.join('\n'));
-    const header = `| conns | server | requests/s per round | mean | p99 per round | server CPU µs/request | event-loop delay p99 (ms) | load average (1 min) after each round | non-2xx |
+    const header = `| conns | server | requests/s per round | mean | p99 per round | server CPU µs/request (user part) | event-loop delay p99 (ms) | load average (1 min) after each round | non-2xx |
 | ---: | --- | --- | ---: | --- | --- | --- | --- | ---: |`;
     await writeBenchmarkSection(
       '## Signed segments vs nginx (`npm run bench:delivery`)',
@@ -395,8 +405,10 @@ Each Reelkit is the whole app in a process of its own (as in production):
   front of Koa on the raw \`request\` event (\`playback/delivery-front.ts\`): path allow-list, cached token
   check, video binding and origin as the route does them, then the segment's bytes, held in memory
   (\`playback/hot-file-cache.ts\`, re-checked with one \`stat\` a second, in the background from 0.8 s
-  on), and its headers, prepared once, in one \`writeHead\` + \`end\`; the request-duration histogram is
-  updated as before;
+  on), and for a 200 a response head whose headers were validated and joined once per file
+  (\`playback/prepared-head.ts\`: only the request id, the allowed origin, \`Date\` and \`Connection\` are
+  added per request), written with the bytes in one \`end\`; the request-duration histogram is updated as
+  before;
 - **Reelkit, route read path**: \`DELIVERY_CACHE_MB=0\`, so the front holds nothing and
   every segment goes to the route in Koa (the fast path ahead of the API's chain) and its read path for files
   (a descriptor shared for 1 s whose \`fstat\` gives size and date, pooled 1 MiB buffers written to the socket);
@@ -410,7 +422,9 @@ Each Reelkit is the whole app in a process of its own (as in production):
 
 "Server CPU µs/request" is the CPU time (user + system, every thread, from \`/proc\`) the server's processes used
 during the round divided by the requests served — nginx's worker for nginx alone, nginx's worker plus Reelkit
-for the x-accel chain; it depends far less on what else runs than requests/s does. "Event-loop delay" is
+for the x-accel chain; it depends far less on what else runs than requests/s does. In brackets, its user part
+(the server's own code; the rest is the kernel's: TCP, loopback, and for Node the copy of every body into the
+socket, which nginx's \`sendfile\` does not make). "Event-loop delay" is
 \`monitorEventLoopDelay\` in the Reelkit process during the round.
 
 ${header}
