@@ -50,7 +50,23 @@ const RUNGS = [
 const SEGMENTS_PER_RUNG = 4;
 
 /** What the profiles said (kept by hand: the benchmark measures, it does not profile). */
-const WHERE_THE_TIME_GOES = `Where the time goes. **Node front at -c64** (2026-12-01, load average 6–17, the other engineers' tests running):
+const WHERE_THE_TIME_GOES = `Where the time goes, after the prepared head (2026-12-01 15:00–15:35, \`perf record -g\` of the front with
+\`--perf-basic-prof\` under this benchmark's wrk, load average 4–15): the kernel has 53–62 % of the process's
+samples — \`_copy_from_iter\`, the copy of every body into the socket, 23–29 % on its own, the rest TCP and
+loopback work that nginx's worker pays too — and Node's own code the other 38–47 %, mostly its HTTP machinery
+(the parser, \`IncomingMessage\` and \`ServerResponse\`, \`end\` and the socket's write path 7–8 %, the
+\`finish\` ticks 4 %). The front itself is about 10 %: the path allow-list 0.5–1 %, the cached token check 1 %,
+the request id 1 %, the duration histogram (prom-client's \`observe\`) 0.8–1.8 %. Before, \`writeHead\` with the
+~40-entry header list took 3.5 % (validating every name and value, \`_storeHeader\`); a head prepared once per
+held file (\`playback/prepared-head.ts\`, byte for byte what \`writeHead\` sends — \`prepared-head.test.ts\`
+compares them on the wire, keep-alive, pipelining and \`Connection: close\` included) takes 0.3 %. The token
+cache hashed the ~400-character token of each request (1.2 µs); it is keyed by the signature now (0.5 µs).
+Before / after on one machine, the two servers driven at once by two wrk (so both see the same load), 6 pairs
+each, load average 6–8: CPU per request **−9 % at c=8 and −7 % at c=64**, its user part 53 → 40 and 50 → 34 µs —
+noisy (single pairs from −21 % to +10 %), not a verdict. What remains of the gap to nginx is Node's HTTP
+machinery and the copy, which no change to the front removes: Node has no \`sendfile\` for sockets.
+
+Earlier profile. **Node front at -c64** (2026-12-01, load average 6–17, the other engineers' tests running):
 \`strace -c\` of the server shows, per request, one \`writev\` carrying headers and body together (no partial
 write and no \`EAGAIN\`: the loopback socket's send buffer takes a 640 KiB segment at once, so one \`end(buf)\`
 is already the cheapest way to write it and chunked writes with \`cork\` would only add calls), one \`read\`,
