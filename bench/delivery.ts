@@ -63,7 +63,9 @@ compares them on the wire, keep-alive, pipelining and \`Connection: close\` incl
 cache hashed the ~400-character token of each request (1.2 µs); it is keyed by the signature now (0.5 µs).
 Before / after on one machine, the two servers driven at once by two wrk (so both see the same load), 6 pairs
 each, load average 6–8: CPU per request **−9 % at c=8 and −7 % at c=64**, its user part 53 → 40 and 50 → 34 µs —
-noisy (single pairs from −21 % to +10 %), not a verdict. What remains of the gap to nginx is Node's HTTP
+noisy (single pairs from −21 % to +10 %), not a verdict; the final code against the code before, one at a
+time in alternating order, 6 rounds each at load 10–11: −7 % at c=8, −8 % at c=64 (user part 47 → 40 and
+43 → 40 µs). What remains of the gap to nginx is Node's HTTP
 machinery and the copy, which no change to the front removes: Node has no \`sendfile\` for sockets.
 
 Earlier profile. **Node front at -c64** (2026-12-01, load average 6–17, the other engineers' tests running):
