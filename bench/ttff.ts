@@ -14,10 +14,13 @@
 // frame, in ms since the navigation started (`performance.timeOrigin`). The `playing` event's time
 // is recorded beside it.
 //
-// Knobs: BENCH_RUNS (15), BENCH_CLIP_SECONDS (12).
+// Knobs: BENCH_RUNS (15), BENCH_CLIP_SECONDS (12), BENCH_TRACE (0): after the rounds, that many
+// runs of the SDK and element pages each under a Chromium performance trace, whose main-thread
+// tasks and requests before the first frame are printed (the traces are kept in a temp folder to
+// open in DevTools); traced runs are not counted.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,10 +30,12 @@ import { call, freePort, signup, uploadVideo, pollVideoStatus } from '../test/su
 import { launchChromium, SDK_IIFE, serveSite } from '../test/support/browser.js';
 import { makeClip } from '../test/support/clips.js';
 import { startTs, type Proc } from '../test/support/processes.js';
+import { functionsBetween, summariseMainThread, TRACE_CATEGORIES } from './lib/main-thread-trace.js';
 import { machineLine, repoRoot, writeBenchmarkSection } from './lib/report.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const CLIP_SECONDS = Number(process.env.BENCH_CLIP_SECONDS ?? 12);
+const TRACED_RUNS = Number(process.env.BENCH_TRACE ?? 0);
 const HLS_JS = join(repoRoot, 'node_modules/hls.js/dist/hls.min.js');
 const HLS_VERSION = (
   JSON.parse(readFileSync(join(repoRoot, 'node_modules/hls.js/package.json'), 'utf8')) as { version: string }
@@ -176,6 +181,47 @@ async function measure(browser: Browser, url: string): Promise<PageResult> {
     return { ...r, extras };
   } finally {
     await context.close();
+  }
+}
+
+/** BENCH_TRACE: runs of the SDK and element pages under a trace; prints each one's main thread. */
+async function traceRuns(browser: Browser, siteUrl: string): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'reelkit-ttff-traces-'));
+  for (let i = 0; i < TRACED_RUNS; i++) {
+    for (const name of ['sdk', 'element'] as const) {
+      await browser.startTracing(undefined, { categories: TRACE_CATEGORIES });
+      const r = await measure(browser, `${siteUrl}/${name}`);
+      const buffer = await browser.stopTracing();
+      const path = join(dir, `${name}-${i + 1}.json`);
+      await writeFile(path, buffer);
+      const trace = JSON.parse(buffer.toString('utf8')) as never;
+      const summary = summariseMainThread(trace, {
+        pageUrl: `${siteUrl}/${name}`,
+        untilMs: r.frame,
+      });
+      // The JavaScript between the master playlist's request and the first frame (minified names:
+      // map them with the bundle's source map).
+      const functions = functionsBetween(trace, {
+        pageUrl: `${siteUrl}/${name}`,
+        fromMs: r.steps.master ?? 0,
+        toMs: r.frame,
+      }).slice(0, 15);
+      const lines = [
+        ...summary.tasks.map((t) => ({ at: t.start, text: `task ${t.duration.toFixed(1)} ms: ${t.label}` })),
+        ...summary.requests.map((q) => ({ at: q.at, text: `→ ${q.file}` })),
+        ...Object.entries(r.steps).map(([step, at]) => ({ at: at, text: `step ${step}` })),
+      ].sort((a, b) => a.at - b.at);
+      const kinds = Object.entries(summary.byKind)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 12)
+        .map(([k, ms]) => `${k} ${ms.toFixed(1)}`);
+      console.log(
+        `\n${name} traced run ${i + 1}: first frame ${r.frame.toFixed(0)} ms; load ${loadavg()[0]!.toFixed(2)}; ${path}\n` +
+          lines.map((l) => `  ${l.at.toFixed(0).padStart(5)}  ${l.text}`).join('\n') +
+          `\n  main thread by kind (ms): ${kinds.join('; ')}` +
+          `\n  JavaScript from the master's request to the first frame (inclusive/self ms): ${functions.map((f) => `${f.name} ${f.inclusive.toFixed(1)}/${f.self.toFixed(1)}`).join('; ')}`,
+      );
+    }
   }
 }
 
@@ -339,6 +385,7 @@ markReady();
     run.loadAfter = loadavg()
       .map((l) => l.toFixed(2))
       .join(' ');
+    if (TRACED_RUNS > 0) await traceRuns(browser, site.url);
   } finally {
     await browser?.close();
     await worker?.stop();
@@ -357,7 +404,7 @@ markReady();
     // Redis and the database stay up if they were up before, as every benchmark leaves them.
     if (!hadServices) spawnSync(process.execPath, ['scripts/services.mjs', 'down'], { cwd: repoRoot });
   }
-  await writeSection({ results, ...run });
+  if (RUNS > 0) await writeSection({ results, ...run });
 }
 
 async function writeSection(o: {
