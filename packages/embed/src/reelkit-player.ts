@@ -416,10 +416,13 @@ export class ReelkitPlayer extends LitElement {
       case 'timeupdate':
         this.dispatch('reelkit-timeupdate', detail as PlayerEvents['timeupdate']);
         break;
+      // The stored preference is read only when there is a choice to apply: reading localStorage
+      // first in a page can block the main thread for tens of ms (a synchronous load of the
+      // origin's storage), and these events come while hls.js handles the first playlists.
       case 'texttrackschange': {
         const { tracks } = detail as PlayerEvents['texttrackschange'];
-        const remembered = readTrackPreference(pageStorage()).text;
-        if (tracks.length && remembered !== undefined) this.player?.setTextTrack(remembered);
+        const remembered = tracks.length ? readTrackPreference(pageStorage()).text : undefined;
+        if (remembered !== undefined) this.player?.setTextTrack(remembered);
         this.dispatch('reelkit-texttrackschange', { tracks });
         break;
       }
@@ -431,7 +434,8 @@ export class ReelkitPlayer extends LitElement {
       }
       case 'audiotrackschange': {
         const { tracks } = detail as PlayerEvents['audiotrackschange'];
-        const id = audioTrackFor(tracks, readTrackPreference(pageStorage()).audio);
+        const id =
+          tracks.length > 1 ? audioTrackFor(tracks, readTrackPreference(pageStorage()).audio) : undefined;
         if (id && id !== this.player?.audioTrack?.id) this.player?.setAudioTrack(id);
         this.dispatch('reelkit-audiotrackschange', { tracks });
         break;
