@@ -269,6 +269,56 @@ describe('<reelkit-player> on another origin', () => {
     await page.close();
   });
 
+  it('with autoplay shows the control bar with the first frame, not while hls.js starts', async () => {
+    const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
+    // What the element shows after each state's render, and when the first frame is presented.
+    await page.addInitScript(() => {
+      const w = window as unknown as { startup: unknown[]; firstFrame: number | null };
+      w.startup = [];
+      w.firstFrame = null;
+      document.addEventListener('reelkit-statechange', (e) => {
+        const el = e.target as HTMLElement & { updateComplete: Promise<unknown> };
+        const { state } = (e as CustomEvent<{ state: string }>).detail;
+        // The element asks for its render just after dispatching: wait for that render.
+        void Promise.resolve()
+          .then(() => el.updateComplete)
+          .then(() => {
+            const has = (part: string) => el.shadowRoot!.querySelector(`[part~="${part}"]`) !== null;
+            w.startup.push({
+              state,
+              controls: has('controls'),
+              play: has('big-play-button'),
+              loading: has('loading'),
+            });
+            const v = el.shadowRoot!.querySelector('video')!;
+            if (state === 'playing') v.requestVideoFrameCallback(() => (w.firstFrame ??= performance.now()));
+          });
+      });
+    });
+    await page.goto(`${site.url}/play`);
+    await page.waitForFunction(() =>
+      (window as unknown as { startup: Array<{ state: string }> }).startup.some((s) => s.state === 'playing'),
+    );
+    const startup = await page.evaluate(() => (window as unknown as { startup: unknown[] }).startup);
+    // Loading (spinner), ready and buffering: the spinner; playing: the video alone until its first frame.
+    expect(startup).toContainEqual({ state: 'ready', controls: false, play: false, loading: true });
+    expect(startup).toContainEqual({ state: 'playing', controls: false, play: false, loading: false });
+    expect(startup.filter((s) => (s as { controls: boolean }).controls)).toEqual([]);
+    await page.locator('reelkit-player [part~="controls"]').waitFor({ timeout: 10_000 });
+    expect(
+      await page.evaluate(() => (window as unknown as { firstFrame: number | null }).firstFrame),
+    ).not.toBe(null);
+    await page.close();
+
+    // Without autoplay the controls and the big play button are there as soon as it is ready.
+    const paused = await browser.newPage({ viewport: { width: 800, height: 600 } });
+    await paused.goto(`${site.url}/paused`);
+    await waitState(paused, 'ready');
+    await paused.locator('reelkit-player [part~="controls"]').waitFor({ timeout: 5000 });
+    await paused.locator('reelkit-player [part~="big-play-button"]').waitFor({ timeout: 5000 });
+    await paused.close();
+  });
+
   it('answers the keyboard (space, arrows, m) and switches quality from the menu', async () => {
     const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
     await page.goto(`${site.url}/play`);

@@ -8,6 +8,7 @@ import type {
 } from '@reelkit/player-sdk';
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { errorMessage, type EmbedErrorCode } from './error-message.js';
+import { afterNextFrame } from './first-frame.js';
 import type { ErrorDetail, ReelkitPlayerEventMap } from './events.js';
 import { formatTime, spokenTime } from './format-time.js';
 import {
@@ -40,6 +41,8 @@ export const PLAYBACK_RATES = [0.5, 0.75, 1, 1.25, 1.5, 2] as const;
 const SEEK_STEP_S = 5;
 const VOLUME_STEP = 0.1;
 const IDLE_MS = 2500;
+/** The longest autoplay's start keeps the control bar back once the video is ready (a stall). */
+const STARTUP_MAX_MS = 4000;
 
 type MenuName = 'captions' | 'audio' | 'quality' | 'speed';
 
@@ -233,6 +236,10 @@ export class ReelkitPlayer extends LitElement {
   private storyboardWanted = false;
   /** The browser refused autoplay: the poster is shown after all. */
   private autoplayRefused = false;
+  /** Autoplay's start is over (see {@link ReelkitPlayer.starting}). */
+  private startupDone = false;
+  private startupTimer: ReturnType<typeof setTimeout> | undefined;
+  private cancelFrameWait: (() => void) | undefined;
   private buffered = 0;
   /** The caption language last shown on this page, for `c` to turn back on. */
   private lastCaptions: string | undefined;
@@ -336,16 +343,62 @@ export class ReelkitPlayer extends LitElement {
     super.disconnectedCallback();
     document.removeEventListener('fullscreenchange', this.onFullscreenChange);
     clearTimeout(this.idleTimer);
+    // Re-armed by the next update if the element comes back while still starting.
+    clearTimeout(this.startupTimer);
+    this.startupTimer = undefined;
+    this.cancelFrameWait?.();
+    this.cancelFrameWait = undefined;
   }
 
   protected override willUpdate(): void {
     this.state = this.controller.state;
+    this.followStartup();
     const sb = this.controller.info?.storyboard ?? undefined;
     if (sb !== this.storyboardUrl) {
       this.storyboardUrl = sb;
       this.storyboard = [];
       if (sb && this.storyboardWanted) void this.loadStoryboard(sb);
     }
+  }
+
+  /**
+   * Autoplay's start: until the video's first frame is on screen the element renders the video and
+   * the loading overlay only. The control bar, its menus and the big play button come with the
+   * first frame, so hls.js has the main thread to itself while it handles the first playlists and
+   * segment (their first render is the largest piece of the element's own work). Without
+   * `autoplay`, or once playback cannot start by itself (refused, paused, ended, failed), everything
+   * renders at once; a start stalled for {@link STARTUP_MAX_MS} after the video is ready shows the
+   * controls too.
+   */
+  private get starting(): boolean {
+    if (this.startupDone || !this.autoplay || this.autoplayRefused) return false;
+    const s = this.state;
+    return s === 'idle' || s === 'loading' || s === 'ready' || s === 'buffering' || s === 'playing';
+  }
+
+  /** Moves autoplay's start on from the state just taken over (called before each render). */
+  private followStartup(): void {
+    if (this.startupDone || !this.autoplay) return;
+    const s = this.state;
+    if (!this.starting && s !== 'processing') {
+      this.endStartup();
+      return;
+    }
+    if ((s === 'ready' || s === 'buffering' || s === 'playing') && !this.startupTimer)
+      this.startupTimer = setTimeout(() => this.endStartup(), STARTUP_MAX_MS);
+    const video = this.videoElement;
+    if (s === 'playing' && video && !this.cancelFrameWait)
+      this.cancelFrameWait = afterNextFrame(video, () => this.endStartup());
+  }
+
+  private endStartup(): void {
+    if (this.startupDone) return;
+    this.startupDone = true;
+    clearTimeout(this.startupTimer);
+    this.startupTimer = undefined;
+    this.cancelFrameWait?.();
+    this.cancelFrameWait = undefined;
+    this.requestUpdate();
   }
 
   /** The viewer hovers or scrubs the seek bar: the thumbnails are worth fetching now. */
@@ -774,14 +827,14 @@ export class ReelkitPlayer extends LitElement {
         @volumechange=${this.onMedia}
         @ratechange=${this.onMedia}
       ></video>
-      ${this.renderOverlay()} ${this.playable ? this.renderControls() : nothing}
+      ${this.renderOverlay()} ${this.playable && !this.starting ? this.renderControls() : nothing}
       <div class="visually-hidden" aria-live="polite">${this.announcement}</div>
     </div>`;
   }
 
   private renderOverlay(): TemplateResult | typeof nothing {
     const s = this.state;
-    if (s === 'idle' || s === 'loading' || s === 'buffering')
+    if (s === 'idle' || s === 'loading' || s === 'buffering' || (s === 'ready' && this.starting))
       return html`<div part="overlay loading" class="overlay ${s === 'buffering' ? 'clear' : ''}">
         <div part="spinner"></div>
         <span class="visually-hidden" role="status">Loading video…</span>
@@ -814,7 +867,7 @@ export class ReelkitPlayer extends LitElement {
         <p part="error-code">Error code: <code>${err.code}</code></p>
       </div>`;
     }
-    if ((this.paused || s === 'ended') && this.playable)
+    if ((this.paused || s === 'ended') && this.playable && !this.starting)
       return html`<button part="big-play-button" aria-label="Play" @click=${this.togglePlay}>
         ${playIcon}
       </button>`;
