@@ -483,7 +483,11 @@ the playback descriptor (\`GET /v1/videos/:id/playback\`, asked alongside for th
 storyboard); without \`src\` (\`videoId\` + \`token\` only, still supported) that answer comes first. The
 element adds loading its own script from the API's origin (held in memory and sent gzipped since 2026-12-01:
 the timeline at load 18 had it arrive ~90 ms after the SDK's when it was streamed from disk) and its first
-render, which starts hls.js before the page's next script runs. The last column but one
+render, which starts hls.js before the page's next script runs. Until its first frame is on screen the
+autoplaying element renders only the video and its spinner (the control bar and menus come with that
+frame) and reads no \`localStorage\` for a video without captions or audio tracks to choose from, so
+hls.js's handling of the first playlists and segment is not delayed by the element's own work
+(\`BENCH_TRACE=n\` prints each page's main thread before its first frame). The last column but one
 counts runs in which the page asked for \`poster.jpg\` or \`storyboard.*\` before its first frame was seen
 (with autoplay the element should ask for neither).
 
