@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildAudioOnlyMasterPlaylist,
   buildMasterPlaylist,
+  buildMediaPlaylist,
   measureBandwidth,
   parseMediaPlaylist,
   withAudio,
@@ -152,5 +153,79 @@ describe('buildAudioOnlyMasterPlaylist', () => {
         '',
       ].join('\n'),
     );
+  });
+});
+
+describe('buildMediaPlaylist', () => {
+  const segments = [
+    { uri: 'seg_00001.m4s', duration: 4.010667 },
+    { uri: 'seg_00002.m4s', duration: 3.989333 },
+    { uri: 'seg_00003.m4s', duration: 2.238125 },
+  ];
+
+  it("writes the VOD playlist ffmpeg's HLS muxer writes: every segment, in order, and the end", () => {
+    expect(buildMediaPlaylist({ initUri: 'init.mp4', segments, mediaSequence: 1, independentSegments: true }))
+      .toBe(`#EXTM3U
+#EXT-X-VERSION:7
+#EXT-X-TARGETDURATION:4
+#EXT-X-MEDIA-SEQUENCE:1
+#EXT-X-PLAYLIST-TYPE:VOD
+#EXT-X-INDEPENDENT-SEGMENTS
+#EXT-X-MAP:URI="init.mp4"
+#EXTINF:4.010667,
+seg_00001.m4s
+#EXTINF:3.989333,
+seg_00002.m4s
+#EXTINF:2.238125,
+seg_00003.m4s
+#EXT-X-ENDLIST
+`);
+    const audio = buildMediaPlaylist({
+      initUri: 'init.mp4',
+      segments,
+      mediaSequence: 0,
+      independentSegments: false,
+    });
+    expect(audio).not.toContain('INDEPENDENT');
+    expect(audio).toContain('#EXT-X-MEDIA-SEQUENCE:0\n');
+    const parsed = parseMediaPlaylist(audio);
+    expect(parsed).toMatchObject({
+      targetDuration: 4,
+      initUri: 'init.mp4',
+      ended: true,
+      playlistType: 'VOD',
+    });
+    expect(parsed.segments).toEqual(segments);
+  });
+
+  it('sets the target duration to the longest EXTINF rounded to the nearest integer (RFC 8216 4.3.3.1)', () => {
+    const target = (durations: number[]) =>
+      parseMediaPlaylist(
+        buildMediaPlaylist({
+          initUri: 'init.mp4',
+          segments: durations.map((duration, i) => ({ uri: `s${i}.m4s`, duration })),
+          mediaSequence: 1,
+          independentSegments: false,
+        }),
+      ).targetDuration;
+    expect(target([4, 4.4999994])).toBe(4);
+    expect(target([4, 4.5])).toBe(5);
+    // A duration that prints as 4.500000 counts as what a client reads.
+    expect(target([4.4999996])).toBe(5);
+    expect(target([0.04])).toBe(1);
+  });
+
+  it('refuses an empty list, a negative or missing duration and a URI that would break the text', () => {
+    const build = (segs: Array<{ uri: string; duration: number }>) => () =>
+      buildMediaPlaylist({
+        initUri: 'init.mp4',
+        segments: segs,
+        mediaSequence: 1,
+        independentSegments: false,
+      });
+    expect(build([])).toThrow(/at least one segment/);
+    expect(build([{ uri: 'a.m4s', duration: -1 }])).toThrow(/duration/);
+    expect(build([{ uri: 'a.m4s', duration: NaN }])).toThrow(/duration/);
+    expect(build([{ uri: 'a.m4s\n#EXT-X-ENDLIST', duration: 1 }])).toThrow(/uri/);
   });
 });

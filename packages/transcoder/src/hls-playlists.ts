@@ -186,3 +186,45 @@ export function measureBandwidth(segments: ReadonlyArray<{ duration: number; byt
   const averageBandwidth = Math.ceil((total.b * 8) / total.d);
   return { bandwidth: Math.max(Math.ceil(peak), averageBandwidth), averageBandwidth };
 }
+
+/** What {@link buildMediaPlaylist} writes. */
+export interface MediaPlaylistInput {
+  /** URI of the init segment (`#EXT-X-MAP`). */
+  initUri: string;
+  /** Every segment in order, with its duration in seconds. */
+  segments: ReadonlyArray<{ uri: string; duration: number }>;
+  /** `#EXT-X-MEDIA-SEQUENCE`: the number of the first segment. */
+  mediaSequence: number;
+  /** Whether to write `#EXT-X-INDEPENDENT-SEGMENTS` (ffmpeg writes it for video outputs only). */
+  independentSegments: boolean;
+}
+
+/** An EXTINF duration as written: six decimals, as ffmpeg writes them. */
+export const formatExtinf = (seconds: number): string => seconds.toFixed(6);
+
+/**
+ * A finished fMP4 VOD media playlist (RFC 8216 4.3), in the shape ffmpeg's HLS muxer writes one
+ * with `hls_playlist_type vod`. EXT-X-TARGETDURATION is the longest EXTINF rounded to the nearest
+ * integer (4.3.3.1: every EXTINF so rounded must be at most it), at least 1.
+ */
+export function buildMediaPlaylist(input: MediaPlaylistInput): string {
+  if (input.segments.length === 0) throw new Error('a media playlist needs at least one segment');
+  const extinfs = input.segments.map((s) => {
+    if (!Number.isFinite(s.duration) || s.duration < 0) throw new Error(`bad segment duration ${s.duration}`);
+    if (/[\r\n]/.test(s.uri) || s.uri.startsWith('#')) throw new Error(`bad segment uri ${s.uri}`);
+    return formatExtinf(s.duration);
+  });
+  const target = Math.max(1, ...extinfs.map((d) => Math.round(Number(d))));
+  const lines = [
+    '#EXTM3U',
+    '#EXT-X-VERSION:7',
+    `#EXT-X-TARGETDURATION:${target}`,
+    `#EXT-X-MEDIA-SEQUENCE:${input.mediaSequence}`,
+    '#EXT-X-PLAYLIST-TYPE:VOD',
+    ...(input.independentSegments ? ['#EXT-X-INDEPENDENT-SEGMENTS'] : []),
+    `#EXT-X-MAP:URI=${quotedString(input.initUri)}`,
+  ];
+  input.segments.forEach((s, i) => lines.push(`#EXTINF:${extinfs[i]},`, s.uri));
+  lines.push('#EXT-X-ENDLIST');
+  return lines.join('\n') + '\n';
+}
