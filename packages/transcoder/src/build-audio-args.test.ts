@@ -46,6 +46,9 @@ describe('buildAudioOnlyArgs', () => {
       expect(o).toEqual(expect.arrayContaining(['-c:a', 'aac', '-b:a', kbps, '-ac', '2', '-ar', '48000']));
       expect(o[o.indexOf('-hls_segment_type') + 1]).toBe('fmp4');
       expect(o[o.indexOf('-hls_time') + 1]).toBe('4');
+      // A rolling list the worker replaces: ffmpeg then holds no entry per segment of a long source.
+      expect(o[o.indexOf('-hls_list_size') + 1]).toBe('3');
+      expect(o).not.toContain('-hls_playlist_type');
       expect(o.at(-1)).toBe(`${dir}/index.m3u8`);
     }
     expect(m4a).toEqual(expect.arrayContaining(['-b:a', '128k', '-movflags', '+faststart', '-f', 'mp4']));
@@ -67,6 +70,8 @@ describe('buildDubArgs', () => {
     expect(outputs(args)).toHaveLength(1);
     expect(o![o!.indexOf('-map') + 1]).toBe('0:1');
     expect(o![o!.indexOf('-hls_time') + 1]).toBe('2');
+    expect(o![o!.indexOf('-hls_list_size') + 1]).toBe('3');
+    expect(o).not.toContain('-hls_playlist_type');
     expect(o!.at(-1)).toBe('/w/hls/audio/d0123abcd/index.m3u8');
   });
 });

@@ -129,10 +129,14 @@ describe('buildLadderArgs', () => {
     expect(a[a.indexOf('tee') + 1]).toMatch(/^\[f=hls:select=v:/);
   });
 
-  it('writes fMP4 VOD HLS per rung, and the middle rung also as a fragmented MP4 through tee', () => {
+  it('writes fMP4 HLS per rung, and the middle rung also as a fragmented MP4 through tee', () => {
     const a = args(false);
     expect(valuesOf(a, '-hls_segment_type')).toEqual(['fmp4', 'fmp4', 'fmp4']);
-    expect(valuesOf(a, '-hls_playlist_type')).toEqual(['vod', 'vod', 'vod']);
+    // A short rolling list, never the VOD type (which makes ffmpeg keep every segment in memory)
+    // nor delete_segments (the worker lists every segment in the VOD playlist it writes).
+    expect(valuesOf(a, '-hls_list_size')).toEqual(['3', '3', '3']);
+    expect(a).not.toContain('-hls_playlist_type');
+    expect(a.join(' ')).not.toMatch(/playlist_type|delete_segments/);
     expect(valuesOf(a, '-hls_segment_filename')).toEqual([
       '/w/hls/720p/seg_%05d.m4s',
       '/w/hls/360p/seg_%05d.m4s',
@@ -141,7 +145,7 @@ describe('buildLadderArgs', () => {
     const tee = valuesOf(a, '-f').filter((f) => f === 'tee');
     expect(tee).toHaveLength(1);
     const teeTarget = a[a.indexOf('tee') + 1]!;
-    expect(teeTarget).toMatch(/^\[f=hls:select=v:hls_time=4:hls_playlist_type=vod:hls_segment_type=fmp4:/);
+    expect(teeTarget).toMatch(/^\[f=hls:select=v:hls_time=4:hls_list_size=3:hls_segment_type=fmp4:/);
     // Fragmented, so that the muxer's index does not grow with the source (remuxed to faststart after).
     expect(teeTarget).toContain(
       ']/w/hls/480p/index.m3u8|[f=mp4:movflags=+frag_keyframe+delay_moov+default_base_moof]/w/progressive-fragmented.mp4',

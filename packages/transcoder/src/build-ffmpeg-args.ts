@@ -119,11 +119,23 @@ export function audioEncoderArgs(kbps: number): string[] {
   ];
 }
 
-/** `hls` muxer options for one rung: fMP4 VOD, segments `seg_00001.m4s`…, init `init.mp4`. */
+/**
+ * How many segments ffmpeg's own playlist lists. ffmpeg 5.1's HLS muxer keeps an entry of several
+ * KiB per listed segment until it exits, and a VOD playlist lists them all (it forces
+ * `hls_list_size` to 0): an hour-long ladder grew by tens of MiB. With a short rolling list and no
+ * `delete_segments`, it frees each entry that falls off the list and leaves every segment on disk;
+ * the worker then writes the VOD playlist itself (`writeMediaPlaylist`).
+ */
+export const HLS_ROLLING_LIST_SIZE = 3;
+
+/**
+ * `hls` muxer options for one output: fMP4, segments `seg_00001.m4s`…, init `init.mp4`, and a
+ * short rolling playlist ({@link HLS_ROLLING_LIST_SIZE}) that the worker replaces.
+ */
 function hlsOptions(dir: string, segmentSeconds: number): Array<[string, string]> {
   return [
     ['hls_time', String(segmentSeconds)],
-    ['hls_playlist_type', 'vod'],
+    ['hls_list_size', String(HLS_ROLLING_LIST_SIZE)],
     ['hls_segment_type', 'fmp4'],
     ['hls_fmp4_init_filename', 'init.mp4'],
     ['hls_segment_filename', join(dir, 'seg_%05d.m4s')],

@@ -22,6 +22,7 @@ import { progressFromLine } from './parse-progress.js';
 import { AUDIO_ONLY_LADDER_KBPS } from './plan-audio-tracks.js';
 import { publishOutputs, spareFolder } from './publish-outputs.js';
 import { runFfmpeg } from './run-ffmpeg.js';
+import { writeMediaPlaylist } from './write-media-playlist.js';
 import type { SourceInfo } from './to-video-metadata.js';
 import type { JobFolder, TranscodeContext, TranscodeDeps } from './transcode-video.js';
 
@@ -88,10 +89,9 @@ export async function transcodeAudioOnly(
   await stage('finalize', async () => {
     const measured = await Promise.all(
       variants.map(async (v) => {
-        const { bandwidth, averageBandwidth } = await measurePlaylist(
-          join(work, audioTrackDirPath(v.id)),
-          `${v.id} audio`,
-        );
+        const dir = join(work, audioTrackDirPath(v.id));
+        await writeMediaPlaylist(dir, `${v.id} audio`, { independentSegments: false });
+        const { bandwidth, averageBandwidth } = await measurePlaylist(dir, `${v.id} audio`);
         return { uri: `audio/${v.id}/index.m3u8`, bandwidth, averageBandwidth, codecs: AAC_LC_CODEC };
       }),
     );

@@ -1,6 +1,7 @@
 // The `dub` job: one audio file added to a ready video becomes one more AAC rendition of its audio
 // group, encoded like the source's own tracks (build-audio-args.ts `buildDubArgs`). The job writes
-// the rendition's segments, init segment and media playlist and returns it measured; the server
+// the rendition's segments, init segment and media playlist (the last from the segments, as every
+// media playlist: write-media-playlist.ts) and returns it measured; the server
 // adds it to the master playlist (under the video's lock, where it also re-reads the master).
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
@@ -23,6 +24,7 @@ import { ProbeError, probeSource } from './probe.js';
 import { publishOutputs } from './publish-outputs.js';
 import { runFfmpeg } from './run-ffmpeg.js';
 import { TranscodeJobError, jobFailureOf } from './transcode-job-error.js';
+import { writeMediaPlaylist } from './write-media-playlist.js';
 import type { TranscodeDeps } from './transcode-video.js';
 
 /**
@@ -79,6 +81,7 @@ export async function transcodeDub(
       throw jobFailureOf(err, signal, logger);
     }
     const dir = audioTrackDirPath(data.trackId);
+    await writeMediaPlaylist(join(work, dir), `dub ${data.trackId}`, { independentSegments: false });
     const { bandwidth, averageBandwidth } = await measurePlaylist(join(work, dir), `dub ${data.trackId}`);
     // Segments and init first, the media playlist last; the master is the server's to rewrite.
     await publishOutputs({ storage, workDir: work, folderKey, entries: [dir], masterPath: '', signal });

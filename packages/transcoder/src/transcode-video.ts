@@ -1,6 +1,6 @@
 // The `transcode` job's effects, in order: fetch the source → probe → guard → poster → one ffmpeg
-// for the ladder, MP4 (fragmented) and storyboard → the MP4 remuxed to faststart → measure and
-// write playlists → publish through Storage.
+// for the ladder, MP4 (fragmented) and storyboard → the MP4 remuxed to faststart → write the media
+// playlists from the segments, measure them, write the master → publish through Storage.
 // Decisions are made by the pure modules it calls; this file only runs processes and touches files.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
@@ -49,6 +49,7 @@ import { runFfmpeg } from './run-ffmpeg.js';
 import { scoreSensitivity } from './score-sensitivity.js';
 import { transcodeAudioOnly } from './transcode-audio-only.js';
 import { jobFailureOf, TranscodeJobError } from './transcode-job-error.js';
+import { writeMediaPlaylist } from './write-media-playlist.js';
 
 export { TranscodeJobError };
 
@@ -102,7 +103,7 @@ async function detectFieldOrder(
   }
 }
 
-/** The audio renditions as written, measured; the default first. */
+/** The audio renditions as written, their playlists written and measured; the default first. */
 async function measureAudioTracks(
   work: string,
   tracks: readonly AudioTrackPlan[],
@@ -111,10 +112,9 @@ async function measureAudioTracks(
 ): Promise<AudioRendition[]> {
   const measured = await Promise.all(
     tracks.map(async (t): Promise<AudioRendition> => {
-      const { bandwidth, averageBandwidth } = await measurePlaylist(
-        join(work, audioTrackDirPath(t.id)),
-        `audio ${t.id}`,
-      );
+      const dir = join(work, audioTrackDirPath(t.id));
+      await writeMediaPlaylist(dir, `audio ${t.id}`, { independentSegments: false });
+      const { bandwidth, averageBandwidth } = await measurePlaylist(dir, `audio ${t.id}`);
       return {
         id: t.id,
         language: t.language,
@@ -132,7 +132,10 @@ async function measureAudioTracks(
   return [...measured.filter((t) => t.default), ...measured.filter((t) => !t.default)];
 }
 
-/** The video rungs as written, measured, their bandwidths and codecs counting the audio group. */
+/**
+ * The video rungs as written, their playlists written and measured, their bandwidths and codecs
+ * counting the audio group.
+ */
 async function measureRungs(
   work: string,
   plan: LadderPlan,
@@ -142,10 +145,9 @@ async function measureRungs(
 ): Promise<Rendition[]> {
   return Promise.all(
     plan.rungs.map(async (r): Promise<Rendition> => {
-      const { init, ...bandwidths } = await measurePlaylist(
-        join(work, renditionDirPath(r.rung)),
-        `${r.rung}p`,
-      );
+      const dir = join(work, renditionDirPath(r.rung));
+      await writeMediaPlaylist(dir, `${r.rung}p`, { independentSegments: true });
+      const { init, ...bandwidths } = await measurePlaylist(dir, `${r.rung}p`);
       const video = avc1CodecFromInitSegment(init) ?? plannedAvc1Codec(r.levelIdc);
       return withAudio(
         {

@@ -5,6 +5,7 @@ import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { expect } from 'vitest';
 
 const exec = promisify(execFile);
 
@@ -40,6 +41,21 @@ export function playlistSegments(text: string): Array<{ uri: string; duration: n
       out.push({ duration: Number(line.slice(8).split(',')[0]), uri: lines[i + 1]!.trim() });
   });
   return out;
+}
+
+/**
+ * How many packets ffprobe reads from a media playlist through its HLS demuxer, following every
+ * segment it lists to the end (as a client does: the playlist, the init segment, the segments).
+ */
+export async function hlsPacketCount(playlist: string): Promise<number> {
+  const probed = (await ffprobeJson([
+    '-count_packets',
+    '-show_entries',
+    'stream=nb_read_packets',
+    playlist,
+  ])) as { streams: Array<{ nb_read_packets: string }> };
+  expect(probed.streams).toHaveLength(1);
+  return Number(probed.streams[0]!.nb_read_packets);
 }
 
 /**

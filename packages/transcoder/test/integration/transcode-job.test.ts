@@ -23,6 +23,7 @@ import {
   distinctSpriteTiles,
   ffmpegRunningFor,
   ffprobeJson,
+  hlsPacketCount,
   keyframeTimes,
   playlistSegments,
   putSource,
@@ -100,12 +101,38 @@ describe('the transcode job', { timeout: TRANSCODE_TEST_TIMEOUT_MS }, () => {
       const segments = playlistSegments(text);
       expect(segments.length).toBeGreaterThanOrEqual(2);
       segments.forEach((s, i) => expect(s.uri).toBe(`seg_${String(i + 1).padStart(5, '0')}.m4s`));
+      // The worker writes the playlist from the segments (ffmpeg keeps a short rolling list): it
+      // lists every segment published, and their EXTINFs add up to the source within one frame.
       const total = segments.reduce((a, s) => a + s.duration, 0);
-      expect(Math.abs(total - result.metadata.duration)).toBeLessThan(0.5);
+      expect(Math.abs(total - result.metadata.duration)).toBeLessThan(1 / r.frameRate);
       const dir = join(storage, r.playlistKey, '..');
       for (const s of segments) expect((await stat(join(dir, s.uri))).size).toBeGreaterThan(0);
+      expect(segments.map((s) => s.uri)).toEqual(
+        (await readdir(dir)).filter((f) => f.endsWith('.m4s')).sort(),
+      );
+      // ffprobe's HLS demuxer reads it end to end: a packet per frame of that duration.
+      expect(
+        Math.abs((await hlsPacketCount(join(storage, r.playlistKey))) - total * r.frameRate),
+      ).toBeLessThan(1);
       expect(r.averageBandwidth).toBeGreaterThan(0);
       expect(r.bandwidth).toBeGreaterThanOrEqual(r.averageBandwidth);
+    }
+    for (const t of result.audioTracks ?? []) {
+      const text = await readFile(join(storage, t.playlistKey), 'utf8');
+      expect(text).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
+      expect(text).toContain('#EXT-X-ENDLIST');
+      const segments = playlistSegments(text);
+      const dir = join(storage, t.playlistKey, '..');
+      expect(segments.map((s) => s.uri)).toEqual(
+        (await readdir(dir)).filter((f) => f.endsWith('.m4s')).sort(),
+      );
+      // Whole AAC frames of 1024 samples at 48 kHz, every one of them read through the playlist
+      // (the EXTINFs' six decimals lose under a microsecond each).
+      const total = segments.reduce((a, s) => a + s.duration, 0);
+      const frames = await hlsPacketCount(join(storage, t.playlistKey));
+      expect(Math.abs(frames * (1024 / 48000) - total)).toBeLessThan(1e-6 * segments.length);
+      // The priming (1024 samples) and the last frame's padding aside, the source's length.
+      expect(Math.abs(total - result.metadata.duration)).toBeLessThan(0.1);
     }
   }
 
