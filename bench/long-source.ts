@@ -273,18 +273,21 @@ the 2-minute one) left about 20 MiB more RSS, which the allocator keeps (heap sn
 showed the same ~32 MiB live heap after short and long jobs); the job's fetch and publish now scavenge every 4 MiB
 (\`JOB_GARBAGE_BYTES\` in the transcoder); since then the fetch sends from the drivers' pooled buffers, without garbage).
 
-What grows with length is the ladder's ffmpeg. Measured apart (2026-12-01, by hand: \`/usr/bin/time\` peak RSS of
+What grew with length was the ladder's ffmpeg. Measured apart (2026-12-01, by hand: \`/usr/bin/time\` peak RSS of
 \`-c copy\` runs on 2- and 60-minute sources like these, in the ladder's shape — one rung's video to HLS and to the
 MP4 through \`tee\`, the audio to its own HLS — so nothing is encoded): with a faststart MP4, 58 → 93 MiB; with the
 MP4 fragmented, 57 → 83 MiB. The faststart MP4 muxer keeps an index entry per video frame and AAC frame (18 000 +
 168 840 for the hour) until it writes the \`moov\`: about 11 MiB an hour here. **Fixed:** the ladder now writes the
 MP4 fragmented (\`+frag_keyframe+delay_moov\`, each fragment's index dropped once written) and a \`-c copy\` remux
 makes it faststart afterwards (column "MP4 remux": that index again, 55 → 75 MiB by hand, in a process that lives
-seconds). **Not fixed:** ffmpeg 5.1's HLS muxer keeps every segment of a VOD playlist in memory, a struct with two
+seconds). **Fixed too:** ffmpeg 5.1's HLS muxer kept every segment of a VOD playlist in memory, a struct with two
 4 KiB name buffers, ~15 KiB resident each: one HLS output alone 55 → 68 MiB for 900 four-second segments, and the
-ladder writes one per rung and per audio track (a 1080p source: 5 rungs + 1 track, ~75 MiB more after an hour).
-Bounding it means letting ffmpeg keep a short list (\`hls_list_size\`, no \`vod\` type) and writing each VOD playlist
-from the segments ourselves (\`hls_list_size=3\`: 56 → 58 MiB); \`MAX_DURATION_S\` bounds it meanwhile. ffprobe does not grow: 56 and 58 MiB for the
+ladder writes one per rung and per audio track (a 1080p source: 5 rungs + 1 track, ~75 MiB more after an hour; the
+ladder's ffmpeg here was 79 → 108 MiB). ffmpeg now keeps a short rolling list (\`hls_list_size 3\`, no \`vod\` type,
+whose dropped entries it frees) and the worker writes each VOD playlist from the segments (docs/transcoding.md,
+"Media playlists"). What the ladder's ffmpeg still gains with length is a few MiB: the mov demuxer holds the MP4
+source's whole sample index (by hand, \`-c copy -f null\`: 55 → 58 MiB for the hour) and the fragmented MP4 muxer a
+few MiB more (see "readings by hand" below). ffprobe does not grow: 56 and 58 MiB for the
 2- and 60-minute source by \`/usr/bin/time\`, 47 of them ffmpeg's libraries (\`ffprobe -version\`); the sampler's
 lower figures for short sources are samples taken before ffprobe had mapped them (it lives under a second).
 

@@ -1,5 +1,5 @@
-// HLS text in and out: the master playlist we write ourselves, and the media playlists ffmpeg wrote,
-// read back to measure them.
+// HLS text in and out: the master and media playlists we write ourselves (the media playlists from
+// the segments ffmpeg wrote, see write-media-playlist.ts), and media playlists read back to measure them.
 
 /** One `#EXT-X-STREAM-INF` entry. */
 export interface MasterVariant {
