@@ -1,5 +1,6 @@
 // A real API server on a free port, wired to the run's database and Redis, for integration tests.
 import { Writable } from 'node:stream';
+import type { Storage } from '@reelkit/storage';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
 import { pino } from 'pino';
@@ -42,6 +43,8 @@ export interface TestApiOptions {
   complete?: boolean;
   /** Folder of the `<reelkit-player>` bundle the app serves (default packages/embed/dist). */
   embedDistDir?: string;
+  /** A storage driver of the test's own (e.g. with other timeouts), instead of the config's. */
+  storage?: Storage;
 }
 
 export async function startTestApi(
@@ -78,6 +81,7 @@ export async function startTestApi(
     searchPath: process.env.PATH ?? '',
     ...(options.now ? { now: options.now } : {}),
     ...(options.embedDistDir ? { embedDistDir: options.embedDistDir } : {}),
+    ...(options.storage ? { storage: options.storage } : {}),
   });
   const running: RunningServer = await listen(reelkit.app, port, '127.0.0.1');
   let realtime: Realtime | undefined;

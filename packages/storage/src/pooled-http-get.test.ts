@@ -257,6 +257,19 @@ describe('PooledHttpGet', () => {
     });
     await expect(client.get('/o', { host: 'x' }, signal())).rejects.toMatchObject({ code: 'EPROTO' });
   });
+
+  it('reads the status of an error answer it cannot frame (a chunked 503), then drops the connection', async () => {
+    const { client, connections } = await serve((_req, res) => {
+      res.writeHead(503, { 'content-type': 'application/xml' });
+      res.end('<Error><Code>SlowDown</Code></Error>');
+    });
+    const first = await client.get('/o', { host: 'x' }, signal());
+    expect(first.status).toBe(503);
+    first.discard();
+    // Its body was never read: the next request goes on a new connection, and is read alike.
+    expect((await client.get('/o', { host: 'x' }, signal())).status).toBe(503);
+    expect(connections.count).toBe(2);
+  });
 });
 
 describe('parseHead', () => {
@@ -274,6 +287,15 @@ describe('parseHead', () => {
   it('takes no body for 304, and refuses heads it cannot frame', () => {
     expect(parseHead('HTTP/1.1 304 Not Modified\r\nETag: "x"')?.length).toBe(0);
     expect(parseHead('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked')).toBeNull();
+    expect(parseHead('HTTP/1.1 503 Slow Down\r\nTransfer-Encoding: chunked')).toMatchObject({
+      status: 503,
+      length: 0,
+      unread: true,
+    });
+    expect(parseHead('HTTP/1.1 502 Bad Gateway\r\nConnection: close')).toMatchObject({
+      status: 502,
+      unread: true,
+    });
     expect(parseHead('HTTP/1.1 200 OK\r\nContent-Length: -1')).toBeNull();
     expect(parseHead('HTTP/1.1 200 OK')).toBeNull();
     expect(parseHead('SSH-2.0')).toBeNull();

@@ -201,6 +201,8 @@ export class PooledHttpGet {
       let headBytes = 0;
       let response: PooledResponse | null = null;
       let remaining = 0;
+      /** The answer's body is not read (an error page framed otherwise): the connection goes after it. */
+      let unread = false;
       /** Body bytes read before `pipeTo` (the head's read usually carries the first of them). */
       const early: Chunk[] = [];
       let sink: ((chunk: Chunk) => void) | null = null;
@@ -253,7 +255,7 @@ export class PooledHttpGet {
           // Read whole: the connection can serve the next request while these bytes are written.
           finished = true;
           cleanup();
-          if (response?.headers.get('connection')?.toLowerCase() === 'close') socket.destroy();
+          if (unread || response?.headers.get('connection')?.toLowerCase() === 'close') socket.destroy();
           else this.release(c);
         }
         if (sink) sink(chunk);
@@ -292,8 +294,11 @@ export class PooledHttpGet {
         }
         c.used = true;
         remaining = parsed.length;
+        unread = parsed.unread === true;
         response = {
-          ...parsed,
+          status: parsed.status,
+          headers: parsed.headers,
+          length: parsed.length,
           pipeTo: (out) => pipeBody(out),
           discard: drop,
         };
@@ -394,10 +399,15 @@ function requestHead(path: string, headers: Readonly<Record<string, string>>): s
   return `${text}\r\n`;
 }
 
-/** Status and headers of an HTTP/1.1 response head; `null` for one without a plain length. */
+/**
+ * Status and headers of an HTTP/1.1 response head; `null` for a success without a plain length.
+ * An error answer whose body is framed otherwise (chunked, or until the close: a proxy's 502 or a
+ * gateway's 503 page) still tells its status, which is all its reader needs: it comes with
+ * `unread`, no body is read and the connection is closed after it.
+ */
 export function parseHead(
   text: string,
-): { status: number; headers: Map<string, string>; length: number } | null {
+): { status: number; headers: Map<string, string>; length: number; unread?: true } | null {
   const lines = text.split('\r\n');
   const m = /^HTTP\/1\.[01] (\d{3})(?: |$)/.exec(lines[0] ?? '');
   if (!m) return null;
@@ -407,11 +417,13 @@ export function parseHead(
     if (colon <= 0) return null;
     headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
   }
-  if (headers.has('transfer-encoding')) return null;
   const status = Number(m[1]);
   const declared = headers.get('content-length');
+  const unframed = () => (status >= 300 ? { status, headers, length: 0, unread: true as const } : null);
+  if (headers.has('transfer-encoding')) return unframed();
   // 204 and 304 carry no body; every other answer of S3 declares its length.
-  if (declared === undefined) return status === 204 || status === 304 ? { status, headers, length: 0 } : null;
-  if (!/^\d{1,15}$/.test(declared)) return null;
+  if (declared === undefined)
+    return status === 204 || status === 304 ? { status, headers, length: 0 } : unframed();
+  if (!/^\d{1,15}$/.test(declared)) return unframed();
   return { status, headers, length: Number(declared) };
 }

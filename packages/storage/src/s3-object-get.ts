@@ -37,6 +37,8 @@ class S3TimeoutError extends Error {
 export interface S3ObjectBody {
   /** Bytes it holds, as the store declared them. */
   length: number | undefined;
+  /** The whole object's size as the store's `Content-Range` declares it (a 206), else undefined. */
+  total: number | undefined;
   /**
    * Writes it to `out` and ends `out`, with backpressure. Resolves when `out` finished or closed
    * early; if the store fails midway, `out` is destroyed (without the error) and this rejects.
@@ -128,6 +130,7 @@ export class S3ObjectGet {
       const length = res.headers['content-length'];
       return {
         length: length === undefined ? undefined : Number(length),
+        total: totalOf(res.headers['content-range']),
         pipeTo: (out) => pipeResponse(res, out),
         discard: () => res.destroy(),
       };
@@ -142,7 +145,12 @@ export class S3ObjectGet {
       answer.discard();
       throw new S3ResponseError(answer.status, objectKey);
     });
-    return { length: res.length, pipeTo: (out) => res.pipeTo(out), discard: () => res.discard() };
+    return {
+      length: res.length,
+      total: totalOf(res.headers.get('content-range')),
+      pipeTo: (out) => res.pipeTo(out),
+      discard: () => res.discard(),
+    };
   }
 
   /**
@@ -267,6 +275,12 @@ export class S3ObjectGet {
       req.end(payload);
     });
   }
+}
+
+/** The complete length of a `Content-Range: bytes a-b/total` header; undefined without one. */
+export function totalOf(contentRange: string | undefined): number | undefined {
+  const m = contentRange === undefined ? null : /\/(\d{1,15})\s*$/.exec(contentRange);
+  return m ? Number(m[1]) : undefined;
 }
 
 /** node:http's answer piped to `out`, with the contract of {@link S3ObjectBody.pipeTo}. */

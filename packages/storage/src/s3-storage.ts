@@ -11,7 +11,11 @@ import { BufferPool } from './buffer-pool.js';
 import { READ_HIGH_WATER_MARK } from './local-storage.js';
 import { writeMultipart } from './s3-multipart-write.js';
 import { S3ObjectGet, S3ResponseError } from './s3-object-get.js';
-import { StorageObjectNotFoundError, StorageUnavailableError } from './storage-errors.js';
+import {
+  StorageObjectChangedError,
+  StorageObjectNotFoundError,
+  StorageUnavailableError,
+} from './storage-errors.js';
 import { assertStorageKey } from './storage-key.js';
 import type { ByteRange, ObjectReader, PresignedGet, Storage, StoredObject } from './storage.js';
 
@@ -46,8 +50,12 @@ export interface S3StorageOptions {
   signedPut?: boolean;
 }
 
-/** Node's codes for a store that cannot be reached. */
+/**
+ * Node's codes for a store that cannot be reached, and EPROTO: an answer the read path cannot read
+ * (no length, an endless head) is the store's or its proxy's failure, not the request's.
+ */
 const NETWORK_CODES = new Set([
+  'EPROTO',
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
@@ -233,8 +241,11 @@ export class S3Storage implements Storage {
   /**
    * Serving: size and date from `stat` (cached for `statCacheMs`, so a player's run of range
    * requests costs one HEAD a second, not one each), then one ranged GET per `send`, its body read
-   * into pooled buffers and written to the response with backpressure (pooled-http-get.ts). A store that fails before the first byte leaves `out` untouched,
-   * so the server can still answer 503 or 404 instead of a cut connection.
+   * into pooled buffers and written to the response with backpressure (pooled-http-get.ts). A store
+   * that fails before the first byte leaves `out` untouched, so the server can still answer 503 or
+   * 404 instead of a cut connection; an object that changed since its cached `stat` (the store
+   * refused the range with 416, or answered another length or total) is stat'ed afresh and reported
+   * as a {@link StorageObjectChangedError}, `out` untouched too.
    */
   async openReader(key: string): Promise<ObjectReader | null> {
     const found = await this.stat(key);
@@ -242,12 +253,12 @@ export class S3Storage implements Storage {
     return {
       size: found.size,
       mtime: found.mtime,
-      send: (range, out) => this.sendRange(key, range, out),
+      send: (range, out) => this.sendRange(key, found.size, range, out),
       release: () => undefined,
     };
   }
 
-  private async sendRange(key: string, range: ByteRange, out: Writable): Promise<void> {
+  private async sendRange(key: string, size: number, range: ByteRange, out: Writable): Promise<void> {
     const abort = new AbortController();
     const onClose = () => abort.abort();
     out.once('close', onClose);
@@ -256,21 +267,34 @@ export class S3Storage implements Storage {
       body = await this.getter.open(this.objectKey(key), range, abort.signal);
     } catch (err) {
       if (abort.signal.aborted) return; // the client went away first
-      throw isNotFound(err) ? new StorageObjectNotFoundError(key) : this.fail('read', err);
+      if (isNotFound(err)) {
+        this.stats.delete(key);
+        throw new StorageObjectNotFoundError(key);
+      }
+      // The range was satisfiable for the size the reader was opened with: the object shrank since.
+      if (httpStatus(err) === 416) throw await this.changed(key);
+      throw this.fail('read', err);
     } finally {
       out.off('close', onClose);
     }
     const expected = range.end - range.start + 1;
-    if (body.length !== undefined && body.length !== expected) {
-      // Rewritten since its size was read: the response promised `expected` bytes.
+    if (body.length !== expected || (body.total !== undefined && body.total !== size)) {
+      // Rewritten since its size was read: the response is about to promise `expected` bytes of a
+      // `size`-byte object. Nothing is sent; the caller answers again for what it is now.
       body.discard();
-      out.destroy();
-      throw new Error(`${key} changed while being served: ${body.length} bytes for a range of ${expected}`);
+      throw await this.changed(key);
     }
     // Backpressure down to the store: reading pauses while the client's socket is full.
     await body.pipeTo(out).catch((err: unknown) => {
       throw this.fail('read', err);
     });
+  }
+
+  /** What a read that found `key` changed throws, after one fresh `stat` (which the cache keeps). */
+  private async changed(key: string): Promise<Error> {
+    this.stats.delete(key);
+    const current = await this.stat(key);
+    return current ? new StorageObjectChangedError(key, current) : new StorageObjectNotFoundError(key);
   }
 
   async presignGet(key: string, expiresInSeconds: number): Promise<PresignedGet> {

@@ -1,3 +1,5 @@
+import type { StoredObject } from './storage.js';
+
 /**
  * The store did not answer in time, refused the connection or failed on its side (5xx, throttling)
  * after the driver's retries. The server answers 503 with `code`; the request may be repeated.
@@ -21,6 +23,23 @@ export class StorageObjectNotFoundError extends Error {
   constructor(key: string) {
     super(`no stored object ${JSON.stringify(key)}`);
     this.name = 'StorageObjectNotFoundError';
+  }
+}
+
+/**
+ * The object is no longer what the reader was opened on (rewritten or shrunk between a cached
+ * `stat` and the read: the store refused the range, or answered another length), noticed before
+ * any byte was written. `current` is a fresh `stat` of it; the caller answers again for that.
+ */
+export class StorageObjectChangedError extends Error {
+  readonly code = 'object_changed' as const;
+
+  constructor(
+    key: string,
+    readonly current: StoredObject,
+  ) {
+    super(`stored object ${JSON.stringify(key)} changed while being opened (now ${current.size} bytes)`);
+    this.name = 'StorageObjectChangedError';
   }
 }
 

@@ -21,7 +21,9 @@ export interface ObjectReader {
    * the reader. Resolves when `out` finished or closed early; if the object turns out shorter than
    * the range, or a read fails once bytes flowed, `out` is destroyed and this rejects. A remote
    * store that fails before the first byte (an outage, an object deleted meanwhile) rejects and
-   * leaves `out` untouched, so the caller can still answer with an error. Chunks come from pooled
+   * leaves `out` untouched, so the caller can still answer with an error; one that finds the
+   * object changed since it was opened (shorter, rewritten) rejects with a
+   * `StorageObjectChangedError` carrying its current size, `out` untouched. Chunks come from pooled
    * buffers, reused once their write's callback ran: `out` must not hold on to them after that
    * (a socket never does).
    */

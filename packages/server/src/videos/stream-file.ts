@@ -1,4 +1,10 @@
-import { StorageObjectNotFoundError, type ObjectReader, type Storage } from '@reelkit/storage';
+import {
+  StorageObjectChangedError,
+  StorageObjectNotFoundError,
+  StorageUnavailableError,
+  type ObjectReader,
+  type Storage,
+} from '@reelkit/storage';
 import type { Context } from 'koa';
 import { AppError } from '../http/app-error.js';
 import { accelCorsOf, accelRedirect, type DeliveryOffload } from './accel-redirect.js';
@@ -36,9 +42,12 @@ async function open(
     const reader = await storage.openReader(target.key, known ? { expectSize: known.size } : {});
     if (!reader) throw new AppError('not_found', 'This video has no such file (yet)');
     return {
+      // The store's size wins over a document's that disagrees: the object was rewritten since,
+      // and a length promised from the document could not be kept.
       file:
-        known ??
-        storedFileFromStat({ key: target.key, size: reader.size, mtime: reader.mtime }, target.mimeType),
+        known && known.size === reader.size
+          ? known
+          : storedFileFromStat({ key: target.key, size: reader.size, mtime: reader.mtime }, target.mimeType),
       reader,
     };
   }
@@ -115,10 +124,34 @@ export async function sendStoredFile(
     ctx.body = '';
     return;
   }
-  const opened = await open(storage, target);
+  // A remote object can change between its cached `stat` and the read (a shorter rewrite: the store
+  // refuses the range). Nothing has been sent then: answer once more for what it is now (the
+  // driver has cached its fresh `stat`), as a 416 for a range past its new end, or the bytes.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await answerStoredFile(ctx, storage, await open(storage, target), options);
+      return;
+    } catch (err) {
+      if (!(err instanceof StorageObjectChangedError) || ctx.res.headersSent || ctx.res.destroyed) throw err;
+      ctx.respond = true;
+      // Changed again within one request: a writer is busy on it; the client may try again.
+      if (attempt >= 2) throw new StorageUnavailableError('read', { cause: err });
+    }
+  }
+}
+
+/** `sendStoredFile` once the file is open: conditionals, range, then the bytes. */
+async function answerStoredFile(
+  ctx: Context,
+  storage: Storage,
+  opened: { file: StoredFile; reader: ObjectReader | null },
+  options: { cacheControl?: string },
+): Promise<void> {
   let reader = opened.reader;
   try {
     const { file } = opened;
+    // A second answer (the object changed) must not keep the first one's range.
+    ctx.remove('Content-Range');
     const validators = { etag: file.etag, lastModified: file.lastModified };
     ctx.set('Accept-Ranges', 'bytes');
     ctx.set('ETag', file.etag);
@@ -178,7 +211,8 @@ export async function sendStoredFile(
     reader = null; // `send` releases it
     // A failure once bytes flow (the file is shorter than its document says) has closed the
     // connection; rethrown, the error handler logs it and answers nothing more. A remote store
-    // that fails before the first byte has sent nothing: the error handler answers (503, 404).
+    // that fails before the first byte has sent nothing: the error handler answers (503, 404), or
+    // `sendStoredFile` answers again for an object that changed.
     try {
       await sending.send(range ?? { start: 0, end: file.size - 1 }, ctx.res);
     } catch (err) {
