@@ -10,11 +10,13 @@ export function cpuMs(pid: number): number {
 
 /**
  * SeaweedFS's process (the test store's `weed-v…` binary), if this machine runs one: it shares the
- * cores with what is measured, so its CPU per unit of work is reported beside the server's.
+ * cores with what is measured, so its CPU per unit of work is reported beside the server's. With
+ * `s3Port`, the one serving S3 on that port (a machine may run several, `REELKIT_S3_PORT`).
  */
-export function seaweedPid(): number | undefined {
+export function seaweedPid(s3Port?: number): number | undefined {
+  const pattern = s3Port === undefined ? 'weed-v' : `weed-v.* -s3\\.port=${s3Port}( |$)`;
   try {
-    const pid = Number(execFileSync('pgrep', ['-of', 'weed-v'], { encoding: 'utf8' }).trim());
+    const pid = Number(execFileSync('pgrep', ['-of', pattern], { encoding: 'utf8' }).trim());
     return pid > 0 ? pid : undefined;
   } catch {
     return undefined;

@@ -57,6 +57,17 @@ const READ_BUFFER = 512 * 1024;
 /** Idle read buffers kept (12 MiB); a connection holds one or two while its viewer drains them. */
 const READ_BUFFERS_KEPT = 24;
 
+/**
+ * Serving GETs carry a presigned query (only `host` signed; `Range` rides unsigned, as S3 allows),
+ * one per object, valid this long and reused for {@link PRESIGN_REUSE_MS}: a player's run of range
+ * requests then costs no SHA-256, HMAC or credentials lookup each (a twentieth of the relay's CPU,
+ * `--cpu-prof`), and still never sends a signature within five minutes of its expiry.
+ */
+const PRESIGN_SECONDS = 15 * 60;
+const PRESIGN_REUSE_MS = 10 * 60 * 1000;
+/** Objects whose presigned GET is kept (a few MB at most); all are dropped when it is reached. */
+const PRESIGNS_KEPT = 10_000;
+
 export interface S3ObjectGetOptions {
   bucket: string;
   /** The S3 API's URL; unset for AWS (`https://s3.<region>.amazonaws.com`). */
@@ -93,6 +104,8 @@ export class S3ObjectGet {
   private readonly request: typeof http.request;
   /** Plain-HTTP stores (self-hosted, on the LAN): bodies served through pooled read buffers. */
   private readonly pooled: PooledHttpGet | null;
+  /** Presigned serving GETs by object key, and until when each is reused. */
+  private readonly presigned = new Map<string, { path: string; until: number }>();
 
   constructor(private readonly options: S3ObjectGetOptions) {
     this.target = s3GetTarget(options);
@@ -136,13 +149,18 @@ export class S3ObjectGet {
       };
     }
     const res = await this.retrying(signal, async () => {
+      // Only `host` is signed (in the presigned query): the range is sent as it is.
       const answer: PooledResponse = await pooled.get(
-        this.target.pathPrefix + objectKey,
-        this.signedHeaders(objectKey, range, await this.options.credentials()),
+        this.presignedPath(objectKey) ?? (await this.presignPath(objectKey)),
+        range
+          ? { host: this.target.host, range: `bytes=${range.start}-${range.end}` }
+          : { host: this.target.host },
         signal,
       );
       if (answer.status === 200 || answer.status === 206) return answer;
       answer.discard();
+      // A signature the store refuses is not used again (the credentials may have changed).
+      if (answer.status === 403) this.presigned.delete(objectKey);
       throw new S3ResponseError(answer.status, objectKey);
     });
     return {
@@ -198,6 +216,32 @@ export class S3ObjectGet {
       expiresInSeconds,
     });
     return { host, path, query };
+  }
+
+  /** The path of a GET of `objectKey` with a presigned query still good for a while, if one is kept. */
+  private presignedPath(objectKey: string): string | undefined {
+    const kept = this.presigned.get(objectKey);
+    return kept && kept.until > Date.now() ? kept.path : undefined;
+  }
+
+  /** Presigns a GET of `objectKey` for {@link PRESIGN_SECONDS} and keeps it for reuse. */
+  private async presignPath(objectKey: string): Promise<string> {
+    const credentials: S3Credentials & { expiration?: Date } = await this.options.credentials();
+    const now = Date.now();
+    const path = this.target.pathPrefix + objectKey;
+    const query = presignS3Get({
+      host: this.target.host,
+      path,
+      region: this.options.region,
+      credentials,
+      date: new Date(now),
+      expiresInSeconds: PRESIGN_SECONDS,
+    });
+    // Not past the credentials' own expiry (temporary ones), whose signatures die with them.
+    const until = Math.min(now + PRESIGN_REUSE_MS, (credentials.expiration?.getTime() ?? Infinity) - 60_000);
+    if (this.presigned.size >= PRESIGNS_KEPT) this.presigned.clear();
+    this.presigned.set(objectKey, { path: `${path}?${query}`, until });
+    return `${path}?${query}`;
   }
 
   private signedHeaders(

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/support/redis-server.js';
 import { stackEnv } from '../../../test/support/stack-env.js';
 import { LocalStorage, S3Storage, StorageUnavailableError, type Storage } from '../src/index.js';
+import { S3ObjectGet } from '../src/s3-object-get.js';
 
 const MiB = 1024 * 1024;
 
@@ -238,6 +239,69 @@ describe('S3 reads (signed GETs without the SDK)', () => {
       expect(leaving.destroyed).toBe(true);
     } finally {
       await store.deletePrefix('o7/');
+      store.destroy();
+    }
+  });
+});
+
+describe('S3 serving GETs (presigned once per object)', () => {
+  it('reuse one signature per object for its run of ranges; one the store refuses is dropped', async () => {
+    const env = stackEnv();
+    const store = s3();
+    const getter = (secretAccessKey: string, calls: { n: number }) =>
+      new S3ObjectGet({
+        bucket: env.S3_BUCKET,
+        endpoint: env.S3_ENDPOINT,
+        region: env.S3_REGION,
+        forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
+        credentials: () => {
+          calls.n++;
+          return Promise.resolve({ accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey });
+        },
+        maxAttempts: 1,
+        connectionTimeoutMs: 2_000,
+        socketTimeoutMs: 10_000,
+        isOutage: () => false,
+      });
+    const good = { n: 0 };
+    const bad = { n: 0 };
+    const right = getter(env.S3_SECRET_ACCESS_KEY, good);
+    const wrong = getter('not-the-secret', bad);
+    const objectKey = `${store.prefix}o8/v1/source`;
+    const signal = new AbortController().signal;
+    try {
+      await store.write('o8/v1/source', patterned(2 * MiB));
+      for (const [start, end] of [
+        [0, 99],
+        [MiB - 7, MiB + 4096],
+        [2 * MiB - 1, 2 * MiB - 1],
+      ] as const) {
+        const body = await right.open(objectKey, { start, end }, signal);
+        const chunks: Buffer[] = [];
+        await body.pipeTo(
+          new Writable({
+            write(chunk: Buffer, _enc, done) {
+              chunks.push(Buffer.from(chunk));
+              done();
+            },
+          }),
+        );
+        const got = Buffer.concat(chunks);
+        expect(got.length).toBe(end - start + 1);
+        expectPattern(got, start);
+        expect(body.total).toBe(2 * MiB);
+      }
+      expect(good.n).toBe(1);
+      for (let i = 1; i <= 2; i++) {
+        await expect(wrong.open(objectKey, { start: 0, end: 9 }, signal)).rejects.toMatchObject({
+          statusCode: 403,
+        });
+        expect(bad.n).toBe(i);
+      }
+    } finally {
+      right.destroy();
+      wrong.destroy();
+      await store.deletePrefix('o8/');
       store.destroy();
     }
   });
