@@ -9,6 +9,15 @@ export function cpuMs(pid: number): number {
 }
 
 /**
+ * User + system CPU milliseconds of this process's children that have exited and been waited for
+ * (`cutime` + `cstime`): a `spawnSync`ed load generator's (wrk's) CPU, read before and after it.
+ */
+export function waitedChildrenCpuMs(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+/**
  * SeaweedFS's process (the test store's `weed-v…` binary), if this machine runs one: it shares the
  * cores with what is measured, so its CPU per unit of work is reported beside the server's. With
  * `s3Port`, the one serving S3 on that port (a machine may run several, `REELKIT_S3_PORT`).
