@@ -56,7 +56,10 @@ export function s3StackEnv(name: string): Record<string, string> {
  * A driver on the test store below `prefix` (a whole key prefix, such as `s3StackEnv(…).S3_PREFIX`),
  * for a test to look at what its processes stored. `destroy()` it after.
  */
-export function s3TestStorage(prefix: string): S3Storage {
+export function s3TestStorage(
+  prefix: string,
+  options: Partial<ConstructorParameters<typeof S3Storage>[0]> = {},
+): S3Storage {
   const env = stackEnv();
   return new S3Storage({
     endpoint: env.S3_ENDPOINT,
@@ -65,6 +68,7 @@ export function s3TestStorage(prefix: string): S3Storage {
     prefix,
     credentials: { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY },
     forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
+    ...options,
   });
 }
 

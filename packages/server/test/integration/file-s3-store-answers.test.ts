@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import http, { type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { S3Storage } from '@reelkit/storage';
+import type { S3Storage } from '@reelkit/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../../../../test/support/clips.js';
 import { signup, startTestApi, uploadVideo, type TestApi } from '../../../../test/support/api-server.js';
@@ -23,24 +23,15 @@ describe('/file on S3 when the store answers otherwise than the cached stat prom
     JWT_SECRET: 'j'.repeat(40),
     PLAYBACK_KEYS: `k1:${'p'.repeat(40)}`,
   };
-  const env = stackEnv();
   const driver = (options: Partial<ConstructorParameters<typeof S3Storage>[0]>) =>
-    new S3Storage({
-      endpoint: env.S3_ENDPOINT,
-      region: env.S3_REGION,
-      bucket: env.S3_BUCKET,
-      prefix: s3.S3_PREFIX,
-      credentials: { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY },
-      forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
-      ...options,
-    });
+    s3TestStorage(s3.S3_PREFIX!, options);
   // A stat cached for a minute, so a rewrite by someone else is never noticed by the stat in time.
   const cached = driver({ statCacheMs: 60_000 });
   // The test's own view of the bucket: its writes do not touch the API's stat cache.
   const bucket = s3TestStorage(s3.S3_PREFIX!);
   let mode: RelayMode = 'pass';
   const held: ServerResponse[] = [];
-  const store = new URL(env.S3_ENDPOINT);
+  const store = new URL(stackEnv().S3_ENDPOINT);
   const relay = http.createServer((req, res) => {
     if (req.method === 'GET' && mode === 'fail') {
       res.writeHead(503, { 'content-type': 'application/xml', 'retry-after': '1' });
