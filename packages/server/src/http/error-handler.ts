@@ -2,7 +2,7 @@ import { ERROR_CODES, problemTypeUrl, type ErrorCode, type ProblemDetails } from
 import type { Middleware } from 'koa';
 import type { Logger } from '../logger.js';
 import { AppError } from './app-error.js';
-import { asDependencyOutage } from './dependency-outage.js';
+import { asDependencyOutage, DEPENDENCY_RETRY_AFTER_S } from './dependency-outage.js';
 import { asStorageAnswer } from './storage-answers.js';
 
 /** Headers about a representation the route was about to send, dropped from an error answer. */
@@ -83,6 +83,9 @@ export function errorHandler(options: {
       for (const name of REPRESENTATION_HEADERS) ctx.remove(name);
       ctx.set('Cache-Control', 'no-store');
       for (const [k, v] of Object.entries(appError?.headers ?? {})) ctx.set(k, v);
+      // Every 503 says when to come back, whichever code path raised it (RFC 9110 §15.6.4).
+      if (status === 503 && !ctx.response.get('Retry-After'))
+        ctx.set('Retry-After', String(DEPENDENCY_RETRY_AFTER_S));
       ctx.status = status;
       ctx.type = 'application/problem+json';
       ctx.body = body;

@@ -12,6 +12,7 @@ import { Types } from 'mongoose';
 import type { Logger } from '../logger.js';
 import { createOrgModel } from '../orgs/org-model.js';
 import { AppError } from '../http/app-error.js';
+import { asDependencyOutage, DEPENDENCY_RETRY_AFTER_S } from '../http/dependency-outage.js';
 import type { Principal } from '../http/principal.js';
 import { createCatalogueIndex } from './catalogue-index.js';
 import { statsFromCounters } from './catalogue-summary.js';
@@ -244,7 +245,14 @@ export function createVideoService(deps: VideoServiceDeps) {
     } catch (err) {
       logger.error({ err, videoId: data.videoId }, 'could not enqueue the transcode job');
       await discard(video.orgId, video._id.toHexString());
-      throw new AppError('service_unavailable', 'The transcode queue is unavailable; try the upload again');
+      // Found by the soak (a database restart): what failed here may be the database, not the queue;
+      // either way the client should come back, and says when.
+      throw (
+        asDependencyOutage(err) ??
+        new AppError('service_unavailable', 'The transcode queue is unavailable; try the upload again', {
+          headers: { 'Retry-After': String(DEPENDENCY_RETRY_AFTER_S) },
+        })
+      );
     }
   }
 

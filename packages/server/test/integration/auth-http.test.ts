@@ -2,6 +2,7 @@ import Koa from 'koa';
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { createLogger, listen } from '../../src/index.js';
+import { AppError } from '../../src/http/app-error.js';
 import { errorHandler } from '../../src/http/error-handler.js';
 import { requestId } from '../../src/http/request-id.js';
 import { stackEnv } from '../../../../test/support/stack-env.js';
@@ -174,6 +175,28 @@ describe('HTTP hardening', () => {
       } finally {
         await server.close(500);
       }
+    }
+  });
+
+  it('every 503 says when to come back, also one a route raised without Retry-After', async () => {
+    // Found by the soak: a database restart failed an upload's enqueue step with a bare 503.
+    const app = new Koa();
+    app.silent = true;
+    app.use(errorHandler({ logger: createLogger({ level: 'silent', name: 't' }), development: false }));
+    app.use((ctx) => {
+      if (ctx.path === '/bare') throw new AppError('service_unavailable', 'The queue is away');
+      throw new AppError('service_unavailable', 'Later', { headers: { 'Retry-After': '60' } });
+    });
+    const server = await listen(app, 0, '127.0.0.1');
+    try {
+      const bare = await call(server.url, 'GET', '/bare');
+      expect(bare.status).toBe(503);
+      expect(bare.body).toMatchObject({ code: 'service_unavailable', detail: 'The queue is away' });
+      expect(bare.headers.get('retry-after')).toBe('2');
+      // A route's own Retry-After stands.
+      expect((await call(server.url, 'GET', '/own')).headers.get('retry-after')).toBe('60');
+    } finally {
+      await server.close(500);
     }
   });
 });
