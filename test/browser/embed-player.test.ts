@@ -35,6 +35,7 @@ let orgId: string;
 let ready: ReadyVideo;
 let later: ReadyVideo;
 let laterFields: Record<string, unknown>;
+let readyToken: string;
 const pages: Record<string, string> = {};
 
 async function freePort(): Promise<number> {
@@ -175,7 +176,8 @@ beforeAll(async () => {
       $unset: { mp4: 1, posterKey: 1 },
     },
   );
-  const [readyToken, laterToken] = await Promise.all([
+  let laterToken: string;
+  [readyToken, laterToken] = await Promise.all([
     mint(ready.videoId, admin.accessToken),
     mint(later.videoId, admin.accessToken),
   ]);
@@ -266,6 +268,62 @@ describe('<reelkit-player> on another origin', () => {
     );
     await expect.poll(() => requested.some((u) => u.endsWith('/poster.jpg')), { timeout: 10_000 }).toBe(true);
     expect(requested.some((u) => /\/storyboard\.(vtt|jpg)$/.test(u))).toBe(false);
+    await page.close();
+  });
+
+  it('given src, asks for the master playlist before its first render', async () => {
+    const descriptor = await call(base, 'GET', `/v1/videos/${ready.videoId}/playback?token=${readyToken}`);
+    expect(descriptor.status).toBe(200);
+    pages['/play-src'] = embedPage(
+      `<reelkit-player video-id="${ready.videoId}" token="${readyToken}" src="${descriptor.body.hls as string}" autoplay muted></reelkit-player>`,
+    );
+    const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
+    // Whether the element had rendered its shadow content when hls.js opened the master request.
+    await page.addInitScript({
+      content: `{
+        const open = XMLHttpRequest.prototype.open;
+        XMLHttpRequest.prototype.open = function (method, url, ...rest) {
+          if (String(url).includes('/master.m3u8') && window.renderedAtMaster === undefined)
+            window.renderedAtMaster =
+              document.querySelector('reelkit-player')?.shadowRoot?.querySelector('[part~="frame"]') != null;
+          return open.call(this, method, url, ...rest);
+        };
+      }`,
+    });
+    await page.goto(`${site.url}/play-src`);
+    await waitState(page, 'playing');
+    expect(
+      await page.evaluate(() => (window as unknown as { renderedAtMaster?: boolean }).renderedAtMaster),
+    ).toBe(false);
+    // The render came next, with the video the player had started in.
+    expect(await page.locator('reelkit-player [part~="video"]').count()).toBe(1);
+    expect((await media(page)).muted).toBe(true);
+    const types = await page.evaluate(() => window.reelkitEvents.map((e) => e.type));
+    expect(types).not.toContain('reelkit-error');
+    await page.close();
+  });
+
+  it('starts once a script sets the attributes after connecting the element', async () => {
+    const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
+    await page.goto(`${site.url}/play`);
+    await waitState(page, 'playing');
+    // As a framework may do: connect first, then set the attributes and properties in the same task.
+    await page.evaluate(
+      ([videoId, token]) => {
+        document.querySelector('reelkit-player')!.remove();
+        window.reelkitEvents.length = 0;
+        const el = document.createElement('reelkit-player');
+        document.querySelector('main')!.append(el);
+        el.setAttribute('video-id', videoId!);
+        el.token = token!;
+        el.muted = true;
+        el.autoplay = true;
+      },
+      [ready.videoId, readyToken],
+    );
+    await waitState(page, 'playing');
+    const types = await page.evaluate(() => window.reelkitEvents.map((e) => e.type));
+    expect(types).not.toContain('reelkit-error');
     await page.close();
   });
 

@@ -32,7 +32,7 @@ export type ElementState = PlayerState | 'idle';
 
 /** Options of {@link SdkPlayerController}. */
 export interface SdkPlayerControllerOptions {
-  /** The `<video>` in the host's shadow root, once rendered. */
+  /** The `<video>` the player plays into (the host's; it may not be rendered yet). */
   video(): HTMLVideoElement | null | undefined;
   /** The current source; a change of video, API, token or getToken starts a new player. */
   source(): PlayerSource;
@@ -83,8 +83,13 @@ export class SdkPlayerController implements ReactiveController {
   }
 
   hostConnected(): void {
-    // Reconnected after a real removal: render again so hostUpdated starts a player.
-    if (!this.player) this.host.requestUpdate();
+    if (this.player) return; // moved within the document: the player carries on
+    // Connected (or back after a real removal) with a complete source: start now, so the first
+    // playlist request does not wait for the host's render. Otherwise hostUpdated starts it once
+    // the attributes are there (a framework may set them just after connecting the element).
+    const source = this.options.source();
+    if (source.videoId && source.apiBase && this.options.video()) this.sync();
+    else this.host.requestUpdate();
   }
 
   hostUpdated(): void {

@@ -6,7 +6,7 @@ import type {
   QualityLevel,
   TextTrackInfo,
 } from '@reelkit/player-sdk';
-import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { errorMessage, type EmbedErrorCode } from './error-message.js';
 import { afterNextFrame } from './first-frame.js';
 import type { ErrorDetail, ReelkitPlayerEventMap } from './events.js';
@@ -43,6 +43,20 @@ const VOLUME_STEP = 0.1;
 const IDLE_MS = 2500;
 /** The longest autoplay's start keeps the control bar back once the video is ready (a stall). */
 const STARTUP_MAX_MS = 4000;
+/** The `<video>` events the element mirrors (see `onMedia`). */
+const MEDIA_EVENTS = [
+  'play',
+  'pause',
+  'ended',
+  'timeupdate',
+  'durationchange',
+  'loadedmetadata',
+  'progress',
+  'seeking',
+  'seeked',
+  'volumechange',
+  'ratechange',
+] as const;
 
 type MenuName = 'captions' | 'audio' | 'quality' | 'speed';
 
@@ -245,8 +259,14 @@ export class ReelkitPlayer extends LitElement {
   private lastCaptions: string | undefined;
   private dragging = false;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * The `<video>`, made with the element rather than by its first render: the player starts when
+   * the element is connected, so the first playlist request leaves before that render (see
+   * {@link ReelkitPlayer.scheduleUpdate}).
+   */
+  private readonly video: HTMLVideoElement = this.makeVideo();
   private readonly controller = new SdkPlayerController(this, {
-    video: () => this.videoElement,
+    video: () => this.video,
     source: () => ({
       videoId: this.videoId,
       apiBase: this.apiBase || ReelkitPlayer.defaultApiBase,
@@ -335,6 +355,8 @@ export class ReelkitPlayer extends LitElement {
   }
 
   override connectedCallback(): void {
+    // Before the controller starts the player in super.connectedCallback(): `muted` must hold for autoplay.
+    this.syncVideo();
     super.connectedCallback();
     document.addEventListener('fullscreenchange', this.onFullscreenChange);
   }
@@ -350,9 +372,19 @@ export class ReelkitPlayer extends LitElement {
     this.cancelFrameWait = undefined;
   }
 
-  protected override willUpdate(): void {
+  /**
+   * The first render waits for the next task when the player started at connection: its first
+   * requests are then on their way while the element builds its shadow content, instead of after.
+   */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    if (this.hasUpdated || !this.controller.player) return super.scheduleUpdate();
+    return new Promise((resolve) => setTimeout(resolve)).then(() => super.scheduleUpdate());
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
     this.state = this.controller.state;
     this.followStartup();
+    this.syncVideo(changed);
     const sb = this.controller.info?.storyboard ?? undefined;
     if (sb !== this.storyboardUrl) {
       this.storyboardUrl = sb;
@@ -386,9 +418,8 @@ export class ReelkitPlayer extends LitElement {
     }
     if ((s === 'ready' || s === 'buffering' || s === 'playing') && !this.startupTimer)
       this.startupTimer = setTimeout(() => this.endStartup(), STARTUP_MAX_MS);
-    const video = this.videoElement;
-    if (s === 'playing' && video && !this.cancelFrameWait)
-      this.cancelFrameWait = afterNextFrame(video, () => this.endStartup());
+    if (s === 'playing' && !this.cancelFrameWait)
+      this.cancelFrameWait = afterNextFrame(this.video, () => this.endStartup());
   }
 
   private endStartup(): void {
@@ -419,8 +450,24 @@ export class ReelkitPlayer extends LitElement {
     return this.poster || this.controller.info?.poster || undefined;
   }
 
-  private get videoElement(): HTMLVideoElement | null {
-    return this.renderRoot?.querySelector('video') ?? null;
+  private makeVideo(): HTMLVideoElement {
+    const video = document.createElement('video');
+    video.setAttribute('part', 'video');
+    const onMedia = (e: Event) => this.onMedia(e);
+    for (const type of MEDIA_EVENTS) video.addEventListener(type, onMedia);
+    video.addEventListener('click', () => this.togglePlay());
+    return video;
+  }
+
+  /** The `<video>`'s attributes from the element's (all of them without `changed`). */
+  private syncVideo(changed?: PropertyValues<this>): void {
+    const video = this.video;
+    if (!changed || changed.has('muted')) video.muted = this.muted;
+    if (!changed || changed.has('loop')) video.loop = this.loop;
+    if (!changed || changed.has('playsinline')) video.toggleAttribute('playsinline', this.playsinline);
+    const poster = this.posterUrl;
+    if (!poster) video.removeAttribute('poster');
+    else if (video.getAttribute('poster') !== poster) video.setAttribute('poster', poster);
   }
 
   private async loadStoryboard(url: string): Promise<void> {
@@ -558,31 +605,29 @@ export class ReelkitPlayer extends LitElement {
   }
 
   private togglePlay(): void {
-    const v = this.videoElement;
-    if (!v || !this.playable) return;
+    const v = this.video;
+    if (!this.playable) return;
     if (v.paused || v.ended) this.play().catch(() => undefined);
     else this.pause();
   }
 
   private toggleMute(): void {
-    const v = this.videoElement;
-    if (!v) return;
+    const v = this.video;
     v.muted = !v.muted;
     if (!v.muted && v.volume === 0) v.volume = 0.5;
     this.announce(v.muted ? 'Muted' : `Volume ${Math.round(v.volume * 100)}%`);
   }
 
   private setVolume(volume: number): void {
-    const v = this.videoElement;
-    if (!v) return;
+    const v = this.video;
     v.volume = Math.max(0, Math.min(1, Math.round(volume * 100) / 100));
     v.muted = v.volume === 0;
     this.announce(v.muted ? 'Muted' : `Volume ${Math.round(v.volume * 100)}%`);
   }
 
   private seekBy(delta: number): void {
-    const v = this.videoElement;
-    if (!v || !this.playable) return;
+    const v = this.video;
+    if (!this.playable) return;
     this.seek(v.currentTime + delta);
   }
 
@@ -591,17 +636,14 @@ export class ReelkitPlayer extends LitElement {
       if (document.fullscreenElement === this) await document.exitFullscreen();
       else if (this.requestFullscreen) await this.requestFullscreen();
       else
-        (
-          this.videoElement as HTMLVideoElement & { webkitEnterFullscreen?: () => void }
-        )?.webkitEnterFullscreen?.();
+        (this.video as HTMLVideoElement & { webkitEnterFullscreen?: () => void }).webkitEnterFullscreen?.();
     } catch {
       // Refused (no user gesture, or not allowed in this frame): nothing to do.
     }
   }
 
   private async togglePip(): Promise<void> {
-    const v = this.videoElement;
-    if (!v) return;
+    const v = this.video;
     try {
       if (document.pictureInPictureElement === v) await document.exitPictureInPicture();
       else await v.requestPictureInPicture();
@@ -656,10 +698,10 @@ export class ReelkitPlayer extends LitElement {
         this.seekBy(SEEK_STEP_S);
         break;
       case 'ArrowUp':
-        this.setVolume((this.videoElement?.muted ? 0 : this.volume) + VOLUME_STEP);
+        this.setVolume((this.video.muted ? 0 : this.volume) + VOLUME_STEP);
         break;
       case 'ArrowDown':
-        this.setVolume((this.videoElement?.muted ? 0 : this.volume) - VOLUME_STEP);
+        this.setVolume((this.video.muted ? 0 : this.volume) - VOLUME_STEP);
         break;
       case 'Home':
         if (onSlider) this.seek(0);
@@ -762,8 +804,7 @@ export class ReelkitPlayer extends LitElement {
   }
 
   private chooseRate(rate: number): void {
-    const v = this.videoElement;
-    if (v) v.playbackRate = rate;
+    this.video.playbackRate = rate;
     this.closeMenu(true);
     this.announce(`Speed ${rate}×`);
   }
@@ -808,26 +849,8 @@ export class ReelkitPlayer extends LitElement {
       @keydown=${this.onKeydown}
       @pointermove=${this.bumpIdle}
     >
-      <video
-        part="video"
-        .muted=${this.muted}
-        ?loop=${this.loop}
-        ?playsinline=${this.playsinline}
-        poster=${this.posterUrl ?? nothing}
-        @click=${this.togglePlay}
-        @play=${this.onMedia}
-        @pause=${this.onMedia}
-        @ended=${this.onMedia}
-        @timeupdate=${this.onMedia}
-        @durationchange=${this.onMedia}
-        @loadedmetadata=${this.onMedia}
-        @progress=${this.onMedia}
-        @seeking=${this.onMedia}
-        @seeked=${this.onMedia}
-        @volumechange=${this.onMedia}
-        @ratechange=${this.onMedia}
-      ></video>
-      ${this.renderOverlay()} ${this.playable && !this.starting ? this.renderControls() : nothing}
+      ${this.video} ${this.renderOverlay()}
+      ${this.playable && !this.starting ? this.renderControls() : nothing}
       <div class="visually-hidden" aria-live="polite">${this.announcement}</div>
     </div>`;
   }
