@@ -11,7 +11,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -26,7 +26,7 @@ import {
   loadServerConfig,
 } from '../packages/server/src/index.js';
 import { readFileSync } from 'node:fs';
-import { cpuMs } from './lib/process-cpu.js';
+import { cpuMs, nginxPids } from './lib/process-cpu.js';
 import { nginxBinary, reelkitNginxConfig, startNginx, type RunningNginx } from '../test/support/nginx.js';
 import {
   machineLine,
@@ -208,18 +208,6 @@ async function startServer(mode: Mode, args: string[], env: NodeJS.ProcessEnv): 
       return JSON.parse(await nextLine()) as ChildStats;
     },
   };
-}
-
-/** The processes of an nginx (master and workers), for CPU accounting and pinning. */
-async function nginxPids(dir: string): Promise<{ master: number; workers: number[] }> {
-  const master = Number((await readFile(join(dir, 'nginx.pid'), 'utf8')).trim());
-  const children = (await readFile(`/proc/${master}/task/${master}/children`, 'utf8')).trim().split(/\s+/);
-  const workers: number[] = [];
-  for (const pid of children.filter(Boolean).map(Number)) {
-    const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmd.includes('worker process')) workers.push(pid);
-  }
-  return { master, workers };
 }
 
 /** Moves every thread of `pid` onto `cpus` (a `taskset` list such as "1" or "0,1"). */

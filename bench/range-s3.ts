@@ -1,11 +1,13 @@
 // `npm run bench:range-s3`: the progressive file route on the S3 driver (the test SeaweedFS) for
 // 1 MiB ranges, side by side with a direct ranged GET of the same object from SeaweedFS's S3
-// endpoint (a presigned URL, so wrk needs no signing), and the server's RSS during a large multipart
-// upload and a large tus upload into S3. Writes its section of docs/benchmarks.md. Needs wrk.
+// endpoint (a presigned URL, so wrk needs no signing) — served by Node alone, and by the documented
+// production mode (nginx in front with DELIVERY_OFFLOAD=x-accel and deploy/nginx's S3 template: Reelkit
+// checks and presigns, nginx relays the store's answer) — and the server's RSS during a large multipart
+// upload and a large tus upload into S3. Writes its section of docs/benchmarks.md. Needs wrk and nginx.
 //
 // The server under test is bench/range.ts's `serve` child (only the video routes, a fixed bench
 // principal) with STORAGE=s3. Knobs: BENCH_UPLOAD_MIB (default 2048), BENCH_SECONDS per wrk run
-// (10), BENCH_ROUNDS of route, direct and bare proxy, their order rotating (8), BENCH_NODE_OPTIONS for
+// (10), BENCH_ROUNDS of route, direct, bare proxy and x-accel, their order rotating (8), BENCH_NODE_OPTIONS for
 // the server child (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). REELKIT_S3_PORT picks another local
 // SeaweedFS (as for the tests); the CPU reported for SeaweedFS is that of the one on the endpoint's port.
 // The verdict wants the mean and the median round at the target; each round's figures and load are in
@@ -20,7 +22,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3Storage } from '@reelkit/storage';
 import { makeSource, uploadMultipart, uploadTus } from './lib/multipart-upload.js';
-import { cpuMs, seaweedPid, waitedChildrenCpuMs } from './lib/process-cpu.js';
+import { cpuMs, nginxPids, seaweedPid, waitedChildrenCpuMs } from './lib/process-cpu.js';
+import { reelkitS3NginxConfig, startNginx, type RunningNginx } from '../test/support/nginx.js';
 import {
   benchServerEnv,
   machineLine,
@@ -49,6 +52,8 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(' ');
 const ORG = '650000000000000000000001';
+/** nginx's `internal` location for x-accel answers, as in the shipped template's examples. */
+const ACCEL_PREFIX = '/_reelkit_storage';
 
 async function main(): Promise<void> {
   const services = testServices('test');
@@ -73,6 +78,7 @@ async function main(): Promise<void> {
     forcePathStyle: true,
   });
   const children: ChildProcess[] = [];
+  let front: RunningNginx | undefined;
   const startChild = async (args: string[], childEnv: Record<string, string | undefined>) => {
     const child = spawn(
       process.execPath,
@@ -137,14 +143,39 @@ end
     const directUrl = `${new URL(s3.S3_ENDPOINT).origin}${presigned.path}?${presigned.query}`;
     const proxy = await startChild([fileURLToPath(import.meta.url), 'proxy', directUrl], env);
     const proxyUrl = `http://127.0.0.1:${proxy.port}/file`;
-    const targets = { route: routeUrl, direct: directUrl, proxy: proxyUrl };
+    // The production mode: nginx in front of a second server with DELIVERY_OFFLOAD=x-accel.
+    const accel = await startChild(['bench/range.ts', 'serve'], {
+      ...env,
+      ...s3,
+      DELIVERY_OFFLOAD: 'x-accel',
+      DELIVERY_ACCEL_PREFIX: ACCEL_PREFIX,
+    });
+    front = await startNginx((listenPort) => ({
+      http: reelkitS3NginxConfig({
+        listen: `127.0.0.1:${listenPort}`,
+        upstream: `127.0.0.1:${accel.port}`,
+        accelPrefix: ACCEL_PREFIX,
+        s3Endpoint: s3.S3_ENDPOINT,
+      }),
+    }));
+    const frontPids = await nginxPids(front.dir);
+    const targets = {
+      route: routeUrl,
+      direct: directUrl,
+      proxy: proxyUrl,
+      accel: `${front.url}/v1/videos/${up.id}/file`,
+    };
     type Target = keyof typeof targets;
     const names = Object.keys(targets) as Target[];
     for (const url of Object.values(targets)) spawnSync('wrk', ['-t1', '-c2', '-d2s', '-s', script, url]);
     const loadBefore = load();
     const rounds: Round<Target>[] = [];
     // The servers' CPU time per MiB served: what a busy machine cannot blur (it stretches time, not work).
-    const pids: Partial<Record<Target, number>> = { route: child.pid!, proxy: proxy.child.pid! };
+    const pids: Partial<Record<Target, number[]>> = {
+      route: [child.pid!],
+      proxy: [proxy.child.pid!],
+      accel: [accel.child.pid!, ...frontPids.workers],
+    };
     // SeaweedFS shares the two cores with the server: its CPU per MiB shows what the relay costs.
     const weedPid = seaweedPid(Number(new URL(s3.S3_ENDPOINT).port || 80));
     if (!weedPid) console.log('(no SeaweedFS process found on this machine: its CPU is not reported)');
@@ -158,13 +189,14 @@ end
       const wrk = {} as Record<Target, number>;
       const loads = {} as Record<Target, number>;
       for (const name of order) {
-        const pid = pids[name];
-        const before = pid ? cpuMs(pid) : 0;
+        const serving = pids[name];
+        const cpuOfServing = () => (serving ?? []).reduce((sum, pid) => sum + cpuMs(pid), 0);
+        const before = cpuOfServing();
         const weedBefore = weedPid ? cpuMs(weedPid) : 0;
         const wrkBefore = waitedChildrenCpuMs();
         results[name] = runWrk(targets[name], { seconds: WRK_SECONDS, connections: WRK_CONNECTIONS, script });
         const mib = results[name].mibPerSec * WRK_SECONDS;
-        cpu[name] = pid ? (cpuMs(pid) - before) / mib : NaN;
+        cpu[name] = serving ? (cpuOfServing() - before) / mib : NaN;
         weed[name] = weedPid ? (cpuMs(weedPid) - weedBefore) / mib : NaN;
         wrk[name] = (waitedChildrenCpuMs() - wrkBefore) / mib;
         loads[name] = loadavg()[0]!;
@@ -172,7 +204,7 @@ end
       const r: Round<Target> = { results, cpu, weed, wrk, loads, load: load() };
       rounds.push(r);
       console.log(
-        `  ${names.map((n) => `${n} ${results[n].mibPerSec.toFixed(0)} MiB/s (p50 ${results[n].p50}, ${ms(cpu[n])} CPU ms/MiB, SeaweedFS ${ms(weed[n])}, wrk ${ms(wrk[n])}, load ${loads[n].toFixed(2)})`).join(', ')}; route/direct ${ratioOf(r).toFixed(2)}×, CPU-bound estimate ${estimateOf(r).toFixed(2)}×`,
+        `  ${names.map((n) => `${n} ${results[n].mibPerSec.toFixed(0)} MiB/s (p50 ${results[n].p50}, ${ms(cpu[n])} CPU ms/MiB, SeaweedFS ${ms(weed[n])}, wrk ${ms(wrk[n])}, load ${loads[n].toFixed(2)})`).join(', ')}; route/direct ${ratioOf(r).toFixed(2)}×, x-accel/direct ${ratioOf(r, 'accel').toFixed(2)}×, CPU-bound estimate ${estimateOf(r).toFixed(2)}×`,
       );
     }
     const mean = (name: Target): WrkResult => ({
@@ -183,10 +215,15 @@ end
     const route = mean('route');
     const direct = mean('direct');
     const bare = mean('proxy');
+    const offloaded = mean('accel');
+    const accelRatio = offloaded.mibPerSec / direct.mibPerSec;
+    const accelRatios = rounds.map((r) => ratioOf(r, 'accel'));
+    const accelMedianRatio = median(accelRatios);
+    const accelMet = accelRatio >= TARGET && accelMedianRatio >= TARGET;
     if (rounds.some((r) => names.some((n) => r.results[n].non2xx > 0)))
       throw new Error('non-2xx answers during the run');
     const ratio = route.mibPerSec / direct.mibPerSec;
-    const ratios = rounds.map(ratioOf);
+    const ratios = rounds.map((r) => ratioOf(r));
     const medianRatio = median(ratios);
     const estimates = rounds.map(estimateOf).filter((e) => !Number.isNaN(e));
     const medianEstimate = estimates.length ? median(estimates) : NaN;
@@ -194,7 +231,17 @@ end
     // A verdict needs the mean and the median round both at the target: one fast or slow round
     // of either side cannot decide it.
     const met = ratio >= TARGET && medianRatio >= TARGET;
-    console.log({ route, direct, bare, ratio, medianRatio, medianEstimate });
+    console.log({
+      route,
+      direct,
+      bare,
+      offloaded,
+      ratio,
+      medianRatio,
+      medianEstimate,
+      accelRatio,
+      accelMedianRatio,
+    });
 
     const cpuOf = (name: Target) => median(rounds.map((r) => r.cpu[name]));
     const weedOf = (name: Target) => median(rounds.map((r) => r.weed[name]));
@@ -211,25 +258,30 @@ end
 SeaweedFS (the test store, \`weed server\` on the same machine) behind \`STORAGE=s3\`. Load average (1 min) before
 the range rounds ${loadBefore}; during them ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}.
 
-**1 MiB ranges.** \`wrk -t1 -c${WRK_CONNECTIONS} -d${WRK_SECONDS}s\`, ${ROUNDS} rounds of the three, which goes first
+**1 MiB ranges.** \`wrk -t1 -c${WRK_CONNECTIONS} -d${WRK_SECONDS}s\`, ${ROUNDS} rounds of the four, which goes first
 rotating (mean MiB/s shown, CPU per MiB the median round), each request a random 1 MiB-aligned range of the same ${UPLOAD_MIB} MiB object:
 \`GET /v1/videos/:id/file\` on the S3 driver (auth middleware, the video document from the 2 s file cache,
 \`S3Storage.openReader\`: size and date from a \`HeadObject\` cached for 1 s, then one ranged GET carrying a query
 presigned once per object by the driver's own SigV4 signer (reused for 10 minutes), sent on a pooled keep-alive socket without the AWS SDK, its body read into pooled
 512 KiB buffers and written on to the client's socket itself once the response's head is out) against a ranged GET of the same object straight from
-SeaweedFS's S3 endpoint (presigned), and a bare Node proxy (node:http forwarding each Range to a presigned URL,
-piping the answer) as the ceiling of an ordinary Node pipe. CPU ms/MiB is the process's user + system CPU time per
-MiB it served (\`/proc/<pid>/stat\`): a busy machine stretches the time of a run, not its work.
+SeaweedFS's S3 endpoint (presigned), a bare Node proxy (node:http forwarding each Range to a presigned URL,
+piping the answer) as the ceiling of an ordinary Node pipe, and the same route in the documented production mode:
+nginx in front (\`deploy/nginx/reelkit-s3.conf.template\`, one worker) of a server with \`DELIVERY_OFFLOAD=x-accel\`,
+which checks the request as always and answers \`X-Accel-Redirect\` to a presigned GET that nginx relays from the store.
+CPU ms/MiB is the serving processes' user + system CPU time per MiB served (\`/proc/<pid>/stat\`; for x-accel, nginx's
+worker and the server together): a busy machine stretches the time of a run, not its work.
 
 | path | requests/s | MiB/s | p50 | p99 | server CPU ms/MiB | SeaweedFS CPU ms/MiB | wrk CPU ms/MiB |
 | ---- | ---------: | ----: | --: | --: | ---------: | ---------: | ---------: |
 ${row('Reelkit /file on S3', 'route')}
 ${row('SeaweedFS S3, direct', 'direct')}
 ${row('bare Node proxy', 'proxy')}
+${row('nginx + Reelkit (x-accel) on S3', 'accel')}
 
 Reelkit / direct: **${ratio.toFixed(2)}×** of the means, **${medianRatio.toFixed(2)}×** the median round, ${atTarget} of ${ROUNDS} rounds at ${TARGET}× or more (target ≥ ${TARGET}× in the mean and the median round: ${met ? 'met' : 'not met'}). Bare Node proxy / direct: ${(bare.mibPerSec / direct.mibPerSec).toFixed(2)}×.
+**With nginx in front (x-accel):** x-accel / direct **${accelRatio.toFixed(2)}×** of the means, **${accelMedianRatio.toFixed(2)}×** the median round, ${accelRatios.filter((x) => x >= TARGET).length} of ${ROUNDS} rounds at ${TARGET}× or more (${accelMet ? 'met' : 'not met'} by the production mode).
 CPU-bound estimate (what the two cores allow when the work of each side is all that runs on them: the CPU per MiB of SeaweedFS and wrk for the direct GET over that of the server, SeaweedFS and wrk for the route, median round): **${ms(medianEstimate)}×** (a model, not a measurement: it assumes both runs saturate the two cores with nothing else running; it follows the work per MiB, which load does not blur).
-Per round (route / direct / bare proxy MiB/s, route / direct, load average after the round): ${rounds.map((r) => `${r.results.route.mibPerSec.toFixed(0)} / ${r.results.direct.mibPerSec.toFixed(0)} / ${r.results.proxy.mibPerSec.toFixed(0)}, ${ratioOf(r).toFixed(2)}× (${r.load})`).join('; ')}.
+Per round (route / direct / bare proxy / x-accel MiB/s, route / direct, x-accel / direct, load average after the round): ${rounds.map((r) => `${r.results.route.mibPerSec.toFixed(0)} / ${r.results.direct.mibPerSec.toFixed(0)} / ${r.results.proxy.mibPerSec.toFixed(0)} / ${r.results.accel.mibPerSec.toFixed(0)}, ${ratioOf(r).toFixed(2)}×, ${ratioOf(r, 'accel').toFixed(2)}× (${r.load})`).join('; ')}.
 
 **Upload.** One ${UPLOAD_MIB} MiB multipart \`POST /v1/videos\` into S3 storage (sniffed, hashed, written as an
 S3 multipart upload of 8 MiB parts, 2 in flight): ${up.seconds.toFixed(1)} s, **${uploadMiBs.toFixed(0)} MiB/s**.
@@ -247,6 +299,7 @@ ${await handNotes(heading)}
     );
     console.log('wrote docs/benchmarks.md');
   } finally {
+    await front?.stop();
     for (const c of children.reverse()) {
       if (c.exitCode !== null) continue;
       c.kill('SIGTERM');
@@ -277,8 +330,10 @@ function median(xs: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 const ms = (v: number) => (Number.isNaN(v) ? '–' : v.toFixed(2));
-const ratioOf = (r: Round<'route' | 'direct' | 'proxy'>) =>
-  r.results.route.mibPerSec / r.results.direct.mibPerSec;
+type RangeTarget = 'route' | 'direct' | 'proxy' | 'accel';
+/** A path's MiB/s over the direct GET's in one round (the Node route's by default). */
+const ratioOf = (r: Round<RangeTarget>, path: Exclude<RangeTarget, 'direct'> = 'route') =>
+  r.results[path].mibPerSec / r.results.direct.mibPerSec;
 /**
  * The route's share of the direct GET's throughput when the two cores are the limit, from CPU per
  * MiB alone: the direct GET costs SeaweedFS W_d and wrk K_d per MiB, the route costs the server N,
@@ -286,7 +341,7 @@ const ratioOf = (r: Round<'route' | 'direct' | 'proxy'>) =>
  * of the direct rate. Load stretches time, not work, so this moves far less than MiB/s on a shared
  * machine; where neighbours take CPU too, measured MiB/s lies between it and 1.
  */
-const estimateOf = (r: Round<'route' | 'direct' | 'proxy'>) =>
+const estimateOf = (r: Round<RangeTarget>) =>
   (r.weed.direct + r.wrk.direct) / (r.cpu.route + r.weed.route + r.wrk.route);
 
 /** This section's notes written by hand (from {@link HAND_NOTES} on), to put back after the generated part. */

@@ -1,6 +1,8 @@
 // CPU time of processes the S3 benchmarks watch: the server under test and the store beside it.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 /** User + system CPU milliseconds a process has used so far (`/proc/<pid>/stat` fields 14–15). */
 export function cpuMs(pid: number): number {
@@ -30,4 +32,16 @@ export function seaweedPid(s3Port?: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The processes of an nginx started by `startNginx` (its folder `dir`): master and workers. */
+export async function nginxPids(dir: string): Promise<{ master: number; workers: number[] }> {
+  const master = Number((await readFile(join(dir, 'nginx.pid'), 'utf8')).trim());
+  const children = (await readFile(`/proc/${master}/task/${master}/children`, 'utf8')).trim().split(/\s+/);
+  const workers: number[] = [];
+  for (const pid of children.filter(Boolean).map(Number)) {
+    const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmd.includes('worker process')) workers.push(pid);
+  }
+  return { master, workers };
 }
