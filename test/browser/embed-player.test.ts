@@ -274,18 +274,21 @@ describe('<reelkit-player> on another origin', () => {
   it('given src, asks for the master playlist before its first render', async () => {
     const descriptor = await call(base, 'GET', `/v1/videos/${ready.videoId}/playback?token=${readyToken}`);
     expect(descriptor.status).toBe(200);
+    // 320 px wide: hls.js caps the first rung to the player's size (240p here, not 360p), which it
+    // can only do if the video is laid out when the player starts, before the element's render.
     pages['/play-src'] = embedPage(
-      `<reelkit-player video-id="${ready.videoId}" token="${readyToken}" src="${descriptor.body.hls as string}" autoplay muted></reelkit-player>`,
+      `<reelkit-player style="width:320px" video-id="${ready.videoId}" token="${readyToken}" src="${descriptor.body.hls as string}" autoplay muted></reelkit-player>`,
     );
     const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
-    // Whether the element had rendered its shadow content when hls.js opened the master request.
+    // Whether the element had rendered (its live region is part of every render) when hls.js opened
+    // the master request.
     await page.addInitScript({
       content: `{
         const open = XMLHttpRequest.prototype.open;
         XMLHttpRequest.prototype.open = function (method, url, ...rest) {
           if (String(url).includes('/master.m3u8') && window.renderedAtMaster === undefined)
             window.renderedAtMaster =
-              document.querySelector('reelkit-player')?.shadowRoot?.querySelector('[part~="frame"]') != null;
+              document.querySelector('reelkit-player')?.shadowRoot?.querySelector('[aria-live]') != null;
           return open.call(this, method, url, ...rest);
         };
       }`,
@@ -297,7 +300,9 @@ describe('<reelkit-player> on another origin', () => {
     ).toBe(false);
     // The render came next, with the video the player had started in.
     expect(await page.locator('reelkit-player [part~="video"]').count()).toBe(1);
-    expect((await media(page)).muted).toBe(true);
+    const playing = await media(page);
+    expect(playing.muted).toBe(true);
+    expect(playing.height).toBe(240);
     const types = await page.evaluate(() => window.reelkitEvents.map((e) => e.type));
     expect(types).not.toContain('reelkit-error');
     await page.close();

@@ -260,11 +260,14 @@ export class ReelkitPlayer extends LitElement {
   private dragging = false;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   /**
-   * The `<video>`, made with the element rather than by its first render: the player starts when
-   * the element is connected, so the first playlist request leaves before that render (see
-   * {@link ReelkitPlayer.scheduleUpdate}).
+   * The `<video>` and its frame (`part="frame"`), made with the element rather than by its first
+   * render: they are in the shadow root from the moment it is connected (see
+   * {@link ReelkitPlayer.createRenderRoot}), so the player starts then, on a video laid out at its
+   * real size, and the first playlist request leaves before that render
+   * ({@link ReelkitPlayer.scheduleUpdate}).
    */
   private readonly video: HTMLVideoElement = this.makeVideo();
+  private readonly frame: HTMLDivElement = this.makeFrame();
   private readonly controller = new SdkPlayerController(this, {
     video: () => this.video,
     source: () => ({
@@ -354,6 +357,18 @@ export class ReelkitPlayer extends LitElement {
     this.controller.player?.seek(Math.max(0, Math.min(max, seconds)));
   }
 
+  /**
+   * The shadow root holds the frame, with the video in it, before anything renders; Lit renders the
+   * rest (overlay, controls) into the frame, after the video. hls.js caps its first rung to the
+   * video's size, which a video not yet in the page would not have.
+   */
+  protected override createRenderRoot(): HTMLElement {
+    const shadow = super.createRenderRoot();
+    this.renderOptions.renderBefore = null;
+    shadow.appendChild(this.frame);
+    return this.frame;
+  }
+
   override connectedCallback(): void {
     // Before the controller starts the player in super.connectedCallback(): `muted` must hold for autoplay.
     this.syncVideo();
@@ -385,6 +400,7 @@ export class ReelkitPlayer extends LitElement {
     this.state = this.controller.state;
     this.followStartup();
     this.syncVideo(changed);
+    this.syncFrame();
     const sb = this.controller.info?.storyboard ?? undefined;
     if (sb !== this.storyboardUrl) {
       this.storyboardUrl = sb;
@@ -457,6 +473,31 @@ export class ReelkitPlayer extends LitElement {
     for (const type of MEDIA_EVENTS) video.addEventListener(type, onMedia);
     video.addEventListener('click', () => this.togglePlay());
     return video;
+  }
+
+  private makeFrame(): HTMLDivElement {
+    const frame = document.createElement('div');
+    frame.setAttribute('part', 'frame');
+    frame.setAttribute('role', 'region');
+    frame.tabIndex = 0;
+    frame.addEventListener('keydown', (e) => this.onKeydown(e));
+    frame.addEventListener('pointermove', () => this.bumpIdle());
+    frame.style.setProperty('--_ratio', '16 / 9');
+    frame.setAttribute('aria-label', 'Video player');
+    frame.append(this.video);
+    return frame;
+  }
+
+  /** The frame's attributes: the video's aspect ratio and title once known, and whether idle. */
+  private syncFrame(): void {
+    const frame = this.frame;
+    const info = this.controller.info;
+    frame.style.setProperty(
+      '--_ratio',
+      info?.aspectRatio && info.aspectRatio > 0 ? String(info.aspectRatio) : '16 / 9',
+    );
+    frame.setAttribute('aria-label', info?.title ? `Video player: ${info.title}` : 'Video player');
+    frame.classList.toggle('idle', this.idle);
   }
 
   /** The `<video>`'s attributes from the element's (all of them without `changed`). */
@@ -835,24 +876,10 @@ export class ReelkitPlayer extends LitElement {
     }
   }
 
+  /** What goes in the frame after the video (the frame and the video are made with the element). */
   override render(): TemplateResult {
-    const info = this.controller.info;
-    const ratio = info?.aspectRatio && info.aspectRatio > 0 ? String(info.aspectRatio) : '16 / 9';
-    const title = info?.title;
-    return html`<div
-      part="frame"
-      class=${this.idle ? 'idle' : ''}
-      role="region"
-      aria-label=${title ? `Video player: ${title}` : 'Video player'}
-      tabindex="0"
-      style="--_ratio: ${ratio}"
-      @keydown=${this.onKeydown}
-      @pointermove=${this.bumpIdle}
-    >
-      ${this.video} ${this.renderOverlay()}
-      ${this.playable && !this.starting ? this.renderControls() : nothing}
-      <div class="visually-hidden" aria-live="polite">${this.announcement}</div>
-    </div>`;
+    return html`${this.renderOverlay()} ${this.playable && !this.starting ? this.renderControls() : nothing}
+      <div class="visually-hidden" aria-live="polite">${this.announcement}</div>`;
   }
 
   private renderOverlay(): TemplateResult | typeof nothing {
