@@ -488,15 +488,17 @@ export class ReelkitPlayer extends LitElement {
     return frame;
   }
 
-  /** The frame's attributes: the video's aspect ratio and title once known, and whether idle. */
+  /**
+   * The frame's attributes: the video's aspect ratio and title once known, and whether idle. Written
+   * only when they change: each write would have the browser recompute the frame's style.
+   */
   private syncFrame(): void {
     const frame = this.frame;
     const info = this.controller.info;
-    frame.style.setProperty(
-      '--_ratio',
-      info?.aspectRatio && info.aspectRatio > 0 ? String(info.aspectRatio) : '16 / 9',
-    );
-    frame.setAttribute('aria-label', info?.title ? `Video player: ${info.title}` : 'Video player');
+    const ratio = info?.aspectRatio && info.aspectRatio > 0 ? String(info.aspectRatio) : '16 / 9';
+    if (frame.style.getPropertyValue('--_ratio') !== ratio) frame.style.setProperty('--_ratio', ratio);
+    const label = info?.title ? `Video player: ${info.title}` : 'Video player';
+    if (frame.getAttribute('aria-label') !== label) frame.setAttribute('aria-label', label);
     frame.classList.toggle('idle', this.idle);
   }
 
