@@ -9,6 +9,7 @@ import type {
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { errorMessage, type EmbedErrorCode } from './error-message.js';
 import { afterNextFrame } from './first-frame.js';
+import { firstRenderSlot } from './first-render.js';
 import type { ErrorDetail, ReelkitPlayerEventMap } from './events.js';
 import { formatTime, spokenTime } from './format-time.js';
 import {
@@ -388,12 +389,13 @@ export class ReelkitPlayer extends LitElement {
   }
 
   /**
-   * The first render waits for the next task when the player started at connection: its first
-   * requests are then on their way while the element builds its shadow content, instead of after.
+   * The first render waits when the player started at connection: its first requests are then on
+   * their way while the element builds its shadow content, instead of after. With autoplay it waits
+   * for an idle moment (at most 300 ms, see {@link firstRenderSlot}), otherwise for the next task.
    */
   protected override scheduleUpdate(): void | Promise<unknown> {
     if (this.hasUpdated || !this.controller.player) return super.scheduleUpdate();
-    return new Promise((resolve) => setTimeout(resolve)).then(() => super.scheduleUpdate());
+    return firstRenderSlot(this.autoplay).then(() => super.scheduleUpdate());
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
