@@ -1,5 +1,6 @@
 import { close, closeSync, fstat, open } from 'node:fs';
 import { promisify } from 'node:util';
+import { fileMtime } from './file-mtime.js';
 
 const openAsync = promisify(open);
 const fstatAsync = promisify(fstat);
@@ -106,7 +107,7 @@ export class FileHandleCache {
       path,
       fd,
       size: stats.size,
-      mtime: stats.mtime,
+      mtime: fileMtime(stats),
       refs: 0,
       retired: false,
       timer: undefined,

@@ -9,6 +9,7 @@ import { FileHandleCache, type FileHandleCacheOptions } from './file-handle-cach
 import { assertStorageKey } from './storage-key.js';
 import type { ByteRange, ObjectReader, Storage, StoredObject } from './storage.js';
 import { writeRange } from './write-range.js';
+import { fileMtime } from './file-mtime.js';
 
 /** Large reads: fewer syscalls and event-loop turns per MiB served. */
 export const READ_HIGH_WATER_MARK = 1024 * 1024;
@@ -97,7 +98,7 @@ export class LocalStorage implements Storage {
   async stat(key: string): Promise<StoredObject | null> {
     try {
       const s = await stat(this.localPath(key));
-      return s.isFile() ? { key, size: s.size, mtime: s.mtime } : null;
+      return s.isFile() ? { key, size: s.size, mtime: fileMtime(s) } : null;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
