@@ -90,7 +90,8 @@ describe('subscribe against the real socket.io server', () => {
       REDIS_PREFIX: `${api.config.REDIS_PREFIX}-ss`,
       RATE_LIMIT_SOCKET_IP_PER_MIN: '1',
     });
-    // The server's clock: one second before a minute ends, so the refusal says `retryAfter: 1`.
+    // The server's clock: the first handshake one second before a minute ends; the next a minute
+    // later, which is refused with `retryAfter: 1` (the first has not slid out until the minute ends).
     let clock = Math.floor(Date.now() / 60_000) * 60_000 + 59_000;
     const limited = await startRealtimeTestServer(limitedApi, { now: () => clock });
     const options = {
@@ -106,6 +107,7 @@ describe('subscribe against the real socket.io server', () => {
       });
       await until(() => firstConnected); // the one handshake of this window
       first.close();
+      clock += 60_000;
 
       const errors: ReelkitError[] = [];
       let connected = false;
@@ -117,7 +119,7 @@ describe('subscribe against the real socket.io server', () => {
       try {
         await until(() => errors.some((e) => e.code === 'rate_limited'));
         expect(connected).toBe(false);
-        clock += 60_000; // the next window
+        clock += 60_000; // the first handshake has slid out
         await until(() => connected);
       } finally {
         sub.close();
