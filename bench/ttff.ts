@@ -484,10 +484,9 @@ storyboard); without \`src\` (\`videoId\` + \`token\` only, still supported) tha
 element adds loading its own script from the API's origin (held in memory and sent gzipped since 2026-12-01:
 the timeline at load 18 had it arrive ~90 ms after the SDK's when it was streamed from disk) and defining
 the element; it starts hls.js when the element is connected, on a frame and video made with it, and renders
-the rest at the browser's first idle moment (at most 300 ms later), so neither the first playlist request nor
-hls.js's handling of the first playlists and segment waits for that render. Until its first frame is on screen the
-autoplaying element renders only the video and its spinner (the control bar and menus come with that
-frame) and reads no \`localStorage\` for a video without captions or audio tracks to choose from, so
+nothing more until its first frame is on screen (or a second has passed, or the start needs the viewer), so
+neither the first playlist request nor hls.js's handling of the first playlists and segment waits for, or
+shares the main thread with, that render (the control bar and menus come with the first frame), and it reads no \`localStorage\` for a video without captions or audio tracks to choose from, so
 hls.js's handling of the first playlists and segment is not delayed by the element's own work
 (\`BENCH_TRACE=n\` prints each page's main thread before its first frame). The last column but one
 counts runs in which the page asked for \`poster.jpg\` or \`storyboard.*\` before its first frame was seen

@@ -251,6 +251,8 @@ export class ReelkitPlayer extends LitElement {
   private storyboardWanted = false;
   /** The browser refused autoplay: the poster is shown after all. */
   private autoplayRefused = false;
+  /** Renders the first time now, while the first render waits for autoplay's first frame. */
+  private releaseFirstRender: (() => void) | undefined;
   /** Autoplay's start is over (see {@link ReelkitPlayer.starting}). */
   private startupDone = false;
   private startupTimer: ReturnType<typeof setTimeout> | undefined;
@@ -280,7 +282,10 @@ export class ReelkitPlayer extends LitElement {
       autoplay: this.autoplay,
       startTime: this.startTime || undefined,
     }),
-    onEvent: (type, detail) => this.forward(type, detail),
+    onEvent: (type, detail) => {
+      this.forward(type, detail);
+      this.releaseFirstRenderIfNeeded();
+    },
     onMissingSource: () => this.fireError({ code: 'missing_attributes', message: '', status: 0 }, true),
   });
   private readonly onFullscreenChange = () => {
@@ -391,11 +396,28 @@ export class ReelkitPlayer extends LitElement {
   /**
    * The first render waits when the player started at connection: its first requests are then on
    * their way while the element builds its shadow content, instead of after. With autoplay it waits
-   * for an idle moment (at most 300 ms, see {@link firstRenderSlot}), otherwise for the next task.
+   * for the first frame (at most a second, see {@link firstRenderSlot}) unless the start needs the
+   * viewer sooner, otherwise for the next task.
    */
   protected override scheduleUpdate(): void | Promise<unknown> {
     if (this.hasUpdated || !this.controller.player) return super.scheduleUpdate();
-    return firstRenderSlot(this.autoplay).then(() => super.scheduleUpdate());
+    return firstRenderSlot(this.autoplay ? this.video : undefined, (release) => {
+      this.releaseFirstRender = release;
+    }).then(() => {
+      this.releaseFirstRender = undefined;
+      return super.scheduleUpdate();
+    });
+  }
+
+  /** Renders at once if autoplay's start now needs the viewer (refused, failed, processing, paused). */
+  private releaseFirstRenderIfNeeded(): void {
+    if (!this.releaseFirstRender) return;
+    const s = this.controller.state;
+    if (
+      this.autoplayRefused ||
+      !(s === 'idle' || s === 'loading' || s === 'ready' || s === 'buffering' || s === 'playing')
+    )
+      this.releaseFirstRender();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
