@@ -77,15 +77,23 @@ const STEP_LABEL: Record<Step, string> = {
   segment: 'first media segment received (`responseEnd`)',
 };
 
-// Runs first in every page: `watchVideo(v)` records the first presented frame and `playing`.
+/** What a page logs once it has both its first frame and `playing` (see `MEASURE`). */
+const DONE = 'reelkit-ttff-done';
+
+// Runs first in every page: `watchVideo(v)` records the first presented frame and `playing`, and
+// says so on the console: the harness only listens until then. Polling the page from Playwright
+// (`waitForFunction`, or `goto` waiting for `load`) had Playwright inject its ~17 ms utility
+// script into the page in the middle of the start, at a different step in each run.
 const MEASURE = `<script>
 window.ttff = null;
 window.ttffPlaying = null;
 window.markReady = () => performance.mark('player-ready');
+const ttffDone = () => { if (window.ttff && window.ttffPlaying !== null) console.log('${DONE}'); };
 window.watchVideo = (v) => {
-  v.addEventListener('playing', () => { window.ttffPlaying ??= performance.now(); });
+  v.addEventListener('playing', () => { window.ttffPlaying ??= performance.now(); ttffDone(); });
   v.requestVideoFrameCallback((now, meta) => {
     window.ttff = { frame: meta.presentationTime, height: meta.height };
+    ttffDone();
   });
 };
 </script>`;
@@ -152,11 +160,10 @@ async function measure(browser: Browser, url: string): Promise<PageResult> {
       const file = /\/(poster\.jpg|storyboard\.(?:jpg|vtt))(?:\?|$)/.exec(req.url())?.[1];
       if (file && !framed) extras.push(file);
     });
-    await tab.goto(url);
+    const done = tab.waitForEvent('console', { predicate: (m) => m.text() === DONE, timeout: 60_000 });
+    await tab.goto(url, { waitUntil: 'commit' });
     try {
-      await tab.waitForFunction(() => window.ttff !== null && window.ttffPlaying !== null, null, {
-        timeout: 60_000,
-      });
+      await done;
     } catch (err) {
       throw new Error(`${url}: no frame (${errors.join('; ')})`, { cause: err });
     }
@@ -463,6 +470,9 @@ autoplays muted:
 TTFF is measured in the page: the first \`requestVideoFrameCallback\`'s \`presentationTime\` (the first frame
 handed to the compositor), in ms since navigation start. ${RUNS} rounds after one unmeasured warm-up
 round, the order of the three pages rotating each round; every run in a fresh browser context (empty cache).
+The harness does not touch a page until it logs that it has its first frame and \`playing\` (since
+2026-12-01 21:15: before, waiting with Playwright's \`waitForFunction\` injected a ~17 ms script into each
+page in the middle of its start, at a different step in each run, which blurred every figure up to then).
 
 | page | median (ms) | p90 (ms) | \`playing\` median (ms) | first frame height | runs that asked for poster or storyboard before the first frame | each run (ms) |
 | --- | ---: | ---: | ---: | --- | ---: | --- |

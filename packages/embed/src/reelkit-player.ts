@@ -36,6 +36,10 @@ import {
   writeTrackPreference,
 } from './track-preference.js';
 
+/** The frame's aspect ratio until the video's own is known. */
+const DEFAULT_RATIO = '16 / 9';
+/** The frame's accessible name (followed by the video's title once known). */
+const FRAME_LABEL = 'Video player';
 /** Playback speeds offered in the speed menu. */
 export const PLAYBACK_RATES = [0.5, 0.75, 1, 1.25, 1.5, 2] as const;
 
@@ -506,8 +510,8 @@ export class ReelkitPlayer extends LitElement {
     frame.tabIndex = 0;
     frame.addEventListener('keydown', (e) => this.onKeydown(e));
     frame.addEventListener('pointermove', () => this.bumpIdle());
-    frame.style.setProperty('--_ratio', '16 / 9');
-    frame.setAttribute('aria-label', 'Video player');
+    frame.style.setProperty('--_ratio', DEFAULT_RATIO);
+    frame.setAttribute('aria-label', FRAME_LABEL);
     frame.append(this.video);
     return frame;
   }
@@ -519,9 +523,9 @@ export class ReelkitPlayer extends LitElement {
   private syncFrame(): void {
     const frame = this.frame;
     const info = this.controller.info;
-    const ratio = info?.aspectRatio && info.aspectRatio > 0 ? String(info.aspectRatio) : '16 / 9';
+    const ratio = info?.aspectRatio && info.aspectRatio > 0 ? String(info.aspectRatio) : DEFAULT_RATIO;
     if (frame.style.getPropertyValue('--_ratio') !== ratio) frame.style.setProperty('--_ratio', ratio);
-    const label = info?.title ? `Video player: ${info.title}` : 'Video player';
+    const label = info?.title ? `${FRAME_LABEL}: ${info.title}` : FRAME_LABEL;
     if (frame.getAttribute('aria-label') !== label) frame.setAttribute('aria-label', label);
     frame.classList.toggle('idle', this.idle);
   }
