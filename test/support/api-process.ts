@@ -30,6 +30,8 @@ export async function startApiProcess(
     PLAYBACK_KEYS: `k1:${'y'.repeat(40)}`,
     RATE_LIMIT_AUTH_IP_PER_MIN: '100000',
     RATE_LIMIT_AUTH_ACCOUNT_PER_MIN: '100000',
+    RATE_LIMIT_IP_PER_MIN: '1000000',
+    RATE_LIMIT_SOCKET_IP_PER_MIN: '100000',
     HOST: '127.0.0.1',
     PORT: String(port),
     PUBLIC_URL: url,

@@ -58,9 +58,12 @@ export async function startTestApi(
     PORT: String(port),
     ...(options.complete ? { HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}` } : {}),
     LOG_LEVEL: 'debug',
-    // Tests make many requests from one IP; limits are tested on their own with low values.
+    // Every test server of a run counts 127.0.0.1 under the same prefix: limits are tested on their
+    // own, with low values and a prefix of their own.
     RATE_LIMIT_AUTH_IP_PER_MIN: '100000',
     RATE_LIMIT_AUTH_ACCOUNT_PER_MIN: '100000',
+    RATE_LIMIT_IP_PER_MIN: '1000000',
+    RATE_LIMIT_SOCKET_IP_PER_MIN: '100000',
     ...env,
   });
   const logs: string[] = [];
