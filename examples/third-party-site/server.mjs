@@ -100,6 +100,7 @@ function page({ elementVideo, elementToken, sdkVideo }) {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>A third-party site embedding Reelkit</title>
+<link rel="icon" href="data:,">
 <style>
   body { font: 16px/1.5 Georgia, serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
   reelkit-player, video { width: 100%; aspect-ratio: 16 / 9; background: #000; border-radius: 6px; }
