@@ -74,6 +74,9 @@ export function settleWithin<T>(work: Promise<T>, ms: number, what: string): Pro
 
 const OPEN = ['queued', 'processing'] as const;
 
+/** How soon a failed first reconciliation (at start) is tried again, at most. */
+const FIRST_RECONCILE_RETRY_MS = 5_000;
+
 /** Where a job starts: the `processing` change announces it (as `video:progress`), once. */
 const START_PROGRESS = { stage: 'probe', percent: 0 } as const satisfies TranscodeProgress;
 
@@ -101,6 +104,8 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
   let events: QueueEvents | undefined;
   let eventsConnection: Redis | undefined;
   let timer: NodeJS.Timeout | undefined;
+  /** A failed first reconciliation's retry. */
+  let retry: NodeJS.Timeout | undefined;
   let closed = false;
 
   const announce = async (change: VideoChange) => {
@@ -283,14 +288,23 @@ export function createTranscodeResults(deps: TranscodeResultsDeps) {
       events.on('error', (err) => logger.warn({ err: err.message }, 'transcode events: redis error'));
       listen(events);
       await events.waitUntilReady();
-      await reconcile();
       const every = deps.reconcileEveryMs ?? 60_000;
       timer = setInterval(() => guard('reconciliation', reconcile), every);
       timer.unref();
+      // The first reconciliation runs now, but does not decide whether the server starts: a
+      // database restart while it runs (seen in the soak, ~20 s into a restarted API's life) made
+      // `start()` reject and the process exit. It is retried soon instead, then every `every` ms.
+      await reconcile().catch((err: unknown) => {
+        const soon = Math.min(every, FIRST_RECONCILE_RETRY_MS);
+        logger.warn({ err }, `could not apply reconciliation; retrying in ${soon} ms`);
+        retry = setTimeout(() => guard('reconciliation', reconcile), soon);
+        retry.unref();
+      });
     },
     async close(): Promise<void> {
       closed = true;
       clearInterval(timer);
+      clearTimeout(retry);
       const q = events;
       const connection = eventsConnection;
       events = undefined;
