@@ -23,3 +23,18 @@ export function afterNextFrame(video: HTMLVideoElement, callback: () => void): (
     cancelAnimationFrame(handle);
   };
 }
+
+/**
+ * Calls `callback` once `video` has put its first frame on screen: its next
+ * `requestVideoFrameCallback`, or where the browser lacks that, {@link afterNextFrame} once it starts
+ * playing. Returns a function that cancels the wait.
+ */
+export function afterFirstFrame(video: HTMLVideoElement, callback: () => void): () => void {
+  if (typeof video.requestVideoFrameCallback === 'function') return afterNextFrame(video, callback);
+  let cancel = () => video.removeEventListener('playing', onPlaying);
+  const onPlaying = () => {
+    cancel = afterNextFrame(video, callback);
+  };
+  video.addEventListener('playing', onPlaying, { once: true });
+  return () => cancel();
+}

@@ -1,3 +1,5 @@
+import { afterFirstFrame } from './first-frame.js';
+
 /**
  * The longest an autoplaying element waits for its first frame before its first render (its
  * loading spinner). Under a second, a wait reads as instant and an indicator only flashes (Nielsen's
@@ -5,27 +7,6 @@
  * shows the spinner from then on.
  */
 export const FIRST_RENDER_MAX_DELAY_MS = 1000;
-
-/**
- * Calls `callback` once `video` has put its first frame on screen: its next
- * `requestVideoFrameCallback`, or where the browser lacks that, two animation frames after it
- * starts playing. Returns a function that cancels the wait.
- */
-export function afterFirstFrame(video: HTMLVideoElement, callback: () => void): () => void {
-  if (typeof video.requestVideoFrameCallback === 'function') {
-    const handle = video.requestVideoFrameCallback(() => callback());
-    return () => video.cancelVideoFrameCallback(handle);
-  }
-  let frame = 0;
-  const onPlaying = () => {
-    frame = requestAnimationFrame(() => (frame = requestAnimationFrame(() => callback())));
-  };
-  video.addEventListener('playing', onPlaying, { once: true });
-  return () => {
-    video.removeEventListener('playing', onPlaying);
-    cancelAnimationFrame(frame);
-  };
-}
 
 /**
  * Resolves when the element should render for the first time, its player having started already.

@@ -40,6 +40,16 @@ import {
 const DEFAULT_RATIO = '16 / 9';
 /** The frame's accessible name (followed by the video's title once known). */
 const FRAME_LABEL = 'Video player';
+/** States in which autoplay's start goes on without the viewer (nothing to show but the video). */
+function startsByItself(state: ElementState): boolean {
+  return (
+    state === 'idle' ||
+    state === 'loading' ||
+    state === 'ready' ||
+    state === 'buffering' ||
+    state === 'playing'
+  );
+}
 /** Playback speeds offered in the speed menu. */
 export const PLAYBACK_RATES = [0.5, 0.75, 1, 1.25, 1.5, 2] as const;
 
@@ -416,12 +426,7 @@ export class ReelkitPlayer extends LitElement {
   /** Renders at once if autoplay's start now needs the viewer (refused, failed, processing, paused). */
   private releaseFirstRenderIfNeeded(): void {
     if (!this.releaseFirstRender) return;
-    const s = this.controller.state;
-    if (
-      this.autoplayRefused ||
-      !(s === 'idle' || s === 'loading' || s === 'ready' || s === 'buffering' || s === 'playing')
-    )
-      this.releaseFirstRender();
+    if (this.autoplayRefused || !startsByItself(this.controller.state)) this.releaseFirstRender();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -448,8 +453,7 @@ export class ReelkitPlayer extends LitElement {
    */
   private get starting(): boolean {
     if (this.startupDone || !this.autoplay || this.autoplayRefused) return false;
-    const s = this.state;
-    return s === 'idle' || s === 'loading' || s === 'ready' || s === 'buffering' || s === 'playing';
+    return startsByItself(this.state);
   }
 
   /** Moves autoplay's start on from the state just taken over (called before each render). */
