@@ -12,7 +12,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -26,7 +26,7 @@ import {
   loadServerConfig,
 } from '../packages/server/src/index.js';
 import { readFileSync } from 'node:fs';
-import { cpuMs, nginxPids } from './lib/process-cpu.js';
+import { canPin, cpuMs, nginxPids, pin } from './lib/process-cpu.js';
 import { nginxBinary, reelkitNginxConfig, startNginx, type RunningNginx } from '../test/support/nginx.js';
 import {
   machineLine,
@@ -210,12 +210,6 @@ async function startServer(mode: Mode, args: string[], env: NodeJS.ProcessEnv): 
   };
 }
 
-/** Moves every thread of `pid` onto `cpus` (a `taskset` list such as "1" or "0,1"). */
-function pin(pid: number, cpus: string): void {
-  const r = spawnSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`taskset ${pid}: ${r.stderr}`);
-}
-
 const load1 = () => loadavg()[0]!.toFixed(2);
 const ms = (p99: string) => {
   const m = /^([\d.]+)(us|ms|s)$/.exec(p99);
@@ -262,7 +256,6 @@ async function main(): Promise<void> {
   if (spawnSync('wrk', ['--version']).error)
     throw new Error('bench:delivery needs wrk: apt-get install wrk (npm test does not install it)');
   if (!nginxBinary()) throw new Error('bench:delivery needs nginx: apt-get install nginx-light');
-  const canPin = !spawnSync('taskset', ['-V']).error && cpus().length >= 2;
   const env = { ...process.env, ...testServices() };
   const storageDir = await mkdtemp(join(tmpdir(), 'reelkit-bench-delivery-'));
   const orgId = new Types.ObjectId().toHexString();
@@ -385,7 +378,7 @@ end
       frontPids.master,
       ...frontPids.workers,
     ];
-    if (canPin) {
+    if (canPin()) {
       for (const pid of serverPids) pin(pid, '1');
       try {
         pinned = await rounds(64, 0);

@@ -7,7 +7,8 @@
 //
 // The server under test is bench/range.ts's `serve` child (only the video routes, a fixed bench
 // principal) with STORAGE=s3. Knobs: BENCH_UPLOAD_MIB (default 2048), BENCH_SECONDS per wrk run
-// (10), BENCH_ROUNDS of route, direct, bare proxy and x-accel, their order rotating (8), BENCH_NODE_OPTIONS for
+// (10), BENCH_ROUNDS of route, direct, bare proxy and x-accel, their order rotating (8), BENCH_PINNED_ROUNDS
+// of route, direct and x-accel with SeaweedFS on a core of its own (4; 0 skips them), BENCH_NODE_OPTIONS for
 // the server child (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). REELKIT_S3_PORT picks another local
 // SeaweedFS (as for the tests); the CPU reported for SeaweedFS is that of the one on the endpoint's port.
 // The verdict wants the mean and the median round at the target; each round's figures and load are in
@@ -22,7 +23,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3Storage } from '@reelkit/storage';
 import { makeSource, uploadMultipart, uploadTus } from './lib/multipart-upload.js';
-import { cpuMs, nginxPids, seaweedPid, waitedChildrenCpuMs } from './lib/process-cpu.js';
+import {
+  canPin,
+  cpuList,
+  cpuMs,
+  nginxPids,
+  pin,
+  seaweedPid,
+  waitedChildrenCpuMs,
+} from './lib/process-cpu.js';
 import { reelkitS3NginxConfig, startNginx, type RunningNginx } from '../test/support/nginx.js';
 import {
   benchServerEnv,
@@ -39,6 +48,8 @@ const MiB = 1024 * 1024;
 const UPLOAD_MIB = Number(process.env.BENCH_UPLOAD_MIB ?? 2048);
 const WRK_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+/** Rounds of route, direct and x-accel with SeaweedFS on a core of its own (0 skips them). */
+const PINNED_ROUNDS = Number(process.env.BENCH_PINNED_ROUNDS ?? 4);
 const WRK_CONNECTIONS = 8;
 /** Reelkit's MiB/s over the direct GET's that issue 18 asks for. */
 const TARGET = 0.8;
@@ -169,7 +180,6 @@ end
     const names = Object.keys(targets) as Target[];
     for (const url of Object.values(targets)) spawnSync('wrk', ['-t1', '-c2', '-d2s', '-s', script, url]);
     const loadBefore = load();
-    const rounds: Round<Target>[] = [];
     // The servers' CPU time per MiB served: what a busy machine cannot blur (it stretches time, not work).
     const pids: Partial<Record<Target, number[]>> = {
       route: [child.pid!],
@@ -179,38 +189,66 @@ end
     // SeaweedFS shares the two cores with the server: its CPU per MiB shows what the relay costs.
     const weedPid = seaweedPid(Number(new URL(s3.S3_ENDPOINT).port || 80));
     if (!weedPid) console.log('(no SeaweedFS process found on this machine: its CPU is not reported)');
-    for (let round = 0; round < ROUNDS; round++) {
-      // Rotating which goes first, so a neighbour's burst does not always land on one side.
-      const order = names.map((_, i) => names[(i + round) % names.length]!);
-      console.log(`wrk round ${round + 1}/${ROUNDS}: ${order.join(', ')}…`);
-      const results = {} as Record<Target, WrkResult>;
-      const cpu = {} as Record<Target, number>;
-      const weed = {} as Record<Target, number>;
-      const wrk = {} as Record<Target, number>;
-      const loads = {} as Record<Target, number>;
-      for (const name of order) {
-        const serving = pids[name];
-        const cpuOfServing = () => (serving ?? []).reduce((sum, pid) => sum + cpuMs(pid), 0);
-        const before = cpuOfServing();
-        const weedBefore = weedPid ? cpuMs(weedPid) : 0;
-        const wrkBefore = waitedChildrenCpuMs();
-        results[name] = runWrk(targets[name], { seconds: WRK_SECONDS, connections: WRK_CONNECTIONS, script });
-        const mib = results[name].mibPerSec * WRK_SECONDS;
-        cpu[name] = serving ? (cpuOfServing() - before) / mib : NaN;
-        weed[name] = weedPid ? (cpuMs(weedPid) - weedBefore) / mib : NaN;
-        wrk[name] = (waitedChildrenCpuMs() - wrkBefore) / mib;
-        loads[name] = loadavg()[0]!;
+    const runRounds = (count: number, paths: readonly Target[], label: string, cpu?: number) => {
+      const done: Round<Target>[] = [];
+      for (let round = 0; round < count; round++) {
+        // Rotating which goes first, so a neighbour's burst does not always land on one side.
+        const order = paths.map((_, i) => paths[(i + round) % paths.length]!);
+        console.log(`wrk round ${round + 1}/${count}${label}: ${order.join(', ')}…`);
+        const results = {} as Record<Target, WrkResult>;
+        const cpuPerMiB = {} as Record<Target, number>;
+        const weed = {} as Record<Target, number>;
+        const wrk = {} as Record<Target, number>;
+        const loads = {} as Record<Target, number>;
+        for (const name of order) {
+          const serving = pids[name];
+          const cpuOfServing = () => (serving ?? []).reduce((sum, pid) => sum + cpuMs(pid), 0);
+          const before = cpuOfServing();
+          const weedBefore = weedPid ? cpuMs(weedPid) : 0;
+          const wrkBefore = waitedChildrenCpuMs();
+          results[name] = runWrk(targets[name], {
+            seconds: WRK_SECONDS,
+            connections: WRK_CONNECTIONS,
+            script,
+            ...(cpu === undefined ? {} : { cpu }),
+          });
+          const mib = results[name].mibPerSec * WRK_SECONDS;
+          cpuPerMiB[name] = serving ? (cpuOfServing() - before) / mib : NaN;
+          weed[name] = weedPid ? (cpuMs(weedPid) - weedBefore) / mib : NaN;
+          wrk[name] = (waitedChildrenCpuMs() - wrkBefore) / mib;
+          loads[name] = loadavg()[0]!;
+        }
+        const r: Round<Target> = { results, cpu: cpuPerMiB, weed, wrk, loads, load: load() };
+        done.push(r);
+        console.log(
+          `  ${paths.map((n) => `${n} ${results[n].mibPerSec.toFixed(0)} MiB/s (p50 ${results[n].p50}, ${ms(cpuPerMiB[n])} CPU ms/MiB, SeaweedFS ${ms(weed[n])}, wrk ${ms(wrk[n])}, load ${loads[n].toFixed(2)})`).join(', ')}; route/direct ${ratioOf(r).toFixed(2)}×${paths.includes('accel') ? `, x-accel/direct ${ratioOf(r, 'accel').toFixed(2)}×` : ''}${paths.includes('proxy') ? `, CPU-bound estimate ${estimateOf(r).toFixed(2)}×` : ''}`,
+        );
       }
-      const r: Round<Target> = { results, cpu, weed, wrk, loads, load: load() };
-      rounds.push(r);
-      console.log(
-        `  ${names.map((n) => `${n} ${results[n].mibPerSec.toFixed(0)} MiB/s (p50 ${results[n].p50}, ${ms(cpu[n])} CPU ms/MiB, SeaweedFS ${ms(weed[n])}, wrk ${ms(wrk[n])}, load ${loads[n].toFixed(2)})`).join(', ')}; route/direct ${ratioOf(r).toFixed(2)}×, x-accel/direct ${ratioOf(r, 'accel').toFixed(2)}×, CPU-bound estimate ${estimateOf(r).toFixed(2)}×`,
-      );
+      return done;
+    };
+    const rounds = runRounds(ROUNDS, names, '');
+    // The store on a core of its own, as it is in production (another machine): SeaweedFS on CPU 1,
+    // wrk and the serving processes on CPU 0, for the direct GET and the routes alike. On the shared
+    // cores the relay's CPU is taken from the store's, so that ratio measures two processes sharing
+    // two cores as much as the relay; here each side gets what the store can serve.
+    const pinnedPaths = ['route', 'direct', 'accel'] as const satisfies readonly Target[];
+    let pinned: Round<Target>[] = [];
+    if (PINNED_ROUNDS > 0 && weedPid && canPin()) {
+      const serving = [child.pid!, accel.child.pid!, ...frontPids.workers];
+      const weedCpus = cpuList(weedPid);
+      pin(weedPid, '1');
+      for (const pid of serving) pin(pid, '0');
+      try {
+        pinned = runRounds(PINNED_ROUNDS, pinnedPaths, ' (SeaweedFS on CPU 1, the rest on CPU 0)', 0);
+      } finally {
+        pin(weedPid, weedCpus);
+        for (const pid of serving) pin(pid, '0-1');
+      }
     }
-    const mean = (name: Target): WrkResult => ({
-      ...rounds.at(-1)!.results[name],
-      requestsPerSec: avg(rounds.map((r) => r.results[name].requestsPerSec)),
-      mibPerSec: avg(rounds.map((r) => r.results[name].mibPerSec)),
+    const mean = (name: Target, of = rounds): WrkResult => ({
+      ...of.at(-1)!.results[name],
+      requestsPerSec: avg(of.map((r) => r.results[name].requestsPerSec)),
+      mibPerSec: avg(of.map((r) => r.results[name].mibPerSec)),
     });
     const route = mean('route');
     const direct = mean('direct');
@@ -231,6 +269,15 @@ end
     // A verdict needs the mean and the median round both at the target: one fast or slow round
     // of either side cannot decide it.
     const met = ratio >= TARGET && medianRatio >= TARGET;
+    const pinnedOf = (path: 'route' | 'accel') => {
+      if (pinned.length === 0) return undefined;
+      const each = pinned.map((r) => ratioOf(r, path));
+      const of = mean(path, pinned).mibPerSec / mean('direct', pinned).mibPerSec;
+      const mid = median(each);
+      return { of, mid, each, met: of >= TARGET && mid >= TARGET };
+    };
+    const pinnedRoute = pinnedOf('route');
+    const pinnedAccel = pinnedOf('accel');
     console.log({
       route,
       direct,
@@ -241,15 +288,16 @@ end
       medianEstimate,
       accelRatio,
       accelMedianRatio,
+      pinnedRoute,
+      pinnedAccel,
     });
 
-    const cpuOf = (name: Target) => median(rounds.map((r) => r.cpu[name]));
-    const weedOf = (name: Target) => median(rounds.map((r) => r.weed[name]));
-    const wrkOf = (name: Target) => median(rounds.map((r) => r.wrk[name]));
-    const row = (label: string, target: Target) => {
-      const w = mean(target);
-      return `| ${label} | ${w.requestsPerSec.toFixed(0)} | ${w.mibPerSec.toFixed(0)} | ${w.p50} | ${w.p99} | ${ms(cpuOf(target))} | ${ms(weedOf(target))} | ${ms(wrkOf(target))} |`;
+    const row = (label: string, target: Target, of = rounds) => {
+      const w = mean(target, of);
+      const mid = (pick: (r: Round<Target>) => number) => ms(median(of.map(pick)));
+      return `| ${label} | ${w.requestsPerSec.toFixed(0)} | ${w.mibPerSec.toFixed(0)} | ${w.p50} | ${w.p99} | ${mid((r) => r.cpu[target])} | ${mid((r) => r.weed[target])} | ${mid((r) => r.wrk[target])} |`;
     };
+    const pinnedLoads = pinned.flatMap((r) => pinnedPaths.map((n) => r.loads[n]));
     const loads = rounds.flatMap((r) => names.map((n) => r.loads[n]));
     const heading = '## Ranges and uploads on S3 storage (`npm run bench:range-s3`)';
     await writeBenchmarkSection(
@@ -282,6 +330,24 @@ Reelkit / direct: **${ratio.toFixed(2)}×** of the means, **${medianRatio.toFixe
 **With nginx in front (x-accel):** x-accel / direct **${accelRatio.toFixed(2)}×** of the means, **${accelMedianRatio.toFixed(2)}×** the median round, ${accelRatios.filter((x) => x >= TARGET).length} of ${ROUNDS} rounds at ${TARGET}× or more (${accelMet ? 'met' : 'not met'} by the production mode).
 CPU-bound estimate (what the two cores allow when the work of each side is all that runs on them: the CPU per MiB of SeaweedFS and wrk for the direct GET over that of the server, SeaweedFS and wrk for the route, median round): **${ms(medianEstimate)}×** (a model, not a measurement: it assumes both runs saturate the two cores with nothing else running; it follows the work per MiB, which load does not blur).
 Per round (route / direct / bare proxy / x-accel MiB/s, route / direct, x-accel / direct, load average after the round): ${rounds.map((r) => `${r.results.route.mibPerSec.toFixed(0)} / ${r.results.direct.mibPerSec.toFixed(0)} / ${r.results.proxy.mibPerSec.toFixed(0)} / ${r.results.accel.mibPerSec.toFixed(0)}, ${ratioOf(r).toFixed(2)}×, ${ratioOf(r, 'accel').toFixed(2)}× (${r.load})`).join('; ')}.
+
+${
+  pinned.length === 0
+    ? '**The store on a core of its own:** not run (`BENCH_PINNED_ROUNDS=0`, no `taskset`, or no local SeaweedFS process).'
+    : `**The store on a core of its own** (production's shape, where the store is another machine): ${PINNED_ROUNDS} more rounds of
+the route, the direct GET and x-accel with SeaweedFS pinned to CPU 1 and wrk, the server and nginx's worker to CPU 0
+(\`taskset\`), the same for every path, so the relay no longer takes its CPU from the store's. Load average (1 min) during them
+${Math.min(...pinnedLoads).toFixed(2)}–${Math.max(...pinnedLoads).toFixed(2)}.
+
+| path (SeaweedFS on CPU 1, the rest on CPU 0) | requests/s | MiB/s | p50 | p99 | server CPU ms/MiB | SeaweedFS CPU ms/MiB | wrk CPU ms/MiB |
+| ---- | ---------: | ----: | --: | --: | ---------: | ---------: | ---------: |
+${row('Reelkit /file on S3', 'route', pinned)}
+${row('SeaweedFS S3, direct', 'direct', pinned)}
+${row('nginx + Reelkit (x-accel) on S3', 'accel', pinned)}
+
+Reelkit / direct: **${pinnedRoute!.of.toFixed(2)}×** of the means, **${pinnedRoute!.mid.toFixed(2)}×** the median round (rounds ${pinnedRoute!.each.map((x) => x.toFixed(2)).join(', ')}; target ≥ ${TARGET}×: ${pinnedRoute!.met ? 'met' : 'not met'}).
+x-accel / direct: **${pinnedAccel!.of.toFixed(2)}×** of the means, **${pinnedAccel!.mid.toFixed(2)}×** the median round (rounds ${pinnedAccel!.each.map((x) => x.toFixed(2)).join(', ')}; ${pinnedAccel!.met ? 'met' : 'not met'}).`
+}
 
 **Upload.** One ${UPLOAD_MIB} MiB multipart \`POST /v1/videos\` into S3 storage (sniffed, hashed, written as an
 S3 multipart upload of 8 MiB parts, 2 in flight): ${up.seconds.toFixed(1)} s, **${uploadMiBs.toFixed(0)} MiB/s**.

@@ -1,7 +1,8 @@
 // CPU time of processes the S3 benchmarks watch: the server under test and the store beside it.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 
 /** User + system CPU milliseconds a process has used so far (`/proc/<pid>/stat` fields 14–15). */
@@ -44,4 +45,23 @@ export async function nginxPids(dir: string): Promise<{ master: number; workers:
     if (cmd.includes('worker process')) workers.push(pid);
   }
   return { master, workers };
+}
+
+/** Moves every thread of `pid` onto `cpus` (a `taskset` list such as "1" or "0-1"). */
+export function pin(pid: number, cpus: string): void {
+  const r = spawnSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`taskset ${pid}: ${r.stderr}`);
+}
+
+/** The CPUs `pid` may run on, as a `taskset` list ("0-1"), to give back to {@link pin} afterwards. */
+export function cpuList(pid: number): string {
+  const r = spawnSync('taskset', ['-c', '-p', String(pid)], { encoding: 'utf8' });
+  const list = /:\s*(\S+)\s*$/.exec(r.stdout ?? '')?.[1];
+  if (r.status !== 0 || !list) throw new Error(`taskset ${pid}: ${r.stderr}`);
+  return list;
+}
+
+/** Whether processes can be pinned to CPUs here (`taskset` and at least two of them). */
+export function canPin(): boolean {
+  return !spawnSync('taskset', ['-V']).error && cpus().length >= 2;
 }
