@@ -229,20 +229,20 @@ end
     const rounds = runRounds(ROUNDS, names, '');
     // The store on a core of its own, as it is in production (another machine): SeaweedFS on CPU 1,
     // wrk and the serving processes on CPU 0, for the direct GET and the routes alike. On the shared
-    // cores the relay's CPU is taken from the store's, so that ratio measures two processes sharing
-    // two cores as much as the relay; here each side gets what the store can serve.
+    // cores the relay's CPU is taken from the store's, so that ratio measures the store, the relay
+    // and wrk sharing two cores as much as the relay; here each side gets what the store can serve.
     const pinnedPaths = ['route', 'direct', 'accel'] as const satisfies readonly Target[];
     let pinned: Round<Target>[] = [];
     if (PINNED_ROUNDS > 0 && weedPid && canPin()) {
       const serving = [child.pid!, accel.child.pid!, ...frontPids.workers];
-      const weedCpus = cpuList(weedPid);
-      pin(weedPid, '1');
-      for (const pid of serving) pin(pid, '0');
+      // Each process gets its own CPUs back afterwards (SeaweedFS is the tests' too).
+      const before = [weedPid, ...serving].map((pid) => ({ pid, cpus: cpuList(pid) }));
       try {
+        pin(weedPid, '1');
+        for (const pid of serving) pin(pid, '0');
         pinned = runRounds(PINNED_ROUNDS, pinnedPaths, ' (SeaweedFS on CPU 1, the rest on CPU 0)', 0);
       } finally {
-        pin(weedPid, weedCpus);
-        for (const pid of serving) pin(pid, '0-1');
+        for (const { pid, cpus } of before) pin(pid, cpus);
       }
     }
     const mean = (name: Target, of = rounds): WrkResult => ({
